@@ -1,0 +1,123 @@
+// array: a cheap handle (shared pointer) to a graph node. A node records its
+// shape, dtype, the primitive that produces it and that primitive's inputs;
+// once evaluated it also holds a data buffer, viewed with strides and an
+// offset so that reshape/transpose/slice/broadcast share memory.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "dtype.h"
+
+namespace wmx {
+
+using Shape = std::vector<int64_t>;
+using Strides = std::vector<int64_t>;  // in elements
+
+class Primitive;
+class array;
+
+// An owned allocation; freed through the allocator when the last view drops it.
+struct Data {
+  void* ptr;
+  size_t nbytes;
+  explicit Data(size_t n);
+  ~Data();
+  Data(const Data&) = delete;
+  Data& operator=(const Data&) = delete;
+};
+
+// The outputs of one multi-output primitive. Members are weak so that an
+// unevaluated group doesn't keep itself alive through a cycle; the shapes
+// let eval stand in for an output that nobody holds any more.
+struct OutputGroup {
+  std::vector<Shape> shapes;
+  std::vector<Dtype> dtypes;
+  std::vector<std::weak_ptr<struct ArrayNode>> members;
+};
+
+struct ArrayNode {
+  Shape shape;
+  Strides strides;
+  Dtype dtype;
+  int64_t size;
+  std::shared_ptr<Primitive> primitive;  // null for leaves (constants, evaluated+detached)
+  std::vector<array> inputs;
+  // Set for outputs of a multi-output primitive (null otherwise).
+  std::shared_ptr<struct OutputGroup> group;
+  int position = 0;  // which output of `primitive` this is
+  std::shared_ptr<Data> data;
+  int64_t offset = 0;  // in elements, into data
+  bool row_contiguous = true;
+  bool tracer = false;  // part of a transform's trace: eval must not detach it
+
+  ArrayNode(Shape s, Dtype t, std::shared_ptr<Primitive> p, std::vector<array> in);
+  ~ArrayNode();
+};
+
+class array {
+ public:
+  array() = default;
+  explicit array(std::shared_ptr<ArrayNode> n) : node_(std::move(n)) {}
+  // A lazy node produced by `primitive` from `inputs`.
+  array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive, std::vector<array> inputs);
+  // Outputs of one multi-output primitive, wired as siblings.
+  static std::vector<array> make_arrays(std::vector<Shape> shapes, const std::vector<Dtype>& dtypes,
+                                        const std::shared_ptr<Primitive>& primitive,
+                                        const std::vector<array>& inputs);
+  // An evaluated, row-contiguous array with uninitialised data.
+  static array empty(Shape shape, Dtype dtype);
+  // An evaluated scalar holding `v` converted to `dtype`.
+  static array scalar(double v, Dtype dtype);
+
+  bool valid() const { return node_ != nullptr; }
+  const Shape& shape() const { return node_->shape; }
+  int64_t shape(int axis) const;  // negative axes count from the end
+  const Strides& strides() const { return node_->strides; }
+  Dtype dtype() const { return node_->dtype; }
+  int ndim() const { return int(node_->shape.size()); }
+  int64_t size() const { return node_->size; }
+  size_t itemsize() const { return size_of(node_->dtype); }
+  size_t nbytes() const { return size_t(node_->size) * itemsize(); }
+
+  bool is_evaluated() const { return node_->data != nullptr; }
+  bool has_primitive() const { return node_->primitive != nullptr; }
+  Primitive& primitive() const { return *node_->primitive; }
+  const std::shared_ptr<Primitive>& primitive_ptr() const { return node_->primitive; }
+  const std::vector<array>& inputs() const { return node_->inputs; }
+  // This array and its siblings in position order; a sibling nobody holds is
+  // recreated (unevaluated, without primitive) so kernels have somewhere to write.
+  std::vector<array> outputs() const;
+  int position() const { return node_->position; }
+  bool is_tracer() const { return node_->tracer; }
+  void set_tracer(bool t) { node_->tracer = t; }
+
+  // Data access for kernels (pointer to the first element of this view).
+  template <typename T> T* data() { return static_cast<T*>(raw_data()); }
+  template <typename T> const T* data() const { return static_cast<const T*>(raw_data()); }
+  void* raw_data() const {
+    return static_cast<char*>(node_->data->ptr) + node_->offset * int64_t(itemsize());
+  }
+  bool row_contiguous() const { return node_->row_contiguous; }
+  const std::shared_ptr<Data>& buffer() const { return node_->data; }
+  int64_t offset() const { return node_->offset; }
+
+  // Kernels call one of these to give an output its data.
+  void allocate();  // fresh row-contiguous buffer
+  void set_view(const array& source, Strides strides, int64_t offset);  // share source's buffer
+  // After evaluation: drop primitive and inputs so the graph above can be freed.
+  void detach();
+
+  const ArrayNode* id() const { return node_.get(); }
+  const std::shared_ptr<ArrayNode>& node() const { return node_; }
+
+ private:
+  std::shared_ptr<ArrayNode> node_;
+};
+
+Strides row_major_strides(const Shape& shape);
+int64_t shape_size(const Shape& shape);
+// True when `strides` describe the packed row-major layout of `shape` (size-1 dims ignored).
+bool is_row_contiguous(const Shape& shape, const Strides& strides);
+
+}  // namespace wmx

@@ -1,0 +1,74 @@
+#include "kernels/elementwise.h"
+
+#include <algorithm>
+
+#include "kernels/strided.h"
+#include "thread_pool.h"
+
+namespace wmx {
+
+void unary_driver(const array& a, array& out, UnaryRun run) {
+  out.allocate();
+  const char* pa = static_cast<const char*>(a.raw_data());
+  char* po = static_cast<char*>(out.raw_data());
+  const int64_t ia = int64_t(a.itemsize()), io = int64_t(out.itemsize());
+  // out is row-contiguous with a's size but maybe another shape (a reshape
+  // that had to copy): walk it in a's row-major order.
+  const Strides ostr = row_major_strides(a.shape());
+  auto L = collapse_layout<2>(a.shape(), {&a.strides(), &ostr});
+  if (L.shape.size() == 1) {
+    const int64_t s = L.strides[0][0];
+    parallel_for(L.inner(), kElementwiseGrain,
+                 [&](int64_t b, int64_t e) { run(pa + b * s * ia, s, po + b * io, e - b); });
+    return;
+  }
+  parallel_for(L.rows(), std::max<int64_t>(1, kElementwiseGrain / L.inner()), [&](int64_t rb, int64_t re) {
+    for_each_run(L, rb, re, [&](const std::array<int64_t, 2>& off, int64_t n, const std::array<int64_t, 2>& st) {
+      run(pa + off[0] * ia, st[0], po + off[1] * io, n);
+    });
+  });
+}
+
+void binary_driver(const array& a, const array& b, array& out, BinaryRun run) {
+  out.allocate();
+  const char* pa = static_cast<const char*>(a.raw_data());
+  const char* pb = static_cast<const char*>(b.raw_data());
+  char* po = static_cast<char*>(out.raw_data());
+  const int64_t ia = int64_t(a.itemsize()), io = int64_t(out.itemsize());
+  auto L = collapse_layout<3>(out.shape(), {&a.strides(), &b.strides(), &out.strides()});
+  if (L.shape.size() == 1) {  // one long run: split it across threads
+    const int64_t sa = L.strides[0][0], sb = L.strides[1][0];
+    parallel_for(L.inner(), kElementwiseGrain, [&](int64_t s, int64_t e) {
+      run(pa + s * sa * ia, sa, pb + s * sb * ia, sb, po + s * io, e - s);
+    });
+    return;
+  }
+  parallel_for(L.rows(), std::max<int64_t>(1, kElementwiseGrain / L.inner()), [&](int64_t rb, int64_t re) {
+    for_each_run(L, rb, re, [&](const std::array<int64_t, 3>& off, int64_t n, const std::array<int64_t, 3>& st) {
+      run(pa + off[0] * ia, st[0], pb + off[1] * ia, st[1], po + off[2] * io, n);
+    });
+  });
+}
+
+namespace {
+// The conversion run for every (source, destination) dtype pair.
+struct ConvertTable {
+  UnaryRun runs[kNumDtypes][kNumDtypes];
+  ConvertTable() {
+    for (int s = 0; s < kNumDtypes; ++s)
+      for (int d = 0; d < kNumDtypes; ++d)
+        dispatch_dtype(Dtype(s), [&](auto t) {
+          dispatch_dtype(Dtype(d), [&](auto r) {
+            runs[s][d] = &unary_run<decltype(t), decltype(r), Identity>;
+          });
+        });
+  }
+};
+}  // namespace
+
+void copy_convert(const array& in, array& out) {
+  static const ConvertTable table;
+  unary_driver(in, out, table.runs[int(in.dtype())][int(out.dtype())]);
+}
+
+}  // namespace wmx

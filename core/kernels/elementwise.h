@@ -1,0 +1,66 @@
+// Elementwise kernels, split in two so compile time stays linear in the
+// number of ops and dtypes: the drivers (collapse dims, walk strided and
+// broadcast operands, split across threads) are compiled once, and each
+// op x dtype only instantiates a tiny "run" function over one 1-D run of
+// elements. The unit-stride branches of a run vectorise (SIMD128 in wasm).
+// The output is always freshly allocated and row-contiguous.
+#pragma once
+#include "array.h"
+
+namespace wmx {
+
+// Below this many elements a kernel runs on the calling thread only.
+constexpr int64_t kElementwiseGrain = 1 << 15;
+
+// y[i] = op(x[i * sx]) for i < n (y is contiguous).
+using UnaryRun = void (*)(const void* x, int64_t sx, void* y, int64_t n);
+// z[i] = op(x[i * sx], y[i * sy]) for i < n (z is contiguous).
+using BinaryRun = void (*)(const void* x, int64_t sx, const void* y, int64_t sy, void* z, int64_t n);
+
+void unary_driver(const array& a, array& out, UnaryRun run);
+void binary_driver(const array& a, const array& b, array& out, BinaryRun run);
+
+// Op is a stateless callable type (a functor or the type of a captureless
+// lambda); arithmetic happens in compute_t<T>.
+template <typename T, typename R, typename Op>
+void unary_run(const void* xv, int64_t sx, void* yv, int64_t n) {
+  using C = compute_t<T>;
+  const T* x = static_cast<const T*>(xv);
+  R* y = static_cast<R*>(yv);
+  Op op{};
+  if (sx == 1) {
+    for (int64_t i = 0; i < n; ++i) y[i] = R(op(C(x[i])));
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i] = R(op(C(x[i * sx])));
+  }
+}
+
+template <typename T, typename R, typename Op>
+void binary_run(const void* xv, int64_t sx, const void* yv, int64_t sy, void* zv, int64_t n) {
+  using C = compute_t<T>;
+  const T* x = static_cast<const T*>(xv);
+  const T* y = static_cast<const T*>(yv);
+  R* z = static_cast<R*>(zv);
+  Op op{};
+  // Zero stride = a scalar broadcast along the run: hoist it so the loop vectorises.
+  if (sx == 1 && sy == 1) {
+    for (int64_t i = 0; i < n; ++i) z[i] = R(op(C(x[i]), C(y[i])));
+  } else if (sx == 1 && sy == 0) {
+    const C s = C(*y);
+    for (int64_t i = 0; i < n; ++i) z[i] = R(op(C(x[i]), s));
+  } else if (sx == 0 && sy == 1) {
+    const C s = C(*x);
+    for (int64_t i = 0; i < n; ++i) z[i] = R(op(s, C(y[i])));
+  } else {
+    for (int64_t i = 0; i < n; ++i) z[i] = R(op(C(x[i * sx]), C(y[i * sy])));
+  }
+}
+
+struct Identity {
+  template <typename C> C operator()(C x) const { return x; }
+};
+
+// Copies `in` (any strides) into out's fresh row-contiguous buffer as out's dtype.
+void copy_convert(const array& in, array& out);
+
+}  // namespace wmx

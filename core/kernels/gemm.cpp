@@ -1,0 +1,172 @@
+#include "kernels/gemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "kernels/simd.h"
+#include "thread_pool.h"
+
+namespace wmx {
+
+namespace {
+
+using simd::f32x4;
+
+// Micro-tile of C held in registers: MR rows x NR columns = 8 SIMD
+// accumulators, plus 2 B vectors and 1 broadcast A value: 11 of the 16 SIMD
+// registers V8 has on x86, so nothing spills.
+constexpr int MR = 4;
+constexpr int NR = 8;
+constexpr int64_t KC = 256;  // depth of one packed block (A panel 4 KB, B panel 8 KB: L1)
+constexpr int64_t NC = 2048;  // columns of B packed at once (KC*NC floats = 2 MB)
+
+// Packs rows [0, M) of A's columns [k0, k0+kc) as MR-row panels: panel p holds
+// A[p*MR + r][k0 + k] at p*MR*kc + k*MR + r; rows past M are zero.
+void pack_a(const float* A, int64_t rs, int64_t cs, int64_t M, int64_t k0, int64_t kc, float* out) {
+  int64_t panels = (M + MR - 1) / MR;
+  parallel_for(panels, 16, [&](int64_t pb, int64_t pe) {
+    for (int64_t p = pb; p < pe; ++p) {
+      float* dst = out + p * MR * kc;
+      for (int r = 0; r < MR; ++r) {
+        int64_t row = p * MR + r;
+        if (row < M) {
+          const float* src = A + row * rs + k0 * cs;
+          for (int64_t k = 0; k < kc; ++k) dst[k * MR + r] = src[k * cs];
+        } else {
+          for (int64_t k = 0; k < kc; ++k) dst[k * MR + r] = 0.0f;
+        }
+      }
+    }
+  });
+}
+
+// Packs B's rows [k0, k0+kc) and columns [j0, j0+nc) as NR-column panels.
+void pack_b(const float* B, int64_t rs, int64_t cs, int64_t k0, int64_t kc, int64_t j0, int64_t nc,
+            float* out) {
+  int64_t panels = (nc + NR - 1) / NR;
+  parallel_for(panels, 8, [&](int64_t pb, int64_t pe) {
+    for (int64_t p = pb; p < pe; ++p) {
+      float* dst = out + p * NR * kc;
+      int64_t cols = std::min<int64_t>(NR, nc - p * NR);
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* src = B + (k0 + k) * rs + (j0 + p * NR) * cs;
+        float* d = dst + k * NR;
+        if (cs == 1 && cols == NR) {
+          std::memcpy(d, src, NR * sizeof(float));
+        } else {
+          int64_t c = 0;
+          for (; c < cols; ++c) d[c] = src[c * cs];
+          for (; c < NR; ++c) d[c] = 0.0f;
+        }
+      }
+    }
+  });
+}
+
+// C[0:MR, 0:NR] (+)= Apanel * Bpanel over kc; `accumulate` adds to C.
+inline void micro_kernel(int64_t kc, const float* a, const float* b, float* C, int64_t ldc, int rows, int cols,
+                         bool accumulate) {
+  f32x4 c00 = simd::splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int64_t k = 0; k < kc; ++k) {
+    f32x4 b0 = simd::load(b), b1 = simd::load(b + 4);
+    f32x4 a0 = simd::splat(a[0]);
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    f32x4 a1 = simd::splat(a[1]);
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    f32x4 a2 = simd::splat(a[2]);
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    f32x4 a3 = simd::splat(a[3]);
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    a += MR;
+    b += NR;
+  }
+  if (rows == MR && cols == NR) {
+    f32x4 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+    for (int r = 0; r < MR; ++r) {
+      float* crow = C + r * ldc;
+      if (accumulate) {
+        simd::store(crow, simd::load(crow) + acc[r][0]);
+        simd::store(crow + 4, simd::load(crow + 4) + acc[r][1]);
+      } else {
+        simd::store(crow, acc[r][0]);
+        simd::store(crow + 4, acc[r][1]);
+      }
+    }
+    return;
+  }
+  float tile[MR][NR];
+  simd::store(tile[0], c00), simd::store(tile[0] + 4, c01);
+  simd::store(tile[1], c10), simd::store(tile[1] + 4, c11);
+  simd::store(tile[2], c20), simd::store(tile[2] + 4, c21);
+  simd::store(tile[3], c30), simd::store(tile[3] + 4, c31);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) C[r * ldc + c] = accumulate ? C[r * ldc + c] + tile[r][c] : tile[r][c];
+}
+
+}  // namespace
+
+void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, float* C, int64_t ldc) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    for (int64_t i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, 0.0f);
+    return;
+  }
+  const float* A = static_cast<const float*>(Av.data);
+  const float* B = static_cast<const float*>(Bv.data);
+  const int64_t m_panels = (M + MR - 1) / MR;
+  std::vector<float> apack(size_t(m_panels * MR * std::min(K, KC)));
+  std::vector<float> bpack(size_t(((std::min(N, NC) + NR - 1) / NR) * NR * std::min(K, KC)));
+  for (int64_t k0 = 0; k0 < K; k0 += KC) {
+    const int64_t kc = std::min(KC, K - k0);
+    const bool accumulate = k0 > 0;
+    pack_a(A, Av.row_stride, Av.col_stride, M, k0, kc, apack.data());
+    for (int64_t j0 = 0; j0 < N; j0 += NC) {
+      const int64_t nc = std::min(NC, N - j0);
+      pack_b(B, Bv.row_stride, Bv.col_stride, k0, kc, j0, nc, bpack.data());
+      const int64_t n_panels = (nc + NR - 1) / NR;
+      // Tasks are (4-panel row block) x (8-panel column block) tiles of C.
+      const int64_t mb = 4, nb = 8;
+      const int64_t mt = (m_panels + mb - 1) / mb, nt = (n_panels + nb - 1) / nb;
+      parallel_for(mt * nt, 1, [&](int64_t tb, int64_t te) {
+        for (int64_t t = tb; t < te; ++t) {
+          int64_t pm0 = (t / nt) * mb, pn0 = (t % nt) * nb;
+          for (int64_t pm = pm0; pm < std::min(m_panels, pm0 + mb); ++pm) {
+            for (int64_t pn = pn0; pn < std::min(n_panels, pn0 + nb); ++pn) {
+              int rows = int(std::min<int64_t>(MR, M - pm * MR));
+              int cols = int(std::min<int64_t>(NR, nc - pn * NR));
+              micro_kernel(kc, apack.data() + pm * MR * kc, bpack.data() + pn * NR * kc,
+                           C + pm * MR * ldc + j0 + pn * NR, ldc, rows, cols, accumulate);
+            }
+          }
+        }
+      });
+    }
+  }
+}
+
+void gemm_f64(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, double* C, int64_t ldc) {
+  const double* A = static_cast<const double*>(Av.data);
+  const double* B = static_cast<const double*>(Bv.data);
+  parallel_for(M, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, N * K)), [&](int64_t ib, int64_t ie) {
+    for (int64_t i = ib; i < ie; ++i) {
+      double* c = C + i * ldc;
+      std::fill(c, c + N, 0.0);
+      for (int64_t k = 0; k < K; ++k) {
+        const double a = A[i * Av.row_stride + k * Av.col_stride];
+        const double* b = B + k * Bv.row_stride;
+        if (Bv.col_stride == 1) {
+          for (int64_t j = 0; j < N; ++j) c[j] += a * b[j];
+        } else {
+          for (int64_t j = 0; j < N; ++j) c[j] += a * b[j * Bv.col_stride];
+        }
+      }
+    }
+  });
+}
+
+}  // namespace wmx

@@ -1,0 +1,57 @@
+// The operations users call. Each builds graph nodes (nothing is computed
+// until eval), validates its arguments, and throws "[op] ..." on bad input.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "array.h"
+
+namespace wmx {
+
+// Creation
+array full(const Shape& shape, double value, Dtype dtype);
+array zeros(const Shape& shape, Dtype dtype);
+array ones(const Shape& shape, Dtype dtype);
+
+// Type and shape
+array astype(const array& a, Dtype dtype);
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+array broadcast_to(const array& a, const Shape& shape, const char* op = "broadcast_to");
+array reshape(const array& a, Shape shape);  // one dim may be -1
+array transpose(const array& a, std::vector<int> axes);
+array transpose(const array& a);  // reverses the axes
+array squeeze(const array& a, const std::vector<int>& axes);
+array expand_dims(const array& a, const std::vector<int>& axes);
+
+// Elementwise
+array add(const array& a, const array& b);
+array subtract(const array& a, const array& b);
+array multiply(const array& a, const array& b);
+array divide(const array& a, const array& b);
+array maximum(const array& a, const array& b);
+array minimum(const array& a, const array& b);
+array equal(const array& a, const array& b);
+array not_equal(const array& a, const array& b);
+array less(const array& a, const array& b);
+array less_equal(const array& a, const array& b);
+array greater(const array& a, const array& b);
+array greater_equal(const array& a, const array& b);
+
+// Reductions: `axes` empty with all_axes = true reduces everything.
+array sum(const array& a, const std::vector<int>& axes, bool keepdims = false);
+array sum(const array& a);  // over every axis
+array prod(const array& a, const std::vector<int>& axes, bool keepdims = false);
+array max(const array& a, const std::vector<int>& axes, bool keepdims = false);
+array min(const array& a, const std::vector<int>& axes, bool keepdims = false);
+array all(const array& a, const std::vector<int>& axes, bool keepdims = false);
+array any(const array& a, const std::vector<int>& axes, bool keepdims = false);
+array mean(const array& a, const std::vector<int>& axes, bool keepdims = false);
+
+// Linear algebra
+array matmul(const array& a, const array& b);
+
+// Helpers shared by ops: axis normalisation with the op's tag in errors.
+int normalize_axis(int axis, int ndim, const char* op);
+std::vector<int> all_axes(int ndim);
+
+}  // namespace wmx

@@ -1,0 +1,38 @@
+// Primitive: one subclass per operation. It carries the CPU kernel and its own
+// transform rules (vjp, jvp, vmap), so an operation lives in one place.
+// Rules not yet written throw an error naming the primitive.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "array.h"
+
+namespace wmx {
+
+class Primitive {
+ public:
+  virtual ~Primitive() = default;
+  virtual const char* name() const = 0;
+
+  // Give every output its data (allocate() or set_view()) and fill it.
+  virtual void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) = 0;
+
+  // Cotangents of the inputs listed in argnums, given the outputs' cotangents.
+  virtual std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                                 const std::vector<int>& argnums, const std::vector<array>& outputs);
+  // Tangents of the outputs, given tangents of the inputs listed in argnums.
+  virtual std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
+                                 const std::vector<int>& argnums);
+  // Batched outputs and their batch axes, given inputs with batch axes (-1: not batched).
+  virtual std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                               const std::vector<int>& axes);
+
+  // Whether `other` computes the same function of the same inputs (used by CSE).
+  virtual bool is_equivalent(const Primitive& other) const { return false; }
+};
+
+// Primitives whose output is a view of input 0 (no kernel runs).
+class ViewPrimitive : public Primitive {};
+
+}  // namespace wmx

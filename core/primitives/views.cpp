@@ -1,0 +1,90 @@
+#include "primitives/views.h"
+
+#include "kernels/elementwise.h"
+
+namespace wmx {
+
+void copy_to_contiguous(const array& in, array& out) { copy_convert(in, out); }
+
+// Strides for viewing `in` with `shape` without copying, if they exist: each
+// run of input dims that is contiguous in memory can be re-split freely.
+static bool reshape_strides(const array& in, const Shape& shape, Strides& out) {
+  if (in.row_contiguous() || in.size() == 0) {
+    out = row_major_strides(shape);
+    return true;
+  }
+  // Group input dims (dropping size 1) into maximal memory-contiguous chunks.
+  Shape ish;
+  Strides ist;
+  for (int i = 0; i < in.ndim(); ++i) {
+    if (in.shape()[i] == 1) continue;
+    if (!ish.empty() && ist.back() == in.strides()[i] * in.shape()[i]) {
+      ish.back() *= in.shape()[i];
+      ist.back() = in.strides()[i];
+    } else {
+      ish.push_back(in.shape()[i]);
+      ist.push_back(in.strides()[i]);
+    }
+  }
+  // Walk output dims innermost first, carving each out of the innermost
+  // chunk not yet used up; a dim that straddles two chunks needs a copy.
+  out.assign(shape.size(), 0);
+  int c = int(ish.size()) - 1;
+  int64_t consumed = 1;  // product of output dims already taken from chunk c
+  for (int i = int(shape.size()) - 1; i >= 0; --i) {
+    if (shape[i] == 1) continue;
+    if (c < 0 || ish[c] % (consumed * shape[i]) != 0) return false;
+    out[i] = ist[c] * consumed;
+    consumed *= shape[i];
+    if (consumed == ish[c]) {
+      --c;
+      consumed = 1;
+    }
+  }
+  return c < 0;
+}
+
+void Reshape::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  Strides s;
+  if (reshape_strides(in[0], out[0].shape(), s)) {
+    out[0].set_view(in[0], std::move(s), in[0].offset());
+  } else {
+    copy_to_contiguous(in[0], out[0]);
+  }
+}
+bool Reshape::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const Reshape*>(&o);
+  return p && p->shape_ == shape_;
+}
+
+void Transpose::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  Strides s(axes_.size());
+  for (size_t i = 0; i < axes_.size(); ++i) s[i] = in[0].strides()[axes_[i]];
+  out[0].set_view(in[0], std::move(s), in[0].offset());
+}
+bool Transpose::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const Transpose*>(&o);
+  return p && p->axes_ == axes_;
+}
+
+void Broadcast::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  const array& a = in[0];
+  int diff = int(shape_.size()) - a.ndim();
+  Strides s(shape_.size(), 0);
+  for (int i = 0; i < a.ndim(); ++i) s[i + diff] = a.shape()[i] == 1 ? 0 : a.strides()[i];
+  out[0].set_view(a, std::move(s), a.offset());
+}
+bool Broadcast::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const Broadcast*>(&o);
+  return p && p->shape_ == shape_;
+}
+
+void AsType::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  copy_convert(in[0], out[0]);
+}
+bool AsType::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const AsType*>(&o);
+  return p && p->dtype_ == dtype_;
+}
+
+}  // namespace wmx

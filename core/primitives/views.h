@@ -1,0 +1,58 @@
+// Primitives whose output shares the input's buffer when the strides allow:
+// Reshape, Transpose, Broadcast. No data moves unless a reshape of a
+// non-contiguous view forces a copy.
+#pragma once
+#include "primitive.h"
+
+namespace wmx {
+
+class Reshape : public Primitive {
+ public:
+  explicit Reshape(Shape shape) : shape_(std::move(shape)) {}
+  const char* name() const override { return "Reshape"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  bool is_equivalent(const Primitive& o) const override;
+  const Shape& shape() const { return shape_; }
+
+ private:
+  Shape shape_;
+};
+
+class Transpose : public Primitive {
+ public:
+  explicit Transpose(std::vector<int> axes) : axes_(std::move(axes)) {}
+  const char* name() const override { return "Transpose"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  bool is_equivalent(const Primitive& o) const override;
+  const std::vector<int>& axes() const { return axes_; }
+
+ private:
+  std::vector<int> axes_;
+};
+
+class Broadcast : public Primitive {
+ public:
+  explicit Broadcast(Shape shape) : shape_(std::move(shape)) {}
+  const char* name() const override { return "Broadcast"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  Shape shape_;
+};
+
+class AsType : public Primitive {
+ public:
+  explicit AsType(Dtype dtype) : dtype_(dtype) {}
+  const char* name() const override { return "AsType"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  Dtype dtype_;
+};
+
+// A row-contiguous copy of any view (used when a view can't be expressed).
+void copy_to_contiguous(const array& in, array& out);
+
+}  // namespace wmx
