@@ -18,6 +18,13 @@ std::string shape_str(const std::vector<int64_t>& shape) {
   return s + ")";
 }
 
+namespace {
+int g_tracing = 0;  // transforms run on the thread that calls the API
+}
+int tracing_depth() { return g_tracing; }
+TracingScope::TracingScope() { ++g_tracing; }
+TracingScope::~TracingScope() { --g_tracing; }
+
 Data::Data(size_t n) : ptr(allocator::malloc(n)), nbytes(n) {}
 Data::~Data() { allocator::free(ptr, nbytes); }
 
@@ -51,6 +58,9 @@ ArrayNode::ArrayNode(Shape s, Dtype t, std::shared_ptr<Primitive> p, std::vector
     : shape(std::move(s)), dtype(t), primitive(std::move(p)), inputs(std::move(in)) {
   size = shape_size(shape);
   strides = row_major_strides(shape);
+  // A node computed from a transform's tracer is part of the trace too.
+  for (auto& in : inputs)
+    if (in.is_tracer()) tracer = true;
 }
 
 // Destroying a long chain of nodes recursively would exhaust the wasm stack

@@ -17,6 +17,14 @@ using Strides = std::vector<int64_t>;  // in elements
 class Primitive;
 class array;
 
+// How many transforms are tracing right now (nesting depth).
+int tracing_depth();
+struct TracingScope {
+  TracingScope();
+  ~TracingScope();
+};
+
+
 // An owned allocation; freed through the allocator when the last view drops it.
 struct Data {
   void* ptr;
@@ -89,7 +97,9 @@ class array {
   // recreated (unevaluated, without primitive) so kernels have somewhere to write.
   std::vector<array> outputs() const;
   int position() const { return node_->position; }
-  bool is_tracer() const { return node_->tracer; }
+  // A tracer only while some transform is tracing: once the transforms are
+  // done, arrays they returned evaluate (and free their graph) normally.
+  bool is_tracer() const { return node_->tracer && tracing_depth() > 0; }
   void set_tracer(bool t) { node_->tracer = t; }
 
   // Data access for kernels (pointer to the first element of this view).

@@ -2,6 +2,7 @@
 
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
+#include "ops.h"
 
 namespace wmx {
 
@@ -71,6 +72,35 @@ void Matmul::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
     default:
       break;  // the ops layer rejects other dtypes
   }
+}
+
+}  // namespace wmx
+
+// ---- transform rules ----
+
+namespace wmx {
+
+namespace {
+array swap_last(const array& a) {
+  std::vector<int> axes = all_axes(a.ndim());
+  std::swap(axes[a.ndim() - 1], axes[a.ndim() - 2]);
+  return transpose(a, axes);
+}
+}  // namespace
+
+std::vector<array> Matmul::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                               const std::vector<int>& argnums, const std::vector<array>&) {
+  // C = A B: dA = dC B^T, dB = A^T dC (batch dims are already broadcast).
+  std::vector<array> out;
+  for (int arg : argnums) out.push_back(arg == 0 ? matmul(cot[0], swap_last(p[1])) : matmul(swap_last(p[0]), cot[0]));
+  return out;
+}
+
+std::vector<array> Matmul::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                               const std::vector<int>& argnums) {
+  array out = argnums[0] == 0 ? matmul(tan[0], p[1]) : matmul(p[0], tan[0]);
+  if (argnums.size() > 1) out = add(out, matmul(p[0], tan[1]));
+  return {out};
 }
 
 }  // namespace wmx

@@ -7,6 +7,7 @@
 
 #include "kernels/simd.h"
 #include "kernels/strided.h"
+#include "ops.h"
 #include "thread_pool.h"
 
 namespace wmx {
@@ -181,6 +182,60 @@ void Reduce::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
       }
     }
   });
+}
+
+}  // namespace wmx
+
+// ---- transform rules ----
+// The primitive's output keeps reduced axes as size 1, so cotangents
+// broadcast straight back to the input shape.
+
+namespace wmx {
+
+std::vector<array> Reduce::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                               const std::vector<int>&, const std::vector<array>& out) {
+  const array& x = p[0];
+  const array& c = cot[0];
+  switch (type_) {
+    case ReduceType::sum:
+      return {broadcast_to(c, x.shape())};
+    case ReduceType::prod:
+      // d(prod)/dx_i = prod / x_i (inputs with zeros get a non-finite gradient, as a plain quotient rule).
+      return {divide(multiply(broadcast_to(c, x.shape()), broadcast_to(out[0], x.shape())), x)};
+    case ReduceType::max:
+    case ReduceType::min: {
+      // Ties share the gradient equally, as in MLX.
+      array mask = astype(equal(x, out[0]), c.dtype());
+      array count = sum(mask, axes_, true);
+      return {multiply(mask, divide(c, count))};
+    }
+    default:
+      return {zeros(x.shape(), x.dtype())};
+  }
+}
+
+std::vector<array> Reduce::jvp(const std::vector<array>& p, const std::vector<array>& tan, const std::vector<int>&) {
+  const array& x = p[0];
+  const array& t = tan[0];
+  switch (type_) {
+    case ReduceType::sum:
+      return {sum(t, axes_, true)};
+    case ReduceType::prod: {
+      array out = prod(x, axes_, true);
+      return {sum(multiply(t, divide(broadcast_to(out, x.shape()), x)), axes_, true)};
+    }
+    case ReduceType::max:
+    case ReduceType::min: {
+      array out = type_ == ReduceType::max ? max(x, axes_, true) : min(x, axes_, true);
+      array mask = astype(equal(x, out), t.dtype());
+      return {divide(sum(multiply(mask, t), axes_, true), sum(mask, axes_, true))};
+    }
+    default: {
+      Shape kept = x.shape();
+      for (int a : axes_) kept[a] = 1;
+      return {zeros(kept, Dtype::bool_)};
+    }
+  }
 }
 
 }  // namespace wmx

@@ -1,6 +1,7 @@
 #include "primitives/views.h"
 
 #include "kernels/elementwise.h"
+#include "ops.h"
 
 namespace wmx {
 
@@ -85,6 +86,65 @@ void AsType::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
 bool AsType::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const AsType*>(&o);
   return p && p->dtype_ == dtype_;
+}
+
+}  // namespace wmx
+
+// ---- transform rules ----
+// Shape primitives are linear: the vjp applies the adjoint shape change to the
+// cotangent, the jvp applies the same change to the tangent.
+
+namespace wmx {
+
+std::vector<array> Reshape::vjp(const std::vector<array>& primals, const std::vector<array>& cot,
+                                const std::vector<int>&, const std::vector<array>&) {
+  return {reshape(cot[0], primals[0].shape())};
+}
+std::vector<array> Reshape::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {reshape(tan[0], shape_)};
+}
+
+std::vector<array> Transpose::vjp(const std::vector<array>&, const std::vector<array>& cot,
+                                  const std::vector<int>&, const std::vector<array>&) {
+  std::vector<int> inverse(axes_.size());
+  for (size_t i = 0; i < axes_.size(); ++i) inverse[axes_[i]] = int(i);
+  return {transpose(cot[0], inverse)};
+}
+std::vector<array> Transpose::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {transpose(tan[0], axes_)};
+}
+
+std::vector<array> Broadcast::vjp(const std::vector<array>& primals, const std::vector<array>& cot,
+                                  const std::vector<int>&, const std::vector<array>&) {
+  // Sum over the dims the broadcast created or stretched.
+  const Shape& in = primals[0].shape();
+  int diff = int(shape_.size()) - int(in.size());
+  std::vector<int> axes;
+  for (int i = 0; i < int(shape_.size()); ++i)
+    if (i < diff || (in[i - diff] == 1 && shape_[i] != 1)) axes.push_back(i);
+  return {reshape(sum(cot[0], axes, true), in)};
+}
+std::vector<array> Broadcast::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {broadcast_to(tan[0], shape_)};
+}
+
+std::vector<array> AsType::vjp(const std::vector<array>& primals, const std::vector<array>& cot,
+                               const std::vector<int>&, const std::vector<array>&) {
+  return {astype(cot[0], primals[0].dtype())};
+}
+std::vector<array> AsType::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {astype(tan[0], dtype_)};
+}
+
+void Copy::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  out[0].set_view(in[0], in[0].strides(), in[0].offset());
+}
+std::vector<array> Copy::vjp(const std::vector<array>&, const std::vector<array>& cot, const std::vector<int>&,
+                             const std::vector<array>&) {
+  return {cot[0]};
+}
+std::vector<array> Copy::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {tan[0]};
 }
 
 }  // namespace wmx

@@ -1,0 +1,201 @@
+#include "transforms.h"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "error.h"
+#include "ops.h"
+#include "primitive.h"
+#include "primitives/views.h"
+
+namespace wmx {
+
+namespace {
+
+// Tracer copies of the inputs: new nodes (so the trace can tell them apart
+// from other uses of the same arrays) that share the inputs' data.
+std::vector<array> make_tracers(const std::vector<array>& inputs) {
+  std::vector<array> out;
+  auto copy = std::make_shared<Copy>();
+  for (auto& in : inputs) {
+    array t(in.shape(), in.dtype(), copy, {in});
+    t.set_tracer(true);
+    out.push_back(t);
+  }
+  return out;
+}
+
+// The nodes on a path from `sources` to `outputs`, in topological order
+// (inputs before consumers). Explicit-stack DFS: no recursion.
+// `on_path` receives the ids of the sources and of every tape node's outputs.
+std::vector<array> trace_tape(const std::vector<array>& sources, const std::vector<array>& outputs,
+                              std::unordered_set<const ArrayNode*>& on_path) {
+  std::unordered_set<const ArrayNode*> source_ids;
+  for (auto& s : sources) source_ids.insert(s.id());
+  std::unordered_map<const ArrayNode*, bool> depends;  // visited node -> reaches a source
+  std::vector<array> tape;
+  struct Frame {
+    array a;
+    size_t next;
+  };
+  std::vector<Frame> stack;
+  auto push = [&](const array& a) {
+    if (depends.count(a.id())) return;
+    if (source_ids.count(a.id())) {
+      depends[a.id()] = true;
+      return;
+    }
+    if (!a.has_primitive()) {
+      depends[a.id()] = false;
+      return;
+    }
+    depends[a.id()] = false;  // provisional; set when finished
+    stack.push_back({a, 0});
+  };
+  for (auto& o : outputs) {
+    push(o);
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next < f.a.inputs().size()) {
+        array in = f.a.inputs()[f.next++];
+        push(in);
+        continue;
+      }
+      array a = std::move(f.a);
+      stack.pop_back();
+      bool dep = false;
+      for (auto& in : a.inputs()) dep = dep || depends[in.id()];
+      if (dep) {
+        for (auto& s : a.outputs())
+          if (s.has_primitive()) depends[s.id()] = true;
+        tape.push_back(a);
+      }
+    }
+  }
+  for (auto& [id, dep] : depends)
+    if (dep) on_path.insert(id);
+  return tape;
+}
+
+void check_like(const array& a, const array& b, const char* tag, const char* what, size_t i) {
+  if (a.shape() != b.shape())
+    fail(tag, what, " ", i, " has shape ", shape_str(b.shape()), " but the corresponding primal has shape ",
+         shape_str(a.shape()), ".");
+}
+
+}  // namespace
+
+std::pair<std::vector<array>, std::vector<array>> vjp(const Fn& fun, const std::vector<array>& primals,
+                                                      const std::vector<array>& cotangents) {
+  TracingScope tracing;
+  std::vector<array> tracers = make_tracers(primals);
+  std::vector<array> outputs = fun(tracers);
+  if (cotangents.size() != outputs.size())
+    fail("vjp", "Expected ", outputs.size(), " cotangents (one per output), got ", cotangents.size(), ".");
+  for (size_t i = 0; i < outputs.size(); ++i) check_like(outputs[i], cotangents[i], "vjp", "Cotangent", i);
+
+  std::unordered_set<const ArrayNode*> on_path;
+  std::vector<array> tape = trace_tape(tracers, outputs, on_path);
+  std::unordered_map<const ArrayNode*, array> cot;
+  auto accumulate = [&](const array& target, const array& c) {
+    auto it = cot.find(target.id());
+    if (it == cot.end()) cot.emplace(target.id(), c);
+    else it->second = add(it->second, c);
+  };
+  for (size_t i = 0; i < outputs.size(); ++i) accumulate(outputs[i], astype(cotangents[i], outputs[i].dtype()));
+
+  for (auto it = tape.rbegin(); it != tape.rend(); ++it) {
+    const array& a = *it;
+    std::vector<array> outs = a.outputs();
+    std::vector<array> out_cots;
+    bool any = false;
+    for (auto& o : outs) {
+      auto f = cot.find(o.id());
+      if (f != cot.end()) {
+        out_cots.push_back(f->second);
+        any = true;
+      } else {
+        out_cots.push_back(zeros(o.shape(), o.dtype()));
+      }
+    }
+    if (!any) continue;
+    std::vector<int> argnums;
+    for (size_t i = 0; i < a.inputs().size(); ++i) {
+      // Only inputs downstream of this vjp's primals need a cotangent.
+      if (on_path.count(a.inputs()[i].id())) argnums.push_back(int(i));
+    }
+    if (argnums.empty()) continue;
+    std::vector<array> in_cots = a.primitive().vjp(a.inputs(), out_cots, argnums, outs);
+    for (size_t k = 0; k < argnums.size(); ++k) accumulate(a.inputs()[argnums[k]], in_cots[k]);
+    for (auto& o : outs) cot.erase(o.id());  // no longer needed: frees memory early
+  }
+
+  std::vector<array> grads;
+  for (size_t i = 0; i < primals.size(); ++i) {
+    auto f = cot.find(tracers[i].id());
+    grads.push_back(f != cot.end() ? astype(f->second, primals[i].dtype())
+                                   : zeros(primals[i].shape(), primals[i].dtype()));
+  }
+  return {outputs, grads};
+}
+
+std::pair<std::vector<array>, std::vector<array>> jvp(const Fn& fun, const std::vector<array>& primals,
+                                                      const std::vector<array>& tangents) {
+  if (tangents.size() != primals.size())
+    fail("jvp", "Expected ", primals.size(), " tangents (one per primal), got ", tangents.size(), ".");
+  for (size_t i = 0; i < primals.size(); ++i) check_like(primals[i], tangents[i], "jvp", "Tangent", i);
+  TracingScope tracing;
+  std::vector<array> tracers = make_tracers(primals);
+  std::vector<array> outputs = fun(tracers);
+  std::unordered_set<const ArrayNode*> on_path;
+  std::vector<array> tape = trace_tape(tracers, outputs, on_path);
+
+  std::unordered_map<const ArrayNode*, array> tan;
+  for (size_t i = 0; i < tracers.size(); ++i) tan.emplace(tracers[i].id(), astype(tangents[i], primals[i].dtype()));
+  for (const array& a : tape) {
+    std::vector<int> argnums;
+    std::vector<array> in_tans;
+    for (size_t i = 0; i < a.inputs().size(); ++i) {
+      auto f = tan.find(a.inputs()[i].id());
+      if (f != tan.end()) {
+        argnums.push_back(int(i));
+        in_tans.push_back(f->second);
+      }
+    }
+    if (argnums.empty()) continue;
+    std::vector<array> outs = a.outputs();
+    std::vector<array> out_tans = a.primitive().jvp(a.inputs(), in_tans, argnums);
+    for (size_t k = 0; k < outs.size() && k < out_tans.size(); ++k) tan.emplace(outs[k].id(), out_tans[k]);
+  }
+  std::vector<array> result;
+  for (auto& o : outputs) {
+    auto f = tan.find(o.id());
+    result.push_back(f != tan.end() ? astype(f->second, o.dtype()) : zeros(o.shape(), o.dtype()));
+  }
+  return {outputs, result};
+}
+
+std::pair<std::vector<array>, std::vector<array>> value_and_grad(const Fn& fun, const std::vector<array>& inputs,
+                                                                 const std::vector<int>& argnums, const char* tag) {
+  for (int a : argnums)
+    if (a < 0 || size_t(a) >= inputs.size())
+      fail(tag, "Can't compute the gradient of input ", a, " of ", inputs.size(), " inputs.");
+  std::vector<array> diff;
+  for (int a : argnums) diff.push_back(inputs[a]);
+  std::vector<array> outputs;
+  // Differentiate only the chosen inputs; the others enter the trace as constants.
+  Fn inner = [&](const std::vector<array>& tracers) {
+    std::vector<array> args = inputs;
+    for (size_t k = 0; k < argnums.size(); ++k) args[argnums[k]] = tracers[k];
+    outputs = fun(args);
+    if (outputs.empty()) fail(tag, "The function must return at least one array.");
+    if (outputs[0].ndim() != 0)
+      fail(tag, "The function must return a scalar as its first output, got an array of shape ",
+           shape_str(outputs[0].shape()), ".");
+    return std::vector<array>{outputs[0]};
+  };
+  auto [_, grads] = vjp(inner, diff, {array::scalar(1.0, Dtype::float32)});
+  return {outputs, grads};
+}
+
+}  // namespace wmx
