@@ -130,6 +130,16 @@ array squeeze(const array& a, const std::vector<int>& axes) {
   return reshape(a, shape);
 }
 
+array moveaxis(const array& a, int source, int destination) {
+  int src = normalize_axis(source, a.ndim(), "moveaxis");
+  int dst = normalize_axis(destination, a.ndim(), "moveaxis");
+  if (src == dst) return a;
+  std::vector<int> axes = all_axes(a.ndim());
+  axes.erase(axes.begin() + src);
+  axes.insert(axes.begin() + dst, src);
+  return transpose(a, axes);
+}
+
 array expand_dims(const array& a, const std::vector<int>& axes) {
   int out_nd = a.ndim() + int(axes.size());
   auto ax = normalize_axes(axes, out_nd, "expand_dims");

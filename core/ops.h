@@ -21,6 +21,7 @@ array reshape(const array& a, Shape shape);  // one dim may be -1
 array transpose(const array& a, std::vector<int> axes);
 array transpose(const array& a);  // reverses the axes
 array squeeze(const array& a, const std::vector<int>& axes);
+array moveaxis(const array& a, int source, int destination);
 array expand_dims(const array& a, const std::vector<int>& axes);
 
 // Elementwise

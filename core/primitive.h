@@ -32,7 +32,13 @@ class Primitive {
   virtual bool is_equivalent(const Primitive& other) const { return false; }
 };
 
-// Primitives whose output is a view of input 0 (no kernel runs).
-class ViewPrimitive : public Primitive {};
+// Declares the three transform rules in a Primitive subclass.
+#define WMX_TRANSFORM_RULES                                                                        \
+  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents, \
+                         const std::vector<int>& argnums, const std::vector<array>& outputs) override; \
+  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,  \
+                         const std::vector<int>& argnums) override;                              \
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,         \
+                                                       const std::vector<int>& axes) override;
 
 }  // namespace wmx

@@ -175,6 +175,103 @@ std::pair<std::vector<array>, std::vector<array>> jvp(const Fn& fun, const std::
   return {outputs, result};
 }
 
+namespace {
+
+// Stands in for one slice of a mapped input while vmap traces the function.
+// It has no data: evaluating it (mx.eval inside vmap) is an error.
+class VmapInput : public Primitive {
+ public:
+  const char* name() const override { return "VmapInput"; }
+  void eval_cpu(const std::vector<array>&, std::vector<array>&) override {
+    fail("vmap", "Can't evaluate arrays that depend on a mapped input inside the vmapped function "
+                 "(eval inside vmap is not supported).");
+  }
+};
+
+}  // namespace
+
+std::vector<array> vmap(const Fn& fun, const std::vector<array>& inputs, const std::vector<int>& in_axes,
+                        const std::vector<int>& out_axes) {
+  if (in_axes.size() != inputs.size())
+    fail("vmap", "Got ", in_axes.size(), " input axes for ", inputs.size(), " inputs.");
+  int64_t size = -1;
+  int sized_input = -1;
+  std::vector<int> axes(inputs.size(), kNoAxis);
+  std::vector<array> args = inputs, placeholders, mapped;
+  std::vector<int> mapped_axes;
+  auto placeholder = std::make_shared<VmapInput>();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (in_axes[i] == kNoAxis) continue;
+    const array& x = inputs[i];
+    int ax = in_axes[i] < 0 ? in_axes[i] + x.ndim() : in_axes[i];
+    if (ax < 0 || ax >= x.ndim())
+      fail("vmap", "The axis ", in_axes[i], " is out of range for input ", i, " of shape ", shape_str(x.shape()), ".");
+    if (size >= 0 && x.shape()[ax] != size)
+      fail("vmap", "Inconsistent sizes along the mapped axes: input ", sized_input, " has size ", size,
+           " but input ", i, " has size ", x.shape()[ax], " along axis ", ax, ".");
+    size = x.shape()[ax];
+    sized_input = int(i);
+    axes[i] = ax;
+    Shape s = x.shape();
+    s.erase(s.begin() + ax);
+    array p(s, x.dtype(), placeholder, {});
+    p.set_tracer(true);
+    args[i] = p;
+    placeholders.push_back(p);
+    mapped.push_back(x);
+    mapped_axes.push_back(ax);
+  }
+  if (size < 0) fail("vmap", "At least one input must be mapped (all input axes are None).");
+
+  TracingScope tracing;
+  std::vector<array> outputs = fun(args);
+  if (out_axes.size() != outputs.size() && out_axes.size() != 1)
+    fail("vmap", "Got ", out_axes.size(), " output axes for ", outputs.size(), " outputs.");
+  std::unordered_set<const ArrayNode*> on_path;
+  std::vector<array> tape = trace_tape(placeholders, outputs, on_path);
+
+  std::unordered_map<const ArrayNode*, std::pair<array, int>> batched;
+  for (size_t k = 0; k < placeholders.size(); ++k) batched.emplace(placeholders[k].id(), std::pair{mapped[k], mapped_axes[k]});
+  for (const array& a : tape) {
+    std::vector<array> ins;
+    std::vector<int> in_ax;
+    for (auto& in : a.inputs()) {
+      auto f = batched.find(in.id());
+      ins.push_back(f != batched.end() ? f->second.first : in);
+      in_ax.push_back(f != batched.end() ? f->second.second : -1);
+    }
+    auto [outs, oax] = a.primitive().vmap(ins, in_ax);
+    std::vector<array> siblings = a.outputs();
+    for (size_t k = 0; k < siblings.size() && k < outs.size(); ++k)
+      batched.emplace(siblings[k].id(), std::pair{outs[k], oax[k]});
+  }
+
+  std::vector<array> results;
+  for (size_t j = 0; j < outputs.size(); ++j) {
+    int want = out_axes.size() == 1 ? out_axes[0] : out_axes[j];
+    auto f = batched.find(outputs[j].id());
+    if (want == kNoAxis) {
+      if (f != batched.end())
+        fail("vmap", "Output ", j, " depends on a mapped input, so its output axis can't be None.");
+      results.push_back(outputs[j]);
+      continue;
+    }
+    int rank = outputs[j].ndim() + 1;
+    int ax = want < 0 ? want + rank : want;
+    if (ax < 0 || ax >= rank)
+      fail("vmap", "The output axis ", want, " is out of range for output ", j, " with ", rank, " dimensions once mapped.");
+    if (f != batched.end()) {
+      results.push_back(moveaxis(f->second.first, f->second.second, ax));
+    } else {  // doesn't depend on a mapped input: the same value for every slice
+      array e = expand_dims(outputs[j], {ax});
+      Shape s = e.shape();
+      s[ax] = size;
+      results.push_back(broadcast_to(e, s));
+    }
+  }
+  return results;
+}
+
 std::pair<std::vector<array>, std::vector<array>> value_and_grad(const Fn& fun, const std::vector<array>& inputs,
                                                                  const std::vector<int>& argnums, const char* tag) {
   for (int a : argnums)

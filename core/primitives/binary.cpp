@@ -2,6 +2,7 @@
 
 #include "kernels/elementwise.h"
 #include "ops.h"
+#include "primitives/vmap_util.h"
 
 namespace wmx {
 
@@ -188,5 +189,31 @@ WMX_ZERO_RULES(LessEqual)
 WMX_ZERO_RULES(Greater)
 WMX_ZERO_RULES(GreaterEqual)
 #undef WMX_ZERO_RULES
+
+}  // namespace wmx
+
+// ---- vmap rules: align the operands (batch first) and reapply the op ----
+
+namespace wmx {
+
+#define WMX_BINARY_VMAP(Name, op)                                                                        \
+  std::pair<std::vector<array>, std::vector<int>> Name::vmap(const std::vector<array>& in,               \
+                                                             const std::vector<int>& axes) {             \
+    auto x = align_batched(in, axes);                                                                    \
+    return {{op(x[0], x[1])}, {0}};                                                                      \
+  }
+WMX_BINARY_VMAP(Add, add)
+WMX_BINARY_VMAP(Subtract, subtract)
+WMX_BINARY_VMAP(Multiply, multiply)
+WMX_BINARY_VMAP(Divide, divide)
+WMX_BINARY_VMAP(Maximum, maximum)
+WMX_BINARY_VMAP(Minimum, minimum)
+WMX_BINARY_VMAP(Equal, equal)
+WMX_BINARY_VMAP(NotEqual, not_equal)
+WMX_BINARY_VMAP(Less, less)
+WMX_BINARY_VMAP(LessEqual, less_equal)
+WMX_BINARY_VMAP(Greater, greater)
+WMX_BINARY_VMAP(GreaterEqual, greater_equal)
+#undef WMX_BINARY_VMAP
 
 }  // namespace wmx

@@ -11,10 +11,7 @@ namespace wmx {
    public:                                                                                         \
     const char* name() const override { return #Name; }                                            \
     void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;         \
-    std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents, \
-                           const std::vector<int>& argnums, const std::vector<array>& outputs) override; \
-    std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,  \
-                           const std::vector<int>& argnums) override;                              \
+    WMX_TRANSFORM_RULES                                                                            \
     bool is_equivalent(const Primitive& o) const override { return dynamic_cast<const Name*>(&o); } \
   };
 

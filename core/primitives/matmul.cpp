@@ -3,6 +3,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "ops.h"
+#include "primitives/vmap_util.h"
 
 namespace wmx {
 
@@ -101,6 +102,16 @@ std::vector<array> Matmul::jvp(const std::vector<array>& p, const std::vector<ar
   array out = argnums[0] == 0 ? matmul(tan[0], p[1]) : matmul(p[0], tan[0]);
   if (argnums.size() > 1) out = add(out, matmul(p[0], tan[1]));
   return {out};
+}
+
+}  // namespace wmx
+
+namespace wmx {
+
+// Per-example operands have equal batch ranks (the ops layer broadcast them),
+// so a leading batch axis on either one broadcasts against the other.
+std::pair<std::vector<array>, std::vector<int>> Matmul::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
+  return {{matmul(batch_first(in[0], ax[0]), batch_first(in[1], ax[1]))}, {0}};
 }
 
 }  // namespace wmx

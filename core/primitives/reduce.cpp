@@ -8,6 +8,7 @@
 #include "kernels/simd.h"
 #include "kernels/strided.h"
 #include "ops.h"
+#include "primitives/vmap_util.h"
 #include "thread_pool.h"
 
 namespace wmx {
@@ -235,6 +236,24 @@ std::vector<array> Reduce::jvp(const std::vector<array>& p, const std::vector<ar
       for (int a : axes_) kept[a] = 1;
       return {zeros(kept, Dtype::bool_)};
     }
+  }
+}
+
+}  // namespace wmx
+
+namespace wmx {
+
+std::pair<std::vector<array>, std::vector<int>> Reduce::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
+  array x = batch_first(in[0], ax[0]);
+  std::vector<int> axes;
+  for (int a : axes_) axes.push_back(a + 1);
+  switch (type_) {
+    case ReduceType::sum: return {{sum(x, axes, true)}, {0}};
+    case ReduceType::prod: return {{prod(x, axes, true)}, {0}};
+    case ReduceType::max: return {{max(x, axes, true)}, {0}};
+    case ReduceType::min: return {{min(x, axes, true)}, {0}};
+    case ReduceType::all: return {{all(x, axes, true)}, {0}};
+    default: return {{any(x, axes, true)}, {0}};
   }
 }
 

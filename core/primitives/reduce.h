@@ -12,10 +12,7 @@ class Reduce : public Primitive {
   Reduce(ReduceType type, std::vector<int> axes) : type_(type), axes_(std::move(axes)) {}
   const char* name() const override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
-  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                         const std::vector<int>& argnums, const std::vector<array>& outputs) override;
-  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
-                         const std::vector<int>& argnums) override;
+  WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
   ReduceType type() const { return type_; }
   const std::vector<int>& axes() const { return axes_; }

@@ -2,6 +2,7 @@
 
 #include "kernels/elementwise.h"
 #include "ops.h"
+#include "primitives/vmap_util.h"
 
 namespace wmx {
 
@@ -145,6 +146,45 @@ std::vector<array> Copy::vjp(const std::vector<array>&, const std::vector<array>
 }
 std::vector<array> Copy::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
   return {tan[0]};
+}
+
+}  // namespace wmx
+
+// ---- vmap rules: move the batch axis first, then redo the op on the rest ----
+
+namespace wmx {
+
+std::pair<std::vector<array>, std::vector<int>> Reshape::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
+  array x = batch_first(in[0], ax[0]);
+  Shape s = shape_;
+  s.insert(s.begin(), x.shape()[0]);
+  return {{reshape(x, s)}, {0}};
+}
+
+std::pair<std::vector<array>, std::vector<int>> Transpose::vmap(const std::vector<array>& in,
+                                                                const std::vector<int>& ax) {
+  array x = batch_first(in[0], ax[0]);
+  std::vector<int> perm{0};
+  for (int a : axes_) perm.push_back(a + 1);
+  return {{transpose(x, perm)}, {0}};
+}
+
+std::pair<std::vector<array>, std::vector<int>> Broadcast::vmap(const std::vector<array>& in,
+                                                                const std::vector<int>& ax) {
+  array x = batch_first(in[0], ax[0]);
+  Shape s = x.shape();  // (B, per-example...): pad per-example rank up to the target's
+  s.insert(s.begin() + 1, shape_.size() - (s.size() - 1), 1);
+  Shape target = shape_;
+  target.insert(target.begin(), s[0]);
+  return {{broadcast_to(reshape(x, s), target)}, {0}};
+}
+
+std::pair<std::vector<array>, std::vector<int>> AsType::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
+  return {{astype(in[0], dtype_)}, {ax[0]}};
+}
+
+std::pair<std::vector<array>, std::vector<int>> Copy::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
+  return {{in[0]}, {ax[0]}};
 }
 
 }  // namespace wmx

@@ -11,10 +11,7 @@ class Reshape : public Primitive {
   explicit Reshape(Shape shape) : shape_(std::move(shape)) {}
   const char* name() const override { return "Reshape"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
-  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                         const std::vector<int>& argnums, const std::vector<array>& outputs) override;
-  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
-                         const std::vector<int>& argnums) override;
+  WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
   const Shape& shape() const { return shape_; }
 
@@ -27,10 +24,7 @@ class Transpose : public Primitive {
   explicit Transpose(std::vector<int> axes) : axes_(std::move(axes)) {}
   const char* name() const override { return "Transpose"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
-  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                         const std::vector<int>& argnums, const std::vector<array>& outputs) override;
-  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
-                         const std::vector<int>& argnums) override;
+  WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
   const std::vector<int>& axes() const { return axes_; }
 
@@ -43,10 +37,7 @@ class Broadcast : public Primitive {
   explicit Broadcast(Shape shape) : shape_(std::move(shape)) {}
   const char* name() const override { return "Broadcast"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
-  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                         const std::vector<int>& argnums, const std::vector<array>& outputs) override;
-  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
-                         const std::vector<int>& argnums) override;
+  WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
 
  private:
@@ -58,10 +49,7 @@ class AsType : public Primitive {
   explicit AsType(Dtype dtype) : dtype_(dtype) {}
   const char* name() const override { return "AsType"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
-  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                         const std::vector<int>& argnums, const std::vector<array>& outputs) override;
-  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
-                         const std::vector<int>& argnums) override;
+  WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
 
  private:
@@ -73,10 +61,7 @@ class Copy : public Primitive {
  public:
   const char* name() const override { return "Copy"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
-  std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                         const std::vector<int>& argnums, const std::vector<array>& outputs) override;
-  std::vector<array> jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
-                         const std::vector<int>& argnums) override;
+  WMX_TRANSFORM_RULES
 };
 
 // A row-contiguous copy of any view (used when a view can't be expressed).
