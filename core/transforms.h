@@ -37,7 +37,8 @@ std::pair<std::vector<array>, std::vector<array>> value_and_grad(const Fn& fun, 
 // the results stacked along `out_axes`. kNoAxis marks an input that is not
 // mapped (broadcast to every call) or an output that must not be mapped;
 // negative axes count from the end. Outputs that don't depend on a mapped
-// input are broadcast along their out axis.
+// input are broadcast along their out axis. out_axes is read only after fun
+// returns, so a caller tracing a foreign function may fill it during the call.
 constexpr int kNoAxis = -2147483647 - 1;
 std::vector<array> vmap(const Fn& fun, const std::vector<array>& inputs, const std::vector<int>& in_axes,
                         const std::vector<int>& out_axes);

@@ -1,0 +1,253 @@
+// mx.Array: a JS handle on a lazy array in the core. Operations build graph
+// nodes in C++; data is computed by eval() and copied out on demand.
+
+import { core } from "./runtime.js";
+import {
+  Dtype, dtypes, type DataArray, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
+  float16, bfloat16, float32, float64,
+} from "./dtype.js";
+import { bfloat16ToNumber, halfToNumber } from "./half.js";
+import * as ops from "./ops.js";
+import { track } from "./scope.js";
+
+// Hosts without explicit resource management still get a well-known key
+// for `using` (TypeScript and esbuild fall back to the same registered symbol).
+if (typeof Symbol.dispose !== "symbol") {
+  Object.defineProperty(Symbol, "dispose", { value: Symbol.for("Symbol.dispose") });
+}
+
+// Safety net for arrays nobody disposed: wasm memory is invisible to the GC,
+// so when the JS handle is collected we release the core's reference. Some
+// hosts (Workers before the enable_weak_ref flag) have no FinalizationRegistry:
+// there only dispose()/tidy() free memory.
+const registry =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<number>((h) => {
+        try {
+          core().m._wmx_release(h);
+        } catch {
+          // The core is gone or the handle was already released: nothing to free.
+        }
+      })
+    : { register() {}, unregister() {} };
+
+export type Scalar = number | boolean | bigint;
+export type ArrayOrScalar = MxArray | Scalar;
+export type Axis = number | number[];
+export type NestedList = Scalar | NestedList[];
+
+export class MxArray {
+  #handle: number;
+  #shape: number[] | null = null;
+  #dtype: Dtype | null = null;
+
+  /** @internal Wraps a handle the core returned (taking ownership). */
+  constructor(handle: number) {
+    this.#handle = handle;
+    registry.register(this, handle, this);
+    track(this);
+  }
+
+  /** @internal */
+  get handle(): number {
+    if (this.#handle < 0) throw new Error("[webmx] This array was disposed; it can't be used any more.");
+    return this.#handle;
+  }
+
+  get shape(): number[] {
+    if (!this.#shape) {
+      const c = core();
+      const ptr = c.scratchPtr();
+      const nd = c.check(c.m._wmx_shape(this.handle, ptr, 64));
+      if (nd > 64) throw new Error("[shape] Arrays with more than 64 dimensions are not supported.");
+      this.#shape = c.readInts(ptr, nd);
+    }
+    return this.#shape.slice();
+  }
+  get dtype(): Dtype {
+    if (!this.#dtype) this.#dtype = dtypes[core().check(core().m._wmx_dtype(this.handle))]!;
+    return this.#dtype;
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get size(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+  get nbytes(): number {
+    return this.size * this.dtype.size;
+  }
+
+  /** Releases the array's memory now. Using it afterwards throws. */
+  dispose(): void {
+    if (this.#handle < 0) return;
+    registry.unregister(this);
+    core().m._wmx_release(this.#handle);
+    this.#handle = -1;
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  /** @internal */
+  get disposed(): boolean {
+    return this.#handle < 0;
+  }
+
+  // ---- reading data ----
+
+  /** A copy of the data in row-major order (evaluates the array). */
+  dataSync(): DataArray {
+    return readData(this);
+  }
+  /** A Promise of dataSync()'s copy; works for any device. */
+  async data(): Promise<DataArray> {
+    return readData(this);
+  }
+  /** The value of a size-1 array. */
+  item(): Scalar {
+    if (this.size !== 1)
+      throw new Error(`[item] item() can only be called on arrays of size 1, got shape (${this.shape.join(",")}).`);
+    return toScalars(this.dtype, readData(this))[0]!;
+  }
+  /** The data as nested JS arrays (numbers, booleans for bool, bigints for 64-bit ints). */
+  tolist(): NestedList {
+    const flat = toScalars(this.dtype, readData(this));
+    const shape = this.shape;
+    if (shape.length === 0) return flat[0]!;
+    let i = 0;
+    const build = (d: number): NestedList[] => {
+      const out: NestedList[] = [];
+      for (let k = 0; k < shape[d]!; ++k) out.push(d === shape.length - 1 ? flat[i++]! : build(d + 1));
+      return out;
+    };
+    return build(0);
+  }
+  toString(): string {
+    if (this.disposed) return "array(<disposed>)";
+    const fmt = (v: NestedList): string =>
+      globalThis.Array.isArray(v) ? `[${v.map(fmt).join(", ")}]` : typeof v === "boolean" ? (v ? "True" : "False") : String(v);
+    return `array(${fmt(this.tolist())}, dtype=${this.dtype.name})`;
+  }
+
+  // ---- methods mirroring the ops ----
+
+  astype(dtype: Dtype | string): MxArray {
+    return ops.astype(this, dtype);
+  }
+  get T(): MxArray {
+    return ops.transpose(this);
+  }
+  add(other: ArrayOrScalar): MxArray {
+    return ops.add(this, other);
+  }
+  sub(other: ArrayOrScalar): MxArray {
+    return ops.subtract(this, other);
+  }
+  subtract(other: ArrayOrScalar): MxArray {
+    return ops.subtract(this, other);
+  }
+  mul(other: ArrayOrScalar): MxArray {
+    return ops.multiply(this, other);
+  }
+  multiply(other: ArrayOrScalar): MxArray {
+    return ops.multiply(this, other);
+  }
+  div(other: ArrayOrScalar): MxArray {
+    return ops.divide(this, other);
+  }
+  divide(other: ArrayOrScalar): MxArray {
+    return ops.divide(this, other);
+  }
+  maximum(other: ArrayOrScalar): MxArray {
+    return ops.maximum(this, other);
+  }
+  minimum(other: ArrayOrScalar): MxArray {
+    return ops.minimum(this, other);
+  }
+  equal(other: ArrayOrScalar): MxArray {
+    return ops.equal(this, other);
+  }
+  notEqual(other: ArrayOrScalar): MxArray {
+    return ops.notEqual(this, other);
+  }
+  less(other: ArrayOrScalar): MxArray {
+    return ops.less(this, other);
+  }
+  lessEqual(other: ArrayOrScalar): MxArray {
+    return ops.lessEqual(this, other);
+  }
+  greater(other: ArrayOrScalar): MxArray {
+    return ops.greater(this, other);
+  }
+  greaterEqual(other: ArrayOrScalar): MxArray {
+    return ops.greaterEqual(this, other);
+  }
+  matmul(other: MxArray): MxArray {
+    return ops.matmul(this, other);
+  }
+  sum(axis?: Axis, keepdims = false): MxArray {
+    return ops.sum(this, axis, keepdims);
+  }
+  prod(axis?: Axis, keepdims = false): MxArray {
+    return ops.prod(this, axis, keepdims);
+  }
+  mean(axis?: Axis, keepdims = false): MxArray {
+    return ops.mean(this, axis, keepdims);
+  }
+  max(axis?: Axis, keepdims = false): MxArray {
+    return ops.max(this, axis, keepdims);
+  }
+  min(axis?: Axis, keepdims = false): MxArray {
+    return ops.min(this, axis, keepdims);
+  }
+  all(axis?: Axis, keepdims = false): MxArray {
+    return ops.all(this, axis, keepdims);
+  }
+  any(axis?: Axis, keepdims = false): MxArray {
+    return ops.any(this, axis, keepdims);
+  }
+  /** `x.reshape(2, 3)` or `x.reshape([2, 3])`. */
+  reshape(...shape: (number | number[])[]): MxArray {
+    return ops.reshape(this, shape.flat());
+  }
+  /** `x.transpose()`, `x.transpose(1, 0)` or `x.transpose([1, 0])`. */
+  transpose(...axes: (number | number[])[]): MxArray {
+    return ops.transpose(this, axes.length ? axes.flat() : undefined);
+  }
+  flatten(): MxArray {
+    return ops.reshape(this, [-1]);
+  }
+  squeeze(axis?: Axis): MxArray {
+    return ops.squeeze(this, axis);
+  }
+}
+
+// ---- data movement ----
+
+function readData(a: MxArray): DataArray {
+  const c = core();
+  const ptr = c.m._wmx_data(a.handle);
+  if (ptr === 0) c.fail();
+  const n = a.size;
+  const buf = c.heap().buffer;
+  switch (a.dtype) {
+    case bool:
+    case uint8: return new Uint8Array(buf, ptr, n).slice();
+    case uint16: return new Uint16Array(buf, ptr, n).slice();
+    case uint32: return new Uint32Array(buf, ptr, n).slice();
+    case uint64: return new BigUint64Array(buf, ptr, n).slice();
+    case int8: return new Int8Array(buf, ptr, n).slice();
+    case int16: return new Int16Array(buf, ptr, n).slice();
+    case int32: return new Int32Array(buf, ptr, n).slice();
+    case int64: return new BigInt64Array(buf, ptr, n).slice();
+    case float16: return Float32Array.from(new Uint16Array(buf, ptr, n), halfToNumber);
+    case bfloat16: return Float32Array.from(new Uint16Array(buf, ptr, n), bfloat16ToNumber);
+    case float32: return new Float32Array(buf, ptr, n).slice();
+    default: return new Float64Array(buf, ptr, n).slice();
+  }
+}
+
+function toScalars(dtype: Dtype, data: DataArray): Scalar[] {
+  if (dtype === bool) return globalThis.Array.from(data as Uint8Array, (v) => v !== 0);
+  return globalThis.Array.from(data as Iterable<number | bigint>);
+}

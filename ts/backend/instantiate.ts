@@ -1,0 +1,171 @@
+// Host-independent part of the loaders: run an emscripten 3.1.6 factory so that
+// every failure rejects (3.1.6 hangs when an instantiateWasm hook fails), hand a
+// precompiled WebAssembly.Module to the runtime (pthreads post it to their
+// workers), and find the wasm memory.
+//
+// Paths to the emscripten outputs in the loaders ("./st/webmx-st.mjs", ...) are
+// relative to dist/, where the bundled loaders live; rollup keeps them verbatim.
+
+import type { LoadedBackend, LoadOptions } from "./types.js";
+
+/** The default export of an emscripten MODULARIZE + EXPORT_ES6 glue. */
+export type EmscriptenFactory = (moduleArg?: Record<string, unknown>) => Promise<any>;
+
+export interface InstantiateOptions {
+  variant: "st" | "mt";
+  threads: number;
+  /** Precompiled module. Omitted: the glue's own loader fetches the .wasm next to it (import.meta.url). */
+  wasm?: WebAssembly.Module;
+  /** Extra fields for the emscripten Module object (pthreadPoolSize, locateFile, ...). */
+  moduleArg?: Record<string, unknown>;
+}
+
+/** Threads for "auto": the host's parallelism, at least 2 (threaded build), at most 8. */
+export function autoThreads(parallelism: number | undefined): number {
+  const n = Math.floor(Number(parallelism) || 4);
+  return Math.min(8, Math.max(2, n));
+}
+
+/**
+ * Normalises opts.threads: 1 means the single-thread build; >1 the threaded one with
+ * that many threads. `auto` is what "auto"/undefined resolves to on this host.
+ */
+export function requestedThreads(threads: LoadOptions["threads"], auto: () => number): number {
+  if (threads === undefined || threads === "auto" || (threads as unknown) === true) return auto();
+  if (threads === false) return 1;
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1) {
+    throw new TypeError(
+      `[init] threads must be "auto", false or a positive integer, got ${String(threads)}`,
+    );
+  }
+  return threads;
+}
+
+/** True when the module imports its memory, i.e. it is the threaded (shared memory) build. */
+export function isThreadedWasm(mod: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(mod).some((i) => i.kind === "memory");
+}
+
+/**
+ * Checks that a user-supplied module matches the requested variant. With threads
+ * left at "auto" the module decides; an explicit mismatch is an error.
+ */
+export function variantForModule(
+  mod: WebAssembly.Module,
+  threads: LoadOptions["threads"],
+  wanted: number,
+): "st" | "mt" {
+  const mt = isThreadedWasm(mod);
+  const explicit = threads !== undefined && threads !== "auto" && (threads as unknown) !== true;
+  if (explicit && mt !== wanted > 1) {
+    throw new Error(
+      `[init] opts.wasm is the ${mt ? "threaded" : "single-thread"} build but threads: ${String(threads)} ` +
+        `asks for the ${wanted > 1 ? "threaded" : "single-thread"} one`,
+    );
+  }
+  return mt ? "mt" : "st";
+}
+
+export async function compileBytes(bytes: ArrayBuffer | ArrayBufferView): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes as BufferSource);
+  } catch (e) {
+    throw withCause(`[init] could not compile the webmx .wasm: ${messageOf(e)}`, e);
+  }
+}
+
+/** Fetches and compiles, streaming when the server sends application/wasm, else from bytes. */
+export async function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
+  const href = String(url);
+  const get = async () => {
+    const res = await fetch(href, { credentials: "same-origin" });
+    if (!res.ok) throw new Error(`[init] could not fetch ${href}: HTTP ${res.status}`);
+    return res;
+  };
+  if (typeof WebAssembly.compileStreaming === "function") {
+    try {
+      return await WebAssembly.compileStreaming(get());
+    } catch {
+      // wrong MIME type or no streaming support: fall back to bytes below
+    }
+  }
+  const res = await get();
+  return compileBytes(await res.arrayBuffer());
+}
+
+function findMemory(obj: unknown): WebAssembly.Memory | undefined {
+  if (!obj || typeof obj !== "object") return undefined;
+  for (const v of Object.values(obj as Record<string, unknown>)) {
+    if (v instanceof WebAssembly.Memory) return v;
+    // imports are {module: {name: value}}
+    if (v && typeof v === "object" && !(v instanceof WebAssembly.Memory)) {
+      for (const w of Object.values(v as Record<string, unknown>)) {
+        if (w instanceof WebAssembly.Memory) return w;
+      }
+    }
+  }
+  return undefined;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function withCause(message: string, cause: unknown): Error {
+  const err = new Error(message) as Error & { cause?: unknown };
+  err.cause = cause;
+  return err;
+}
+
+/**
+ * Runs the factory. Resolves with the backend once the runtime (and, for the
+ * threaded build, every pool worker) is ready; rejects on any failure.
+ *
+ * Memory: emscripten 3.1.6 at -O3 minifies wasm import/export names (the memory
+ * export of the st build is e.g. "p", the threaded build imports it as a.a), so
+ * the memory is found by type: in the instance exports (st), in the imports (mt),
+ * else Module.wasmMemory (mt) / Module.asm (st) when the glue loaded the wasm itself.
+ */
+export function instantiate(create: EmscriptenFactory, opts: InstantiateOptions): Promise<LoadedBackend> {
+  return new Promise<LoadedBackend>((resolve, reject) => {
+    let settled = false;
+    let memory: WebAssembly.Memory | undefined;
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      reject(e instanceof Error ? e : withCause(`[init] webmx failed to load: ${messageOf(e)}`, e));
+    };
+    const moduleArg: Record<string, unknown> = { ...opts.moduleArg };
+    const mod = opts.wasm;
+    if (mod) {
+      moduleArg.instantiateWasm = (
+        imports: WebAssembly.Imports,
+        receiveInstance: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+      ) => {
+        WebAssembly.instantiate(mod, imports).then((instance) => {
+          memory = findMemory(instance.exports) ?? findMemory(imports);
+          receiveInstance(instance, mod);
+        }).catch((e) => fail(withCause(`[init] could not instantiate the webmx .wasm: ${messageOf(e)}`, e)));
+        return {};
+      };
+    }
+    let ready: Promise<any>;
+    try {
+      ready = Promise.resolve(create(moduleArg));
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    ready.then((M: any) => {
+      if (settled) return;
+      memory ??=
+        (M.wasmMemory instanceof WebAssembly.Memory ? M.wasmMemory : undefined) ?? findMemory(M.asm);
+      if (!memory) {
+        fail(new Error("[init] webmx loaded but its WebAssembly.Memory could not be found"));
+        return;
+      }
+      settled = true;
+      resolve({ module: M, memory, variant: opts.variant, threads: opts.variant === "st" ? 1 : opts.threads });
+    }, fail);
+  });
+}

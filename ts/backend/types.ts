@@ -1,0 +1,24 @@
+// The contract between the environment-specific loaders (node.ts, browser.ts,
+// workers.ts) and the rest of the package. A loader instantiates one of the two
+// emscripten builds and hands back the raw module; nothing above this layer
+// knows which host it runs in.
+
+export interface LoadOptions {
+  /** "auto" (default), a total thread count, or false for the single-thread build. */
+  threads?: number | false | "auto";
+  /** A precompiled module, the bytes, or the URL of the .wasm to use instead of the packaged one. */
+  wasm?: WebAssembly.Module | ArrayBuffer | Uint8Array | URL | string;
+}
+
+export interface LoadedBackend {
+  /** The emscripten Module object: `_wmx_*` exports plus runtime helpers (UTF8ToString, ...). */
+  module: any;
+  /** The wasm linear memory (imported for the threaded build, exported for the single-thread one). */
+  memory: WebAssembly.Memory;
+  /** "st" = single-thread SIMD build, "mt" = threaded SIMD build. */
+  variant: "st" | "mt";
+  /** Total compute threads the core may use (1 for "st"); the loader sized the pthread pool for it. */
+  threads: number;
+}
+
+export type Loader = (opts: LoadOptions) => Promise<LoadedBackend>;

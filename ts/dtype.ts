@@ -1,0 +1,63 @@
+// The 13 dtypes. Codes mirror core/dtype.h (they cross the wasm boundary).
+
+export type DtypeName =
+  | "bool" | "uint8" | "uint16" | "uint32" | "uint64" | "int8" | "int16" | "int32" | "int64"
+  | "float16" | "bfloat16" | "float32" | "float64";
+
+export type DtypeKind = "bool" | "uint" | "int" | "float";
+
+export class Dtype {
+  /** @internal */
+  constructor(
+    readonly name: DtypeName,
+    /** Bytes per element. */
+    readonly size: number,
+    /** @internal code shared with the C++ core */
+    readonly code: number,
+    readonly kind: DtypeKind,
+  ) {
+    Object.freeze(this);
+  }
+  toString(): string {
+    return this.name;
+  }
+}
+
+export const bool = new Dtype("bool", 1, 0, "bool");
+export const uint8 = new Dtype("uint8", 1, 1, "uint");
+export const uint16 = new Dtype("uint16", 2, 2, "uint");
+export const uint32 = new Dtype("uint32", 4, 3, "uint");
+export const uint64 = new Dtype("uint64", 8, 4, "uint");
+export const int8 = new Dtype("int8", 1, 5, "int");
+export const int16 = new Dtype("int16", 2, 6, "int");
+export const int32 = new Dtype("int32", 4, 7, "int");
+export const int64 = new Dtype("int64", 8, 8, "int");
+export const float16 = new Dtype("float16", 2, 9, "float");
+export const bfloat16 = new Dtype("bfloat16", 2, 10, "float");
+export const float32 = new Dtype("float32", 4, 11, "float");
+export const float64 = new Dtype("float64", 8, 12, "float");
+
+/** @internal by code */
+export const dtypes: readonly Dtype[] = [
+  bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+];
+
+/** Accepts a Dtype or its name; throws "[op] ..." otherwise. @internal */
+export function toDtype(d: unknown, op: string): Dtype {
+  if (d instanceof Dtype) return d;
+  if (typeof d === "string") {
+    const found = dtypes.find((t) => t.name === d);
+    if (found) return found;
+  }
+  throw new Error(`[${op}] Unknown dtype ${String(d)}; expected one of ${dtypes.map((t) => t.name).join(", ")}.`);
+}
+
+/** The TypedArray a dtype reads back as (float16/bfloat16 widen to float32). */
+export type DataArray =
+  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | Int8Array | Int16Array | Int32Array
+  | BigInt64Array | Float32Array | Float64Array;
+
+/** @internal */
+export function isFloating(d: Dtype): boolean {
+  return d.kind === "float";
+}

@@ -1,0 +1,18 @@
+// webmx: MLX's lazy arrays and function transformations for the web.
+// Usage: `import * as mx from "webmx"; await mx.init();`
+
+export { init, backendInfo, memory, type InitOptions } from "./runtime.js";
+export { MxArray as Array, type ArrayOrScalar, type Axis, type NestedList, type Scalar } from "./array.js";
+export {
+  Dtype, type DtypeName, type DataArray, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
+  float16, bfloat16, float32, float64,
+} from "./dtype.js";
+export {
+  array, full, zeros, ones, astype, add, subtract, multiply, divide, maximum, minimum, equal, notEqual, less,
+  lessEqual, greater, greaterEqual, matmul, sum, prod, max, min, all, any, mean, reshape, transpose, broadcastTo,
+  squeeze, expandDims, flatten, evaluate as eval, asyncEval,
+} from "./ops.js";
+export {
+  grad, valueAndGrad, vjp, jvp, vmap, tidy, keep, dispose, type GradOptions, type VmapOptions, type AxisSpec,
+} from "./transforms.js";
+export * as tree from "./tree.js";

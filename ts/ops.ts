@@ -1,0 +1,292 @@
+// The operations on `mx`: argument checking that is JS-specific (types of JS
+// values), weak typing of JS scalars, and one call into the core each.
+
+import { core } from "./runtime.js";
+import { MxArray, type ArrayOrScalar, type Axis, type NestedList, type Scalar } from "./array.js";
+import {
+  Dtype, toDtype, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16,
+  float32, float64,
+} from "./dtype.js";
+import { numberToBfloat16, numberToHalf } from "./half.js";
+import { leaves } from "./tree.js";
+
+/** @internal wraps a handle returned by the core (throwing its error if it failed) */
+export function wrap(h: number): MxArray {
+  return new MxArray(core().check(h));
+}
+
+// ---- creation ----
+
+type TypedArray =
+  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+
+function typedArrayDtype(v: TypedArray): Dtype {
+  if (v instanceof Float32Array) return float32;
+  if (v instanceof Float64Array) return float64;
+  if (v instanceof Int32Array) return int32;
+  if (v instanceof Int16Array) return int16;
+  if (v instanceof Int8Array) return int8;
+  if (v instanceof Uint8Array || v instanceof Uint8ClampedArray) return uint8;
+  if (v instanceof Uint16Array) return uint16;
+  if (v instanceof Uint32Array) return uint32;
+  if (v instanceof BigInt64Array) return int64;
+  return uint64;
+}
+
+/** Shape and flat leaves of nested JS arrays; throws on ragged input or bad leaves. */
+function flattenNested(value: unknown): { shape: number[]; flat: Scalar[] } {
+  const shape: number[] = [];
+  for (let v = value; globalThis.Array.isArray(v); v = v[0]) shape.push(v.length);
+  const flat: Scalar[] = [];
+  const walk = (v: unknown, d: number) => {
+    if (d === shape.length) {
+      if (typeof v !== "number" && typeof v !== "boolean" && typeof v !== "bigint")
+        throw new Error(`[array] Unsupported value ${describe(v)} in nested array; expected numbers, booleans or bigints.`);
+      flat.push(v);
+      return;
+    }
+    if (!globalThis.Array.isArray(v) || v.length !== shape[d])
+      throw new Error(`[array] Inhomogeneous nested array: expected a list of length ${shape[d]} at depth ${d}.`);
+    for (const c of v) walk(c, d + 1);
+  };
+  walk(value, 0);
+  return { shape, flat };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "object") return v.constructor?.name ?? "object";
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Writes numbers/booleans/bigints into a fresh core array of `dtype`. */
+function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtype: Dtype): MxArray {
+  const c = core();
+  const out = c.withInts(shape, (p, n) => wrap(c.m._wmx_empty(dtype.code, p, n)));
+  const n = flat.length;
+  if (n === 0) return out;
+  const ptr = c.m._wmx_data(out.handle);
+  if (ptr === 0) c.fail();
+  const buf = c.heap().buffer;
+  const num = (v: Scalar) => (typeof v === "number" ? v : Number(v));
+  const big = (v: Scalar) => (typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v))));
+  const src = flat as ArrayLike<Scalar>;
+  switch (dtype) {
+    case bool: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = src[i] ? 1 : 0; break; }
+    case uint8: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
+    case uint16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
+    case uint32: { const d = new Uint32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
+    case int8: { const d = new Int8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
+    case int16: { const d = new Int16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
+    case int32: { const d = new Int32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
+    case uint64: { const d = new BigUint64Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = BigInt.asUintN(64, big(src[i]!)); break; }
+    case int64: { const d = new BigInt64Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = BigInt.asIntN(64, big(src[i]!)); break; }
+    case float16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToHalf(num(src[i]!)); break; }
+    case bfloat16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToBfloat16(num(src[i]!)); break; }
+    case float32: new Float32Array(buf, ptr, n).set(ArrayBuffer.isView(flat) && !(flat instanceof BigInt64Array || flat instanceof BigUint64Array) ? (flat as Float32Array) : globalThis.Array.from(src, num)); break;
+    default: new Float64Array(buf, ptr, n).set(ArrayBuffer.isView(flat) && !(flat instanceof BigInt64Array || flat instanceof BigUint64Array) ? (flat as Float64Array) : globalThis.Array.from(src, num)); break;
+  }
+  return out;
+}
+
+/**
+ * `mx.array(value, dtype?)`: value is a number, boolean, bigint, nested JS
+ * arrays of these, a TypedArray (its dtype is kept) or an mx.Array. JS
+ * numbers give float32 unless a dtype is passed.
+ */
+export function array(value: NestedList | TypedArray | MxArray, dtype?: Dtype | string): MxArray {
+  const dt = dtype === undefined ? undefined : toDtype(dtype, "array");
+  if (value instanceof MxArray) return dt ? astype(value, dt) : wrap(core().m._wmx_astype(value.handle, value.dtype.code));
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof DataView) throw new Error("[array] DataView is not supported; pass a TypedArray.");
+    const ta = value as TypedArray;
+    const own = typedArrayDtype(ta);
+    const a = fromScalars(ta, [ta.length], own);
+    if (!dt || dt === own) return a;
+    const b = astype(a, dt);
+    a.dispose();
+    return b;
+  }
+  const { shape, flat } = flattenNested(value);
+  return fromScalars(flat, shape, dt ?? inferDtype(flat));
+}
+
+/** float32 for numbers, bool for booleans only, int64 for bigints only. */
+function inferDtype(flat: Scalar[]): Dtype {
+  if (flat.length === 0) return float32;
+  let allBool = true;
+  let allBig = true;
+  for (const v of flat) {
+    if (typeof v !== "boolean") allBool = false;
+    if (typeof v !== "bigint") allBig = false;
+  }
+  return allBool ? bool : allBig ? int64 : float32;
+}
+
+function shapeArg(shape: number | number[], op: string): number[] {
+  const s = typeof shape === "number" ? [shape] : shape;
+  if (!globalThis.Array.isArray(s) || !s.every((d) => Number.isInteger(d)))
+    throw new Error(`[${op}] The shape must be an integer or a list of integers, got ${describe(shape)}.`);
+  return s;
+}
+
+export function full(shape: number | number[], value: Scalar | MxArray, dtype?: Dtype | string): MxArray {
+  const s = shapeArg(shape, "full");
+  if (value instanceof MxArray) return broadcastTo(dtype ? astype(value, dtype) : value, s);
+  const dt = dtype ? toDtype(dtype, "full") : typeof value === "boolean" ? bool : typeof value === "bigint" ? int64 : float32;
+  const c = core();
+  return c.withInts(s, (p, n) => wrap(c.m._wmx_full(p, n, Number(value), dt.code)));
+}
+export function zeros(shape: number | number[], dtype: Dtype | string = float32): MxArray {
+  return full(shape, 0, dtype);
+}
+export function ones(shape: number | number[], dtype: Dtype | string = float32): MxArray {
+  return full(shape, 1, dtype);
+}
+
+// ---- conversion of operands ----
+
+/**
+ * Turns a JS scalar into an array that promotes weakly against `like`: a JS
+ * number keeps a floating `like`'s dtype, keeps an integer `like`'s dtype
+ * when it is an integer, and is float32 otherwise (int32 beside bool).
+ */
+function operand(x: ArrayOrScalar, like: MxArray | null, op: string): MxArray {
+  if (x instanceof MxArray) return x;
+  if (typeof x === "number") {
+    let dt: Dtype = float32;
+    if (like) {
+      const k = like.dtype.kind;
+      if (k === "float") dt = like.dtype;
+      else if (Number.isInteger(x)) dt = k === "bool" ? int32 : like.dtype;
+    }
+    return wrap(core().m._wmx_scalar(x, dt.code));
+  }
+  if (typeof x === "boolean") return wrap(core().m._wmx_scalar(x ? 1 : 0, like ? like.dtype.code : bool.code));
+  if (typeof x === "bigint") return array(x, like && like.dtype.kind !== "float" && like.dtype.kind !== "bool" ? like.dtype : int64);
+  throw new Error(`[${op}] Expected an mx.Array or a JS number, boolean or bigint, got ${describe(x)}.`);
+}
+
+function binary(code: number, op: string, a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
+  const x = operand(a, b instanceof MxArray ? b : null, op);
+  const y = operand(b, a instanceof MxArray ? a : null, op);
+  try {
+    return wrap(core().m._wmx_binary(code, x.handle, y.handle));
+  } finally {
+    if (x !== a) x.dispose();
+    if (y !== b) y.dispose();
+  }
+}
+
+// Codes of wasm/api.cpp's BinaryOp.
+export const add = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(0, "add", a, b);
+export const subtract = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(1, "subtract", a, b);
+export const multiply = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(2, "multiply", a, b);
+export const divide = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(3, "divide", a, b);
+export const maximum = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(4, "maximum", a, b);
+export const minimum = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(5, "minimum", a, b);
+export const equal = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(6, "equal", a, b);
+export const notEqual = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(7, "not_equal", a, b);
+export const less = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(8, "less", a, b);
+export const lessEqual = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(9, "less_equal", a, b);
+export const greater = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(10, "greater", a, b);
+export const greaterEqual = (a: ArrayOrScalar, b: ArrayOrScalar) => binary(11, "greater_equal", a, b);
+
+function requireArray(a: unknown, op: string): MxArray {
+  if (!(a instanceof MxArray)) throw new Error(`[${op}] Expected an mx.Array, got ${describe(a)}.`);
+  return a;
+}
+
+export function matmul(a: MxArray, b: MxArray): MxArray {
+  return wrap(core().m._wmx_matmul(requireArray(a, "matmul").handle, requireArray(b, "matmul").handle));
+}
+
+export function astype(a: MxArray, dtype: Dtype | string): MxArray {
+  return wrap(core().m._wmx_astype(requireArray(a, "astype").handle, toDtype(dtype, "astype").code));
+}
+
+// ---- reductions ----
+
+function axesArg(axis: Axis | undefined | null, op: string): number[] | null {
+  if (axis === undefined || axis === null) return null;
+  const ax = typeof axis === "number" ? [axis] : axis;
+  if (!globalThis.Array.isArray(ax) || !ax.every((d) => Number.isInteger(d)))
+    throw new Error(`[${op}] The axis must be an integer or a list of integers, got ${describe(axis)}.`);
+  return ax;
+}
+
+function reduce(code: number, op: string, a: MxArray, axis: Axis | undefined, keepdims: boolean): MxArray {
+  const c = core();
+  const h = requireArray(a, op).handle;
+  const ax = axesArg(axis, op);
+  if (!ax) return wrap(c.m._wmx_reduce(code, h, 0, -1, keepdims ? 1 : 0));
+  return c.withInts(ax, (p, n) => wrap(c.m._wmx_reduce(code, h, p, n, keepdims ? 1 : 0)));
+}
+
+// Codes of wasm/api.cpp's ReduceOp.
+export const sum = (a: MxArray, axis?: Axis, keepdims = false) => reduce(0, "sum", a, axis, keepdims);
+export const prod = (a: MxArray, axis?: Axis, keepdims = false) => reduce(1, "prod", a, axis, keepdims);
+export const max = (a: MxArray, axis?: Axis, keepdims = false) => reduce(2, "max", a, axis, keepdims);
+export const min = (a: MxArray, axis?: Axis, keepdims = false) => reduce(3, "min", a, axis, keepdims);
+export const all = (a: MxArray, axis?: Axis, keepdims = false) => reduce(4, "all", a, axis, keepdims);
+export const any = (a: MxArray, axis?: Axis, keepdims = false) => reduce(5, "any", a, axis, keepdims);
+export const mean = (a: MxArray, axis?: Axis, keepdims = false) => reduce(6, "mean", a, axis, keepdims);
+
+// ---- shape ----
+
+export function reshape(a: MxArray, shape: number | number[]): MxArray {
+  const c = core();
+  const h = requireArray(a, "reshape").handle;
+  return c.withInts(shapeArg(shape, "reshape"), (p, n) => wrap(c.m._wmx_reshape(h, p, n)));
+}
+
+export function transpose(a: MxArray, axes?: number[]): MxArray {
+  const c = core();
+  const h = requireArray(a, "transpose").handle;
+  if (axes === undefined) return wrap(c.m._wmx_transpose(h, 0, -1));
+  return c.withInts(axesArg(axes, "transpose")!, (p, n) => wrap(c.m._wmx_transpose(h, p, n)));
+}
+
+export function broadcastTo(a: ArrayOrScalar, shape: number | number[]): MxArray {
+  const c = core();
+  const x = operand(a, null, "broadcast_to");
+  try {
+    return c.withInts(shapeArg(shape, "broadcast_to"), (p, n) => wrap(c.m._wmx_broadcast_to(x.handle, p, n)));
+  } finally {
+    if (x !== a) x.dispose();
+  }
+}
+
+export function squeeze(a: MxArray, axis?: Axis): MxArray {
+  const c = core();
+  const h = requireArray(a, "squeeze").handle;
+  const ax = axesArg(axis, "squeeze");
+  if (!ax) return wrap(c.m._wmx_squeeze(h, 0, -1));
+  return c.withInts(ax, (p, n) => wrap(c.m._wmx_squeeze(h, p, n)));
+}
+
+export function expandDims(a: MxArray, axis: Axis): MxArray {
+  const c = core();
+  const h = requireArray(a, "expand_dims").handle;
+  return c.withInts(axesArg(axis, "expand_dims")!, (p, n) => wrap(c.m._wmx_expand_dims(h, p, n)));
+}
+
+export function flatten(a: MxArray): MxArray {
+  return reshape(a, [-1]);
+}
+
+// ---- evaluation ----
+
+/** Evaluates every mx.Array leaf of the given trees; other leaves are ignored. */
+export function evaluate(...trees: unknown[]): void {
+  const arrays = leaves(trees).filter((l): l is MxArray => l instanceof MxArray);
+  if (arrays.length === 0) return;
+  const c = core();
+  c.check(c.withInts(arrays.map((a) => a.handle), (p, n) => c.m._wmx_eval(p, n)));
+}
+
+/** Resolves once every array leaf is evaluated. */
+export async function asyncEval(...trees: unknown[]): Promise<void> {
+  evaluate(...trees);
+}

@@ -1,0 +1,227 @@
+// The loaded core: one per JS realm. init() picks a build through the loader
+// that the entry point (node / browser / workers) registered, then every
+// other module reaches the wasm exports through `core()`.
+
+import type { Loader, LoadedBackend, LoadOptions } from "./backend/types.js";
+
+export interface InitOptions extends LoadOptions {
+  /** Reserved for the WebGPU backend (not available yet). */
+  gpu?: unknown;
+}
+
+/** The `_wmx_*` C ABI of wasm/api.cpp plus the emscripten runtime helpers we use. */
+export interface CoreExports {
+  _malloc(n: number): number;
+  _free(p: number): void;
+  _wmx_last_error(): number;
+  _wmx_init(threads: number): number;
+  _wmx_num_threads(): number;
+  _wmx_release(h: number): number;
+  _wmx_memory(out: number): void;
+  _wmx_empty(dtype: number, shape: number, ndim: number): number;
+  _wmx_scalar(v: number, dtype: number): number;
+  _wmx_full(shape: number, ndim: number, v: number, dtype: number): number;
+  _wmx_dtype(h: number): number;
+  _wmx_shape(h: number, out: number, cap: number): number;
+  _wmx_is_evaluated(h: number): number;
+  _wmx_eval(handles: number, n: number): number;
+  _wmx_data(h: number): number;
+  _wmx_astype(h: number, dtype: number): number;
+  _wmx_binary(op: number, a: number, b: number): number;
+  _wmx_reduce(op: number, h: number, axes: number, naxes: number, keepdims: number): number;
+  _wmx_matmul(a: number, b: number): number;
+  _wmx_reshape(h: number, shape: number, ndim: number): number;
+  _wmx_transpose(h: number, axes: number, naxes: number): number;
+  _wmx_broadcast_to(h: number, shape: number, ndim: number): number;
+  _wmx_squeeze(h: number, axes: number, naxes: number): number;
+  _wmx_expand_dims(h: number, axes: number, naxes: number): number;
+  _wmx_retain(h: number): number;
+  _wmx_take_results(out: number): number;
+  _wmx_value_and_grad(fn: number, inputs: number, n: number, argnums: number, nargs: number, tag: number): number;
+  _wmx_vjp(fn: number, primals: number, np: number, cotangents: number, nc: number): number;
+  _wmx_jvp(fn: number, primals: number, np: number, tangents: number, nt: number): number;
+  _wmx_vmap(fn: number, inputs: number, n: number, inAxes: number): number;
+  UTF8ToString(ptr: number): string;
+  /** Set by Core: the JS end of wasm/transforms.cpp's callback. */
+  wmxCall?: (fn: number, inputs: number, n: number, outPtr: number) => number;
+}
+
+/** A JS function called back from a C++ transform: input handles in, output handles out. */
+export type Callback = (inputs: number[]) => number[];
+
+const SCRATCH_INTS = 256;
+
+export class Core {
+  readonly m: CoreExports;
+  readonly threads: number;
+  readonly variant: "st" | "mt";
+  private readonly memory_: WebAssembly.Memory;
+  private buffer: ArrayBufferLike | null = null;
+  private u8!: Uint8Array;
+  private i32!: Int32Array;
+  private readonly scratch: number;
+  private readonly callbacks = new Map<number, Callback>();
+  private nextCallback = 1;
+  /** The exception a JS callback threw, rethrown when its C++ caller returns. */
+  private pendingError: unknown = null;
+
+  constructor(b: LoadedBackend) {
+    this.m = b.module as CoreExports;
+    this.memory_ = b.memory;
+    this.variant = b.variant;
+    const t = this.m._wmx_init(b.threads);
+    if (t < 0) this.fail();
+    this.threads = t;
+    this.scratch = this.m._malloc(SCRATCH_INTS * 4);
+    this.m.wmxCall = (fn, inputs, n, outPtr) => this.runCallback(fn, inputs, n, outPtr);
+  }
+
+  /** Throws the core's last error as a JS Error (or the JS callback's own exception). */
+  fail(): never {
+    if (this.pendingError !== null) {
+      const e = this.pendingError;
+      this.pendingError = null;
+      throw e;
+    }
+    throw new Error(this.m.UTF8ToString(this.m._wmx_last_error()));
+  }
+
+  /** Makes `f` callable from C++ for the duration of `body(id)`. */
+  withCallback<R>(f: Callback, body: (id: number) => R): R {
+    const id = this.nextCallback++;
+    this.callbacks.set(id, f);
+    try {
+      return body(id);
+    } finally {
+      this.callbacks.delete(id);
+    }
+  }
+
+  private runCallback(fn: number, inputs: number, n: number, outPtr: number): number {
+    try {
+      const f = this.callbacks.get(fn);
+      if (!f) throw new Error(`[webmx] No JavaScript function is registered under id ${fn}.`);
+      const outs = f(this.readInts(inputs, n));
+      const p = this.m._malloc(Math.max(1, outs.length) * 4);
+      this.heap();
+      this.i32.set(outs, p >> 2);
+      this.i32[outPtr >> 2] = p;
+      return outs.length;
+    } catch (e) {
+      this.pendingError = e;
+      return -1;
+    }
+  }
+
+  /** Handles of the last transform's `n` results (wasm/transforms.cpp). */
+  takeResults(n: number): number[] {
+    const p = this.m._malloc(Math.max(1, n) * 4);
+    try {
+      this.m._wmx_take_results(p);
+      return this.readInts(p, n);
+    } finally {
+      this.m._free(p);
+    }
+  }
+  /** A handle or a status from the core: negative means the call failed. */
+  check(h: number): number {
+    if (h < 0) this.fail();
+    return h;
+  }
+
+  /** Byte view of wasm memory, refreshed after the memory grew. */
+  heap(): Uint8Array {
+    if (this.buffer !== this.memory_.buffer) {
+      this.buffer = this.memory_.buffer;
+      this.u8 = new Uint8Array(this.buffer);
+      this.i32 = new Int32Array(this.buffer);
+    }
+    return this.u8;
+  }
+
+  /**
+   * Calls f(ptr, n) with `ints` copied into wasm memory (the scratch area, or
+   * a temporary allocation for long lists).
+   */
+  withInts<R>(ints: readonly number[], f: (ptr: number, n: number) => R): R {
+    const big = ints.length > SCRATCH_INTS;
+    const ptr = big ? this.m._malloc(ints.length * 4) : this.scratch;
+    this.heap();
+    this.i32.set(ints, ptr >> 2);
+    try {
+      return f(ptr, ints.length);
+    } finally {
+      if (big) this.m._free(ptr);
+    }
+  }
+
+  /** Reads `n` int32s at ptr. */
+  readInts(ptr: number, n: number): number[] {
+    this.heap();
+    return Array.from(this.i32.subarray(ptr >> 2, (ptr >> 2) + n));
+  }
+
+  memory(): { liveArrays: number; liveBytes: number; peakBytes: number; heapBytes: number } {
+    const p = this.m._malloc(24);
+    try {
+      this.m._wmx_memory(p);
+      const f = new Float64Array(this.heap().buffer, p, 3);
+      return { liveArrays: f[0]!, liveBytes: f[1]!, peakBytes: f[2]!, heapBytes: this.memory_.buffer.byteLength };
+    } finally {
+      this.m._free(p);
+    }
+  }
+
+  scratchPtr(): number {
+    return this.scratch;
+  }
+}
+
+let loader: Loader | null = null;
+let core_: Core | null = null;
+let loading: Promise<void> | null = null;
+
+/** Called once by each entry point (node.js, browser.js, workers.js). @internal */
+export function registerLoader(l: Loader): void {
+  loader = l;
+}
+
+/**
+ * Loads the core once; later calls resolve at once. `threads`: "auto"
+ * (default), a total thread count, or false for the single-thread build.
+ */
+export function init(opts: InitOptions = {}): Promise<void> {
+  if (core_) return Promise.resolve();
+  if (!loading) {
+    loading = (async () => {
+      if (!loader) throw new Error("[init] No loader registered: import webmx through its package entry point.");
+      if (opts.gpu) throw new Error("[init] The WebGPU backend is not available in this version.");
+      const backend = await loader(opts);
+      core_ = new Core(backend);
+    })();
+    loading.catch(() => {
+      loading = null; // a failed init may be retried
+    });
+  }
+  return loading;
+}
+
+/** The loaded core; throws a clear error before init(). @internal */
+export function core(): Core {
+  if (!core_) throw new Error("[webmx] Call `await mx.init()` before using webmx.");
+  return core_;
+}
+
+/**
+ * Memory in use: `liveArrays` counts array handles neither disposed nor
+ * collected, `liveBytes` the data buffers arrays hold, `peakBytes` its high
+ * water mark, `heapBytes` the size of the wasm memory.
+ */
+export function memory(): { liveArrays: number; liveBytes: number; peakBytes: number; heapBytes: number } {
+  return core().memory();
+}
+
+export function backendInfo(): { threads: number; simd: boolean; gpu: string | null; variant: "st" | "mt" } {
+  const c = core();
+  return { threads: c.threads, simd: true, gpu: null, variant: c.variant };
+}

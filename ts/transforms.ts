@@ -1,0 +1,343 @@
+// Function transformations on JS functions over trees of arrays. The C++ core
+// does the work (wasm/transforms.cpp); this layer flattens argument and
+// output trees to lists of arrays, validates them with MLX's errors, and runs
+// the user's function as a callback inside a scope that frees its tracers and
+// intermediates.
+
+import { MxArray } from "./array.js";
+import { core } from "./runtime.js";
+import { keepArrays, scoped } from "./scope.js";
+import { flatten, isPlainObject, leaves } from "./tree.js";
+
+type AnyFn = (...args: any[]) => any;
+
+function describe(v: unknown): string {
+  if (v instanceof MxArray) return `an array of shape (${v.shape.join(",")})`;
+  if (v === null) return "null";
+  if (globalThis.Array.isArray(v)) return `a JS array of length ${v.length}`;
+  if (typeof v === "object") return `an object of type ${v.constructor?.name ?? "Object"}`;
+  return `a ${typeof v} (${String(v)})`;
+}
+
+/** Replaces the leaves of `tree`, in flatten() order, with those of `values`. */
+function refill(tree: unknown, values: unknown[], start = 0): { tree: unknown; next: number } {
+  let i = start;
+  const walk = (t: unknown): unknown => {
+    if (globalThis.Array.isArray(t)) return t.map(walk);
+    if (isPlainObject(t)) {
+      const o: Record<string, unknown> = {};
+      for (const k of Object.keys(t)) o[k] = walk(t[k]);
+      return o;
+    }
+    return values[i++];
+  };
+  return { tree: walk(tree), next: i };
+}
+
+/**
+ * Runs `fn` on tracer arrays from C++: wraps the input handles, calls fn in a
+ * scope, and returns fresh handles of its array outputs (every array fn
+ * created, inputs and outputs included, is freed when it returns).
+ */
+function callback(fn: (inputs: MxArray[]) => MxArray[]) {
+  const c = core();
+  return (handles: number[]): number[] =>
+    scoped(
+      () => {
+        const inputs = handles.map((h) => new MxArray(h));
+        return fn(inputs).map((a) => c.check(c.m._wmx_retain(a.handle)));
+      },
+      () => [],
+    );
+}
+
+function arrayLeaves(tree: unknown, tag: string, what: string): MxArray[] {
+  return flatten(tree).map(([path, leaf]) => {
+    if (!(leaf instanceof MxArray))
+      throw new Error(`[${tag}] ${what} must contain only arrays, but ${path ? `'${path}'` : "it"} is ${describe(leaf)}.`);
+    return leaf;
+  });
+}
+
+/** Calls the core with a list of handles followed by a list of ints, then takes its results. */
+function runTransform(run: (fnId: number, ptr: number) => number, f: (i: MxArray[]) => MxArray[], ints: number[]): MxArray[] {
+  const c = core();
+  const n = c.withCallback(callback(f), (id) => c.withInts(ints, (p) => run(id, p)));
+  if (n < 0) c.fail();
+  return c.takeResults(n).map((h) => new MxArray(h));
+}
+
+// ---- grad / valueAndGrad ----
+
+export interface GradOptions {
+  argnums?: number | number[];
+  argnames?: string | string[];
+}
+
+function gradOptions(opts: GradOptions, tag: string): { argnums: number[]; argnames: string[] } {
+  const argnames = opts.argnames === undefined ? [] : typeof opts.argnames === "string" ? [opts.argnames] : [...opts.argnames];
+  let argnums: number[];
+  if (opts.argnums === undefined) argnums = argnames.length ? [] : [0];
+  else argnums = typeof opts.argnums === "number" ? [opts.argnums] : [...opts.argnums];
+  for (const a of argnums) {
+    if (!Number.isInteger(a)) throw new Error(`[${tag}] argnums must be integers, got ${describe(a)}.`);
+    if (a < 0) throw new Error(`[${tag}] Can't compute the gradient of negative argument index ${a}.`);
+  }
+  argnums.sort((x, y) => x - y);
+  for (let i = 1; i < argnums.length; ++i)
+    if (argnums[i] === argnums[i - 1]) throw new Error(`[${tag}] Duplicate argument index ${argnums[i]} is not allowed.`);
+  for (const n of argnames) if (typeof n !== "string") throw new Error(`[${tag}] argnames must be strings, got ${describe(n)}.`);
+  if (new Set(argnames).size !== argnames.length) throw new Error(`[${tag}] Duplicate argument names are not allowed.`);
+  if (argnums.length === 0 && argnames.length === 0)
+    throw new Error(`[${tag}] Gradient wrt no argument requested: provide at least one of argnums or argnames.`);
+  return { argnums, argnames };
+}
+
+function makeValueAndGrad(fn: AnyFn, opts: GradOptions, tag: "grad" | "valueAndGrad") {
+  if (typeof fn !== "function") throw new Error(`[${tag}] Expected a function, got ${describe(fn)}.`);
+  const { argnums, argnames } = gradOptions(opts, tag);
+  return (...args: any[]): [unknown, unknown] => {
+    let positional = args;
+    let kwargs: Record<string, unknown> = {};
+    if (argnames.length) {
+      const last = args[args.length - 1];
+      if (!isPlainObject(last))
+        throw new Error(`[${tag}] argnames ${JSON.stringify(argnames)} name properties of the last argument, which must be a plain object, but got ${describe(last)}.`);
+      positional = args.slice(0, -1);
+      kwargs = last;
+    }
+    for (const a of argnums)
+      if (a >= positional.length)
+        throw new Error(`[${tag}] Can't compute the gradient of argument index ${a} because the function was called with only ${positional.length} positional argument${positional.length === 1 ? "" : "s"}.`);
+    for (const n of argnames)
+      if (!(n in kwargs))
+        throw new Error(`[${tag}] Can't compute the gradient of argument '${n}' because the function was called with the named arguments ${JSON.stringify(Object.keys(kwargs))}.`);
+
+    // The differentiated trees, in order: positional argnums, then argnames.
+    const trees = [...argnums.map((a) => positional[a]), ...argnames.map((n) => kwargs[n])];
+    const labels = [...argnums.map((a) => `argument ${a}`), ...argnames.map((n) => `argument '${n}'`)];
+    const diff = trees.map((t, i) => arrayLeaves(t, tag, `The differentiated ${labels[i]}`));
+    const flat = diff.flat();
+
+    let outTree: unknown = null; // fn's output with its array leaves, recorded during the trace
+    let outArrays = 0;
+    const traced = (tracers: MxArray[]): MxArray[] => {
+      let at = 0;
+      const newTrees = trees.map((t) => {
+        const r = refill(t, tracers, at);
+        at = r.next;
+        return r.tree;
+      });
+      const pos = [...positional];
+      argnums.forEach((a, i) => (pos[a] = newTrees[i]));
+      const kw = { ...kwargs };
+      argnames.forEach((n, i) => (kw[n] = newTrees[argnums.length + i]));
+      const out = fn(...pos, ...(argnames.length ? [kw] : []));
+      const loss = out instanceof MxArray ? out : globalThis.Array.isArray(out) && out.length > 0 ? out[0] : undefined;
+      if (!(loss instanceof MxArray) || loss.ndim !== 0 || (tag === "grad" && !(out instanceof MxArray))) {
+        throw new Error(
+          tag === "grad"
+            ? `[grad] The function must return a scalar array, but it returned ${describe(out)}.`
+            : `[valueAndGrad] The function must return a scalar array or a non-empty JS array whose first element is a scalar array, but it returned ${describe(out)}.`,
+        );
+      }
+      outTree = out;
+      const outs = leaves(out).filter((l): l is MxArray => l instanceof MxArray);
+      outArrays = outs.length;
+      return outs;
+    };
+
+    const c = core();
+    const results = runTransform(
+      (id, p) => c.m._wmx_value_and_grad(id, p, flat.length, p + flat.length * 4, flat.length, tag === "grad" ? 0 : 1),
+      traced,
+      [...flat.map((a) => a.handle), ...flat.map((_, i) => i)],
+    );
+    const values = results.slice(0, outArrays);
+    const grads = results.slice(outArrays);
+
+    // Rebuild fn's output (non-array leaves come back as they were) and the gradient trees.
+    let vi = 0;
+    const value = refill(outTree, leaves(outTree).map((l) => (l instanceof MxArray ? values[vi++] : l))).tree;
+    let gi = 0;
+    const gradTrees = trees.map((t) => {
+      const r = refill(t, grads, gi);
+      gi = r.next;
+      return r.tree;
+    });
+    const posGrads = argnums.length === 0 ? null : argnums.length === 1 ? gradTrees[0] : gradTrees.slice(0, argnums.length);
+    if (!argnames.length) return [value, posGrads];
+    const named: Record<string, unknown> = {};
+    argnames.forEach((n, i) => (named[n] = gradTrees[argnums.length + i]));
+    return [value, [posGrads, named]];
+  };
+}
+
+/**
+ * `fn`'s value and its gradient w.r.t. the arguments chosen by argnums
+ * (default 0) and argnames (properties of the last argument, a plain object).
+ */
+export function valueAndGrad<F extends AnyFn>(fn: F, opts: GradOptions = {}): (...args: Parameters<F>) => [ReturnType<F>, any] {
+  return makeValueAndGrad(fn, opts, "valueAndGrad") as any;
+}
+
+/** The gradient of a scalar-valued `fn` (see valueAndGrad). */
+export function grad<F extends AnyFn>(fn: F, opts: GradOptions = {}): (...args: Parameters<F>) => any {
+  const vg = makeValueAndGrad(fn, opts, "grad");
+  return (...args: any[]) => {
+    const [value, g] = vg(...args);
+    for (const a of leaves(value)) if (a instanceof MxArray) a.dispose();
+    return g;
+  };
+}
+
+// ---- vjp / jvp ----
+
+function outputsOf(out: unknown, tag: string): MxArray[] {
+  if (out instanceof MxArray) return [out];
+  if (globalThis.Array.isArray(out) && out.every((o) => o instanceof MxArray)) return out;
+  throw new Error(`[${tag}] The function must return an array or a JS array of arrays, but it returned ${describe(out)}.`);
+}
+
+function arrayList(v: unknown, tag: string, what: string): MxArray[] {
+  if (!globalThis.Array.isArray(v)) throw new Error(`[${tag}] ${what} must be a JS array of arrays, got ${describe(v)}.`);
+  v.forEach((a, i) => {
+    if (!(a instanceof MxArray)) throw new Error(`[${tag}] ${what} must contain only arrays, but element ${i} is ${describe(a)}.`);
+  });
+  return v as MxArray[];
+}
+
+function pairTransform(tag: "vjp" | "jvp", fn: AnyFn, primals: MxArray[], second: MxArray[]): [MxArray[], MxArray[]] {
+  if (typeof fn !== "function") throw new Error(`[${tag}] Expected a function, got ${describe(fn)}.`);
+  const p = arrayList(primals, tag, "primals");
+  const s = arrayList(second, tag, tag === "vjp" ? "cotangents" : "tangents");
+  let nOut = 0;
+  const c = core();
+  const results = runTransform(
+    (id, ptr) =>
+      (tag === "vjp" ? c.m._wmx_vjp : c.m._wmx_jvp)(id, ptr, p.length, ptr + p.length * 4, s.length),
+    (tracers) => {
+      const outs = outputsOf(fn(...tracers), tag);
+      nOut = outs.length;
+      return outs;
+    },
+    [...p.map((a) => a.handle), ...s.map((a) => a.handle)],
+  );
+  return [results.slice(0, nOut), results.slice(nOut)];
+}
+
+/** `[fn(...primals), cotangents of the primals]` given cotangents of fn's outputs. */
+export function vjp(fn: AnyFn, primals: MxArray[], cotangents: MxArray[]): [MxArray[], MxArray[]] {
+  return pairTransform("vjp", fn, primals, cotangents);
+}
+
+/** `[fn(...primals), tangents of fn's outputs]` given tangents of the primals. */
+export function jvp(fn: AnyFn, primals: MxArray[], tangents: MxArray[]): [MxArray[], MxArray[]] {
+  return pairTransform("jvp", fn, primals, tangents);
+}
+
+// ---- memory helpers that live with the scopes ----
+
+/** Runs fn and frees every array it created except those it returns (and kept ones). */
+export function tidy<T>(fn: () => T): T {
+  return scoped(fn, (r) => leaves(r).filter((l): l is MxArray => l instanceof MxArray));
+}
+
+/** Exempts the arrays of a tree from enclosing tidy() calls and transforms; returns the tree. */
+export function keep<T>(tree: T): T {
+  keepArrays(leaves(tree).filter((l): l is MxArray => l instanceof MxArray));
+  return tree;
+}
+
+/** Disposes every array leaf of the given trees. */
+export function dispose(...trees: unknown[]): void {
+  for (const l of leaves(trees)) if (l instanceof MxArray) l.dispose();
+}
+
+// ---- vmap ----
+
+/** Axis of a vmap spec: a number, or null for "not mapped". */
+export type AxisSpec = number | null | AxisSpec[] | { [key: string]: AxisSpec };
+
+export interface VmapOptions {
+  inAxes?: AxisSpec;
+  outAxes?: AxisSpec;
+}
+
+const NO_AXIS = -2147483648; // wasm/transforms.cpp's "not mapped"
+
+/**
+ * The axis of every array leaf of `tree`, from a prefix tree of axes: a
+ * number or null applies to everything below it.
+ */
+function leafAxes(tree: unknown, spec: unknown, what: string, out: number[], path = ""): void {
+  const where = path ? ` at '${path}'` : "";
+  if (spec === null || typeof spec === "number") {
+    if (typeof spec === "number" && !Number.isInteger(spec))
+      throw new Error(`[vmap] ${what} axes must be integers or null, got ${spec}${where}.`);
+    for (const [p, leaf] of flatten(tree, path)) {
+      if (!(leaf instanceof MxArray))
+        throw new Error(`[vmap] ${what} must contain only arrays, but ${p ? `'${p}'` : "it"} is ${describe(leaf)}.`);
+      out.push(spec === null ? NO_AXIS : spec);
+    }
+    return;
+  }
+  const sub = (k: string | number) => (path ? `${path}.${k}` : String(k));
+  if (globalThis.Array.isArray(spec)) {
+    if (!globalThis.Array.isArray(tree) || tree.length !== spec.length)
+      throw new Error(`[vmap] The ${what.toLowerCase()} axes${where} are a list of length ${spec.length}, which doesn't match ${describe(tree)}.`);
+    spec.forEach((s, i) => leafAxes(tree[i], s, what, out, sub(i)));
+    return;
+  }
+  if (isPlainObject(spec)) {
+    if (!isPlainObject(tree))
+      throw new Error(`[vmap] The ${what.toLowerCase()} axes${where} are an object, which doesn't match ${describe(tree)}.`);
+    for (const k of Object.keys(tree)) {
+      if (!(k in spec)) throw new Error(`[vmap] The ${what.toLowerCase()} axes${where} have no entry for '${k}'.`);
+      leafAxes(tree[k], spec[k], what, out, sub(k));
+    }
+    return;
+  }
+  throw new Error(`[vmap] ${what} axes must be numbers, null or trees of them, got ${describe(spec)}${where}.`);
+}
+
+/** Maps `fn` over axes of its arguments (default: axis 0 of every array). */
+export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
+  if (typeof fn !== "function") throw new Error(`[vmap] Expected a function, got ${describe(fn)}.`);
+  const inSpec = opts.inAxes === undefined ? 0 : opts.inAxes;
+  const outSpec = opts.outAxes === undefined ? 0 : opts.outAxes;
+  return ((...args: any[]) => {
+    // With one argument the axes describe that argument ([k] also means axis k).
+    const single = args.length === 1;
+    const tree: unknown = single ? args[0] : args;
+    let spec: unknown = inSpec;
+    if (single && globalThis.Array.isArray(inSpec) && inSpec.length === 1 && !globalThis.Array.isArray(args[0])) spec = inSpec[0];
+    const axes: number[] = [];
+    leafAxes(tree, spec, "Inputs", axes);
+    const inputs = leaves(tree) as MxArray[];
+
+    let outTree: unknown = null;
+    const c = core();
+    const traced = (handles: number[]): number[] =>
+      scoped(
+        () => {
+          const tracers = handles.map((h) => new MxArray(h));
+          const rebuilt = refill(tree, tracers).tree;
+          const out = single ? fn(rebuilt) : fn(...(rebuilt as unknown[]));
+          const outAxes: number[] = [];
+          let ospec: unknown = outSpec;
+          if (globalThis.Array.isArray(outSpec) && outSpec.length === 1 && out instanceof MxArray) ospec = outSpec[0];
+          leafAxes(out, ospec, "Outputs", outAxes);
+          outTree = out;
+          const outs = leaves(out) as MxArray[];
+          return [...outs.map((a) => c.check(c.m._wmx_retain(a.handle))), ...outAxes];
+        },
+        () => [],
+      );
+    const ints = [...inputs.map((a) => a.handle), ...axes];
+    const n = c.withCallback(traced, (id) => c.withInts(ints, (p) => c.m._wmx_vmap(id, p, inputs.length, p + inputs.length * 4)));
+    if (n < 0) c.fail();
+    const results = c.takeResults(n).map((h) => new MxArray(h));
+    return refill(outTree, results).tree;
+  }) as any;
+}
