@@ -25,7 +25,7 @@ int tracing_depth() { return g_tracing; }
 TracingScope::TracingScope() { ++g_tracing; }
 TracingScope::~TracingScope() { --g_tracing; }
 
-Data::Data(size_t n) : ptr(allocator::malloc(n)), nbytes(n) {}
+Data::Data(uint64_t n) : ptr(allocator::malloc(n)), nbytes(n) {}
 Data::~Data() { allocator::free(ptr, nbytes); }
 
 int64_t shape_size(const Shape& shape) {

@@ -28,8 +28,8 @@ struct TracingScope {
 // An owned allocation; freed through the allocator when the last view drops it.
 struct Data {
   void* ptr;
-  size_t nbytes;
-  explicit Data(size_t n);
+  uint64_t nbytes;
+  explicit Data(uint64_t n);
   ~Data();
   Data(const Data&) = delete;
   Data& operator=(const Data&) = delete;
@@ -86,7 +86,7 @@ class array {
   int ndim() const { return int(node_->shape.size()); }
   int64_t size() const { return node_->size; }
   size_t itemsize() const { return size_of(node_->dtype); }
-  size_t nbytes() const { return size_t(node_->size) * itemsize(); }
+  uint64_t nbytes() const { return uint64_t(node_->size) * itemsize(); }
 
   bool is_evaluated() const { return node_->data != nullptr; }
   bool has_primitive() const { return node_->primitive != nullptr; }

@@ -1,12 +1,91 @@
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
+
+#ifdef WMX_THREADS
+#include <condition_variable>
+#include <deque>
+#include <thread>
+#endif
 
 #include "primitive.h"
 #include "transforms.h"
 
 namespace wmx {
 
+namespace {
+// One evaluation at a time: the graph's nodes are updated in place.
+std::recursive_mutex g_eval_mutex;
+void eval_locked(const std::vector<array>& outputs);
+}  // namespace
+
 void eval(const std::vector<array>& outputs) {
+  std::lock_guard<std::recursive_mutex> lock(g_eval_mutex);
+  eval_locked(outputs);
+}
+
+#ifdef WMX_THREADS
+namespace {
+// The async thread: one persistent pthread (the host sized its pool with a
+// spare one for it) that runs queued evaluations in order.
+class AsyncEvaluator {
+ public:
+  void submit(std::vector<array> outputs, std::function<void(std::exception_ptr)> done) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    jobs_.push_back({std::move(outputs), std::move(done)});
+    cv_.notify_one();
+  }
+
+ private:
+  struct Job {
+    std::vector<array> outputs;
+    std::function<void(std::exception_ptr)> done;
+  };
+  void run() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock<std::mutex> lk(mu_);
+        cv_.wait(lk, [this] { return !jobs_.empty(); });
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      std::exception_ptr error;
+      try {
+        eval(job.outputs);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      job.outputs.clear();
+      job.done(error);
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;
+  std::thread thread_;  // lives as long as the module
+};
+}  // namespace
+
+void eval_async(std::vector<array> outputs, std::function<void(std::exception_ptr)> done) {
+  static AsyncEvaluator* evaluator = new AsyncEvaluator();  // never destroyed: its thread never exits
+  evaluator->submit(std::move(outputs), std::move(done));
+}
+#else
+void eval_async(std::vector<array> outputs, std::function<void(std::exception_ptr)> done) {
+  std::exception_ptr error;
+  try {
+    eval(outputs);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done(error);
+}
+#endif
+
+namespace {
+void eval_locked(const std::vector<array>& outputs) {
   // 1. Post-order of the unevaluated nodes reachable from `outputs`, by an
   //    explicit-stack DFS. Siblings of a multi-output primitive are visited
   //    as one unit, represented by the node we reached first.
@@ -66,5 +145,7 @@ void eval(const std::vector<array>& outputs) {
     if (consumers[i] == 0 && !wanted.count(a.id())) tape[i] = array();
   }
 }
+
+}  // namespace
 
 }  // namespace wmx

@@ -4,8 +4,10 @@
 #include <unordered_set>
 
 #include "error.h"
+#include "math_ops.h"
 #include "ops.h"
 #include "primitive.h"
+#include "primitives/custom.h"
 #include "primitives/views.h"
 
 namespace wmx {
@@ -270,6 +272,29 @@ std::vector<array> vmap(const Fn& fun, const std::vector<array>& inputs, const s
     }
   }
   return results;
+}
+
+std::vector<array> custom_function(const Fn& fun, const std::vector<array>& inputs, CustomRules rules,
+                                   const char* tag) {
+  std::vector<array> outs = fun(inputs);
+  // The outputs enter the custom node with their gradients stopped: every
+  // derivative goes through the node's own rules.
+  std::vector<array> node_inputs = inputs;
+  std::vector<Shape> shapes;
+  std::vector<Dtype> dtypes;
+  for (auto& o : outs) {
+    node_inputs.push_back(stop_gradient(o));
+    shapes.push_back(o.shape());
+    dtypes.push_back(o.dtype());
+  }
+  if (outs.empty()) return outs;
+  auto prim = std::make_shared<CustomTransforms>(int(inputs.size()), fun, std::move(rules), tag);
+  return array::make_arrays(std::move(shapes), dtypes, prim, node_inputs);
+}
+
+std::vector<array> checkpoint(const Fn& fun, const std::vector<array>& inputs) {
+  // No vjp rule: the node's vjp re-traces `fun` from the primals.
+  return custom_function(fun, inputs, {}, "checkpoint");
 }
 
 std::pair<std::vector<array>, std::vector<array>> value_and_grad(const Fn& fun, const std::vector<array>& inputs,

@@ -3,6 +3,7 @@
 // (iteratively: no recursion, so 100k-node graphs are fine) applying each
 // primitive's rules. Functions may be C++ or, through wasm/, JavaScript.
 #pragma once
+#include <exception>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -17,6 +18,11 @@ namespace wmx {
 void eval(const std::vector<array>& outputs);
 inline void eval(const array& a) { eval(std::vector<array>{a}); }
 
+// Evaluates `outputs` on the core's async thread (threaded builds; inline
+// otherwise) and then calls done(error) there (error null on success).
+// Evaluations never overlap: a synchronous eval waits for a running one.
+void eval_async(std::vector<array> outputs, std::function<void(std::exception_ptr)> done);
+
 using Fn = std::function<std::vector<array>(const std::vector<array>&)>;
 
 // Reverse mode: (fun(primals), cotangents of the primals).
@@ -26,6 +32,25 @@ std::pair<std::vector<array>, std::vector<array>> vjp(const Fn& fun, const std::
 // Forward mode: (fun(primals), tangents of the outputs).
 std::pair<std::vector<array>, std::vector<array>> jvp(const Fn& fun, const std::vector<array>& primals,
                                                       const std::vector<array>& tangents);
+
+// A function with its own transform rules, as MLX's custom_function. Rules
+// left empty fall back to transforming `fun` itself. Signatures (flat lists):
+//   vjp(primals ++ cotangents ++ outputs) -> one cotangent per primal
+//   jvp(primals ++ tangents)              -> one tangent per output
+//   vmap(inputs, axes)                    -> (outputs, output axes)   (axis -1: unbatched)
+using VmapFn =
+    std::function<std::pair<std::vector<array>, std::vector<int>>(const std::vector<array>&, const std::vector<int>&)>;
+struct CustomRules {
+  Fn vjp;
+  Fn jvp;
+  VmapFn vmap;
+};
+std::vector<array> custom_function(const Fn& fun, const std::vector<array>& inputs, CustomRules rules,
+                                   const char* tag = "custom_function");
+
+// fun's outputs; under a gradient, fun runs again in the backward pass
+// instead of its intermediates being kept.
+std::vector<array> checkpoint(const Fn& fun, const std::vector<array>& inputs);
 
 // (fun(inputs), gradients of fun's first output w.r.t. inputs[argnums]).
 // The first output must be a scalar; the others ride along (aux outputs).

@@ -8,6 +8,7 @@ import {
 } from "./dtype.js";
 import { bfloat16ToNumber, halfToNumber } from "./half.js";
 import * as ops from "./ops.js";
+import * as math from "./math.js";
 import { track } from "./scope.js";
 
 // Hosts without explicit resource management still get a well-known key
@@ -219,6 +220,57 @@ export class MxArray {
   }
   squeeze(axis?: Axis): MxArray {
     return ops.squeeze(this, axis);
+  }
+  neg(): MxArray {
+    return math.negative(this);
+  }
+  negative(): MxArray {
+    return math.negative(this);
+  }
+  abs(): MxArray {
+    return math.abs(this);
+  }
+  exp(): MxArray {
+    return math.exp(this);
+  }
+  log(): MxArray {
+    return math.log(this);
+  }
+  log1p(): MxArray {
+    return math.log1p(this);
+  }
+  log2(): MxArray {
+    return math.log2(this);
+  }
+  log10(): MxArray {
+    return math.log10(this);
+  }
+  sqrt(): MxArray {
+    return math.sqrt(this);
+  }
+  rsqrt(): MxArray {
+    return math.rsqrt(this);
+  }
+  square(): MxArray {
+    return math.square(this);
+  }
+  reciprocal(): MxArray {
+    return math.reciprocal(this);
+  }
+  sin(): MxArray {
+    return math.sin(this);
+  }
+  cos(): MxArray {
+    return math.cos(this);
+  }
+  tanh(): MxArray {
+    return math.tanh(this);
+  }
+  sigmoid(): MxArray {
+    return math.sigmoid(this);
+  }
+  round(decimals = 0): MxArray {
+    return math.round(this, decimals);
   }
 }
 

@@ -1,7 +1,9 @@
 // webmx: MLX's lazy arrays and function transformations for the web.
 // Usage: `import * as mx from "webmx"; await mx.init();`
 
-export { init, backendInfo, memory, type InitOptions } from "./runtime.js";
+export {
+  init, backendInfo, memory, setCacheLimit, clearCache, type InitOptions, type MemoryInfo,
+} from "./runtime.js";
 export { MxArray as Array, type ArrayOrScalar, type Axis, type NestedList, type Scalar } from "./array.js";
 export {
   Dtype, type DtypeName, type DataArray, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
@@ -10,9 +12,12 @@ export {
 export {
   array, full, zeros, ones, astype, add, subtract, multiply, divide, maximum, minimum, equal, notEqual, less,
   lessEqual, greater, greaterEqual, matmul, sum, prod, max, min, all, any, mean, reshape, transpose, broadcastTo,
-  squeeze, expandDims, flatten, evaluate as eval, asyncEval,
+  squeeze, expandDims, /*TEMPFLAT*/ evaluate as eval, asyncEval,
 } from "./ops.js";
 export {
-  grad, valueAndGrad, vjp, jvp, vmap, tidy, keep, dispose, type GradOptions, type VmapOptions, type AxisSpec,
+  grad, valueAndGrad, vjp, jvp, vmap, customFunction, checkpoint, tidy, keep, dispose, type GradOptions,
+  type VmapOptions, type AxisSpec, type CustomFunction,
 } from "./transforms.js";
+export * from "./math.js";
 export * as tree from "./tree.js";
+export * from "./shape_ops.js"; // TEMP-SHAPE-OPS (revert)

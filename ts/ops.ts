@@ -286,7 +286,12 @@ export function evaluate(...trees: unknown[]): void {
   c.check(c.withInts(arrays.map((a) => a.handle), (p, n) => c.m._wmx_eval(p, n)));
 }
 
-/** Resolves once every array leaf is evaluated. */
+/**
+ * Resolves once every array leaf of the trees is evaluated. With the threaded
+ * build the work runs on the core's own thread and this thread stays free.
+ */
 export async function asyncEval(...trees: unknown[]): Promise<void> {
-  evaluate(...trees);
+  const arrays = leaves(trees).filter((l): l is MxArray => l instanceof MxArray);
+  if (arrays.length === 0) return;
+  await core().evalAsync(arrays.map((a) => a.handle));
 }

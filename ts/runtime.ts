@@ -18,6 +18,8 @@ export interface CoreExports {
   _wmx_num_threads(): number;
   _wmx_release(h: number): number;
   _wmx_memory(out: number): void;
+  _wmx_set_cache_limit(bytes: number): void;
+  _wmx_clear_cache(): void;
   _wmx_empty(dtype: number, shape: number, ndim: number): number;
   _wmx_scalar(v: number, dtype: number): number;
   _wmx_full(shape: number, ndim: number, v: number, dtype: number): number;
@@ -41,15 +43,37 @@ export interface CoreExports {
   _wmx_vjp(fn: number, primals: number, np: number, cotangents: number, nc: number): number;
   _wmx_jvp(fn: number, primals: number, np: number, tangents: number, nt: number): number;
   _wmx_vmap(fn: number, inputs: number, n: number, inAxes: number): number;
+  _wmx_custom_function(fn: number, vjp: number, jvp: number, vmap: number, inputs: number, n: number): number;
+  _wmx_checkpoint(fn: number, inputs: number, n: number): number;
+  _wmx_async_eval(handles: number, n: number): number;
+  _wmx_async_finish(job: number): number;
+  /** Threaded builds in Node: keep the pool's workers referenced (true) or not. */
+  refThreads?: (ref: boolean) => void;
   UTF8ToString(ptr: number): string;
   /** Set by Core: the JS end of wasm/transforms.cpp's callback. */
   wmxCall?: (fn: number, inputs: number, n: number, outPtr: number) => number;
+  /** Set by Core: C++ no longer needs a persistent callback. */
+  wmxRelease?: (fn: number) => void;
 }
 
 /** A JS function called back from a C++ transform: input handles in, output handles out. */
 export type Callback = (inputs: number[]) => number[];
 
 const SCRATCH_INTS = 256;
+
+/**
+ * Memory in use: `liveArrays` counts array handles neither disposed nor
+ * collected, `liveBytes` the data buffers arrays hold (an unevaluated array
+ * holds none), `peakBytes` its high-water mark, `cacheBytes` freed buffers
+ * kept for reuse, `heapBytes` the size of the wasm memory (which never shrinks).
+ */
+export interface MemoryInfo {
+  liveArrays: number;
+  liveBytes: number;
+  peakBytes: number;
+  cacheBytes: number;
+  heapBytes: number;
+}
 
 export class Core {
   readonly m: CoreExports;
@@ -74,6 +98,7 @@ export class Core {
     this.threads = t;
     this.scratch = this.m._malloc(SCRATCH_INTS * 4);
     this.m.wmxCall = (fn, inputs, n, outPtr) => this.runCallback(fn, inputs, n, outPtr);
+    this.m.wmxRelease = (fn) => void this.callbacks.delete(fn);
   }
 
   /** Throws the core's last error as a JS Error (or the JS callback's own exception). */
@@ -95,6 +120,17 @@ export class Core {
     } finally {
       this.callbacks.delete(id);
     }
+  }
+
+  /**
+   * Registers `f` until C++ releases it (wmxRelease): for callbacks that graph
+   * nodes keep, such as a custom function's rules. Ownership of the id passes
+   * to the C++ call it is handed to.
+   */
+  registerPersistent(f: Callback): number {
+    const id = this.nextCallback++;
+    this.callbacks.set(id, f);
+    return id;
   }
 
   private runCallback(fn: number, inputs: number, n: number, outPtr: number): number {
@@ -161,12 +197,50 @@ export class Core {
     return Array.from(this.i32.subarray(ptr >> 2, (ptr >> 2) + n));
   }
 
-  memory(): { liveArrays: number; liveBytes: number; peakBytes: number; heapBytes: number } {
-    const p = this.m._malloc(24);
+  /**
+   * Evaluates the arrays on the core's async thread and resolves when done;
+   * the calling thread stays free meanwhile. (Single-thread build: evaluates
+   * inline, then resolves.)
+   */
+  async evalAsync(handles: number[]): Promise<void> {
+    const job = this.withInts(handles, (p, n) => this.m._wmx_async_eval(p, n));
+    if (job === 0) this.fail();
+    // In Node the pool's workers are unref'd; while we wait on one of them,
+    // keep them referenced so that the process doesn't exit under us.
+    if (this.pendingAsync++ === 0) this.m.refThreads?.(true);
+    try {
+      for (;;) {
+        const state = new Int32Array(this.memory_.buffer, job, 1);
+        if (Atomics.load(state, 0) !== 0) break;
+        const waitAsync = (Atomics as any).waitAsync as
+          | ((a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<string> | string })
+          | undefined;
+        if (waitAsync && this.memory_.buffer instanceof SharedArrayBuffer) {
+          const r = waitAsync(state, 0, 0);
+          if (r.async) await r.value;
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      }
+    } finally {
+      if (--this.pendingAsync === 0) this.m.refThreads?.(false);
+    }
+    this.check(this.m._wmx_async_finish(job));
+  }
+  private pendingAsync = 0;
+
+  memory(): MemoryInfo {
+    const p = this.m._malloc(32);
     try {
       this.m._wmx_memory(p);
-      const f = new Float64Array(this.heap().buffer, p, 3);
-      return { liveArrays: f[0]!, liveBytes: f[1]!, peakBytes: f[2]!, heapBytes: this.memory_.buffer.byteLength };
+      const f = new Float64Array(this.heap().buffer, p, 4);
+      return {
+        liveArrays: f[0]!,
+        liveBytes: f[1]!,
+        peakBytes: f[2]!,
+        cacheBytes: f[3]!,
+        heapBytes: this.memory_.buffer.byteLength,
+      };
     } finally {
       this.m._free(p);
     }
@@ -212,13 +286,20 @@ export function core(): Core {
   return core_;
 }
 
-/**
- * Memory in use: `liveArrays` counts array handles neither disposed nor
- * collected, `liveBytes` the data buffers arrays hold, `peakBytes` its high
- * water mark, `heapBytes` the size of the wasm memory.
- */
-export function memory(): { liveArrays: number; liveBytes: number; peakBytes: number; heapBytes: number } {
+/** Memory in use (see MemoryInfo). */
+export function memory(): MemoryInfo {
   return core().memory();
+}
+
+/** How many bytes of freed buffers the core keeps for reuse (default 256 MiB). */
+export function setCacheLimit(bytes: number): void {
+  if (!(bytes >= 0)) throw new Error(`[setCacheLimit] The limit must be a number of bytes >= 0, got ${bytes}.`);
+  core().m._wmx_set_cache_limit(bytes);
+}
+
+/** Frees the cached buffers now. */
+export function clearCache(): void {
+  core().m._wmx_clear_cache();
 }
 
 export function backendInfo(): { threads: number; simd: boolean; gpu: string | null; variant: "st" | "mt" } {

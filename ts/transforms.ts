@@ -341,3 +341,120 @@ export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: 
     return refill(outTree, results).tree;
   }) as any;
 }
+
+// ---- customFunction / checkpoint ----
+
+function arrayArgs(args: unknown[], tag: string): MxArray[] {
+  args.forEach((a, i) => {
+    if (!(a instanceof MxArray)) throw new Error(`[${tag}] Arguments must be arrays, but argument ${i} is ${describe(a)}.`);
+  });
+  return args as MxArray[];
+}
+
+function ruleOutputs(out: unknown, n: number, tag: string, what: string): MxArray[] {
+  const list = out instanceof MxArray ? [out] : out;
+  if (!globalThis.Array.isArray(list) || list.length !== n || !list.every((o) => o instanceof MxArray))
+    throw new Error(`[${tag}] The ${what} must return ${n === 1 ? "an array" : `a JS array of ${n} arrays`}, but it returned ${describe(out)}.`);
+  return list as MxArray[];
+}
+
+export interface CustomFunction<F extends AnyFn> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** `f(primals, cotangents, outputs)` returns the primals' cotangents. */
+  vjp(f: (primals: any, cotangents: any, outputs: any) => any): CustomFunction<F>;
+  /** `f(primals, tangents)` returns the outputs' tangents. */
+  jvp(f: (primals: any, tangents: any) => any): CustomFunction<F>;
+  /** `f(inputs, axes)` returns `[outputs, outAxes]` (null: not batched). */
+  vmap(f: (inputs: any, axes: any) => [any, any]): CustomFunction<F>;
+}
+
+/**
+ * `fn` with transform rules of its own (MLX's custom_function). Rules not
+ * given fall back to transforming `fn`. With one argument, rules receive that
+ * argument itself rather than a list; with one output, cotangents, tangents
+ * and outputs are single arrays too.
+ */
+export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
+  if (typeof fn !== "function") throw new Error(`[customFunction] Expected a function, got ${describe(fn)}.`);
+  const tag = "customFunction";
+  let vjpRule: ((p: any, c: any, o: any) => any) | null = null;
+  let jvpRule: ((p: any, t: any) => any) | null = null;
+  let vmapRule: ((i: any, a: any) => [any, any]) | null = null;
+
+  const cf = ((...args: any[]) => {
+    const inputs = arrayArgs(args, tag);
+    const np = inputs.length;
+    const pack = (xs: MxArray[]) => (np === 1 ? xs[0] : xs);
+    let singleOut = true;
+    let nOut = 0;
+    const packOut = (xs: MxArray[]) => (singleOut ? xs[0] : xs);
+    const c = core();
+    const { vjp: v, jvp: j, vmap: m } = { vjp: vjpRule, jvp: jvpRule, vmap: vmapRule };
+    const fnId = c.registerPersistent(
+      callback((ins) => {
+        const out = fn(...ins);
+        const outs = outputsOf(out, tag);
+        singleOut = out instanceof MxArray;
+        nOut = outs.length;
+        return outs;
+      }),
+    );
+    const vjpId = v
+      ? c.registerPersistent(
+          callback((all) => ruleOutputs(v(pack(all.slice(0, np)), packOut(all.slice(np, np + nOut)), packOut(all.slice(np + nOut))), np, tag, "vjp rule")),
+        )
+      : 0;
+    const jvpId = j
+      ? c.registerPersistent(callback((all) => ruleOutputs(j(pack(all.slice(0, np)), pack(all.slice(np))), nOut, tag, "jvp rule")))
+      : 0;
+    const vmapId = m
+      ? c.registerPersistent((handles: number[]): number[] =>
+          scoped(
+            () => {
+              const all = handles.map((h) => new MxArray(h));
+              const axes = (all.pop()!.tolist() as number[]).map((a) => (a < 0 ? null : a));
+              const res = m(pack(all), np === 1 ? axes[0] : axes);
+              if (!globalThis.Array.isArray(res) || res.length !== 2)
+                throw new Error(`[${tag}] The vmap rule must return [outputs, axes], but it returned ${describe(res)}.`);
+              const outs = ruleOutputs(res[0], nOut, tag, "vmap rule's outputs");
+              const oax = singleOut && !globalThis.Array.isArray(res[1]) ? [res[1]] : res[1];
+              if (!globalThis.Array.isArray(oax) || oax.length !== nOut || !oax.every((a: unknown) => a === null || Number.isInteger(a)))
+                throw new Error(`[${tag}] The vmap rule's axes must be ${nOut === 1 ? "a number or null" : `a JS array of ${nOut} numbers or nulls`}, but it returned ${describe(res[1])}.`);
+              return [...outs.map((a) => c.check(c.m._wmx_retain(a.handle))), ...oax.map((a: number | null) => (a === null ? -1 : a))];
+            },
+            () => [],
+          ),
+        )
+      : 0;
+    const handles = inputs.map((a) => a.handle);
+    const n = c.withInts(handles, (p) => c.m._wmx_custom_function(fnId, vjpId, jvpId, vmapId, p, np));
+    if (n < 0) c.fail();
+    return packOut(c.takeResults(n).map((h) => new MxArray(h)));
+  }) as CustomFunction<F>;
+  cf.vjp = (f) => ((vjpRule = f), cf);
+  cf.jvp = (f) => ((jvpRule = f), cf);
+  cf.vmap = (f) => ((vmapRule = f), cf);
+  Object.defineProperty(cf, "name", { value: fn.name });
+  return cf;
+}
+
+/** `fn`, but under a gradient its forward pass runs again in the backward pass instead of keeping intermediates. */
+export function checkpoint<F extends AnyFn>(fn: F): (...args: Parameters<F>) => ReturnType<F> {
+  if (typeof fn !== "function") throw new Error(`[checkpoint] Expected a function, got ${describe(fn)}.`);
+  return ((...args: any[]) => {
+    const inputs = arrayArgs(args, "checkpoint");
+    let single = true;
+    const c = core();
+    const id = c.registerPersistent(
+      callback((ins) => {
+        const out = fn(...ins);
+        single = out instanceof MxArray;
+        return outputsOf(out, "checkpoint");
+      }),
+    );
+    const n = c.withInts(inputs.map((a) => a.handle), (p) => c.m._wmx_checkpoint(id, p, inputs.length));
+    if (n < 0) c.fail();
+    const outs = c.takeResults(n).map((h) => new MxArray(h));
+    return single ? outs[0] : outs;
+  }) as any;
+}

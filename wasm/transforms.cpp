@@ -4,7 +4,11 @@
 // handles of its outputs — as MLX's Python binding calls Python back.
 #include <emscripten/emscripten.h>
 
+#include <emscripten/threading.h>
+
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 
 #include "handles.h"
@@ -20,6 +24,9 @@ using namespace wmx;
 EM_JS(int32_t, wmx_js_call, (int32_t fn, const int32_t* inputs, int32_t n, int32_t** out), {
   return Module["wmxCall"](fn, inputs, n, out);
 });
+
+// Tells JS that C++ no longer needs the callback registered under `fn`.
+EM_JS(void, wmx_js_release, (int32_t fn), { Module["wmxRelease"](fn); });
 
 namespace {
 
@@ -52,6 +59,59 @@ Fn js_function(int32_t fn, std::vector<int>* axes = nullptr) {
   };
 }
 
+// A JS callback that C++ keeps (a custom function's rules live as long as
+// the graph node holding them): released when the last copy goes.
+// Graph nodes may die on the async eval thread, which can't reach the JS of
+// the main thread: their releases wait here until the main thread next calls in.
+std::mutex g_release_mutex;
+std::vector<int32_t> g_pending_releases;
+
+void release_callback(int32_t id) {
+  if (emscripten_is_main_runtime_thread()) {
+    wmx_js_release(id);
+  } else {
+    std::lock_guard<std::mutex> lk(g_release_mutex);
+    g_pending_releases.push_back(id);
+  }
+}
+
+void flush_pending_releases() {
+  std::vector<int32_t> ids;
+  {
+    std::lock_guard<std::mutex> lk(g_release_mutex);
+    ids.swap(g_pending_releases);
+  }
+  for (int32_t id : ids) wmx_js_release(id);
+}
+
+struct JsCallbackRef {
+  int32_t id;
+  explicit JsCallbackRef(int32_t i) : id(i) {}
+  ~JsCallbackRef() { release_callback(id); }
+};
+
+Fn persistent_function(int32_t id) {
+  if (id == 0) return nullptr;
+  auto ref = std::make_shared<JsCallbackRef>(id);
+  return [ref](const std::vector<array>& inputs) { return js_function(ref->id)(inputs); };
+}
+
+// The vmap rule gets the axes as a trailing int32 array and answers like
+// vmap's callback: output handles, then one axis per output.
+VmapFn persistent_vmap_rule(int32_t id) {
+  if (id == 0) return nullptr;
+  auto ref = std::make_shared<JsCallbackRef>(id);
+  return [ref](const std::vector<array>& inputs, const std::vector<int>& axes) {
+    array ax = array::empty({int64_t(axes.size())}, Dtype::int32);
+    std::copy(axes.begin(), axes.end(), ax.data<int32_t>());
+    std::vector<array> args = inputs;
+    args.push_back(ax);
+    std::vector<int> out_axes;
+    std::vector<array> outs = js_function(ref->id, &out_axes)(args);
+    return std::pair{outs, out_axes};
+  };
+}
+
 std::vector<array> g_results;  // the last transform's results, until JS takes them
 
 std::vector<array> read_arrays(const int32_t* hs, int32_t n) {
@@ -72,6 +132,7 @@ extern "C" {
 
 // Moves the last transform's results into new handles at `out`.
 EMSCRIPTEN_KEEPALIVE int32_t wmx_take_results(int32_t* out) {
+  flush_pending_releases();
   int32_t n = int32_t(g_results.size());
   for (int32_t i = 0; i < n; ++i) out[i] = wmx_put(g_results[i]);
   g_results.clear();
@@ -114,6 +175,64 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_vmap(int32_t fn, const int32_t* inputs, int32_t
     auto outs = vmap(js_function(fn, &out_axes), read_arrays(inputs, n), read_ints(in_axes, n), out_axes);
     return set_results(std::move(outs), {});
   });
+}
+
+// A custom function call: fn and its rules are callback ids that C++ now
+// owns (0: no rule). Results: fn's outputs.
+EMSCRIPTEN_KEEPALIVE int32_t wmx_custom_function(int32_t fn, int32_t vjp_rule, int32_t jvp_rule, int32_t vmap_rule,
+                                                 const int32_t* inputs, int32_t n) {
+  // Take ownership first, so every id is released even if the call fails.
+  Fn f = persistent_function(fn);
+  CustomRules rules{persistent_function(vjp_rule), persistent_function(jvp_rule), persistent_vmap_rule(vmap_rule)};
+  return guard<int32_t>(-1, [&] {
+    return set_results(custom_function(f, read_arrays(inputs, n), std::move(rules), "customFunction"), {});
+  });
+}
+
+EMSCRIPTEN_KEEPALIVE int32_t wmx_checkpoint(int32_t fn, const int32_t* inputs, int32_t n) {
+  Fn f = persistent_function(fn);
+  return guard<int32_t>(-1, [&] { return set_results(checkpoint(f, read_arrays(inputs, n)), {}); });
+}
+
+// ---- asynchronous evaluation ----
+
+// Shared with JS: `state` is 0 while running, 1 when done, 2 on error (JS
+// waits on it with Atomics.waitAsync where it can, else polls).
+struct AsyncJob {
+  std::atomic<int32_t> state{0};
+  std::string error;
+};
+
+// Starts evaluating the arrays; returns the job (its first field is the state word).
+EMSCRIPTEN_KEEPALIVE AsyncJob* wmx_async_eval(const int32_t* handles, int32_t n) {
+  return guard<AsyncJob*>(nullptr, [&] {
+    auto* job = new AsyncJob();
+    eval_async(read_arrays(handles, n), [job](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          job->error = ex.what();
+        } catch (...) {
+          job->error = "[asyncEval] Unknown error.";
+        }
+      }
+      job->state.store(e ? 2 : 1);
+      // Wake JS's Atomics.waitAsync on the state word itself (std::atomic's
+      // notify may wait on a proxy address instead).
+      emscripten_futex_wake(reinterpret_cast<volatile void*>(&job->state), 1 << 30);
+    });
+    return job;
+  });
+}
+
+// Frees a finished job: 0, or -1 with the evaluation's error as the last error.
+EMSCRIPTEN_KEEPALIVE int32_t wmx_async_finish(AsyncJob* job) {
+  flush_pending_releases();
+  int32_t rc = job->state.load() == 2 ? -1 : 0;
+  if (rc) wmx_set_error(job->error);
+  delete job;
+  return rc;
 }
 
 }  // extern "C"

@@ -1,0 +1,73 @@
+#include "primitives/custom.h"
+
+#include "error.h"
+#include "ops.h"
+
+namespace wmx {
+
+void CustomTransforms::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  for (size_t k = 0; k < out.size(); ++k) {
+    const array& src = in[num_primals_ + k];
+    out[k].set_view(src, src.strides(), src.offset());
+  }
+}
+
+std::vector<array> CustomTransforms::vjp(const std::vector<array>& in, const std::vector<array>& cot,
+                                         const std::vector<int>& argnums, const std::vector<array>& outs) {
+  std::vector<array> p = primals(in);
+  std::vector<array> all;
+  if (rules_.vjp) {
+    std::vector<array> args = p;
+    args.insert(args.end(), cot.begin(), cot.end());
+    args.insert(args.end(), outs.begin(), outs.end());
+    all = rules_.vjp(args);
+    if (all.size() != p.size())
+      fail(tag_, "The vjp rule must return one cotangent per primal (", p.size(), "), got ", all.size(), ".");
+    for (size_t i = 0; i < p.size(); ++i)
+      if (all[i].shape() != p[i].shape())
+        fail(tag_, "The vjp rule returned a cotangent of shape ", shape_str(all[i].shape()), " for primal ", i,
+             " of shape ", shape_str(p[i].shape()), ".");
+  } else {
+    all = wmx::vjp(fun_, p, cot).second;  // recompute the forward pass here
+  }
+  std::vector<array> res;
+  for (int a : argnums) res.push_back(a < num_primals_ ? all[a] : zeros(in[a].shape(), in[a].dtype()));
+  return res;
+}
+
+std::vector<array> CustomTransforms::jvp(const std::vector<array>& in, const std::vector<array>& tan,
+                                         const std::vector<int>& argnums) {
+  std::vector<array> p = primals(in);
+  std::vector<array> t;
+  for (auto& x : p) t.push_back(zeros(x.shape(), x.dtype()));
+  for (size_t k = 0; k < argnums.size(); ++k)
+    if (argnums[k] < num_primals_) t[argnums[k]] = tan[k];
+  size_t n_out = in.size() - num_primals_;
+  if (!rules_.jvp) return wmx::jvp(fun_, p, t).second;
+  std::vector<array> args = p;
+  args.insert(args.end(), t.begin(), t.end());
+  std::vector<array> res = rules_.jvp(args);
+  if (res.size() != n_out)
+    fail(tag_, "The jvp rule must return one tangent per output (", n_out, "), got ", res.size(), ".");
+  return res;
+}
+
+std::pair<std::vector<array>, std::vector<int>> CustomTransforms::vmap(const std::vector<array>& in,
+                                                                       const std::vector<int>& axes) {
+  std::vector<array> p = primals(in);
+  std::vector<int> ax(axes.begin(), axes.begin() + num_primals_);
+  size_t n_out = in.size() - num_primals_;
+  if (rules_.vmap) {
+    auto [outs, oax] = rules_.vmap(p, ax);
+    if (outs.size() != n_out || oax.size() != n_out)
+      fail(tag_, "The vmap rule must return ", n_out, " outputs and as many output axes, got ", outs.size(),
+           " outputs and ", oax.size(), " axes.");
+    return {outs, oax};
+  }
+  std::vector<int> in_axes;
+  for (int a : ax) in_axes.push_back(a < 0 ? kNoAxis : a);
+  std::vector<array> outs = wmx::vmap(fun_, p, in_axes, {0});
+  return {outs, std::vector<int>(outs.size(), 0)};
+}
+
+}  // namespace wmx
