@@ -8,6 +8,7 @@
 #include "ops.h"
 #include "primitive.h"
 #include "primitives/custom.h"
+#include "primitives/unary.h"
 #include "primitives/views.h"
 
 namespace wmx {
@@ -47,7 +48,8 @@ std::vector<array> trace_tape(const std::vector<array>& sources, const std::vect
       depends[a.id()] = true;
       return;
     }
-    if (!a.has_primitive()) {
+    // Leaves, and stop_gradient (which cuts every path through it), don't depend on the sources.
+    if (!a.has_primitive() || dynamic_cast<const StopGradient*>(&a.primitive())) {
       depends[a.id()] = false;
       return;
     }

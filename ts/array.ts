@@ -9,6 +9,7 @@ import {
 import { bfloat16ToNumber, halfToNumber } from "./half.js";
 import * as ops from "./ops.js";
 import * as math from "./math.js";
+import * as shape from "./shape_ops.js";
 import { track } from "./scope.js";
 
 // Hosts without explicit resource management still get a well-known key
@@ -215,8 +216,25 @@ export class MxArray {
   transpose(...axes: (number | number[])[]): MxArray {
     return ops.transpose(this, axes.length ? axes.flat() : undefined);
   }
-  flatten(): MxArray {
-    return ops.reshape(this, [-1]);
+  flatten(startAxis = 0, endAxis = -1): MxArray {
+    return shape.flatten(this, startAxis, endAxis);
+  }
+  swapaxes(axis1: number, axis2: number): MxArray {
+    return shape.swapaxes(this, axis1, axis2);
+  }
+  split(indicesOrSections: number | number[], axis = 0): MxArray[] {
+    return shape.split(this, indicesOrSections, axis);
+  }
+  /**
+   * Indexing as `x[...]` in MLX: numbers, null (new axis), "...",
+   * mx.slice(start, stop, step) and integer arrays (gathers).
+   */
+  index(...idx: shape.IndexEntry[]): MxArray {
+    return shape.indexArray(this, ...idx);
+  }
+  /** Functional updates as MLX's `x.at[...]`: `x.at(0).add(1)` returns a new array. */
+  at(...idx: shape.IndexEntry[]): shape.AtUpdater {
+    return shape.atUpdater(this, ...idx);
   }
   squeeze(axis?: Axis): MxArray {
     return ops.squeeze(this, axis);

@@ -12,12 +12,16 @@ export {
 export {
   array, full, zeros, ones, astype, add, subtract, multiply, divide, maximum, minimum, equal, notEqual, less,
   lessEqual, greater, greaterEqual, matmul, sum, prod, max, min, all, any, mean, reshape, transpose, broadcastTo,
-  squeeze, expandDims, /*TEMPFLAT*/ evaluate as eval, asyncEval,
+  squeeze, expandDims, evaluate as eval, asyncEval,
 } from "./ops.js";
 export {
   grad, valueAndGrad, vjp, jvp, vmap, customFunction, checkpoint, tidy, keep, dispose, type GradOptions,
   type VmapOptions, type AxisSpec, type CustomFunction,
 } from "./transforms.js";
 export * from "./math.js";
+export {
+  concatenate, stack, split, tile, repeat, pad, flatten, unflatten, swapaxes, broadcastArrays, asStrided,
+  take, takeAlongAxis, putAlongAxis, sliceDynamic, sliceUpdate, slice, Slice,
+  type PadOptions, type IndexEntry, type AtUpdater,
+} from "./shape_ops.js";
 export * as tree from "./tree.js";
-export * from "./shape_ops.js"; // TEMP-SHAPE-OPS (revert)

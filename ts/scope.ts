@@ -27,7 +27,7 @@ export function keepArrays(arrays: Iterable<MxArray>): void {
  * scope (so an outer tidy still owns them).
  * @internal
  */
-export function scoped<T>(fn: () => T, survivors: (result: T) => Iterable<MxArray>): T {
+export function scoped<T>(fn: () => T, survivors: (result: Awaited<T>) => Iterable<MxArray>): T {
   const scope = new Set<MxArray>();
   scopes.push(scope);
   let result: T;
@@ -37,7 +37,22 @@ export function scoped<T>(fn: () => T, survivors: (result: T) => Iterable<MxArra
     close(scope, new Set());
     throw e;
   }
-  close(scope, new Set(survivors(result)));
+  if (result instanceof Promise) {
+    // An async fn: the scope stays open until the promise settles. JS has no
+    // portable async context, so arrays created by other code that runs
+    // while fn awaits (and no tidy of its own is open) are counted in too.
+    return result.then(
+      (value) => {
+        close(scope, new Set(survivors(value)));
+        return value;
+      },
+      (e) => {
+        close(scope, new Set());
+        throw e;
+      },
+    ) as T;
+  }
+  close(scope, new Set(survivors(result as Awaited<T>)));
   return result;
 }
 

@@ -14,7 +14,6 @@ interface ShapeExports {
   _malloc(n: number): number;
   _free(p: number): void;
   _wmx_scalar(v: number, dtype: number): number;
-  _wmx_results_take(out: number): number;
   _wmx_concatenate(hs: number, n: number, axis: number): number;
   _wmx_stack(hs: number, n: number, axis: number): number;
   _wmx_split_sections(h: number, sections: number, axis: number): number;
@@ -87,14 +86,7 @@ function withLists<R>(lists: number[][], f: (ptrs: number[]) => R): R {
 /** The arrays a multi-result export left behind (`n` of them, or its error). */
 function takeResults(n: number): MxArray[] {
   const c = core();
-  c.check(n);
-  const p = m()._malloc(Math.max(1, n) * 4);
-  try {
-    m()._wmx_results_take(p);
-    return c.readInts(p, n).map((h) => new MxArray(h));
-  } finally {
-    m()._free(p);
-  }
+  return c.takeResults(c.check(n)).map((h) => new MxArray(h));
 }
 
 /** A JS scalar as an array of `like`'s dtype (updates and pad values are cast to it anyway). */

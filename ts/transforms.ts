@@ -238,7 +238,10 @@ export function jvp(fn: AnyFn, primals: MxArray[], tangents: MxArray[]): [MxArra
 
 // ---- memory helpers that live with the scopes ----
 
-/** Runs fn and frees every array it created except those it returns (and kept ones). */
+/**
+ * Runs fn and frees every array it created except those it returns (and kept
+ * ones). fn may be async: the arrays are freed when its promise settles.
+ */
 export function tidy<T>(fn: () => T): T {
   return scoped(fn, (r) => leaves(r).filter((l): l is MxArray => l instanceof MxArray));
 }

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "handles.h"
+#include "results.h"
 #include "transforms.h"
 
 using namespace wmx;
@@ -112,8 +113,6 @@ VmapFn persistent_vmap_rule(int32_t id) {
   };
 }
 
-std::vector<array> g_results;  // the last transform's results, until JS takes them
-
 std::vector<array> read_arrays(const int32_t* hs, int32_t n) {
   std::vector<array> out;
   for (int32_t i = 0; i < n; ++i) out.push_back(wmx_get(hs[i]));
@@ -122,8 +121,9 @@ std::vector<array> read_arrays(const int32_t* hs, int32_t n) {
 
 int32_t set_results(std::vector<array> a, const std::vector<array>& b) {
   a.insert(a.end(), b.begin(), b.end());
-  g_results = std::move(a);
-  return int32_t(g_results.size());
+  int32_t n = int32_t(a.size());
+  wmx_set_results(std::move(a));
+  return n;
 }
 
 }  // namespace
@@ -133,10 +133,7 @@ extern "C" {
 // Moves the last transform's results into new handles at `out`.
 EMSCRIPTEN_KEEPALIVE int32_t wmx_take_results(int32_t* out) {
   flush_pending_releases();
-  int32_t n = int32_t(g_results.size());
-  for (int32_t i = 0; i < n; ++i) out[i] = wmx_put(g_results[i]);
-  g_results.clear();
-  return n;
+  return wmx_move_results(out);
 }
 
 // Results: fn's outputs, then one gradient per argnum.

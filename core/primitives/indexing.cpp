@@ -1,0 +1,690 @@
+#include "primitives/indexing.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <string_view>
+
+#include "error.h"
+#include "kernels/elementwise.h"
+#include "kernels/strided.h"
+#include "math_ops.h"
+#include "ops.h"
+#include "primitives/vmap_util.h"
+#include "shape_ops.h"
+#include "thread_pool.h"
+
+namespace wmx {
+
+// ---------------------------------------------------------------- kernels
+
+namespace {
+
+// d[i * ds] = s[i * ss] for i < n, strides in elements of U.
+using CopyRun = void (*)(const char* s, int64_t ss, char* d, int64_t ds, int64_t n);
+
+template <typename U>
+void copy_run(const char* sv, int64_t ss, char* dv, int64_t ds, int64_t n) {
+  const U* s = reinterpret_cast<const U*>(sv);
+  U* d = reinterpret_cast<U*>(dv);
+  if (ss == 1 && ds == 1) {
+    std::memcpy(d, s, size_t(n) * sizeof(U));
+  } else if (ss == 0) {
+    const U v = *s;
+    for (int64_t i = 0; i < n; ++i) d[i * ds] = v;
+  } else {
+    for (int64_t i = 0; i < n; ++i) d[i * ds] = s[i * ss];
+  }
+}
+
+CopyRun copy_run_for(size_t itemsize) {
+  switch (itemsize) {
+    case 1: return &copy_run<uint8_t>;
+    case 2: return &copy_run<uint16_t>;
+    case 4: return &copy_run<uint32_t>;
+    default: return &copy_run<uint64_t>;
+  }
+}
+
+// Copies `shape` elements from src (strides ss) to dst (strides ds), same dtype.
+void strided_copy(const Shape& shape, const char* src, const Strides& ss, char* dst, const Strides& ds,
+                  size_t item) {
+  if (shape_size(shape) == 0) return;
+  auto L = collapse_layout<2>(shape, {&ss, &ds});
+  CopyRun run = copy_run_for(item);
+  const int64_t isz = int64_t(item);
+  if (L.shape.size() == 1) {
+    const int64_t s0 = L.strides[0][0], d0 = L.strides[1][0];
+    parallel_for(L.inner(), kElementwiseGrain,
+                 [&](int64_t b, int64_t e) { run(src + b * s0 * isz, s0, dst + b * d0 * isz, d0, e - b); });
+    return;
+  }
+  parallel_for(L.rows(), std::max<int64_t>(1, kElementwiseGrain / L.inner()), [&](int64_t rb, int64_t re) {
+    for_each_run(L, rb, re, [&](const std::array<int64_t, 2>& off, int64_t n, const std::array<int64_t, 2>& st) {
+      run(src + off[0] * isz, st[0], dst + off[1] * isz, st[1], n);
+    });
+  });
+}
+
+// The values of an integer array in row-major order, as int64.
+std::vector<int64_t> read_indices(const array& idx) {
+  std::vector<int64_t> out(size_t(idx.size()));
+  if (idx.size() == 0) return out;
+  const Strides cs = row_major_strides(idx.shape());
+  auto L = collapse_layout<2>(idx.shape(), {&idx.strides(), &cs});
+  dispatch_dtype(idx.dtype(), [&](auto t) {
+    using T = decltype(t);
+    const T* p = idx.data<T>();
+    for_each_run(L, 0, L.rows(), [&](const std::array<int64_t, 2>& off, int64_t n, const std::array<int64_t, 2>& st) {
+      for (int64_t j = 0; j < n; ++j) out[size_t(off[1] + j * st[1])] = int64_t(compute_t<T>(p[off[0] + j * st[0]]));
+    });
+  });
+  return out;
+}
+
+// Element offsets (with `strides`) of the slice starts selected by the
+// indices; negative indices wrap once, out-of-range ones are an error.
+std::vector<int64_t> index_offsets(const std::vector<array>& indices, const std::vector<int>& axes,
+                                   const Shape& dims, const Shape& slice, const Strides& strides, int64_t n,
+                                   const char* tag) {
+  std::vector<int64_t> base(size_t(n), 0);
+  for (size_t k = 0; k < indices.size(); ++k) {
+    const int ax = axes[k];
+    const int64_t dim = dims[ax], room = dims[ax] - slice[ax], st = strides[ax];
+    std::vector<int64_t> v = read_indices(indices[k]);
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t x = v[size_t(i)];
+      int64_t w = x < 0 ? x + dim : x;
+      if (w < 0 || w > room) {
+        if (slice[ax] == 1)
+          fail(tag, "Index ", x, " is out of bounds for axis ", ax, " with size ", dim, ".");
+        fail(tag, "Start index ", x, " with a slice of size ", slice[ax], " is out of bounds for axis ", ax,
+             " with size ", dim, ".");
+      }
+      base[size_t(i)] += w * st;
+    }
+  }
+  return base;
+}
+
+// Scatter runs: o[i * so] = op(o[i * so], u[i * su]).
+using ScatterRun = void (*)(const char* u, int64_t su, char* o, int64_t so, int64_t n);
+
+template <typename T, typename Op>
+void scatter_run(const char* uv, int64_t su, char* ov, int64_t so, int64_t n) {
+  using C = compute_t<T>;
+  const T* u = reinterpret_cast<const T*>(uv);
+  T* o = reinterpret_cast<T*>(ov);
+  Op op{};
+  for (int64_t i = 0; i < n; ++i) o[i * so] = T(op(C(o[i * so]), C(u[i * su])));
+}
+
+struct AddOp {
+  template <typename C> C operator()(C a, C b) const { return a + b; }
+};
+struct ProdOp {
+  template <typename C> C operator()(C a, C b) const { return a * b; }
+};
+struct MaxOp {
+  template <typename C> C operator()(C a, C b) const { return (a != a || a > b) ? a : b; }
+};
+struct MinOp {
+  template <typename C> C operator()(C a, C b) const { return (a != a || a < b) ? a : b; }
+};
+
+struct ScatterTable {
+  ScatterRun runs[4][kNumDtypes];  // add, prod, max, min
+  ScatterTable() {
+    for (int d = 0; d < kNumDtypes; ++d)
+      dispatch_dtype(Dtype(d), [&](auto t) {
+        using T = decltype(t);
+        runs[0][d] = &scatter_run<T, AddOp>;
+        runs[1][d] = &scatter_run<T, ProdOp>;
+        runs[2][d] = &scatter_run<T, MaxOp>;
+        runs[3][d] = &scatter_run<T, MinOp>;
+      });
+  }
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------- Slice
+
+void Slice::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  const array& a = in[0];
+  Strides s(a.ndim());
+  int64_t off = a.offset();
+  const bool empty = out[0].size() == 0;
+  for (int d = 0; d < a.ndim(); ++d) {
+    s[d] = a.strides()[d] * step_[d];
+    if (!empty) off += start_[d] * a.strides()[d];
+  }
+  out[0].set_view(a, std::move(s), off);
+}
+bool Slice::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const Slice*>(&o);
+  return p && p->start_ == start_ && p->step_ == step_;
+}
+
+void SliceUpdate::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  const array& u = in[1];
+  array& o = out[0];
+  copy_convert(in[0], o);
+  if (u.size() == 0) return;
+  Strides ds(o.ndim());
+  int64_t off = 0;
+  for (int d = 0; d < o.ndim(); ++d) {
+    ds[d] = o.strides()[d] * step_[d];
+    off += start_[d] * o.strides()[d];
+  }
+  char* dst = static_cast<char*>(o.raw_data()) + off * int64_t(o.itemsize());
+  strided_copy(u.shape(), static_cast<const char*>(u.raw_data()), u.strides(), dst, ds, o.itemsize());
+}
+bool SliceUpdate::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const SliceUpdate*>(&o);
+  return p && p->start_ == start_ && p->step_ == step_;
+}
+
+// ---------------------------------------------------------------- Gather
+
+void Gather::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  const array& a = in[0];
+  array& o = out[0];
+  const std::vector<array> idx(in.begin() + 1, in.end());
+  const Shape I = idx.empty() ? Shape{} : idx[0].shape();
+  const int64_t n = shape_size(I);
+  // Validate every index before writing anything (on this thread: errors propagate).
+  std::vector<int64_t> base = index_offsets(idx, axes_, a.shape(), slice_sizes_, a.strides(), n, tag_);
+  o.allocate();
+  if (o.size() == 0) return;
+  const int64_t chunk = shape_size(slice_sizes_);
+  const size_t item = a.itemsize();
+  const char* src = static_cast<const char*>(a.raw_data());
+  char* dst = static_cast<char*>(o.raw_data());
+  const Strides cs = row_major_strides(slice_sizes_);
+  if (n <= 4) {  // few large slices: parallel inside each
+    for (int64_t i = 0; i < n; ++i)
+      strided_copy(slice_sizes_, src + base[size_t(i)] * int64_t(item), a.strides(),
+                   dst + i * chunk * int64_t(item), cs, item);
+    return;
+  }
+  auto L = collapse_layout<2>(slice_sizes_, {&a.strides(), &cs});
+  CopyRun run = copy_run_for(item);
+  const int64_t isz = int64_t(item);
+  parallel_for(n, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, chunk)), [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const char* s = src + base[size_t(i)] * isz;
+      char* d = dst + i * chunk * isz;
+      for_each_run(L, 0, L.rows(), [&](const std::array<int64_t, 2>& off, int64_t len, const std::array<int64_t, 2>& st) {
+        run(s + off[0] * isz, st[0], d + off[1] * isz, st[1], len);
+      });
+    }
+  });
+}
+bool Gather::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const Gather*>(&o);
+  return p && p->axes_ == axes_ && p->slice_sizes_ == slice_sizes_;
+}
+
+// ---------------------------------------------------------------- Scatter
+
+const char* Scatter::name() const {
+  switch (op_) {
+    case ScatterOp::set: return "Scatter";
+    case ScatterOp::add: return "ScatterAdd";
+    case ScatterOp::prod: return "ScatterProd";
+    case ScatterOp::max: return "ScatterMax";
+    case ScatterOp::min: return "ScatterMin";
+  }
+  return "Scatter";
+}
+
+void Scatter::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  static const ScatterTable table;
+  const array& a = in[0];
+  const array& u = in.back();
+  array& o = out[0];
+  const std::vector<array> idx(in.begin() + 1, in.end() - 1);
+  const int nI = u.ndim() - a.ndim();
+  const Shape I(u.shape().begin(), u.shape().begin() + nI);
+  const Shape U(u.shape().begin() + nI, u.shape().end());
+  const int64_t n = shape_size(I);
+  const Strides ostr = row_major_strides(a.shape());
+  std::vector<int64_t> base = index_offsets(idx, axes_, a.shape(), U, ostr, n, tag_);
+  copy_convert(a, o);
+  if (u.size() == 0) return;
+  const Strides ust(u.strides().begin() + nI, u.strides().end());
+  const Strides uhead(u.strides().begin(), u.strides().begin() + nI);
+  auto L = collapse_layout<2>(U, {&ust, &o.strides()});
+  ScatterRun run = op_ == ScatterOp::set ? ScatterRun(copy_run_for(o.itemsize()))
+                                         : table.runs[int(op_) - 1][int(o.dtype())];
+  const int64_t isz = int64_t(o.itemsize());
+  const char* up = static_cast<const char*>(u.raw_data());
+  char* op = static_cast<char*>(o.raw_data());
+  // In order, so duplicates accumulate (and the last `set` wins).
+  std::vector<int64_t> mi(size_t(nI), 0);
+  int64_t uoff = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const char* us = up + uoff * isz;
+    char* os = op + base[size_t(i)] * isz;
+    for_each_run(L, 0, L.rows(), [&](const std::array<int64_t, 2>& off, int64_t len, const std::array<int64_t, 2>& st) {
+      run(us + off[0] * isz, st[0], os + off[1] * isz, st[1], len);
+    });
+    for (int d = nI - 1; d >= 0; --d) {
+      uoff += uhead[d];
+      if (++mi[d] < I[d]) break;
+      uoff -= uhead[d] * I[d];
+      mi[d] = 0;
+    }
+  }
+}
+bool Scatter::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const Scatter*>(&o);
+  return p && p->op_ == op_ && p->axes_ == axes_;
+}
+
+// ---------------------------------------------------------------- Concatenate
+
+void Concatenate::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  array& o = out[0];
+  o.allocate();
+  if (o.size() == 0) return;
+  char* dst = static_cast<char*>(o.raw_data());
+  const int64_t isz = int64_t(o.itemsize());
+  int64_t pos = 0;
+  for (const array& x : in) {
+    strided_copy(x.shape(), static_cast<const char*>(x.raw_data()), x.strides(),
+                 dst + pos * o.strides()[axis_] * isz, o.strides(), o.itemsize());
+    pos += x.shape()[axis_];
+  }
+}
+bool Concatenate::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const Concatenate*>(&o);
+  return p && p->axis_ == axis_;
+}
+
+// ---------------------------------------------------------------- AsStrided
+
+void AsStrided::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  if (in[0].row_contiguous()) {
+    out[0].set_view(in[0], strides_, in[0].offset() + offset_);
+    return;
+  }
+  array c(in[0].shape(), in[0].dtype(), nullptr, {});
+  copy_convert(in[0], c);
+  out[0].set_view(c, strides_, c.offset() + offset_);
+}
+bool AsStrided::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const AsStrided*>(&o);
+  return p && p->shape_ == shape_ && p->strides_ == strides_ && p->offset_ == offset_;
+}
+
+// ---------------------------------------------------------------- graph builders
+
+array make_slice(const array& a, const Shape& start, const Shape& step, const Shape& out_shape) {
+  bool identity = out_shape == a.shape();
+  for (int d = 0; d < a.ndim() && identity; ++d) identity = start[d] == 0 && step[d] == 1;
+  if (identity) return a;
+  return array(out_shape, a.dtype(), std::make_shared<Slice>(start, step, out_shape), {a});
+}
+
+array make_slice_update(const array& a, const array& update, const Shape& start, const Shape& step) {
+  return array(a.shape(), a.dtype(), std::make_shared<SliceUpdate>(start, step), {a, astype(update, a.dtype())});
+}
+
+array make_gather(const array& a, const std::vector<array>& indices, const std::vector<int>& axes,
+                  const Shape& slice_sizes, const char* tag) {
+  Shape I;
+  for (auto& x : indices) {
+    if (!is_integral(x.dtype()))
+      fail(tag, "Indices must be integers, got ", name_of(x.dtype()), ".");
+    I = broadcast_shapes(I, x.shape(), tag);
+  }
+  std::vector<array> inputs{a};
+  for (auto& x : indices) inputs.push_back(broadcast_to(x, I, tag));
+  Shape out = I;
+  out.insert(out.end(), slice_sizes.begin(), slice_sizes.end());
+  return array(out, a.dtype(), std::make_shared<Gather>(axes, slice_sizes, tag), inputs);
+}
+
+array make_scatter(const array& a, const std::vector<array>& indices, const array& updates,
+                   const std::vector<int>& axes, ScatterOp op, const char* tag) {
+  Shape I;
+  for (auto& x : indices) {
+    if (!is_integral(x.dtype()))
+      fail(tag, "Indices must be integers, got ", name_of(x.dtype()), ".");
+    I = broadcast_shapes(I, x.shape(), tag);
+  }
+  if (updates.ndim() < a.ndim())
+    fail(tag, "Updates of shape ", shape_str(updates.shape()), " must have at least ", a.ndim(), " dimensions.");
+  const int nI = updates.ndim() - a.ndim();
+  Shape uI(updates.shape().begin(), updates.shape().begin() + nI);
+  if (!indices.empty() && uI != I)
+    fail(tag, "The updates' leading dimensions ", shape_str(uI), " must match the indices' shape ", shape_str(I), ".");
+  std::vector<array> inputs{a};
+  for (auto& x : indices) inputs.push_back(broadcast_to(x, I, tag));
+  inputs.push_back(astype(updates, a.dtype()));
+  return array(a.shape(), a.dtype(), std::make_shared<Scatter>(op, axes, tag), inputs);
+}
+
+}  // namespace wmx
+
+// ---------------------------------------------------------------- transform rules
+
+namespace wmx {
+
+namespace {
+
+[[noreturn]] void index_grad_error(const char* tag) {
+  fail(tag, "Cannot compute the gradient with respect to the indices; wrap them in stopGradient.");
+}
+
+// Indices that come straight out of stop_gradient carry no derivative.
+bool stopped(const array& x) {
+  return x.has_primitive() && std::string_view(x.primitive().name()) == "StopGradient";
+}
+void check_index_arg(const array& x, const char* tag) {
+  if (!stopped(x)) index_grad_error(tag);
+}
+
+Shape slice_of(const Shape& s, int from) { return Shape(s.begin() + from, s.end()); }
+
+// Indices of a batched gather/scatter: every index batch-first with size B
+// (unbatched ones broadcast), plus, when `with_arange`, an arange over the
+// batch for the new leading axis. Returns the new index list.
+std::vector<array> batch_indices(const std::vector<array>& idx, const std::vector<int>& ax, int64_t B,
+                                 bool with_arange) {
+  Shape I;
+  for (size_t k = 0; k < idx.size(); ++k) {
+    Shape s = idx[k].shape();
+    if (ax[k] >= 0) s.erase(s.begin() + ax[k]);
+    I = broadcast_shapes(I, s, "vmap");
+  }
+  Shape BI = I;
+  BI.insert(BI.begin(), B);
+  std::vector<array> out;
+  if (with_arange) {
+    Shape s(BI.size(), 1);
+    s[0] = B;
+    out.push_back(broadcast_to(reshape(arange(0.0, double(B), 1.0, Dtype::int32), s), BI));
+  }
+  for (size_t k = 0; k < idx.size(); ++k) {
+    array x = ax[k] >= 0 ? batch_first(idx[k], ax[k]) : expand_dims(idx[k], {0});
+    // Line up per-example dims on the right before broadcasting.
+    Shape s = x.shape();
+    s.insert(s.begin() + 1, BI.size() - s.size(), 1);
+    out.push_back(broadcast_to(reshape(x, s), BI));
+  }
+  return out;
+}
+
+int64_t batch_size(const std::vector<array>& in, const std::vector<int>& ax) {
+  for (size_t i = 0; i < in.size(); ++i)
+    if (ax[i] >= 0) return in[i].shape()[ax[i]];
+  return 1;
+}
+
+array to_batched(const array& x, int ax, int64_t B) {
+  if (ax >= 0) return batch_first(x, ax);
+  Shape s = x.shape();
+  s.insert(s.begin(), B);
+  return broadcast_to(expand_dims(x, {0}), s);
+}
+
+}  // namespace
+
+// ---- Slice: the vjp writes the cotangent into zeros ----
+
+std::vector<array> Slice::vjp(const std::vector<array>& p, const std::vector<array>& cot, const std::vector<int>&,
+                              const std::vector<array>&) {
+  return {make_slice_update(zeros_like(p[0]), cot[0], start_, step_)};
+}
+std::vector<array> Slice::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {make_slice(tan[0], start_, step_, shape_)};
+}
+std::pair<std::vector<array>, std::vector<int>> Slice::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
+  array x = batch_first(in[0], ax[0]);
+  Shape start = start_, step = step_, shape = shape_;
+  start.insert(start.begin(), 0);
+  step.insert(step.begin(), 1);
+  shape.insert(shape.begin(), x.shape()[0]);
+  return {{make_slice(x, start, step, shape)}, {0}};
+}
+
+// ---- SliceUpdate ----
+
+std::vector<array> SliceUpdate::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                    const std::vector<int>& argnums, const std::vector<array>&) {
+  std::vector<array> out;
+  for (int arg : argnums) {
+    if (arg == 0) out.push_back(make_slice_update(cot[0], zeros(p[1].shape(), cot[0].dtype()), start_, step_));
+    else out.push_back(make_slice(cot[0], start_, step_, p[1].shape()));
+  }
+  return out;
+}
+std::vector<array> SliceUpdate::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                                    const std::vector<int>& argnums) {
+  array ts, tu;
+  for (size_t i = 0; i < argnums.size(); ++i) (argnums[i] == 0 ? ts : tu) = tan[i];
+  if (!ts.valid()) ts = zeros(p[0].shape(), tu.dtype());
+  if (!tu.valid()) tu = zeros(p[1].shape(), ts.dtype());
+  return {make_slice_update(ts, tu, start_, step_)};
+}
+std::pair<std::vector<array>, std::vector<int>> SliceUpdate::vmap(const std::vector<array>& in,
+                                                                  const std::vector<int>& ax) {
+  int64_t B = batch_size(in, ax);
+  Shape start = start_, step = step_;
+  start.insert(start.begin(), 0);
+  step.insert(step.begin(), 1);
+  return {{make_slice_update(to_batched(in[0], ax[0], B), to_batched(in[1], ax[1], B), start, step)}, {0}};
+}
+
+// ---- Gather: the vjp is a scatter-add ----
+
+std::vector<array> Gather::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                               const std::vector<int>& argnums, const std::vector<array>&) {
+  std::vector<array> out;
+  for (int arg : argnums) {
+    if (arg != 0) {
+      check_index_arg(p[arg], tag_);
+      out.push_back(zeros_like(p[arg]));
+      continue;
+    }
+    std::vector<array> idx(p.begin() + 1, p.end());
+    out.push_back(make_scatter(zeros_like(p[0]), idx, cot[0], axes_, ScatterOp::add, tag_));
+  }
+  return out;
+}
+std::vector<array> Gather::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                               const std::vector<int>& argnums) {
+  for (int arg : argnums)
+    if (arg != 0) check_index_arg(p[arg], tag_);
+  std::vector<array> idx(p.begin() + 1, p.end());
+  if (argnums[0] != 0) return {zeros_like(make_gather(p[0], idx, axes_, slice_sizes_, tag_))};
+  return {make_gather(tan[0], idx, axes_, slice_sizes_, tag_)};
+}
+std::pair<std::vector<array>, std::vector<int>> Gather::vmap(const std::vector<array>& in,
+                                                             const std::vector<int>& ax) {
+  const int64_t B = batch_size(in, ax);
+  std::vector<array> idx(in.begin() + 1, in.end());
+  std::vector<int> iax(ax.begin() + 1, ax.end());
+  if (ax[0] < 0) {  // only the indices are batched: the batch becomes a leading index dim
+    return {{make_gather(in[0], batch_indices(idx, iax, B, false), axes_, slice_sizes_, tag_)}, {0}};
+  }
+  array a = batch_first(in[0], ax[0]);
+  std::vector<int> axes{0};
+  for (int x : axes_) axes.push_back(x + 1);
+  Shape sizes = slice_sizes_;
+  sizes.insert(sizes.begin(), 1);
+  std::vector<array> bidx = batch_indices(idx, iax, B, true);
+  array g = make_gather(a, bidx, axes, sizes, tag_);  // (B, I..., 1, slice...)
+  Shape s = g.shape();
+  s.erase(s.begin() + bidx[0].ndim());
+  return {{reshape(g, s)}, {0}};
+}
+
+// ---- Scatter ----
+
+std::vector<array> Scatter::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                const std::vector<int>& argnums, const std::vector<array>& outs) {
+  const array& a = p[0];
+  const array& u = p.back();
+  const array& c = cot[0];
+  std::vector<array> idx(p.begin() + 1, p.end() - 1);
+  const int last = int(p.size()) - 1;
+  const Shape U = slice_of(u.shape(), u.ndim() - a.ndim());
+  std::vector<array> out;
+  for (int arg : argnums) {
+    if (arg != 0 && arg != last) {
+      check_index_arg(p[arg], tag_);
+      out.push_back(zeros_like(p[arg]));
+      continue;
+    }
+    if (arg == 0) {
+      switch (op_) {
+        case ScatterOp::set: out.push_back(make_scatter(c, idx, zeros(u.shape(), c.dtype()), axes_, op_, tag_)); break;
+        case ScatterOp::add: out.push_back(c); break;
+        case ScatterOp::prod: out.push_back(make_scatter(c, idx, u, axes_, op_, tag_)); break;
+        default: out.push_back(multiply(c, astype(equal(a, outs[0]), c.dtype()))); break;
+      }
+    } else {
+      array g = make_gather(c, idx, axes_, U, tag_);
+      switch (op_) {
+        case ScatterOp::set:
+        case ScatterOp::add: out.push_back(g); break;
+        case ScatterOp::prod:
+          out.push_back(divide(make_gather(multiply(c, outs[0]), idx, axes_, U, tag_), u));
+          break;
+        default:
+          out.push_back(multiply(g, astype(equal(u, make_gather(outs[0], idx, axes_, U, tag_)), c.dtype())));
+          break;
+      }
+    }
+  }
+  return out;
+}
+std::vector<array> Scatter::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                                const std::vector<int>& argnums) {
+  const array& a = p[0];
+  const array& u = p.back();
+  const int last = int(p.size()) - 1;
+  std::vector<array> idx(p.begin() + 1, p.end() - 1);
+  array ta, tu;
+  for (size_t i = 0; i < argnums.size(); ++i) {
+    if (argnums[i] != 0 && argnums[i] != last) {
+      check_index_arg(p[argnums[i]], tag_);
+      continue;
+    }
+    (argnums[i] == 0 ? ta : tu) = tan[i];
+  }
+  if (!ta.valid() && !tu.valid()) return {zeros_like(a)};
+  if (!ta.valid()) ta = zeros(a.shape(), tu.dtype());
+  if (!tu.valid()) tu = zeros(u.shape(), ta.dtype());
+  if (op_ == ScatterOp::set || op_ == ScatterOp::add) return {make_scatter(ta, idx, tu, axes_, op_, tag_)};
+  array out = make_scatter(a, idx, u, axes_, op_, tag_);
+  if (op_ == ScatterOp::prod) {
+    // d(a * prod u) = da * prod u + out * sum(du / u)
+    return {add(make_scatter(ta, idx, u, axes_, op_, tag_),
+                multiply(out, make_scatter(zeros_like(ta), idx, divide(tu, u), axes_, ScatterOp::add, tag_)))};
+  }
+  // max/min: the tangent of the selected value (averaged over tied updates).
+  const Shape U = slice_of(u.shape(), u.ndim() - a.ndim());
+  array mu = astype(equal(u, make_gather(out, idx, axes_, U, tag_)), ta.dtype());
+  array num = make_scatter(zeros_like(ta), idx, multiply(tu, mu), axes_, ScatterOp::add, tag_);
+  array cnt = make_scatter(zeros_like(ta), idx, mu, axes_, ScatterOp::add, tag_);
+  array tsel = divide(num, maximum(cnt, array::scalar(1.0, ta.dtype())));
+  return {where(equal(a, out), ta, tsel)};
+}
+std::pair<std::vector<array>, std::vector<int>> Scatter::vmap(const std::vector<array>& in,
+                                                              const std::vector<int>& ax) {
+  const int64_t B = batch_size(in, ax);
+  const array& a0 = in[0];
+  const array& u0 = in.back();
+  std::vector<array> idx(in.begin() + 1, in.end() - 1);
+  std::vector<int> iax(ax.begin() + 1, ax.end() - 1);
+  array a = to_batched(a0, ax[0], B);
+  std::vector<array> bidx = batch_indices(idx, iax, B, true);
+  array u = to_batched(u0, ax.back(), B);  // (B, I..., U...)
+  const int nI = u.ndim() - 1 - (a.ndim() - 1);
+  Shape s = u.shape();
+  s.insert(s.begin() + 1 + nI, 1);
+  // The indices' shape must be (B, I...): broadcast the updates' I too.
+  std::vector<int> axes{0};
+  for (int x : axes_) axes.push_back(x + 1);
+  return {{make_scatter(a, bidx, reshape(u, s), axes, op_, tag_)}, {0}};
+}
+
+// ---- Concatenate ----
+
+std::vector<array> Concatenate::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                    const std::vector<int>& argnums, const std::vector<array>&) {
+  std::vector<int64_t> offsets{0};
+  for (auto& x : p) offsets.push_back(offsets.back() + x.shape()[axis_]);
+  std::vector<array> out;
+  for (int arg : argnums) {
+    Shape start(cot[0].ndim(), 0), step(cot[0].ndim(), 1);
+    start[axis_] = offsets[arg];
+    out.push_back(make_slice(cot[0], start, step, p[arg].shape()));
+  }
+  return out;
+}
+std::vector<array> Concatenate::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                                    const std::vector<int>& argnums) {
+  std::vector<array> ts(p.size());
+  for (size_t i = 0; i < argnums.size(); ++i) ts[argnums[i]] = tan[i];
+  Dtype t = tan[0].dtype();
+  Shape shape = p[0].shape();
+  shape[axis_] = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (!ts[i].valid()) ts[i] = zeros(p[i].shape(), t);
+    shape[axis_] += p[i].shape()[axis_];
+  }
+  return {array(shape, t, std::make_shared<Concatenate>(axis_), ts)};
+}
+std::pair<std::vector<array>, std::vector<int>> Concatenate::vmap(const std::vector<array>& in,
+                                                                  const std::vector<int>& ax) {
+  const int64_t B = batch_size(in, ax);
+  std::vector<array> xs;
+  for (size_t i = 0; i < in.size(); ++i) xs.push_back(to_batched(in[i], ax[i], B));
+  Shape shape = xs[0].shape();
+  shape[axis_ + 1] = 0;
+  for (auto& x : xs) shape[axis_ + 1] += x.shape()[axis_ + 1];
+  return {{array(shape, xs[0].dtype(), std::make_shared<Concatenate>(axis_ + 1), xs)}, {0}};
+}
+
+// ---- AsStrided: the vjp scatter-adds into the flat input ----
+
+std::vector<array> AsStrided::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                  const std::vector<int>&, const std::vector<array>&) {
+  const int64_t n = shape_size(shape_);
+  array pos = array::empty({n}, Dtype::int64);
+  int64_t* q = pos.data<int64_t>();
+  std::vector<int64_t> idx(shape_.size(), 0);
+  int64_t off = offset_;
+  for (int64_t i = 0; i < n; ++i) {
+    q[i] = off;
+    for (int d = int(shape_.size()) - 1; d >= 0; --d) {
+      off += strides_[d];
+      if (++idx[d] < shape_[d]) break;
+      off -= strides_[d] * shape_[d];
+      idx[d] = 0;
+    }
+  }
+  array flat = zeros({p[0].size()}, cot[0].dtype());
+  array g = make_scatter(flat, {pos}, reshape(cot[0], {n, 1}), {0}, ScatterOp::add, "as_strided");
+  return {reshape(g, p[0].shape())};
+}
+std::vector<array> AsStrided::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {array(shape_, tan[0].dtype(), std::make_shared<AsStrided>(shape_, strides_, offset_), {tan[0]})};
+}
+std::pair<std::vector<array>, std::vector<int>> AsStrided::vmap(const std::vector<array>& in,
+                                                                const std::vector<int>& ax) {
+  array x = batch_first(in[0], ax[0]);
+  Shape shape = shape_;
+  Strides strides = strides_;
+  shape.insert(shape.begin(), x.shape()[0]);
+  strides.insert(strides.begin(), shape_size(slice_of(x.shape(), 1)));
+  return {{array(shape, x.dtype(), std::make_shared<AsStrided>(shape, strides, offset_), {x})}, {0}};
+}
+
+}  // namespace wmx

@@ -1,0 +1,113 @@
+// Slicing, gathers, scatters and concatenation.
+//
+// - Slice: a strided view (set_view, no copy), any step including negative.
+// - SliceUpdate: a copy of the input with a strided region overwritten.
+// - Gather (MLX's gather): inputs (a, idx_0..idx_{k-1}), the indices already
+//   broadcast to one shape I; output shape I ++ slice_sizes, where
+//   out[i, j] = a[j + (idx_k[i] on axes[k])].
+// - Scatter: inputs (a, idx..., updates) with updates of shape I ++ U
+//   (rank(U) == a.ndim): out = a, then out[idx[i] + j] op= updates[i, j]
+//   in order (duplicates accumulate; for `set` the last one wins).
+// - Concatenate: one copy per input into its region of the output.
+// - AsStrided: a view of the input's row-contiguous data.
+// Kernels only move bytes where they can (instantiated per element size),
+// and scatter's arithmetic is one tiny run function per op x dtype.
+#pragma once
+#include "primitive.h"
+
+namespace wmx {
+
+class Slice : public Primitive {
+ public:
+  Slice(Shape start, Shape step, Shape shape)
+      : start_(std::move(start)), step_(std::move(step)), shape_(std::move(shape)) {}
+  const char* name() const override { return "Slice"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  Shape start_, step_, shape_;  // per axis; shape_ is the output's
+};
+
+class SliceUpdate : public Primitive {
+ public:
+  SliceUpdate(Shape start, Shape step) : start_(std::move(start)), step_(std::move(step)) {}
+  const char* name() const override { return "SliceUpdate"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  Shape start_, step_;  // the region is update.shape() long on each axis
+};
+
+class Gather : public Primitive {
+ public:
+  Gather(std::vector<int> axes, Shape slice_sizes, const char* tag = "gather")
+      : axes_(std::move(axes)), slice_sizes_(std::move(slice_sizes)), tag_(tag) {}
+  const char* name() const override { return "Gather"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  std::vector<int> axes_;
+  Shape slice_sizes_;
+  const char* tag_;  // op named in errors (take, index, ...)
+};
+
+enum class ScatterOp { set, add, prod, max, min };
+
+class Scatter : public Primitive {
+ public:
+  Scatter(ScatterOp op, std::vector<int> axes, const char* tag = "scatter")
+      : op_(op), axes_(std::move(axes)), tag_(tag) {}
+  const char* name() const override;
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  ScatterOp op_;
+  std::vector<int> axes_;
+  const char* tag_;
+};
+
+class Concatenate : public Primitive {
+ public:
+  explicit Concatenate(int axis) : axis_(axis) {}
+  const char* name() const override { return "Concatenate"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  int axis_;
+};
+
+class AsStrided : public Primitive {
+ public:
+  AsStrided(Shape shape, Strides strides, int64_t offset)
+      : shape_(std::move(shape)), strides_(std::move(strides)), offset_(offset) {}
+  const char* name() const override { return "AsStrided"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  Shape shape_;
+  Strides strides_;
+  int64_t offset_;
+};
+
+// Graph builders used by the rules and by shape_ops.cpp (no validation beyond
+// shapes: callers validate).
+array make_slice(const array& a, const Shape& start, const Shape& step, const Shape& out_shape);
+array make_slice_update(const array& a, const array& update, const Shape& start, const Shape& step);
+array make_gather(const array& a, const std::vector<array>& indices, const std::vector<int>& axes,
+                  const Shape& slice_sizes, const char* tag = "gather");
+array make_scatter(const array& a, const std::vector<array>& indices, const array& updates,
+                   const std::vector<int>& axes, ScatterOp op, const char* tag = "scatter");
+
+}  // namespace wmx
