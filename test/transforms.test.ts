@@ -128,6 +128,20 @@ describe("grad and valueAndGrad", () => {
   });
 });
 
+describe("deep graphs", () => {
+  it("a chain of 100k ops evaluates and differentiates without exhausting the wasm stack", () => {
+    const chain = (x: any) => {
+      let y = x;
+      for (let i = 0; i < 100_000; ++i) y = mx.tidy(() => y.mul(1.00001).add(1e-6));
+      return y.sum();
+    };
+    const [v, g] = mx.valueAndGrad(chain)(mx.array([1]));
+    expect(v.item()).toBeGreaterThan(1);
+    expect(Math.abs((g.item() as number) - Math.fround(1.00001) ** 100_000)).toBeLessThan(0.05);
+    mx.dispose(v, g);
+  });
+});
+
 describe("vjp and jvp", () => {
   it("return outputs and products, and satisfy the adjoint identity", () => {
     const W = f64(ref.rand(12, 3), [4, 3]);
