@@ -4,7 +4,7 @@
 import { core } from "./runtime.js";
 import {
   Dtype, dtypes, type DataArray, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
-  float16, bfloat16, float32, float64,
+  float16, bfloat16, float32,
 } from "./dtype.js";
 import { bfloat16ToNumber, halfToNumber } from "./half.js";
 import * as ops from "./ops.js";

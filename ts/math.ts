@@ -3,8 +3,8 @@
 
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
-import { Dtype, toDtype, bool, int32, int64, float32 } from "./dtype.js";
-import { array, wrap } from "./ops.js";
+import { Dtype, toDtype, float32 } from "./dtype.js";
+import { operand, wrap } from "./ops.js";
 
 /** The exports of wasm/api_math.cpp. */
 interface MathExports {
@@ -27,28 +27,8 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/**
- * An mx.Array for `x`: arrays pass through; a JS number is float32 (or
- * `like`'s dtype when `like` is floating, or integer and x is an integer,
- * as MLX's weak Python scalars), a boolean bool, a bigint int64.
- */
-function toArray(x: ArrayOrScalar, op: string, like: MxArray | null = null): MxArray {
-  if (x instanceof MxArray) return x;
-  if (typeof x === "number") {
-    let dt: Dtype = float32;
-    if (like) {
-      const k = like.dtype.kind;
-      if (k === "float") dt = like.dtype;
-      else if (Number.isInteger(x)) dt = k === "bool" ? int32 : like.dtype;
-    }
-    return wrap(m()._wmx_scalar(x, dt.code));
-  }
-  if (typeof x === "boolean") return wrap(m()._wmx_scalar(x ? 1 : 0, like ? like.dtype.code : bool.code));
-  if (typeof x === "bigint") {
-    return array(x, like && (like.dtype.kind === "int" || like.dtype.kind === "uint") ? like.dtype : int64);
-  }
-  throw new Error(`[${op}] Expected an mx.Array or a JS number, boolean or bigint, got ${describe(x)}.`);
-}
+/** An mx.Array for `x` (JS scalars are weakly typed against `like`, see ops.operand). */
+const toArray = (x: ArrayOrScalar, op: string, like: MxArray | null = null): MxArray => operand(x, like, op);
 
 function intArg(v: unknown, name: string, op: string): number {
   if (typeof v !== "number" || !Number.isInteger(v))

@@ -151,8 +151,9 @@ export function ones(shape: number | number[], dtype: Dtype | string = float32):
  * Turns a JS scalar into an array that promotes weakly against `like`: a JS
  * number keeps a floating `like`'s dtype, keeps an integer `like`'s dtype
  * when it is an integer, and is float32 otherwise (int32 beside bool).
+ * @internal shared by every op module
  */
-function operand(x: ArrayOrScalar, like: MxArray | null, op: string): MxArray {
+export function operand(x: ArrayOrScalar, like: MxArray | null, op: string): MxArray {
   if (x instanceof MxArray) return x;
   if (typeof x === "number") {
     let dt: Dtype = float32;
