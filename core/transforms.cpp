@@ -81,10 +81,14 @@ std::vector<array> trace_tape(const std::vector<array>& sources, const std::vect
   return tape;
 }
 
-void check_like(const array& a, const array& b, const char* tag, const char* what, size_t i) {
+// `b` (a cotangent or tangent) must match `a` (its output or primal) in shape and dtype.
+void check_like(const array& a, const array& b, const char* tag, const char* what, size_t i, const char* of) {
   if (a.shape() != b.shape())
-    fail(tag, what, " ", i, " has shape ", shape_str(b.shape()), " but the corresponding primal has shape ",
+    fail(tag, what, " ", i, " has shape ", shape_str(b.shape()), " but the corresponding ", of, " has shape ",
          shape_str(a.shape()), ".");
+  if (a.dtype() != b.dtype())
+    fail(tag, what, " ", i, " has dtype ", name_of(b.dtype()), " but the corresponding ", of, " has dtype ",
+         name_of(a.dtype()), ".");
 }
 
 }  // namespace
@@ -96,7 +100,7 @@ std::pair<std::vector<array>, std::vector<array>> vjp(const Fn& fun, const std::
   std::vector<array> outputs = fun(tracers);
   if (cotangents.size() != outputs.size())
     fail("vjp", "Expected ", outputs.size(), " cotangents (one per output), got ", cotangents.size(), ".");
-  for (size_t i = 0; i < outputs.size(); ++i) check_like(outputs[i], cotangents[i], "vjp", "Cotangent", i);
+  for (size_t i = 0; i < outputs.size(); ++i) check_like(outputs[i], cotangents[i], "vjp", "Cotangent", i, "output");
 
   std::unordered_set<const ArrayNode*> on_path;
   std::vector<array> tape = trace_tape(tracers, outputs, on_path);
@@ -147,7 +151,7 @@ std::pair<std::vector<array>, std::vector<array>> jvp(const Fn& fun, const std::
                                                       const std::vector<array>& tangents) {
   if (tangents.size() != primals.size())
     fail("jvp", "Expected ", primals.size(), " tangents (one per primal), got ", tangents.size(), ".");
-  for (size_t i = 0; i < primals.size(); ++i) check_like(primals[i], tangents[i], "jvp", "Tangent", i);
+  for (size_t i = 0; i < primals.size(); ++i) check_like(primals[i], tangents[i], "jvp", "Tangent", i, "primal");
   TracingScope tracing;
   std::vector<array> tracers = make_tracers(primals);
   std::vector<array> outputs = fun(tracers);
@@ -318,7 +322,13 @@ std::pair<std::vector<array>, std::vector<array>> value_and_grad(const Fn& fun, 
            shape_str(outputs[0].shape()), ".");
     return std::vector<array>{outputs[0]};
   };
-  auto [_, grads] = vjp(inner, diff, {array::scalar(1.0, Dtype::float32)});
+  // The seed cotangent takes the loss's dtype, known once `inner` has run:
+  // trace through a wrapper that casts the loss to float32 first.
+  Fn seeded = [&](const std::vector<array>& tracers) {
+    std::vector<array> out = inner(tracers);
+    return std::vector<array>{astype(out[0], Dtype::float32)};
+  };
+  auto [_, grads] = vjp(seeded, diff, {array::scalar(1.0, Dtype::float32)});
   return {outputs, grads};
 }
 

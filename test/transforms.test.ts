@@ -128,6 +128,18 @@ describe("grad and valueAndGrad", () => {
   });
 });
 
+describe("composition", () => {
+  it("jvp of vjp gives the Hessian-vector product", () => {
+    // f(x) = sum(x^3): vjp with cotangent 1 is 3x^2; its jvp along v is 6 x v.
+    const x = mx.array([1, 2, 3]);
+    const v = mx.array([1, 0, 2]);
+    const g = (p: any) => mx.vjp((q: any) => q.mul(q).mul(q).sum(), [p], [mx.array(1)])[1][0]!;
+    const [[gx], [hv]] = mx.jvp(g, [x], [v]);
+    expect(gx!.tolist()).toEqual([3, 12, 27]);
+    expect(hv!.tolist()).toEqual([6, 0, 36]);
+  });
+});
+
 describe("deep graphs", () => {
   it("a chain of 100k ops evaluates and differentiates without exhausting the wasm stack", () => {
     const chain = (x: any) => {
@@ -164,6 +176,12 @@ describe("vjp and jvp", () => {
     expect(() => mx.vjp(f, [a, a], [a, a])).toThrowError("[vjp] Expected 1 cotangents (one per output), got 2.");
     expect(() => mx.vjp(f, [a, a], [mx.array([1])])).toThrowError(/^\[vjp\] Cotangent 0 has shape \(1\)/);
     expect(() => mx.jvp(f, [a, a], [a])).toThrowError("[jvp] Expected 2 tangents (one per primal), got 1.");
+    expect(() => mx.vjp(f, [a, a], [mx.array([1, 1], mx.float64)])).toThrowError(
+      "[vjp] Cotangent 0 has dtype float64 but the corresponding output has dtype float32.",
+    );
+    expect(() => mx.jvp(f, [a, a], [a, mx.array([1, 1], mx.int32)])).toThrowError(
+      "[jvp] Tangent 1 has dtype int32 but the corresponding primal has dtype float32.",
+    );
     expect(() => mx.jvp(f, [a, 1] as any, [a, a])).toThrowError("[jvp] primals must contain only arrays, but element 1 is a number (1).");
     expect(() => mx.vjp(() => 3, [a], [a])).toThrowError(/^\[vjp\] The function must return an array or a JS array of arrays/);
     const [o, t] = mx.jvp(f, [a, mx.array([3, 4])], [mx.array([1, 1]), mx.array([0, 0])]);
