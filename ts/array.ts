@@ -22,16 +22,41 @@ if (typeof Symbol.dispose !== "symbol") {
 // so when the JS handle is collected we release the core's reference. Some
 // hosts (Workers before the enable_weak_ref flag) have no FinalizationRegistry:
 // there only dispose()/tidy() free memory.
+//
+// dispose() doesn't unregister (an unregister token makes registration about
+// 2.5x dearer, and this is on every op's path). Instead each handle slot has a
+// generation, bumped whenever the slot is released; the registry holds
+// (generation, handle), and a stale entry for a reused slot does nothing.
+const GEN_SHIFT = 2 ** 26; // handles below 64M
+let generations = new Uint32Array(1024);
+
+function generationOf(h: number): number {
+  if (h >= generations.length) {
+    const grown = new Uint32Array(Math.max(h + 1, generations.length * 2));
+    grown.set(generations);
+    generations = grown;
+  }
+  return generations[h]!;
+}
+
+/** Releases a handle slot in the core and retires its generation. */
+function release(h: number): void {
+  generations[h] = (generations[h]! + 1) % GEN_SHIFT;
+  core().m._wmx_release(h);
+}
+
 const registry =
   typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<number>((h) => {
+    ? new FinalizationRegistry<number>((held) => {
+        const h = held % GEN_SHIFT;
+        if (generations[h] !== Math.floor(held / GEN_SHIFT)) return; // disposed already
         try {
-          core().m._wmx_release(h);
+          release(h);
         } catch {
-          // The core is gone or the handle was already released: nothing to free.
+          // The core is gone: nothing to free.
         }
       })
-    : { register() {}, unregister() {} };
+    : { register() {} };
 
 export type Scalar = number | boolean | bigint;
 export type ArrayOrScalar = MxArray | Scalar;
@@ -46,7 +71,7 @@ export class MxArray {
   /** @internal Wraps a handle the core returned (taking ownership). */
   constructor(handle: number) {
     this.#handle = handle;
-    registry.register(this, handle, this);
+    registry.register(this, generationOf(handle) * GEN_SHIFT + handle);
     track(this);
   }
 
@@ -83,8 +108,7 @@ export class MxArray {
   /** Releases the array's memory now. Using it afterwards throws. */
   dispose(): void {
     if (this.#handle < 0) return;
-    registry.unregister(this);
-    core().m._wmx_release(this.#handle);
+    release(this.#handle);
     this.#handle = -1;
   }
   [Symbol.dispose](): void {
