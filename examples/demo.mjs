@@ -45,7 +45,8 @@ console.log(`digits: ${nTrain} training images, ${nTest} held out\n`);
 // ---- model ----
 const init = (fanIn, fanOut) =>
   mx.array(Float32Array.from({ length: fanIn * fanOut }, () => normal() * Math.sqrt(2 / fanIn))).reshape(fanIn, fanOut);
-let params = { w1: init(64, 128), b1: mx.zeros([128]), w2: init(128, 10), b2: mx.zeros([10]) };
+const params = { w1: init(64, 128), b1: mx.zeros([128]), w2: init(128, 10), b2: mx.zeros([10]) };
+const lr = 0.1;
 
 const forward = (p, x) => mx.add(mx.matmul(mx.maximum(mx.add(mx.matmul(x, p.w1), p.b1), 0), p.w2), p.b2);
 
@@ -57,6 +58,19 @@ function loss(p, x, onehot) {
   return lse.sub(logits.mul(onehot).sum(-1, true)).mean();
 }
 const lossAndGrad = mx.valueAndGrad(loss);
+
+// One SGD step, compiled: traced once per batch shape, then replayed. The
+// parameters are captured state (read through `inputs`, written through
+// `outputs`), as an optimizer's state would be.
+const state = { params };
+const step = mx.compile(
+  (x, y) => {
+    const [l, g] = lossAndGrad(state.params, x, y);
+    state.params = mx.tree.map((w, dw) => w.sub(dw.mul(lr)), state.params, g);
+    return l;
+  },
+  { inputs: state, outputs: state },
+);
 
 function accuracy(p, data) {
   return mx.tidy(() => {
@@ -72,35 +86,31 @@ function accuracy(p, data) {
 }
 
 // ---- training: SGD on minibatches ----
-const epochs = 30, batch = 32, lr = 0.1;
+const epochs = 30, batch = 32;
 const steps = Math.ceil(nTrain / batch);
 const t0 = performance.now();
 for (let epoch = 1; epoch <= epochs; ++epoch) {
   let total = 0;
   for (let s = 0; s < steps; ++s) {
     const lo = s * batch, hi = Math.min(nTrain, lo + batch);
-    const next = mx.tidy(() => {
+    mx.tidy(() => {
       const x = mx.array(train.x.subarray(lo * 64, hi * 64)).reshape(-1, 64);
       const y = mx.array(train.y.subarray(lo * 10, hi * 10)).reshape(-1, 10);
-      const [l, g] = lossAndGrad(params, x, y);
-      const updated = mx.tree.map((w, dw) => w.sub(dw.mul(lr)), params, g);
-      mx.eval(updated, l);
+      const l = step(x, y);
+      mx.eval(l, state.params);
       total += l.item() * (hi - lo);
-      return updated;
     });
-    mx.dispose(params);
-    params = next;
     if (process.stdout.isTTY) {
       const done = Math.round(((s + 1) / steps) * 20);
       process.stdout.write(`\repoch ${String(epoch).padStart(2)}/${epochs} [${"#".repeat(done)}${".".repeat(20 - done)}]`);
     }
   }
   const line = `epoch ${String(epoch).padStart(2)}/${epochs} [${"#".repeat(20)}] loss ${(total / nTrain).toFixed(4)}`;
-  if (epoch % 5 === 0 || epoch === 1) console.log(`\r${line}  held-out accuracy ${(accuracy(params, test) * 100).toFixed(1)}%`);
+  if (epoch % 5 === 0 || epoch === 1) console.log(`\r${line}  held-out accuracy ${(accuracy(state.params, test) * 100).toFixed(1)}%`);
   else if (process.stdout.isTTY) process.stdout.write(`\r${line}\n`);
   else console.log(line);
 }
-const acc = accuracy(params, test);
+const acc = accuracy(state.params, test);
 console.log(`\ntrained in ${((performance.now() - t0) / 1000).toFixed(1)} s; held-out accuracy ${(acc * 100).toFixed(1)}%`);
 if (acc < 0.95) {
   console.error("accuracy below 95%");

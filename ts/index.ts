@@ -24,4 +24,5 @@ export {
   take, takeAlongAxis, putAlongAxis, sliceDynamic, sliceUpdate, slice, Slice,
   type PadOptions, type IndexEntry, type AtUpdater,
 } from "./shape_ops.js";
+export { compile, disableCompile, enableCompile, type Compiled, type CompileOptions } from "./compile.js";
 export * as tree from "./tree.js";

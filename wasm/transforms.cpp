@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "handles.h"
+#include "js_callbacks.h"
 #include "results.h"
 #include "transforms.h"
 
@@ -37,9 +38,9 @@ struct JsCallbackError : std::runtime_error {
   JsCallbackError() : std::runtime_error("[webmx] The JavaScript function raised an exception.") {}
 };
 
-// With `axes`, the JS function answers its output handles followed by one
-// int per output (vmap's output axes), which are stored there.
-Fn js_function(int32_t fn, std::vector<int>* axes = nullptr) {
+}  // namespace
+
+Fn js_function(int32_t fn, std::vector<int>* axes) {
   return [fn, axes](const std::vector<array>& inputs) {
     std::vector<int32_t> handles;
     for (auto& a : inputs) handles.push_back(wmx_put(a));
@@ -60,8 +61,8 @@ Fn js_function(int32_t fn, std::vector<int>* axes = nullptr) {
   };
 }
 
-// A JS callback that C++ keeps (a custom function's rules live as long as
-// the graph node holding them): released when the last copy goes.
+namespace {
+
 // Graph nodes may die on the async eval thread, which can't reach the JS of
 // the main thread: their releases wait here until the main thread next calls in.
 std::mutex g_release_mutex;
@@ -85,6 +86,8 @@ void flush_pending_releases() {
   for (int32_t id : ids) wmx_js_release(id);
 }
 
+// A JS callback that C++ keeps (a custom function's rules live as long as
+// the graph node holding them): released when the last copy goes.
 struct JsCallbackRef {
   int32_t id;
   explicit JsCallbackRef(int32_t i) : id(i) {}

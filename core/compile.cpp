@@ -1,0 +1,186 @@
+#include "compile.h"
+
+#include <cstring>
+#include <map>
+#include <unordered_map>
+
+#include "error.h"
+#include "primitive.h"
+
+namespace wmx {
+
+namespace {
+
+// Stands in for an input while compile traces the function; it has no data.
+class CompileInput : public Primitive {
+ public:
+  const char* name() const override { return "CompileInput"; }
+  void eval_cpu(const std::vector<array>&, std::vector<array>&) override {
+    fail("compile", "Can't evaluate arrays that depend on the inputs inside a function being compiled "
+                    "(eval inside compile is not supported).");
+  }
+};
+
+}  // namespace
+
+// Values are numbered: inputs first, then constants, then node outputs.
+struct CompiledGraph {
+  struct Node {
+    std::shared_ptr<Primitive> primitive;
+    std::vector<int> inputs;  // value ids
+    std::vector<Shape> shapes;
+    std::vector<Dtype> dtypes;
+    int first_output;  // value id of output 0
+  };
+  int num_inputs = 0;
+  std::vector<Shape> input_shapes;
+  std::vector<Dtype> input_dtypes;
+  std::vector<array> constants;  // value ids num_inputs ...
+  std::vector<Node> nodes;
+  std::vector<int> outputs;
+  size_t traced_nodes = 0;
+};
+
+namespace {
+
+// A key for merging equal scalar constants: dtype + bytes of the value.
+bool scalar_key(const array& a, std::string& key) {
+  if (a.size() != 1 || !a.is_evaluated() || a.has_primitive()) return false;
+  key.assign(1, char(a.dtype()));
+  key.append(static_cast<const char*>(a.raw_data()), a.itemsize());
+  for (auto d : a.shape()) key += "," + std::to_string(d);
+  return true;
+}
+
+}  // namespace
+
+std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs) {
+  auto g = std::make_shared<CompiledGraph>();
+  g->num_inputs = int(inputs.size());
+  auto placeholder = std::make_shared<CompileInput>();
+  std::vector<array> tracers;
+  for (auto& in : inputs) {
+    array t(in.shape(), in.dtype(), placeholder, {});
+    t.set_tracer(true);
+    tracers.push_back(t);
+    g->input_shapes.push_back(in.shape());
+    g->input_dtypes.push_back(in.dtype());
+  }
+  std::vector<array> outputs;
+  {
+    TracingScope tracing;
+    outputs = fun(tracers);
+  }
+
+  // Number every value reachable from the outputs (explicit-stack DFS).
+  std::unordered_map<const ArrayNode*, int> id;
+  for (int i = 0; i < g->num_inputs; ++i) id[tracers[i].id()] = i;
+  std::vector<array> constants;
+  std::map<std::string, int> scalar_ids;
+  std::vector<array> order;  // representative node of each primitive, post-order
+  struct Frame {
+    array a;
+    size_t next;
+  };
+  std::vector<Frame> stack;
+  std::unordered_map<const ArrayNode*, bool> visited;
+  auto is_constant = [&](const array& a) { return !a.has_primitive(); };
+  auto push = [&](const array& a) {
+    if (id.count(a.id()) || visited.count(a.id())) return;
+    if (is_constant(a)) {
+      std::string key;
+      if (scalar_key(a, key)) {
+        auto it = scalar_ids.find(key);
+        if (it != scalar_ids.end()) {
+          id[a.id()] = it->second;  // an equal scalar is already a constant
+          return;
+        }
+        scalar_ids[key] = g->num_inputs + int(constants.size());
+      }
+      id[a.id()] = g->num_inputs + int(constants.size());
+      constants.push_back(a);
+      return;
+    }
+    visited[a.id()] = true;
+    for (auto& s : a.outputs())
+      if (s.has_primitive()) visited[s.id()] = true;
+    stack.push_back({a, 0});
+  };
+  for (auto& o : outputs) {
+    push(o);
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next < f.a.inputs().size()) {
+        array in = f.a.inputs()[f.next++];
+        push(in);
+        continue;
+      }
+      order.push_back(std::move(f.a));
+      stack.pop_back();
+    }
+  }
+  g->constants = constants;
+  g->traced_nodes = order.size();
+
+  // Emit nodes, eliminating common subexpressions: a node equal to an
+  // earlier one (equivalent primitive, same input values) reuses its outputs.
+  int next_value = g->num_inputs + int(constants.size());
+  std::vector<int> node_of_value;  // for CSE candidates: value -> node index
+  std::multimap<std::vector<int>, size_t> by_inputs;
+  for (const array& a : order) {
+    std::vector<int> ins;
+    for (auto& in : a.inputs()) ins.push_back(id.at(in.id()));
+    std::vector<array> outs = a.outputs();
+    bool merged = false;
+    auto range = by_inputs.equal_range(ins);
+    for (auto it = range.first; it != range.second && !merged; ++it) {
+      const auto& n = g->nodes[it->second];
+      if (n.shapes.size() != outs.size() || !a.primitive().is_equivalent(*n.primitive)) continue;
+      bool same = true;
+      for (size_t k = 0; k < outs.size(); ++k)
+        same = same && n.shapes[k] == outs[k].shape() && n.dtypes[k] == outs[k].dtype();
+      if (!same) continue;
+      for (size_t k = 0; k < outs.size(); ++k) id[outs[k].id()] = n.first_output + int(k);
+      merged = true;
+    }
+    if (merged) continue;
+    CompiledGraph::Node n{a.primitive_ptr(), ins, {}, {}, next_value};
+    for (size_t k = 0; k < outs.size(); ++k) {
+      n.shapes.push_back(outs[k].shape());
+      n.dtypes.push_back(outs[k].dtype());
+      id[outs[k].id()] = next_value++;
+    }
+    by_inputs.emplace(ins, g->nodes.size());
+    g->nodes.push_back(std::move(n));
+  }
+  for (auto& o : outputs) g->outputs.push_back(id.at(o.id()));
+  return g;
+}
+
+std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<array>& inputs) {
+  if (int(inputs.size()) != g.num_inputs)
+    fail("compile", "The compiled function takes ", g.num_inputs, " arrays, got ", inputs.size(), ".");
+  for (int i = 0; i < g.num_inputs; ++i)
+    if (inputs[i].shape() != g.input_shapes[i] || inputs[i].dtype() != g.input_dtypes[i])
+      fail("compile", "Input ", i, " has shape ", shape_str(inputs[i].shape()), " and dtype ",
+           name_of(inputs[i].dtype()), " but the function was traced with shape ", shape_str(g.input_shapes[i]),
+           " and dtype ", name_of(g.input_dtypes[i]), ".");
+  std::vector<array> values(inputs.begin(), inputs.end());
+  values.insert(values.end(), g.constants.begin(), g.constants.end());
+  for (const auto& n : g.nodes) {
+    std::vector<array> ins;
+    for (int v : n.inputs) ins.push_back(values[v]);
+    std::vector<array> outs = n.shapes.size() == 1
+                                  ? std::vector<array>{array(n.shapes[0], n.dtypes[0], n.primitive, ins)}
+                                  : array::make_arrays(n.shapes, n.dtypes, n.primitive, ins);
+    for (auto& o : outs) values.push_back(o);
+  }
+  std::vector<array> result;
+  for (int v : g.outputs) result.push_back(values[v]);
+  return result;
+}
+
+size_t compiled_node_count(const CompiledGraph& g) { return g.nodes.size(); }
+size_t compiled_traced_node_count(const CompiledGraph& g) { return g.traced_nodes; }
+
+}  // namespace wmx

@@ -1,0 +1,27 @@
+// compile: trace a function once into a graph of primitives, simplify it, and
+// replay it on new inputs without running the function again (MLX's
+// compile, without kernel fusion yet). A traced graph is keyed by its
+// caller (function, input shapes and dtypes): replay requires inputs of the
+// traced shapes and dtypes.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "transforms.h"
+
+namespace wmx {
+
+struct CompiledGraph;
+
+// Traces fun on placeholders for `inputs` and simplifies the graph: equal
+// scalar constants are merged and common subexpressions eliminated.
+std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs);
+
+// fun(inputs) computed from the recorded graph (lazily, like any op).
+std::vector<array> compile_replay(const CompiledGraph& graph, const std::vector<array>& inputs);
+
+// Primitive nodes in the graph after simplification (and before, for tests).
+size_t compiled_node_count(const CompiledGraph& graph);
+size_t compiled_traced_node_count(const CompiledGraph& graph);
+
+}  // namespace wmx

@@ -1,0 +1,142 @@
+// mx.compile: trace counts, cache keys, captured state, simplification,
+// switches, and composition with the transforms.
+import { describe, expect, it } from "vitest";
+import { mx } from "./setup.js";
+
+describe("compile", () => {
+  it("traces once per key and replays without running the JS body", () => {
+    let traces = 0;
+    function scaled(x: any, k: number) {
+      traces++;
+      return x.mul(k).add(1);
+    }
+    const f = mx.compile(scaled);
+    expect(f.name).toBe("scaled");
+    expect(f(mx.array([1, 2]), 3).tolist()).toEqual([4, 7]);
+    expect(f(mx.array([5, 6]), 3).tolist()).toEqual([16, 19]);
+    expect(traces).toBe(1);
+    f(mx.array([1, 2]), 4); // a new constant: new key
+    expect(traces).toBe(2);
+    f(mx.array([1, 2, 3]), 3); // a new shape
+    f(mx.array([1, 2], mx.int32), 3); // a new dtype
+    expect(traces).toBe(4);
+    expect(f(mx.array([1, 2, 3]), 3).tolist()).toEqual([4, 7, 10]);
+    expect(traces).toBe(4);
+  });
+
+  it("keeps tree structure and rejects arguments that aren't trees of arrays or constants", () => {
+    const f = mx.compile((p: { a: any; b: any[] }) => ({ s: p.a.add(p.b[0]), n: "label" }));
+    const out = f({ a: mx.array([1]), b: [mx.array([2])] });
+    expect(out.s.tolist()).toEqual([3]);
+    expect(out.n).toBe("label");
+    expect(() => mx.compile((g: any) => g)(() => 1)).toThrowError(
+      "[compile] Function arguments must be trees of arrays or constants (numbers, strings, booleans, null), but '0' is a function.",
+    );
+    expect(() => mx.compile((g: any) => g)(new Map())).toThrowError(/^\[compile\] .* but '0' is a Map\./);
+  });
+
+  it("merges equal constants and common subexpressions", () => {
+    const f = mx.compile((x: any) => x.mul(2).add(x.mul(2)).sum());
+    expect(f(mx.array([1, 2])).item()).toBe(12);
+    const [t] = f.traces;
+    expect(t!.nodes).toBeLessThan(t!.traced);
+  });
+
+  it("captures state through inputs and outputs (an optimizer step)", () => {
+    const state = { w: mx.array([1, 2]), step: mx.array(0) };
+    let traces = 0;
+    const update = mx.compile(
+      (g: any) => {
+        traces++;
+        state.w = state.w.sub(g.mul(0.5));
+        state.step = state.step.add(1);
+        return state.w.sum();
+      },
+      { inputs: state, outputs: state },
+    );
+    expect(update(mx.array([2, 2])).item()).toBe(1);
+    expect(update(mx.array([2, 2])).item()).toBe(-1);
+    expect(state.w.tolist()).toEqual([-1, 0]);
+    expect(state.step.item()).toBe(2);
+    expect(traces).toBe(1);
+  });
+
+  it("compiles a whole training step built with valueAndGrad", () => {
+    const params = { w: mx.array([[0.5], [-0.5]]), b: mx.array([0]) };
+    const x = mx.array([[1, 2], [3, 4], [5, 6]]);
+    const y = mx.array([[1], [2], [3]]);
+    const loss = (p: any, xb: any, yb: any) => mx.matmul(xb, p.w).add(p.b).sub(yb).square().mean();
+    const vg = mx.valueAndGrad(loss);
+    const eagerStep = (p: any) => {
+      const [l, g] = vg(p, x, y);
+      return [l, mx.tree.map((a: any, d: any) => a.sub(d.mul(0.01)), p, g)];
+    };
+    const state = { p: params };
+    const step = mx.compile(
+      () => {
+        const [l, np] = eagerStep(state.p);
+        state.p = np as any;
+        return l;
+      },
+      { inputs: state, outputs: state },
+    );
+    let eager: any = params;
+    for (let i = 0; i < 5; ++i) {
+      const cl = step().item() as number;
+      const [el, ep] = eagerStep(eager);
+      eager = ep;
+      expect(Math.abs(cl - (el.item() as number))).toBeLessThan(1e-6);
+    }
+    expect(state.p.w.tolist()).toEqual(eager.w.tolist());
+  });
+
+  it("composes: grad of compiled, vmap of compiled, compile of compile", () => {
+    const cube = mx.compile((x: any) => x.mul(x).mul(x).sum());
+    expect(mx.grad(cube)(mx.array([1, 2])).tolist()).toEqual([3, 12]);
+    const sq = mx.compile((x: any) => x.square());
+    expect(mx.vmap(sq)(mx.array([[1, 2], [3, 4]])).tolist()).toEqual([[1, 4], [9, 16]]);
+    const outer = mx.compile((x: any) => sq(x).add(1));
+    expect(outer(mx.array([3])).tolist()).toEqual([10]);
+  });
+
+  it("disableCompile runs the body every time; enableCompile restores tracing", () => {
+    let traces = 0;
+    const f = mx.compile((x: any) => (traces++, x.add(1)));
+    mx.disableCompile();
+    f(mx.array([1]));
+    f(mx.array([1]));
+    expect(traces).toBe(2);
+    mx.enableCompile();
+    f(mx.array([1]));
+    f(mx.array([1]));
+    expect(traces).toBe(3);
+    f.dispose();
+    f(mx.array([1]));
+    expect(traces).toBe(4); // cache freed: traced again
+  });
+
+  it("owns the state it writes: a loop leaves no arrays behind, compiled or not", () => {
+    for (const on of [true, false]) {
+      if (!on) mx.disableCompile();
+      const state = { w: mx.array([1, 2]) };
+      const f = mx.compile((g: any) => ((state.w = state.w.sub(g)), state.w.sum()), { inputs: state, outputs: state });
+      const g = mx.array([0.5, 0.5]);
+      mx.tidy(() => mx.eval(f(g)));
+      const before = mx.memory().liveArrays;
+      for (let i = 0; i < 20; ++i) mx.tidy(() => mx.eval(f(g)));
+      expect(mx.memory().liveArrays).toBeLessThanOrEqual(before);
+      expect(state.w.tolist()).toEqual([-9.5, -8.5]);
+      mx.enableCompile();
+    }
+  });
+
+  it("reports eval inside a compiled function and stays usable", () => {
+    const f = mx.compile((x: any) => {
+      mx.eval(x.add(1));
+      return x;
+    });
+    expect(() => f(mx.array([1]))).toThrowError(/^\[compile\] Can't evaluate/);
+    expect(() => mx.compile((x: any) => x, { shapeless: true })).toThrowError(/^\[compile\] shapeless/);
+    expect(mx.add(mx.array([1]), 1).tolist()).toEqual([2]);
+  });
+});

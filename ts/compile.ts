@@ -1,0 +1,243 @@
+// mx.compile: traces a function once per cache key into a C++ graph
+// (wasm/compile.cpp) and replays it afterwards without running the JS body.
+// The key is the argument tree's structure, its constant leaves, and each
+// array's shape and dtype. `inputs`/`outputs` capture state as in MLX: arrays
+// read from `inputs` become graph inputs, arrays written into `outputs`
+// during the trace are written back there after every call.
+
+import { MxArray } from "./array.js";
+import { core } from "./runtime.js";
+import { keepArrays, scoped } from "./scope.js";
+import { flatten, isPlainObject } from "./tree.js";
+
+interface CompileExports {
+  _wmx_compile_trace(fn: number, inputs: number, n: number): number;
+  _wmx_compile_call(id: number, inputs: number, n: number): number;
+  _wmx_compile_stats(id: number, out: number): number;
+  _wmx_compile_free(id: number): void;
+}
+const m = () => core().m as unknown as CompileExports & ReturnType<typeof core>["m"];
+
+type AnyFn = (...args: any[]) => any;
+
+let enabled = true;
+let envChecked = false;
+
+/** Compiled functions run their JS body directly (no tracing) until enableCompile(). */
+export function disableCompile(): void {
+  enabled = false;
+  envChecked = true;
+}
+export function enableCompile(): void {
+  enabled = true;
+  envChecked = true;
+}
+function compileEnabled(): boolean {
+  if (!envChecked) {
+    envChecked = true;
+    const env = (globalThis as any).process?.env;
+    if (env && env.WEBMX_DISABLE_COMPILE && env.WEBMX_DISABLE_COMPILE !== "0") enabled = false;
+  }
+  return enabled;
+}
+
+export interface CompileOptions {
+  /** A tree whose arrays the function reads (captured state: they become graph inputs). */
+  inputs?: unknown;
+  /** A tree the function writes arrays into (captured state: updated after every call). */
+  outputs?: unknown;
+  /** Not supported yet: a compiled function retraces when shapes change. */
+  shapeless?: boolean;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
+  return typeof v;
+}
+
+/** The cache key part of one leaf; arrays also go to `arrays`. */
+function leafKey(leaf: unknown, path: string, arrays: MxArray[]): string {
+  if (leaf instanceof MxArray) {
+    arrays.push(leaf);
+    return `A${leaf.dtype.code}(${leaf.shape.join(",")})`;
+  }
+  switch (typeof leaf) {
+    case "number":
+    case "string":
+    case "boolean":
+      return JSON.stringify(leaf);
+    case "undefined":
+      return "u";
+    default:
+      if (leaf === null) return "null";
+      throw new Error(
+        `[compile] Function arguments must be trees of arrays or constants (numbers, strings, booleans, null), but ${path ? `'${path}'` : "an argument"} is a ${describe(leaf)}.`,
+      );
+  }
+}
+
+/** A key for the structure of `tree` (containers and paths) plus its leaves. */
+function treeKey(tree: unknown, arrays: MxArray[], path = ""): string {
+  if (globalThis.Array.isArray(tree)) return `[${tree.map((t, i) => treeKey(t, arrays, path ? `${path}.${i}` : String(i))).join(",")}]`;
+  if (isPlainObject(tree))
+    return `{${Object.keys(tree).map((k) => `${JSON.stringify(k)}:${treeKey(tree[k], arrays, path ? `${path}.${k}` : k)}`).join(",")}}`;
+  return leafKey(tree, path, arrays);
+}
+
+/** Sets the leaf at a dotted path; returns its container and key. */
+function setPath(tree: unknown, path: string, value: unknown): [any, string] {
+  const parts = path.split(".");
+  let node: any = tree;
+  for (let i = 0; i < parts.length - 1; ++i) node = node[parts[i]!];
+  const key = parts[parts.length - 1]!;
+  node[key] = value;
+  return [node, key];
+}
+
+function arrayPaths(tree: unknown): [string, MxArray][] {
+  if (tree === undefined) return [];
+  return flatten(tree).filter((e): e is [string, MxArray] => e[1] instanceof MxArray);
+}
+
+/** Replaces the leaves of `tree` that are arrays, in order, with `values`. */
+function refillArrays(tree: unknown, values: MxArray[]): unknown {
+  let i = 0;
+  const walk = (t: unknown): unknown => {
+    if (globalThis.Array.isArray(t)) return t.map(walk);
+    if (isPlainObject(t)) {
+      const o: Record<string, unknown> = {};
+      for (const k of Object.keys(t)) o[k] = walk(t[k]);
+      return o;
+    }
+    return t instanceof MxArray ? values[i++] : t;
+  };
+  return walk(tree);
+}
+
+interface Entry {
+  graph: number;
+  outTree: unknown; // fn's output with its array leaves (shape of the result)
+  nOut: number; // arrays in outTree
+  statePaths: string[]; // paths in opts.outputs written back after each call
+}
+
+const graphRegistry =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<number[]>((ids) => {
+        try {
+          for (const id of ids) m()._wmx_compile_free(id);
+        } catch {
+          // the core is gone
+        }
+      })
+    : null;
+
+export interface Compiled<F extends AnyFn> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** Frees the cached traces now. */
+  dispose(): void;
+  /** @internal trace statistics for tests: graph nodes after and before simplification, per cache entry. */
+  readonly traces: { nodes: number; traced: number }[];
+}
+
+/** `fn` traced once per key and replayed from then on (MLX's compile). */
+export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Compiled<F> {
+  if (typeof fn !== "function") throw new Error(`[compile] Expected a function, got a ${describe(fn)}.`);
+  if (opts.shapeless) throw new Error("[compile] shapeless compilation is not supported yet.");
+  const cache = new Map<string, Entry>();
+  const graphs: number[] = [];
+  let written: MxArray[] = []; // state arrays written into opts.outputs by the last call
+
+  // The arrays in opts.outputs after a call belong to this function (not to
+  // an enclosing tidy); those it wrote before and has now replaced are freed.
+  const adoptState = () => {
+    const now = arrayPaths(opts.outputs).map(([, a]) => a);
+    const inTree = new Set(now);
+    for (const a of written) if (!inTree.has(a)) a.dispose();
+    written = now;
+    keepArrays(now);
+  };
+
+  const compiled = ((...args: any[]) => {
+    if (!compileEnabled()) {
+      const out = fn(...args);
+      adoptState();
+      return out;
+    }
+    const c = core();
+    const argArrays: MxArray[] = [];
+    const stateIn = arrayPaths(opts.inputs);
+    const key = `${treeKey(args, argArrays)}|${stateIn.map(([p, a]) => `${p}:${a.dtype.code}(${a.shape.join(",")})`).join(";")}`;
+    const inputs = [...argArrays, ...stateIn.map(([, a]) => a)];
+    let entry = cache.get(key);
+    let n: number;
+    if (!entry) {
+      const e: Entry = { graph: -1, outTree: null, nOut: 0, statePaths: [] };
+      const traced = (handles: number[]): number[] =>
+        scoped(
+          () => {
+            const tracers = handles.map((h) => new MxArray(h));
+            const argTracers = tracers.slice(0, argArrays.length);
+            // Swap tracers into the state tree, remembering the containers: fn
+            // may replace whole subtrees, and the originals go back where they were.
+            const slots = stateIn.map(([p], i) => setPath(opts.inputs, p, tracers[argArrays.length + i]));
+            try {
+              const out = fn(...(refillArrays(args, argTracers) as any[]));
+              const outs = arrayPaths(out).map(([, a]) => a);
+              const stateOut = arrayPaths(opts.outputs);
+              e.outTree = out;
+              e.nOut = outs.length;
+              e.statePaths = stateOut.map(([p]) => p);
+              return [...outs, ...stateOut.map(([, a]) => a)].map((a) => c.check(c.m._wmx_retain(a.handle)));
+            } finally {
+              slots.forEach(([node, k], i) => (node[k] = stateIn[i]![1]));
+            }
+          },
+          () => [],
+        );
+      const id = c.withCallback(traced, (cb) => c.withInts(inputs.map((a) => a.handle), (p, k) => m()._wmx_compile_trace(cb, p, k)));
+      if (id < 0) c.fail();
+      e.graph = id;
+      graphs.push(id);
+      cache.set(key, e);
+      entry = e;
+      n = e.nOut + e.statePaths.length;
+    } else {
+      const ent = entry;
+      n = c.withInts(inputs.map((a) => a.handle), (p, k) => m()._wmx_compile_call(ent.graph, p, k));
+      if (n < 0) c.fail();
+    }
+    const results = c.takeResults(n).map((h) => new MxArray(h));
+    // New state goes into the state tree (take a copy with mx.array(x) to
+    // keep an old value: replaced state is freed).
+    const stateNew = results.slice(entry.nOut);
+    entry.statePaths.forEach((p, i) => setPath(opts.outputs, p, stateNew[i]));
+    adoptState();
+    const out = results.slice(0, entry.nOut);
+    if (entry.outTree instanceof MxArray) return out[0];
+    return refillArrays(entry.outTree, out);
+  }) as Compiled<F>;
+
+  Object.defineProperty(compiled, "name", { value: fn.name });
+  compiled.dispose = () => {
+    for (const id of graphs) m()._wmx_compile_free(id);
+    graphs.length = 0;
+    cache.clear();
+  };
+  Object.defineProperty(compiled, "traces", {
+    get: () =>
+      [...cache.values()].map((e) => {
+        const p = m()._malloc(8);
+        try {
+          core().check(m()._wmx_compile_stats(e.graph, p));
+          const [nodes, traced] = core().readInts(p, 2);
+          return { nodes: nodes!, traced: traced! };
+        } finally {
+          m()._free(p);
+        }
+      }),
+  });
+  graphRegistry?.register(compiled, graphs);
+  return compiled;
+}
