@@ -6,22 +6,10 @@
 
 #include "error.h"
 #include "primitive.h"
+#include "primitives/placeholder.h"
 
 namespace wmx {
 
-namespace {
-
-// Stands in for an input while compile traces the function; it has no data.
-class CompileInput : public Primitive {
- public:
-  const char* name() const override { return "CompileInput"; }
-  void eval_cpu(const std::vector<array>&, std::vector<array>&) override {
-    fail("compile", "Can't evaluate arrays that depend on the inputs inside a function being compiled "
-                    "(eval inside compile is not supported).");
-  }
-};
-
-}  // namespace
 
 // Values are numbered: inputs first, then constants, then node outputs.
 struct CompiledGraph {
@@ -57,7 +45,7 @@ bool scalar_key(const array& a, std::string& key) {
 std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs) {
   auto g = std::make_shared<CompiledGraph>();
   g->num_inputs = int(inputs.size());
-  auto placeholder = std::make_shared<CompileInput>();
+  auto placeholder = std::make_shared<Placeholder>("compile", "the inputs");
   std::vector<array> tracers;
   for (auto& in : inputs) {
     array t(in.shape(), in.dtype(), placeholder, {});

@@ -8,6 +8,7 @@
 #include "ops.h"
 #include "primitive.h"
 #include "primitives/custom.h"
+#include "primitives/placeholder.h"
 #include "primitives/unary.h"
 #include "primitives/views.h"
 
@@ -183,20 +184,6 @@ std::pair<std::vector<array>, std::vector<array>> jvp(const Fn& fun, const std::
   return {outputs, result};
 }
 
-namespace {
-
-// Stands in for one slice of a mapped input while vmap traces the function.
-// It has no data: evaluating it (mx.eval inside vmap) is an error.
-class VmapInput : public Primitive {
- public:
-  const char* name() const override { return "VmapInput"; }
-  void eval_cpu(const std::vector<array>&, std::vector<array>&) override {
-    fail("vmap", "Can't evaluate arrays that depend on a mapped input inside the vmapped function "
-                 "(eval inside vmap is not supported).");
-  }
-};
-
-}  // namespace
 
 std::vector<array> vmap(const Fn& fun, const std::vector<array>& inputs, const std::vector<int>& in_axes,
                         const std::vector<int>& out_axes) {
@@ -207,7 +194,7 @@ std::vector<array> vmap(const Fn& fun, const std::vector<array>& inputs, const s
   std::vector<int> axes(inputs.size(), kNoAxis);
   std::vector<array> args = inputs, placeholders, mapped;
   std::vector<int> mapped_axes;
-  auto placeholder = std::make_shared<VmapInput>();
+  auto placeholder = std::make_shared<Placeholder>("vmap", "a mapped input");
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (in_axes[i] == kNoAxis) continue;
     const array& x = inputs[i];
