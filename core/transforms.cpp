@@ -32,8 +32,9 @@ std::vector<array> make_tracers(const std::vector<array>& inputs) {
 // The nodes on a path from `sources` to `outputs`, in topological order
 // (inputs before consumers). Explicit-stack DFS: no recursion.
 // `on_path` receives the ids of the sources and of every tape node's outputs.
+// With `cut_stop_gradient` (reverse mode), paths through stop_gradient don't count.
 std::vector<array> trace_tape(const std::vector<array>& sources, const std::vector<array>& outputs,
-                              std::unordered_set<const ArrayNode*>& on_path) {
+                              std::unordered_set<const ArrayNode*>& on_path, bool cut_stop_gradient = false) {
   std::unordered_set<const ArrayNode*> source_ids;
   for (auto& s : sources) source_ids.insert(s.id());
   std::unordered_map<const ArrayNode*, bool> depends;  // visited node -> reaches a source
@@ -49,8 +50,8 @@ std::vector<array> trace_tape(const std::vector<array>& sources, const std::vect
       depends[a.id()] = true;
       return;
     }
-    // Leaves, and stop_gradient (which cuts every path through it), don't depend on the sources.
-    if (!a.has_primitive() || dynamic_cast<const StopGradient*>(&a.primitive())) {
+    // Leaves (and, in reverse mode, stop_gradient) don't depend on the sources.
+    if (!a.has_primitive() || (cut_stop_gradient && dynamic_cast<const StopGradient*>(&a.primitive()))) {
       depends[a.id()] = false;
       return;
     }
@@ -104,7 +105,7 @@ std::pair<std::vector<array>, std::vector<array>> vjp(const Fn& fun, const std::
   for (size_t i = 0; i < outputs.size(); ++i) check_like(outputs[i], cotangents[i], "vjp", "Cotangent", i, "output");
 
   std::unordered_set<const ArrayNode*> on_path;
-  std::vector<array> tape = trace_tape(tracers, outputs, on_path);
+  std::vector<array> tape = trace_tape(tracers, outputs, on_path, /*cut_stop_gradient=*/true);
   std::unordered_map<const ArrayNode*, array> cot;
   auto accumulate = [&](const array& target, const array& c) {
     auto it = cot.find(target.id());

@@ -56,3 +56,11 @@ describe("vmap", () => {
     expect(mx.add(x, 1).tolist()).toEqual([[2, 3, 4]]);
   });
 });
+
+describe("vmap through stopGradient", () => {
+  it("maps it like the identity, and jvp gives it a zero tangent", () => {
+    expect(mx.vmap((v: any) => mx.stopGradient(v).mul(2))(mx.array([1, 2])).tolist()).toEqual([2, 4]);
+    const [, [t]] = mx.jvp((v: any) => mx.stopGradient(v).add(v), [mx.array([1, 2])], [mx.array([1, 1])]);
+    expect(t!.tolist()).toEqual([1, 1]);
+  });
+});

@@ -10,6 +10,7 @@ import { bfloat16ToNumber, halfToNumber } from "./half.js";
 import * as ops from "./ops.js";
 import * as math from "./math.js";
 import * as shape from "./shape_ops.js";
+import * as red from "./reduce_ops.js";
 import { track } from "./scope.js";
 
 // Hosts without explicit resource management still get a well-known key
@@ -262,6 +263,39 @@ export class MxArray {
   }
   squeeze(axis?: Axis): MxArray {
     return ops.squeeze(this, axis);
+  }
+  pow(other: ArrayOrScalar): MxArray {
+    return red.power(this, other);
+  }
+  power(other: ArrayOrScalar): MxArray {
+    return red.power(this, other);
+  }
+  var(axis?: Axis, keepdims = false, ddof = 0): MxArray {
+    return red.var(this, axis, keepdims, ddof);
+  }
+  std(axis?: Axis, keepdims = false, ddof = 0): MxArray {
+    return red.std(this, axis, keepdims, ddof);
+  }
+  argmax(axis?: number, keepdims = false): MxArray {
+    return red.argmax(this, axis, keepdims);
+  }
+  argmin(axis?: number, keepdims = false): MxArray {
+    return red.argmin(this, axis, keepdims);
+  }
+  logsumexp(axis?: Axis, keepdims = false): MxArray {
+    return red.logsumexp(this, axis, keepdims);
+  }
+  cumsum(axis?: number, opts?: { reverse?: boolean; inclusive?: boolean }): MxArray {
+    return red.cumsum(this, axis, opts);
+  }
+  cumprod(axis?: number, opts?: { reverse?: boolean; inclusive?: boolean }): MxArray {
+    return red.cumprod(this, axis, opts);
+  }
+  cummax(axis?: number, opts?: { reverse?: boolean; inclusive?: boolean }): MxArray {
+    return red.cummax(this, axis, opts);
+  }
+  cummin(axis?: number, opts?: { reverse?: boolean; inclusive?: boolean }): MxArray {
+    return red.cummin(this, axis, opts);
   }
   neg(): MxArray {
     return math.negative(this);

@@ -25,4 +25,8 @@ export {
   type PadOptions, type IndexEntry, type AtUpdater,
 } from "./shape_ops.js";
 export { compile, disableCompile, enableCompile, type Compiled, type CompileOptions } from "./compile.js";
+export * from "./reduce_ops.js";
+export * as random from "./random.js";
+export * from "./linalg.js";
+export * as fast from "./fast.js";
 export * as tree from "./tree.js";

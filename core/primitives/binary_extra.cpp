@@ -1,0 +1,195 @@
+#include "primitives/binary_extra.h"
+
+#include <cmath>
+#include <type_traits>
+
+#include "kernels/elementwise.h"
+#include "math_ops.h"
+#include "ops.h"
+#include "primitives/vmap_util.h"
+#include "reduce_ops.h"
+
+namespace wmx {
+
+namespace {
+
+template <typename Op>
+void same_type(const std::vector<array>& in, std::vector<array>& out) {
+  dispatch_dtype(in[0].dtype(), [&](auto t) {
+    using T = decltype(t);
+    binary_driver(in[0], in[1], out[0], &binary_run<T, T, Op>);
+  });
+}
+
+struct FloorDivOp {
+  template <typename C> C operator()(C a, C b) const {
+    if constexpr (std::is_floating_point_v<C>) {
+      return std::floor(a / b);
+    } else if constexpr (std::is_same_v<C, bool>) {
+      return b ? a : false;
+    } else {
+      if (b == 0) return C(0);
+      if constexpr (std::is_signed_v<C>) {
+        if (b == C(-1)) return C(C(0) - a);  // avoids INT_MIN / -1 trapping (wraps instead)
+        C q = C(a / b);
+        if ((a % b != 0) && ((a < 0) != (b < 0))) q = C(q - 1);
+        return q;
+      } else {
+        return C(a / b);
+      }
+    }
+  }
+};
+
+struct RemainderOp {
+  template <typename C> C operator()(C a, C b) const {
+    if constexpr (std::is_floating_point_v<C>) {
+      C r = std::fmod(a, b);
+      if (r != 0 && ((r < 0) != (b < 0))) r += b;
+      return r;
+    } else if constexpr (std::is_same_v<C, bool>) {
+      return false;
+    } else {
+      if (b == 0) return C(0);
+      if constexpr (std::is_signed_v<C>) {
+        if (b == C(-1)) return C(0);
+        C r = C(a % b);
+        if (r != 0 && ((r < 0) != (b < 0))) r = C(r + b);
+        return r;
+      } else {
+        return C(a % b);
+      }
+    }
+  }
+};
+
+struct PowerOp {
+  template <typename C> C operator()(C a, C b) const {
+    if constexpr (std::is_floating_point_v<C>) {
+      return std::pow(a, b);
+    } else if constexpr (std::is_same_v<C, bool>) {
+      return a || !b;
+    } else {
+      // Integer power by squaring; negative exponents give 0 (1 and -1 excepted), as MLX.
+      if constexpr (std::is_signed_v<C>) {
+        if (b < 0) return a == 1 ? C(1) : a == C(-1) ? C((b & 1) ? -1 : 1) : C(0);
+      }
+      using U = std::make_unsigned_t<C>;
+      U base = U(a), res = 1;
+      for (auto e = b; e > 0; e = C(e >> 1)) {
+        if (e & 1) res = U(res * base);
+        base = U(base * base);
+      }
+      return C(res);
+    }
+  }
+};
+
+struct ArcTan2Op {
+  template <typename C> C operator()(C a, C b) const {
+    if constexpr (std::is_floating_point_v<C>) return std::atan2(a, b);
+    else return C(std::atan2(double(a), double(b)));
+  }
+};
+
+}  // namespace
+
+void FloorDivide::eval_cpu(const std::vector<array>& in, std::vector<array>& out) { same_type<FloorDivOp>(in, out); }
+void Remainder::eval_cpu(const std::vector<array>& in, std::vector<array>& out) { same_type<RemainderOp>(in, out); }
+void Power::eval_cpu(const std::vector<array>& in, std::vector<array>& out) { same_type<PowerOp>(in, out); }
+void ArcTan2::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  // The ops layer only emits ArcTan2 on floating inputs.
+  same_type<ArcTan2Op>(in, out);
+}
+
+// ---- transform rules (vjp: one cotangent per argnum; jvp: tangents[i] is for argnums[i]) ----
+
+namespace {
+
+array zeros_of(const array& a) { return zeros(a.shape(), a.dtype()); }
+
+template <typename F>
+std::vector<array> each(const std::vector<int>& argnums, F&& rule) {
+  std::vector<array> out;
+  for (int arg : argnums) out.push_back(rule(arg));
+  return out;
+}
+// Sum over argnums of d(out)/d(arg) * t.
+template <typename F>
+array jvp_sum(const std::vector<array>& tangents, const std::vector<int>& argnums, F&& deriv) {
+  array out = multiply(tangents[0], deriv(argnums[0]));
+  for (size_t i = 1; i < argnums.size(); ++i) out = add(out, multiply(tangents[i], deriv(argnums[i])));
+  return out;
+}
+
+}  // namespace
+
+// floor_divide is piecewise constant.
+std::vector<array> FloorDivide::vjp(const std::vector<array>& p, const std::vector<array>&,
+                                    const std::vector<int>& argnums, const std::vector<array>&) {
+  return each(argnums, [&](int arg) { return zeros_of(p[arg]); });
+}
+std::vector<array> FloorDivide::jvp(const std::vector<array>& p, const std::vector<array>&,
+                                    const std::vector<int>&) {
+  return {zeros_of(p[0])};
+}
+
+// a % b = a - floor(a / b) * b: d/da = 1, d/db = -floor(a / b).
+static array rem_deriv(const std::vector<array>& p, int arg) {
+  if (arg == 0) return ones(p[0].shape(), p[0].dtype());
+  return negative(floor_divide(p[0], p[1]));
+}
+std::vector<array> Remainder::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                  const std::vector<int>& argnums, const std::vector<array>&) {
+  return each(argnums, [&](int arg) { return arg == 0 ? cot[0] : multiply(cot[0], rem_deriv(p, 1)); });
+}
+std::vector<array> Remainder::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                                  const std::vector<int>& argnums) {
+  return {jvp_sum(tan, argnums, [&](int arg) { return rem_deriv(p, arg); })};
+}
+
+// d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log(a) (0 where a == 0, as MLX).
+static array pow_deriv(const std::vector<array>& p, const array& out, int arg) {
+  const array& a = p[0];
+  const array& b = p[1];
+  if (arg == 0) return multiply(b, power(a, subtract(b, array::scalar(1, b.dtype()))));
+  array la = where(equal(a, array::scalar(0, a.dtype())), array::scalar(0, a.dtype()), log(a));
+  return multiply(out, la);
+}
+std::vector<array> Power::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                              const std::vector<int>& argnums, const std::vector<array>& out) {
+  return each(argnums, [&](int arg) { return multiply(cot[0], pow_deriv(p, out[0], arg)); });
+}
+std::vector<array> Power::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                              const std::vector<int>& argnums) {
+  array out = power(p[0], p[1]);
+  return {jvp_sum(tan, argnums, [&](int arg) { return pow_deriv(p, out, arg); })};
+}
+
+// atan2(a, b): d/da = b / (a^2 + b^2); d/db = -a / (a^2 + b^2).
+static array atan2_deriv(const std::vector<array>& p, int arg) {
+  array den = add(square(p[0]), square(p[1]));
+  return arg == 0 ? divide(p[1], den) : divide(negative(p[0]), den);
+}
+std::vector<array> ArcTan2::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                const std::vector<int>& argnums, const std::vector<array>&) {
+  return each(argnums, [&](int arg) { return multiply(cot[0], atan2_deriv(p, arg)); });
+}
+std::vector<array> ArcTan2::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                                const std::vector<int>& argnums) {
+  return {jvp_sum(tan, argnums, [&](int arg) { return atan2_deriv(p, arg); })};
+}
+
+#define WMX_EXTRA_VMAP(Name, op)                                                                         \
+  std::pair<std::vector<array>, std::vector<int>> Name::vmap(const std::vector<array>& in,               \
+                                                             const std::vector<int>& axes) {             \
+    auto x = align_batched(in, axes);                                                                    \
+    return {{op(x[0], x[1])}, {0}};                                                                      \
+  }
+WMX_EXTRA_VMAP(FloorDivide, floor_divide)
+WMX_EXTRA_VMAP(Remainder, remainder)
+WMX_EXTRA_VMAP(Power, power)
+WMX_EXTRA_VMAP(ArcTan2, arctan2)
+#undef WMX_EXTRA_VMAP
+
+}  // namespace wmx

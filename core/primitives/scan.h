@@ -1,0 +1,72 @@
+// Primitives that work along one axis: scans (cumsum/cumprod/cummax/cummin),
+// arg-reductions (argmax/argmin) and sorting (sort/argsort). Kernels follow
+// reduce.cpp's split: one type-erased driver walks every line along the axis
+// (threaded over lines) and calls a tiny per-dtype function for one line.
+#pragma once
+#include "primitive.h"
+
+namespace wmx {
+
+enum class ScanType { sum, prod, max, min };
+
+// Output: same shape and dtype as the input (the ops layer casts first).
+class Scan : public Primitive {
+ public:
+  Scan(ScanType type, int axis, bool reverse, bool inclusive)
+      : type_(type), axis_(axis), reverse_(reverse), inclusive_(inclusive) {}
+  const char* name() const override;
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  ScanType type_;
+  int axis_;  // non-negative
+  bool reverse_, inclusive_;
+};
+
+// Index of the first max (min) along `axis` (NaN counts as the extreme, as
+// numpy); the output keeps the axis as size 1 and is uint32.
+class ArgReduce : public Primitive {
+ public:
+  ArgReduce(bool is_max, int axis) : is_max_(is_max), axis_(axis) {}
+  const char* name() const override { return is_max_ ? "ArgMax" : "ArgMin"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  bool is_max_;
+  int axis_;
+};
+
+// Ascending stable sort along `axis` (NaN last); with `indices` the output is
+// the uint32 permutation (argsort) instead of the values.
+class Sort : public Primitive {
+ public:
+  Sort(int axis, bool indices) : axis_(axis), indices_(indices) {}
+  const char* name() const override { return indices_ ? "ArgSort" : "Sort"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  int axis_;
+  bool indices_;
+};
+
+// Softmax along one axis of a floating array (computed in float for half
+// types): exp(x - max) / sum(exp(x - max)).
+class Softmax : public Primitive {
+ public:
+  explicit Softmax(int axis) : axis_(axis) {}
+  const char* name() const override { return "Softmax"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  int axis_;
+};
+
+}  // namespace wmx

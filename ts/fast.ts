@@ -1,0 +1,74 @@
+// mx.fast (wasm/api_linalg.cpp): rmsNorm, layerNorm, rope and
+// scaledDotProductAttention, with MLX's semantics.
+
+import { core } from "./runtime.js";
+import { MxArray } from "./array.js";
+import { wrap } from "./ops.js";
+import { arrayArg, numArg } from "./linalg.js";
+
+/** The exports of wasm/api_linalg.cpp used here. */
+interface FastExports {
+  _wmx_rms_norm(x: number, weight: number, eps: number): number;
+  _wmx_layer_norm(x: number, weight: number, bias: number, eps: number): number;
+  _wmx_rope(x: number, dims: number, traditional: number, base: number, scale: number, offset: number): number;
+  _wmx_sdpa(q: number, k: number, v: number, scale: number, mask: number, causal: number): number;
+}
+const m = () => core().m as unknown as FastExports;
+
+const optHandle = (a: MxArray | null | undefined, name: string, op: string) =>
+  a === null || a === undefined ? -1 : arrayArg(a, name, op).handle;
+
+/** `x * rsqrt(mean(x², -1) + eps) * weight` (weight may be null). */
+export function rmsNorm(x: MxArray, weight: MxArray | null, eps = 1e-5): MxArray {
+  const op = "rms_norm";
+  return wrap(m()._wmx_rms_norm(arrayArg(x, "x", op).handle, optHandle(weight, "weight", op), numArg(eps, "eps", op)));
+}
+
+/** `(x - mean) * rsqrt(var + eps) * weight + bias` over the last axis (weight and bias may be null). */
+export function layerNorm(x: MxArray, weight: MxArray | null, bias: MxArray | null, eps = 1e-5): MxArray {
+  const op = "layer_norm";
+  return wrap(m()._wmx_layer_norm(arrayArg(x, "x", op).handle, optHandle(weight, "weight", op),
+    optHandle(bias, "bias", op), numArg(eps, "eps", op)));
+}
+
+export interface RopeOptions {
+  traditional?: boolean;
+  base?: number;
+  scale?: number;
+  offset?: number;
+}
+
+/**
+ * Rotary positional encoding of the first `dims` features, positions along
+ * axis -2: angle `(offset + t) * scale * base^(-2i / dims)`; `traditional`
+ * rotates consecutive pairs instead of the two halves.
+ */
+export function rope(x: MxArray, dims: number, options: RopeOptions = {}): MxArray {
+  const op = "rope";
+  const o = options ?? {};
+  if (!Number.isInteger(dims)) throw new Error(`[${op}] dims must be an integer, got ${String(dims)}.`);
+  const offset = o.offset ?? 0;
+  if (!Number.isInteger(offset)) throw new Error(`[${op}] offset must be an integer, got ${String(offset)}.`);
+  return wrap(m()._wmx_rope(arrayArg(x, "x", op).handle, dims, o.traditional ? 1 : 0,
+    numArg(o.base ?? 10000, "base", op), numArg(o.scale ?? 1, "scale", op), offset));
+}
+
+export interface AttentionOptions {
+  /** Multiplies q k^T (default 1 / sqrt(D)). */
+  scale?: number;
+  /** A boolean mask (true = attend), an additive mask, or "causal". */
+  mask?: MxArray | "causal" | null;
+}
+
+/** `softmax(scale * q kᵀ + mask) v` over (B, N, T, D) arrays; k and v may have fewer heads (GQA). */
+export function scaledDotProductAttention(q: MxArray, k: MxArray, v: MxArray, options: AttentionOptions = {}): MxArray {
+  const op = "scaled_dot_product_attention";
+  const o = options ?? {};
+  const hq = arrayArg(q, "queries", op).handle;
+  const scale = o.scale === undefined ? 1 / Math.sqrt(q.shape[q.ndim - 1] ?? 1) : numArg(o.scale, "scale", op);
+  let mask = -1, causal = 0;
+  if (o.mask === "causal") causal = 1;
+  else if (typeof o.mask === "string") throw new Error(`[${op}] Unknown mask "${o.mask}"; expected an mx.Array or "causal".`);
+  else mask = optHandle(o.mask, "mask", op);
+  return wrap(m()._wmx_sdpa(hq, arrayArg(k, "keys", op).handle, arrayArg(v, "values", op).handle, scale, mask, causal));
+}
