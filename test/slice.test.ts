@@ -117,6 +117,14 @@ describe("lazy ops", () => {
     expect(Array.from(r.dataSync())).toEqual(ref.transpose(A, [2, 0, 1]).data);
     expect(mx.reshape(fromRef(A), [-1, 4]).shape).toEqual([6, 4]);
   });
+  it("moveaxis is a view with the axes in their new places", () => {
+    const A = { shape: [2, 3, 4], data: ref.f32(ref.rand(24, 6)) };
+    const m = mx.moveaxis(fromRef(A), 0, -1);
+    expect(m.shape).toEqual([3, 4, 2]);
+    expect(Array.from(m.dataSync())).toEqual(ref.transpose(A, [1, 2, 0]).data);
+    expect(fromRef(A).moveaxis(2, 0).shape).toEqual([4, 2, 3]);
+    expect(() => mx.moveaxis(fromRef(A), 3, 0)).toThrowError("[moveaxis] Invalid axis 3 for an array with 3 dimensions.");
+  });
   it("builds graphs lazily and evaluates them with mx.eval", () => {
     const x = mx.array([[1, 2], [3, 4]]);
     const y = mx.matmul(x, x).add(1).sum();

@@ -244,6 +244,9 @@ export class MxArray {
   flatten(startAxis = 0, endAxis = -1): MxArray {
     return shape.flatten(this, startAxis, endAxis);
   }
+  moveaxis(source: number, destination: number): MxArray {
+    return ops.moveaxis(this, source, destination);
+  }
   swapaxes(axis1: number, axis2: number): MxArray {
     return shape.swapaxes(this, axis1, axis2);
   }

@@ -12,7 +12,7 @@ export {
 export {
   array, full, zeros, ones, astype, add, subtract, multiply, divide, maximum, minimum, equal, notEqual, less,
   lessEqual, greater, greaterEqual, matmul, sum, prod, max, min, all, any, mean, reshape, transpose, broadcastTo,
-  squeeze, expandDims, evaluate as eval, asyncEval,
+  squeeze, expandDims, moveaxis, evaluate as eval, asyncEval,
 } from "./ops.js";
 export {
   grad, valueAndGrad, vjp, jvp, vmap, customFunction, checkpoint, tidy, keep, dispose, type GradOptions,

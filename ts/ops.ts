@@ -273,6 +273,12 @@ export function expandDims(a: MxArray, axis: Axis): MxArray {
   return c.withInts(axesArg(axis, "expand_dims")!, (p, n) => wrap(c.m._wmx_expand_dims(h, p, n)));
 }
 
+export function moveaxis(a: MxArray, source: number, destination: number): MxArray {
+  if (!Number.isInteger(source) || !Number.isInteger(destination))
+    throw new Error(`[moveaxis] source and destination must be integers, got ${describe(source)} and ${describe(destination)}.`);
+  return wrap(core().m._wmx_moveaxis(requireArray(a, "moveaxis").handle, source, destination));
+}
+
 export function flatten(a: MxArray): MxArray {
   return reshape(a, [-1]);
 }

@@ -37,6 +37,7 @@ export interface CoreExports {
   _wmx_broadcast_to(h: number, shape: number, ndim: number): number;
   _wmx_squeeze(h: number, axes: number, naxes: number): number;
   _wmx_expand_dims(h: number, axes: number, naxes: number): number;
+  _wmx_moveaxis(h: number, source: number, destination: number): number;
   _wmx_retain(h: number): number;
   _wmx_take_results(out: number): number;
   _wmx_value_and_grad(fn: number, inputs: number, n: number, argnums: number, nargs: number, tag: number): number;

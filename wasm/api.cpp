@@ -211,6 +211,10 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_squeeze(int32_t h, const int32_t* axes, int32_t
   });
 }
 
+EMSCRIPTEN_KEEPALIVE int32_t wmx_moveaxis(int32_t h, int32_t source, int32_t destination) {
+  return make([&] { return moveaxis(wmx_get(h), source, destination); });
+}
+
 EMSCRIPTEN_KEEPALIVE int32_t wmx_expand_dims(int32_t h, const int32_t* axes, int32_t naxes) {
   return make([&] { return expand_dims(wmx_get(h), read_ints(axes, naxes)); });
 }
