@@ -1,33 +1,18 @@
 #include "compile.h"
 
+#include "compile_graph.h"
+#include "primitives/fused.h"
+
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <unordered_map>
 
 #include "error.h"
-#include "primitive.h"
 #include "primitives/placeholder.h"
 
 namespace wmx {
 
-
-// Values are numbered: inputs first, then constants, then node outputs.
-struct CompiledGraph {
-  struct Node {
-    std::shared_ptr<Primitive> primitive;
-    std::vector<int> inputs;  // value ids
-    std::vector<Shape> shapes;
-    std::vector<Dtype> dtypes;
-    int first_output;  // value id of output 0
-  };
-  int num_inputs = 0;
-  std::vector<Shape> input_shapes;
-  std::vector<Dtype> input_dtypes;
-  std::vector<array> constants;  // value ids num_inputs ...
-  std::vector<Node> nodes;
-  std::vector<int> outputs;
-  size_t traced_nodes = 0;
-};
 
 namespace {
 
@@ -42,7 +27,7 @@ bool scalar_key(const array& a, std::string& key) {
 
 }  // namespace
 
-std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs) {
+std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs, bool fuse) {
   auto g = std::make_shared<CompiledGraph>();
   g->num_inputs = int(inputs.size());
   auto placeholder = std::make_shared<Placeholder>("compile", "the inputs");
@@ -142,6 +127,10 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
     g->nodes.push_back(std::move(n));
   }
   for (auto& o : outputs) g->outputs.push_back(id.at(o.id()));
+  g->num_values = next_value;
+  remove_noops(*g);
+  if (fuse) fuse_elementwise(*g);
+  remove_dead(*g);
   return g;
 }
 
@@ -153,15 +142,16 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
       fail("compile", "Input ", i, " has shape ", shape_str(inputs[i].shape()), " and dtype ",
            name_of(inputs[i].dtype()), " but the function was traced with shape ", shape_str(g.input_shapes[i]),
            " and dtype ", name_of(g.input_dtypes[i]), ".");
-  std::vector<array> values(inputs.begin(), inputs.end());
-  values.insert(values.end(), g.constants.begin(), g.constants.end());
+  std::vector<array> values(g.num_values);
+  std::copy(inputs.begin(), inputs.end(), values.begin());
+  std::copy(g.constants.begin(), g.constants.end(), values.begin() + g.num_inputs);
   for (const auto& n : g.nodes) {
     std::vector<array> ins;
     for (int v : n.inputs) ins.push_back(values[v]);
     std::vector<array> outs = n.shapes.size() == 1
                                   ? std::vector<array>{array(n.shapes[0], n.dtypes[0], n.primitive, ins)}
                                   : array::make_arrays(n.shapes, n.dtypes, n.primitive, ins);
-    for (auto& o : outs) values.push_back(o);
+    for (size_t k = 0; k < outs.size(); ++k) values[n.first_output + k] = std::move(outs[k]);
   }
   std::vector<array> result;
   for (int v : g.outputs) result.push_back(values[v]);
@@ -170,5 +160,15 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
 
 size_t compiled_node_count(const CompiledGraph& g) { return g.nodes.size(); }
 size_t compiled_traced_node_count(const CompiledGraph& g) { return g.traced_nodes; }
+
+std::string compiled_describe(const CompiledGraph& g) {
+  std::string s;
+  for (const auto& n : g.nodes) {
+    if (!s.empty()) s += " ";
+    auto f = dynamic_cast<const Fused*>(n.primitive.get());
+    s += f ? f->describe() : n.primitive->name();
+  }
+  return s;
+}
 
 }  // namespace wmx

@@ -1,10 +1,13 @@
 // compile: trace a function once into a graph of primitives, simplify it, and
 // replay it on new inputs without running the function again (MLX's
-// compile, without kernel fusion yet). A traced graph is keyed by its
+// compile). Simplification merges equal scalar constants, eliminates common
+// subexpressions and identity primitives, and fuses chains of float32
+// elementwise primitives into single tiled kernels. A traced graph is keyed by its
 // caller (function, input shapes and dtypes): replay requires inputs of the
 // traced shapes and dtypes.
 #pragma once
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "transforms.h"
@@ -15,7 +18,8 @@ struct CompiledGraph;
 
 // Traces fun on placeholders for `inputs` and simplifies the graph: equal
 // scalar constants are merged and common subexpressions eliminated.
-std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs);
+// `fuse` false skips elementwise fusion (for benchmarks and debugging).
+std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs, bool fuse = true);
 
 // fun(inputs) computed from the recorded graph (lazily, like any op).
 std::vector<array> compile_replay(const CompiledGraph& graph, const std::vector<array>& inputs);
@@ -23,5 +27,7 @@ std::vector<array> compile_replay(const CompiledGraph& graph, const std::vector<
 // Primitive nodes in the graph after simplification (and before, for tests).
 size_t compiled_node_count(const CompiledGraph& graph);
 size_t compiled_traced_node_count(const CompiledGraph& graph);
+// The primitives in evaluation order, e.g. "Matmul Fused(Add,Tanh) Sum".
+std::string compiled_describe(const CompiledGraph& graph);
 
 }  // namespace wmx

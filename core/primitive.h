@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "array.h"
+#include "kernels/runs.h"
 
 namespace wmx {
 
@@ -30,6 +31,10 @@ class Primitive {
 
   // Whether `other` computes the same function of the same inputs (used by CSE).
   virtual bool is_equivalent(const Primitive& other) const { return false; }
+
+  // Elementwise primitives that compile may fuse return their float32 run
+  // (inputs and output float32, same shape); the others return an empty kernel.
+  virtual Float32Kernel float32_kernel() const { return {}; }
 };
 
 // Declares the three transform rules in a Primitive subclass.

@@ -11,7 +11,8 @@ import { keepArrays, scoped } from "./scope.js";
 import { flatten, isPlainObject } from "./tree.js";
 
 interface CompileExports {
-  _wmx_compile_trace(fn: number, inputs: number, n: number): number;
+  _wmx_compile_trace(fn: number, inputs: number, n: number, fuse: number): number;
+  _wmx_compile_describe(id: number): number;
   _wmx_compile_call(id: number, inputs: number, n: number): number;
   _wmx_compile_stats(id: number, out: number): number;
   _wmx_compile_free(id: number): void;
@@ -48,6 +49,11 @@ export interface CompileOptions {
   outputs?: unknown;
   /** Not supported yet: a compiled function retraces when shapes change. */
   shapeless?: boolean;
+  /**
+   * Fuse chains of float32 elementwise ops into single tiled kernels
+   * (default true). `false` is for benchmarks and debugging.
+   */
+  fuse?: boolean;
 }
 
 function describe(v: unknown): string {
@@ -137,8 +143,11 @@ export interface Compiled<F extends AnyFn> {
   (...args: Parameters<F>): ReturnType<F>;
   /** Frees the cached traces now. */
   dispose(): void;
-  /** @internal trace statistics for tests: graph nodes after and before simplification, per cache entry. */
-  readonly traces: { nodes: number; traced: number }[];
+  /**
+   * Per cache entry: graph nodes after and before simplification, and the
+   * primitives in evaluation order (e.g. "Matmul Fused(Add,Tanh) Sum").
+   */
+  readonly traces: { nodes: number; traced: number; graph: string }[];
 }
 
 /** `fn` traced once per key and replayed from then on (MLX's compile). */
@@ -196,7 +205,7 @@ export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Comp
           },
           () => [],
         );
-      const id = c.withCallback(traced, (cb) => c.withInts(inputs.map((a) => a.handle), (p, k) => m()._wmx_compile_trace(cb, p, k)));
+      const id = c.withCallback(traced, (cb) => c.withInts(inputs.map((a) => a.handle), (p, k) => m()._wmx_compile_trace(cb, p, k, opts.fuse === false ? 0 : 1)));
       if (id < 0) c.fail();
       e.graph = id;
       graphs.push(id);
@@ -232,7 +241,8 @@ export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Comp
         try {
           core().check(m()._wmx_compile_stats(e.graph, p));
           const [nodes, traced] = core().readInts(p, 2);
-          return { nodes: nodes!, traced: traced! };
+          const graph = core().m.UTF8ToString(m()._wmx_compile_describe(e.graph));
+          return { nodes: nodes!, traced: traced!, graph };
         } finally {
           m()._free(p);
         }

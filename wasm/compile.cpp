@@ -4,6 +4,7 @@
 #include <emscripten/emscripten.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "compile.h"
@@ -34,10 +35,11 @@ extern "C" {
 
 // Traces the JS function `fn` on placeholders shaped like `inputs`. Returns
 // the graph id; the results are the outputs for these inputs.
-EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_trace(int32_t fn, const int32_t* inputs, int32_t n) {
+// `fuse` 0 skips elementwise fusion.
+EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_trace(int32_t fn, const int32_t* inputs, int32_t n, int32_t fuse) {
   return guard<int32_t>(-1, [&] {
     std::vector<array> in = read_arrays(inputs, n);
-    auto g = compile_trace(js_function(fn), in);
+    auto g = compile_trace(js_function(fn), in, fuse != 0);
     wmx_set_results(compile_replay(*g, in));
     g_graphs.push_back(std::move(g));
     return int32_t(g_graphs.size() - 1);
@@ -61,6 +63,17 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_stats(int32_t id, int32_t* out) {
     out[1] = int32_t(compiled_traced_node_count(graph(id)));
     return 0;
   });
+}
+
+// The graph's primitives in evaluation order (valid until the next call).
+EMSCRIPTEN_KEEPALIVE const char* wmx_compile_describe(int32_t id) {
+  static std::string text;
+  text.clear();
+  guard<int32_t>(-1, [&] {
+    text = compiled_describe(graph(id));
+    return 0;
+  });
+  return text.c_str();
 }
 
 EMSCRIPTEN_KEEPALIVE void wmx_compile_free(int32_t id) {

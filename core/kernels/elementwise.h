@@ -6,16 +6,12 @@
 // The output is always freshly allocated and row-contiguous.
 #pragma once
 #include "array.h"
+#include "kernels/runs.h"
 
 namespace wmx {
 
 // Below this many elements a kernel runs on the calling thread only.
 constexpr int64_t kElementwiseGrain = 1 << 15;
-
-// y[i] = op(x[i * sx]) for i < n (y is contiguous).
-using UnaryRun = void (*)(const void* x, int64_t sx, void* y, int64_t n);
-// z[i] = op(x[i * sx], y[i * sy]) for i < n (z is contiguous).
-using BinaryRun = void (*)(const void* x, int64_t sx, const void* y, int64_t sy, void* z, int64_t n);
 
 void unary_driver(const array& a, array& out, UnaryRun run);
 void binary_driver(const array& a, const array& b, array& out, BinaryRun run);

@@ -101,6 +101,10 @@ void ArcTan2::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   // The ops layer only emits ArcTan2 on floating inputs.
   same_type<ArcTan2Op>(in, out);
 }
+Float32Kernel FloorDivide::float32_kernel() const { return {nullptr, &binary_run<float, float, FloorDivOp>}; }
+Float32Kernel Remainder::float32_kernel() const { return {nullptr, &binary_run<float, float, RemainderOp>}; }
+Float32Kernel Power::float32_kernel() const { return {nullptr, &binary_run<float, float, PowerOp>}; }
+Float32Kernel ArcTan2::float32_kernel() const { return {nullptr, &binary_run<float, float, ArcTan2Op>}; }
 
 // ---- transform rules (vjp: one cotangent per argnum; jvp: tangents[i] is for argnums[i]) ----
 

@@ -146,6 +146,13 @@ void vec_run(const void* xv, int64_t sx, void* yv, int64_t n) {
   fail(op, "Unsupported dtype ", name_of(t), " for this kernel.");
 }
 
+// The float32 run of Op: SIMD through Op::vec where it has one.
+template <typename Op>
+UnaryRun float32_run() {
+  if constexpr (HasVec<Op>) return &vec_run<Op>;
+  else return &unary_run<float, float, Op>;
+}
+
 // Floating ops: input float16, bfloat16, float32 or float64; output of type R
 // (the input's own type unless Bool).
 template <typename Op, bool Bool = false>
@@ -155,8 +162,8 @@ void float_kernel(const array& x, array& y, const char* op) {
     case Dtype::float16: run = &unary_run<float16_t, std::conditional_t<Bool, bool, float16_t>, Op>; break;
     case Dtype::bfloat16: run = &unary_run<bfloat16_t, std::conditional_t<Bool, bool, bfloat16_t>, Op>; break;
     case Dtype::float32:
-      if constexpr (!Bool && HasVec<Op>) run = &vec_run<Op>;
-      else run = &unary_run<float, std::conditional_t<Bool, bool, float>, Op>;
+      if constexpr (!Bool) run = float32_run<Op>();
+      else run = &unary_run<float, bool, Op>;
       break;
     case Dtype::float64: run = &unary_run<double, std::conditional_t<Bool, bool, double>, Op>; break;
     default: bad_dtype(op, x.dtype());
@@ -178,14 +185,17 @@ void any_kernel(const array& x, array& y) {
 #define WMX_FLOAT_EVAL(Name, ...)                                                      \
   void Name::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {        \
     float_kernel<__VA_ARGS__>(in[0], out[0], #Name);                                   \
-  }
+  }                                                                                    \
+  Float32Kernel Name::float32_kernel() const { return {float32_run<__VA_ARGS__>()}; }
 #define WMX_FLOAT_LAMBDA_EVAL(Name, expr) WMX_FLOAT_EVAL(Name, decltype([](auto x) { return expr; }))
 #define WMX_PREDICATE_EVAL(Name, expr)                                                 \
   void Name::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {        \
     float_kernel<decltype([](auto x) { return bool(expr); }), true>(in[0], out[0], #Name); \
-  }
+  }                                                                                    \
+  Float32Kernel Name::float32_kernel() const { return {}; } /* bool output */
 #define WMX_ANY_EVAL(Name, Op)                                                         \
-  void Name::eval_cpu(const std::vector<array>& in, std::vector<array>& out) { any_kernel<Op>(in[0], out[0]); }
+  void Name::eval_cpu(const std::vector<array>& in, std::vector<array>& out) { any_kernel<Op>(in[0], out[0]); } \
+  Float32Kernel Name::float32_kernel() const { return {&unary_run<float, float, Op>}; }
 
 WMX_ANY_EVAL(Abs, AbsOp)
 WMX_ANY_EVAL(Sign, SignOp)
@@ -194,6 +204,7 @@ void Negative::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   if (in[0].dtype() == Dtype::bool_) bad_dtype("Negative", Dtype::bool_);
   any_kernel<NegativeOp>(in[0], out[0]);
 }
+Float32Kernel Negative::float32_kernel() const { return {&unary_run<float, float, NegativeOp>}; }
 
 WMX_FLOAT_EVAL(Exp, ExpOp)
 WMX_FLOAT_EVAL(Log, LogOp)
@@ -235,6 +246,10 @@ void LogicalNot::eval_cpu(const std::vector<array>& in, std::vector<array>& out)
 void StopGradient::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   out[0].set_view(in[0], in[0].strides(), in[0].offset());
 }
+// Not fused: LogicalNot works on bools, and StopGradient must stay a node of
+// its own so that gradients of a compiled function still stop at it.
+Float32Kernel LogicalNot::float32_kernel() const { return {}; }
+Float32Kernel StopGradient::float32_kernel() const { return {}; }
 
 #undef WMX_FLOAT_EVAL
 #undef WMX_FLOAT_LAMBDA_EVAL

@@ -1,8 +1,13 @@
 // compile_trace / compile_replay: replay equals eager, CSE and constant merging.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "compile.h"
+#include "math_ops.h"
 #include "ops.h"
+#include "reduce_ops.h"
 #include "tests/helpers.h"
 
 using namespace wmx;
@@ -32,4 +37,105 @@ TEST_CASE("a traced graph replays on new inputs without calling the function") {
     return in;
   };
   CHECK_THROWS_WITH(compile_trace(evals, {f32({1}, {1})}), doctest::Contains("[compile] Can't evaluate"));
+}
+
+namespace {
+
+// A float32 array of n pseudo-random values in [-1, 1) (deterministic).
+array random_f32(Shape shape, uint32_t seed) {
+  array a = array::empty(shape, Dtype::float32);
+  uint32_t s = seed * 2654435761u + 1;
+  for (int64_t i = 0; i < a.size(); ++i) {
+    s = s * 1664525u + 1013904223u;
+    a.data<float>()[i] = float(s >> 8) / float(1 << 23) - 1.0f;
+  }
+  return a;
+}
+
+void check_close(const array& got, const array& want, double tol = 1e-6) {
+  auto g = values(got), w = values(want);
+  REQUIRE(g.size() == w.size());
+  for (size_t i = 0; i < g.size(); ++i) {
+    if (std::isnan(w[i]) || std::isinf(w[i])) {
+      CHECK((g[i] == w[i] || (std::isnan(g[i]) && std::isnan(w[i]))));
+      continue;
+    }
+    CHECK(std::abs(g[i] - w[i]) <= tol * (1 + std::abs(w[i])));
+  }
+}
+
+// x * sigmoid(x) + tanh(b) * 0.5 - exp(-y), with b broadcast along rows.
+std::vector<array> chain(const std::vector<array>& in) {
+  array x = in[0], y = in[1], b = in[2];
+  array t = multiply(x, sigmoid(x));
+  array u = multiply(tanh(b), array::scalar(0.5, Dtype::float32));
+  return {subtract(add(t, u), exp(negative(y)))};
+}
+
+}  // namespace
+
+TEST_CASE("elementwise chains fuse into one node that equals the eager result") {
+  for (int64_t rows : {3, 40, 300}) {  // 300 x 257 crosses the threading grain
+    CAPTURE(rows);
+    std::vector<array> in = {random_f32({rows, 257}, 1), random_f32({rows, 257}, 2), random_f32({257}, 3)};
+    auto g = compile_trace(chain, in);
+    auto unfused = compile_trace(chain, in, /*fuse=*/false);
+    const std::string text = compiled_describe(*g);
+    CAPTURE(text);
+    CHECK(compiled_node_count(*g) == 2);  // tanh(b) * 0.5 on b's shape, then the rest on x's
+    CHECK(text == "Fused(Tanh,Multiply) Fused(Sigmoid,Multiply,Add,Negative,Exp,Subtract)");
+    CHECK(compiled_describe(*unfused).find("Fused") == std::string::npos);
+    check_close(compile_replay(*g, in)[0], chain(in)[0]);
+    check_close(compile_replay(*unfused, in)[0], chain(in)[0]);
+  }
+}
+
+TEST_CASE("fused kernels read strided, broadcast and scalar inputs, and keep NaN and Inf") {
+  Fn f = [](const std::vector<array>& in) {
+    array a = transpose(in[0]);  // non-contiguous
+    return std::vector<array>{maximum(exp(add(a, in[1])), in[2])};
+  };
+  array a = random_f32({5, 7}, 4), col = random_f32({7, 1}, 5), s = array::scalar(1.0, Dtype::float32);
+  a.data<float>()[3] = std::numeric_limits<float>::quiet_NaN();
+  a.data<float>()[8] = std::numeric_limits<float>::infinity();
+  auto g = compile_trace(f, {a, col, s});
+  CHECK(compiled_describe(*g).find("Fused(Add,Exp,Maximum)") != std::string::npos);
+  check_close(compile_replay(*g, {a, col, s})[0], f({a, col, s})[0]);
+  array a2 = random_f32({5, 7}, 6);
+  check_close(compile_replay(*g, {a2, col, s})[0], f({a2, col, s})[0]);
+}
+
+TEST_CASE("values read outside a chain end it; identities are removed") {
+  Fn f = [](const std::vector<array>& in) {
+    array e = exp(reshape(in[0], in[0].shape()));  // reshape to the same shape: removed
+    array h = add(e, array::scalar(1, Dtype::float32));
+    return std::vector<array>{multiply(h, h), sum(e, {0})};  // e is read by Sum too: its own group
+  };
+  array x = random_f32({64}, 7);
+  auto g = compile_trace(f, {x});
+  CHECK(compiled_describe(*g) == "Exp Fused(Add,Multiply) Sum Reshape");  // sum reduces with keepdims, then reshapes
+  auto out = compile_replay(*g, {x});
+  auto eager = f({x});
+  check_close(out[0], eager[0]);
+  check_close(out[1], eager[1], 1e-5);
+}
+
+TEST_CASE("fused nodes differentiate, linearise and vectorise through their chain") {
+  array x = random_f32({4, 6}, 8), y = random_f32({4, 6}, 9);
+  auto g = compile_trace(chain, {x, y, random_f32({6}, 10)});
+  REQUIRE(compiled_describe(*g).find("Fused") != std::string::npos);
+  Fn compiled = [&](const std::vector<array>& in) { return std::vector<array>{sum(compile_replay(*g, in)[0])}; };
+  Fn eager = [&](const std::vector<array>& in) { return std::vector<array>{sum(chain(in)[0])}; };
+  std::vector<array> in = {x, y, random_f32({6}, 10)};
+  auto [vc, gc] = value_and_grad(compiled, in, {0, 1, 2});
+  auto [ve, ge] = value_and_grad(eager, in, {0, 1, 2});
+  check_close(vc[0], ve[0], 1e-5);
+  for (int i = 0; i < 3; ++i) check_close(gc[i], ge[i], 1e-5);
+  std::vector<array> t = {random_f32({4, 6}, 11), random_f32({4, 6}, 12), random_f32({6}, 13)};
+  check_close(jvp(compiled, in, t).second[0], jvp(eager, in, t).second[0], 1e-5);
+  // vmap over a leading axis of x and y (b unbatched) on the per-example graph.
+  auto gs = compile_trace(chain, {random_f32({6}, 1), random_f32({6}, 2), random_f32({6}, 3)});
+  Fn per_example = [&](const std::vector<array>& e) { return compile_replay(*gs, e); };
+  std::vector<array> batch = {x, y, in[2]};
+  check_close(vmap(per_example, batch, {0, 0, kNoAxis}, {0})[0], chain(batch)[0]);
 }

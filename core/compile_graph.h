@@ -1,0 +1,45 @@
+// The graph compile records (internal to compile.cpp and compile_passes.cpp).
+// Values are numbered: inputs first, then constants, then node outputs in
+// trace order. Passes may drop nodes, so value ids need not be contiguous
+// among the remaining nodes; replay indexes values by id.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "primitive.h"
+
+namespace wmx {
+
+struct CompiledGraph {
+  struct Node {
+    std::shared_ptr<Primitive> primitive;
+    std::vector<int> inputs;  // value ids
+    std::vector<Shape> shapes;
+    std::vector<Dtype> dtypes;
+    int first_output;  // value id of output 0; output k is first_output + k
+  };
+  int num_inputs = 0;
+  std::vector<Shape> input_shapes;
+  std::vector<Dtype> input_dtypes;
+  std::vector<array> constants;  // value ids num_inputs ...
+  std::vector<Node> nodes;       // in evaluation order
+  std::vector<int> outputs;      // value ids
+  int num_values = 0;
+  size_t traced_nodes = 0;
+
+  // Shape and dtype of every value, by id (filled by index_values()).
+  std::vector<Shape> value_shapes;
+  std::vector<Dtype> value_dtypes;
+  std::vector<int> producer;  // node index of each value (-1: input or constant)
+  void index_values();
+};
+
+// Simplification passes, run in this order by compile_trace:
+// identity primitives removed (their output is their input);
+void remove_noops(CompiledGraph& g);
+// chains of float32 elementwise primitives fused into Fused nodes;
+void fuse_elementwise(CompiledGraph& g);
+// nodes whose outputs nothing reads removed.
+void remove_dead(CompiledGraph& g);
+
+}  // namespace wmx

@@ -1,0 +1,46 @@
+// Fused: a chain of float32 elementwise primitives that compile merged into
+// one node (see compile_passes.cpp). It is evaluated tile by tile: every
+// step runs its primitive's float32 run over a tile of up to kFusedTile
+// elements, so intermediates live in a few cache-resident scratch tiles
+// instead of whole arrays, and no JS or graph overhead sits between steps.
+// Inputs are read with broadcasting into the output shape: a Broadcast that
+// the ops layer put in front of an elementwise op is folded into the read.
+// The transforms expand the chain back into its primitives.
+#pragma once
+#include <string>
+
+#include "primitive.h"
+
+namespace wmx {
+
+constexpr int64_t kFusedTile = 1024;
+
+class Fused : public Primitive {
+ public:
+  // A step applies `primitive` to values: value k < num_inputs is input k,
+  // value num_inputs + j is the result of step j. The last step is the output.
+  struct Step {
+    std::shared_ptr<Primitive> primitive;
+    std::vector<int> args;
+  };
+  Fused(int num_inputs, std::vector<Step> steps, Shape shape);
+
+  const char* name() const override { return "Fused"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+
+  // "Fused(Exp,Multiply,Add)": the primitives in evaluation order.
+  std::string describe() const;
+  // The chain as ordinary primitives on `inputs` (each broadcast to `shape`).
+  array expand(const std::vector<array>& inputs, const Shape& shape) const;
+
+ private:
+  int num_inputs_;
+  std::vector<Step> steps_;
+  std::vector<Float32Kernel> kernels_;
+  std::vector<int> slot_;  // scratch tile of each step's result (-1: the output)
+  int num_slots_ = 0;
+  Shape shape_;  // the output shape as traced (jvp and vmap need it)
+};
+
+}  // namespace wmx
