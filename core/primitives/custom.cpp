@@ -49,7 +49,41 @@ std::vector<array> CustomTransforms::jvp(const std::vector<array>& in, const std
   std::vector<array> res = rules_.jvp(args);
   if (res.size() != n_out)
     fail(tag_, "The jvp rule must return one tangent per output (", n_out, "), got ", res.size(), ".");
+  for (size_t k = 0; k < n_out; ++k)
+    if (res[k].shape() != in[num_primals_ + k].shape())
+      fail(tag_, "The jvp rule returned a tangent of shape ", shape_str(res[k].shape()), " for output ", k,
+           " of shape ", shape_str(in[num_primals_ + k].shape()), ".");
   return res;
+}
+
+// The vmap rule's outputs must be fn's per-example outputs with (where the
+// axis is not -1) a batch axis of the batch size inserted. The node's inputs
+// after the primals are fn's outputs as the vmap walk batched them, which
+// tells both the per-example shapes and the batch size.
+void CustomTransforms::check_vmap_rule_outputs(const std::vector<array>& in, const std::vector<int>& axes,
+                                               const std::vector<array>& outs, const std::vector<int>& oax) const {
+  int64_t batch = -1;
+  for (size_t i = 0; i < in.size(); ++i)
+    if (axes[i] >= 0) batch = in[i].shape()[axes[i]];
+  for (size_t k = 0; k < outs.size(); ++k) {
+    const array& ref = in[num_primals_ + k];
+    Shape want = ref.shape();
+    if (axes[num_primals_ + k] >= 0) want.erase(want.begin() + axes[num_primals_ + k]);
+    Shape got = outs[k].shape();
+    int ax = oax[k];
+    if (ax < -1 || ax >= int(got.size()))
+      fail(tag_, "The vmap rule's output axis ", ax, " is out of range for its output ", k, " of shape ",
+           shape_str(got), ".");
+    if (ax >= 0) {
+      if (got[ax] != batch)
+        fail(tag_, "The vmap rule's output ", k, " has size ", got[ax], " along its axis ", ax,
+             " but the batch size is ", batch, ".");
+      got.erase(got.begin() + ax);
+    }
+    if (got != want)
+      fail(tag_, "The vmap rule returned output ", k, " of shape ", shape_str(outs[k].shape()), " with axis ", ax,
+           " but one example of it has shape ", shape_str(want), ".");
+  }
 }
 
 std::pair<std::vector<array>, std::vector<int>> CustomTransforms::vmap(const std::vector<array>& in,
@@ -62,6 +96,7 @@ std::pair<std::vector<array>, std::vector<int>> CustomTransforms::vmap(const std
     if (outs.size() != n_out || oax.size() != n_out)
       fail(tag_, "The vmap rule must return ", n_out, " outputs and as many output axes, got ", outs.size(),
            " outputs and ", oax.size(), " axes.");
+    check_vmap_rule_outputs(in, axes, outs, oax);
     return {outs, oax};
   }
   std::vector<int> in_axes;

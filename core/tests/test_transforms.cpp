@@ -129,3 +129,35 @@ TEST_CASE("a 100k-op chain differentiates without exhausting the stack") {
   CHECK(values(outs[0])[0] == doctest::Approx(1.0));
   CHECK(values(grads[0])[0] == 0.0);  // 0.5^100000 underflows to exactly 0
 }
+
+TEST_CASE("custom_function checks the shapes its jvp and vmap rules return") {
+  array x = f64({1, 2, 3, 4, 5, 6}, {2, 3});
+  Fn twice = [](const std::vector<array>& in) { return std::vector<array>{multiply(in[0], f64({2}, {}))}; };
+  auto with = [&](CustomRules rules) {
+    return [twice, rules](const std::vector<array>& in) { return custom_function(twice, in, rules, "cf"); };
+  };
+  // A good vmap rule: batched along axis 1 of its (3, batch) output.
+  VmapFn good = [](const std::vector<array>& in, const std::vector<int>& ax) {
+    return std::pair{std::vector<array>{transpose(multiply(in[0], f64({3}, {})))}, std::vector<int>{1}};
+  };
+  auto out = vmap(with({nullptr, nullptr, good}), {x}, {0}, {0});
+  CHECK(values(out[0]) == std::vector<double>{3, 6, 9, 12, 15, 18});
+
+  auto rule_returning = [](array a, int axis) -> VmapFn {
+    return [a, axis](const std::vector<array>&, const std::vector<int>&) {
+      return std::pair{std::vector<array>{a}, std::vector<int>{axis}};
+    };
+  };
+  CHECK_THROWS_WITH(vmap(with({nullptr, nullptr, rule_returning(f64({0, 0, 0}, {3}), 0)}), {x}, {0}, {0}),
+                    "[cf] The vmap rule's output 0 has size 3 along its axis 0 but the batch size is 2.");
+  CHECK_THROWS_WITH(vmap(with({nullptr, nullptr, rule_returning(f64({0, 0, 0, 0}, {2, 2}), 0)}), {x}, {0}, {0}),
+                    "[cf] The vmap rule returned output 0 of shape (2,2) with axis 0 but one example of it has shape (3).");
+  CHECK_THROWS_WITH(vmap(with({nullptr, nullptr, rule_returning(f64({0, 0}, {2}), 1)}), {x}, {0}, {0}),
+                    "[cf] The vmap rule's output axis 1 is out of range for its output 0 of shape (2).");
+
+  Fn bad_jvp = [](const std::vector<array>&) { return std::vector<array>{f64({1}, {1})}; };
+  CHECK_THROWS_WITH(jvp(with({nullptr, bad_jvp, nullptr}), {x}, {x}),
+                    "[cf] The jvp rule returned a tangent of shape (1) for output 0 of shape (2,3).");
+  // The module stays usable after the errors.
+  CHECK(values(jvp(with({}), {x}, {x}).second[0])[5] == 12);
+}
