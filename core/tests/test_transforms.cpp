@@ -161,3 +161,23 @@ TEST_CASE("custom_function checks the shapes its jvp and vmap rules return") {
   // The module stays usable after the errors.
   CHECK(values(jvp(with({}), {x}, {x}).second[0])[5] == 12);
 }
+
+TEST_CASE("prod's derivatives need no division: zeros in the input are fine") {
+  // d/dx_i prod(x) = product of the others: (0, 2*3, 0*3, 0*2) for x = (2, 0, 3) row-wise
+  array x = f64({2, 0, 3, 1, 4, 5}, {2, 3});
+  auto [outs, grads] =
+      vjp([](const std::vector<array>& in) { return std::vector<array>{prod(in[0], {1})}; }, {x}, {f64({1, 1}, {2})});
+  CHECK(values(grads[0]) == std::vector<double>{0, 6, 0, 20, 5, 4});
+  auto [o2, tans] = jvp([](const std::vector<array>& in) { return std::vector<array>{prod(in[0], {0, 1})}; }, {x},
+                        {f64({0, 1, 0, 0, 0, 0}, {2, 3})});
+  CHECK(values(tans[0]) == std::vector<double>{2 * 3 * 1 * 4 * 5});
+}
+
+TEST_CASE("casts to bool pass no derivative") {
+  array x = f64({-1, 0.5, 2}, {3});
+  Fn f = [](const std::vector<array>& in) {
+    return std::vector<array>{sum(astype(astype(in[0], Dtype::bool_), Dtype::float64), {0})};
+  };
+  CHECK(values(vjp(f, {x}, {f64({1}, {})}).second[0]) == std::vector<double>{0, 0, 0});
+  CHECK(values(jvp(f, {x}, {f64({1, 1, 1}, {3})}).second[0]) == std::vector<double>{0});
+}
