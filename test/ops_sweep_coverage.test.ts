@@ -36,9 +36,11 @@ describe("ops sweep coverage", () => {
     const unclassified = fns.filter((k) => !API_OPS.includes(k) && !NOT_OPS.has(k));
     expect(unclassified).toEqual([]);
     expect(Object.keys(mx.fast).filter((k) => !API_OPS.includes(k))).toEqual([]);
+    expect(Object.keys(mx.random).filter((k) => !API_OPS.includes(`random.${k}`))).toEqual([]);
     // and every listed operation exists (array methods: index, at, astype)
     const methods = new Set(["index", "at", "astype"]);
-    expect(API_OPS.filter((op) => typeof (M[op] ?? (mx.fast as any)[op]) !== "function" && !methods.has(op))).toEqual([]);
+    const lookup = (op: string) => (op.startsWith("random.") ? (mx.random as any)[op.slice(7)] : M[op] ?? (mx.fast as any)[op]);
+    expect(API_OPS.filter((op) => typeof lookup(op) !== "function" && !methods.has(op))).toEqual([]);
   });
 
   it("treats the ops without array arguments as constants under grad", () => {
@@ -51,8 +53,13 @@ describe("ops sweep coverage", () => {
       ["eye", () => mx.eye(3, null, 0, mx.float64).sum(0).mul(mx.arange(3, mx.float64))],
       ["identity", () => mx.identity(3, mx.float64).sum(1).add(1)],
       ["tri", () => mx.tri(3, null, 0, mx.float64).sum(0)],
+      ["random.normal", () => mx.random.normal([3], { key: mx.random.key(1), dtype: mx.float64, loc: 2, scale: 3 })],
+      ["random.gumbel", () => mx.random.gumbel([3], { key: mx.random.key(2), dtype: mx.float64 })],
+      ["random.bits", () => mx.random.bits([3], 4, { key: mx.random.split(mx.random.key(4)).index(0) }).astype(mx.float64)],
     ];
-    expect(consts.map(([n]) => n).sort()).toEqual(Object.keys(NOT_SWEPT).sort());
+    // seed and key only make keys
+    const withConsts = Object.keys(NOT_SWEPT).filter((n) => !["random.seed", "random.key", "random.split"].includes(n));
+    expect(consts.map(([n]) => n).sort()).toEqual(withConsts.sort());
     for (const [name, make] of consts) {
       const c = make();
       const g = mx.grad((v: any) => v.mul(make()).sum())(x);

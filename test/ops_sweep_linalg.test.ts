@@ -1,10 +1,10 @@
-// The ops sweep over linear algebra, convolutions and mx.fast:
+// The ops sweep over linear algebra, convolutions, mx.fast and the random samplers with array arguments:
 // grad vs finite differences, the jvp/vjp adjoint identity, vmap vs loops
 // (see test/reference_sweep.ts).
 import { describe, it } from "vitest";
 import { checkRow, rowName } from "./reference_sweep.js";
-import { linalgRows } from "./reference_sweep_rows.js";
+import { linalgRows, randomRows } from "./reference_sweep_rows.js";
 
-describe("ops sweep: linear algebra, convolutions and mx.fast", () => {
-  for (const row of [...linalgRows]) it(rowName(row), () => checkRow(row));
+describe("ops sweep: linear algebra, convolutions, mx.fast and the random samplers with array arguments", () => {
+  for (const row of [...linalgRows, ...randomRows]) it(rowName(row), () => checkRow(row));
 });

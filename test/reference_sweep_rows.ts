@@ -271,7 +271,33 @@ export const linalgRows: Row[] = [
   },
 ];
 
-export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows];
+// ---------------------------------------------------------------- random samplers with array arguments
+// With a fixed key a sampler is a deterministic function of its array
+// arguments; the key is not mapped, so every example draws the same bits,
+// as in the loop.
+
+const key = mx.keep(mx.random.key(3));
+
+export const randomRows: Row[] = [
+  {
+    op: "random.uniform",
+    inputs: [[3], [3]],
+    gen: (i, b, k) => (k === 0 ? i - 1 + rnd(i, b, 0) * 0.2 : i + 0.5 + rnd(i, b, 1) * 0.2),
+    fn: (lo, hi) => mx.random.uniform(lo, hi, [2, 3], { key, dtype: mx.float64 }),
+  },
+  {
+    op: "random.truncatedNormal",
+    inputs: [[3], [3]],
+    gen: (i, b, k) => (k === 0 ? -1 + i / 5 + rnd(i, b, 0) * 0.1 : 0.5 + i / 4 + rnd(i, b, 1) * 0.1),
+    fn: (lo, hi) => mx.random.truncatedNormal(lo, hi, [3], { key, dtype: mx.float64 }),
+    tol: 1e-5,
+  },
+  { op: "random.bernoulli", inputs: [[2, 3]], gen: (i, b) => 0.2 + i / 10 + b / 50, zeroGrad: true, fn: (p) => mx.random.bernoulli(p, [2, 3], { key }) },
+  { op: "random.categorical", inputs: [[2, 4]], zeroGrad: true, fn: (l) => mx.random.categorical(l, { key }) },
+  { op: "random.randint", inputs: [[3], [3]], gen: (i, b, k) => (k === 0 ? i - 3 + b : i + 5), zeroGrad: true, fn: (lo, hi) => mx.random.randint(lo, hi, [3], { key }) },
+];
+
+export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows];
 
 // ---------------------------------------------------------------- the master list
 
@@ -297,6 +323,8 @@ export const API_OPS: string[] = [
   ..."matmul addmm outer inner tensordot einsum conv1d conv2d convTranspose1d convTranspose2d".split(" "),
   // nn and mx.fast
   ..."softmax logSoftmax rmsNorm layerNorm rope scaledDotProductAttention astype".split(" "),
+  // random
+  ..."seed key split bits uniform normal randint bernoulli categorical truncatedNormal gumbel".split(" ").map((n) => `random.${n}`),
 ];
 
 /** Operations without a sweep row, and why. */
@@ -308,4 +336,10 @@ export const NOT_SWEPT: Record<string, string> = {
   eye: "no array argument",
   identity: "no array argument",
   tri: "no array argument",
+  "random.seed": "no array argument",
+  "random.key": "no array argument",
+  "random.split": "only a key: integer bits, nothing to differentiate",
+  "random.bits": "only a key: integer bits, nothing to differentiate",
+  "random.normal": "loc and scale are numbers: only a key as array argument",
+  "random.gumbel": "only a key as array argument",
 };
