@@ -65,6 +65,64 @@ describe("customFunction", () => {
   });
 });
 
+describe("customFunction under vmap, then grad or jvp outside it", () => {
+  // f(x, w) = sum(x * w) with rules that are deliberately off by a factor (so we can tell they ran).
+  const make = () => {
+    const calls = { vjp: 0, jvp: 0 };
+    const f = mx
+      .customFunction((x: any, w: any) => x.mul(w).sum())
+      .vjp(([x, w]: any[], c: any) => {
+        calls.vjp++;
+        return [w.mul(c).mul(10), x.mul(c).mul(100)];
+      })
+      .jvp(([x, w]: any[], [tx, tw]: any[]) => {
+        calls.jvp++;
+        return tx.mul(w).sum().mul(10).add(tw.mul(x).sum().mul(100));
+      });
+    return { f, calls };
+  };
+  const X = mx.array([[1, 2], [3, 4], [5, 6]]); // 3 examples of x
+  const w = mx.array([7, 8]);
+
+  it("grad of vmap uses the vjp rule, summing the cotangents of an unbatched primal over the batch", () => {
+    const { f, calls } = make();
+    const [gX, gw] = mx.grad((m: any, ww: any) => mx.vmap(f, { inAxes: [0, null] })(m, ww).sum(), { argnums: [0, 1] })(X, w);
+    expect(calls.vjp).toBeGreaterThan(0);
+    expect(gX.tolist()).toEqual([[70, 80], [70, 80], [70, 80]]); // 10 w per example
+    expect(gw.tolist()).toEqual([900, 1200]); // 100 * sum over examples of x
+  });
+
+  it("keeps a batched primal's axis for its cotangent", () => {
+    const { f } = make();
+    const XT = X.T; // examples along axis 1
+    const g = mx.grad((m: any) => mx.vmap(f, { inAxes: [1, null] })(m, w).sum())(XT);
+    expect(g.tolist()).toEqual([[70, 70, 70], [80, 80, 80]]);
+  });
+
+  it("jvp of vmap uses the jvp rule", () => {
+    const { f, calls } = make();
+    const [, [t]] = mx.jvp((m: any, ww: any) => mx.vmap(f, { inAxes: [0, null] })(m, ww), [X, w], [mx.onesLike(X), mx.onesLike(w)]);
+    expect(calls.jvp).toBeGreaterThan(0);
+    // 10 * sum(w) + 100 * sum(x_b)
+    expect(t!.tolist()).toEqual([150 + 300, 150 + 700, 150 + 1100]);
+  });
+
+  it("a checkpoint under vmap still recomputes in the backward pass of an outer grad", () => {
+    let calls = 0;
+    const ck = mx.checkpoint((v: any) => {
+      calls++;
+      return v.mul(v).sum();
+    });
+    calls = 0;
+    mx.vmap(ck)(X).sum().item();
+    const forward = calls; // tracing under vmap and the batched call
+    calls = 0;
+    const g = mx.grad((m: any) => mx.vmap(ck)(m).sum())(X);
+    expect(g.tolist()).toEqual([[2, 4], [6, 8], [10, 12]]);
+    expect(calls).toBeGreaterThan(forward);
+  });
+});
+
 describe("customFunction on trees", () => {
   // f(params, x, opts) with params {w, b}, opts constants: y = (w*x + b) * scale,
   // plus an aux output z = x * x and a string passing through.

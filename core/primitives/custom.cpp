@@ -99,9 +99,37 @@ std::pair<std::vector<array>, std::vector<int>> CustomTransforms::vmap(const std
     check_vmap_rule_outputs(in, axes, outs, oax);
     return {outs, oax};
   }
+  // No vmap rule: the batched call is a custom node again, with the vmapped
+  // function and the vmapped vjp/jvp rules, so that a grad or jvp taken
+  // outside this vmap still uses the user's rules (and a checkpoint still
+  // recomputes). Outputs are batched at axis 0.
   std::vector<int> in_axes;
   for (int a : ax) in_axes.push_back(a < 0 ? kNoAxis : a);
-  std::vector<array> outs = wmx::vmap(fun_, p, in_axes, {0});
+  Fn fun = [f = fun_, in_axes](const std::vector<array>& xs) { return wmx::vmap(f, xs, in_axes, {0}); };
+  CustomRules rules;
+  if (rules_.vjp) {
+    // Arguments: the primals (batched as in_axes), then cotangents and outputs (batched at 0).
+    rules.vjp = [r = rules_.vjp, in_axes](const std::vector<array>& args) {
+      std::vector<int> arg_axes = in_axes;
+      arg_axes.resize(args.size(), 0);
+      std::vector<array> cots = wmx::vmap(r, args, arg_axes, {0});
+      // Back to each primal's layout: an unbatched primal gets the sum over the batch.
+      for (size_t i = 0; i < cots.size() && i < in_axes.size(); ++i) {
+        if (in_axes[i] == kNoAxis) cots[i] = sum(cots[i], {0});
+        else if (in_axes[i] != 0) cots[i] = moveaxis(cots[i], 0, in_axes[i]);
+      }
+      return cots;
+    };
+  }
+  if (rules_.jvp) {
+    // Arguments: the primals, then their tangents, batched alike.
+    rules.jvp = [r = rules_.jvp, in_axes](const std::vector<array>& args) {
+      std::vector<int> arg_axes = in_axes;
+      arg_axes.insert(arg_axes.end(), in_axes.begin(), in_axes.end());
+      return wmx::vmap(r, args, arg_axes, {0});
+    };
+  }
+  std::vector<array> outs = custom_function(fun, p, std::move(rules), tag_);
   return {outs, std::vector<int>(outs.size(), 0)};
 }
 

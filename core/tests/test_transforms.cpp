@@ -181,3 +181,15 @@ TEST_CASE("casts to bool pass no derivative") {
   CHECK(values(vjp(f, {x}, {f64({1}, {})}).second[0]) == std::vector<double>{0, 0, 0});
   CHECK(values(jvp(f, {x}, {f64({1, 1, 1}, {3})}).second[0]) == std::vector<double>{0});
 }
+
+TEST_CASE("custom_function under vmap keeps its vjp rule for a grad outside the vmap") {
+  // f(x) = sum(x^2) with a rule that answers 10 x c instead of 2 x c.
+  Fn f = [](const std::vector<array>& in) { return std::vector<array>{sum(multiply(in[0], in[0]))}; };
+  Fn rule = [](const std::vector<array>& a) { return std::vector<array>{multiply(multiply(a[0], a[1]), f64({10}, {}))}; };
+  Fn custom = [&](const std::vector<array>& in) { return custom_function(f, in, {rule, nullptr, nullptr}, "cf"); };
+  array X = f64({1, 2, 3, 4}, {2, 2});
+  auto [outs, grads] = value_and_grad(
+      [&](const std::vector<array>& in) { return std::vector<array>{sum(vmap(custom, in, {1}, {0})[0])}; }, {X}, {0});
+  CHECK(values(outs[0]) == std::vector<double>{30});
+  CHECK(values(grads[0]) == std::vector<double>{10, 20, 30, 40});
+}
