@@ -5,6 +5,7 @@
 #include <random>
 
 #include "ops.h"
+#include "reduce_ops.h"
 #include "tests/helpers.h"
 
 using namespace wmx;
@@ -192,4 +193,13 @@ TEST_CASE("custom_function under vmap keeps its vjp rule for a grad outside the 
       [&](const std::vector<array>& in) { return std::vector<array>{sum(vmap(custom, in, {1}, {0})[0])}; }, {X}, {0});
   CHECK(values(outs[0]) == std::vector<double>{30});
   CHECK(values(grads[0]) == std::vector<double>{10, 20, 30, 40});
+}
+
+TEST_CASE("cumprod's derivatives with zeros in the input") {
+  // y = (1, 2, 0, 0) for x = (1, 2, 0, 3): dsum(y)/dx = (1 + 2, 1, 1*2 + 1*2*3, 0)
+  array x = f64({1, 2, 0, 3}, {4});
+  Fn f = [](const std::vector<array>& in) { return std::vector<array>{cumprod(in[0], 0)}; };
+  CHECK(values(vjp(f, {x}, {f64({1, 1, 1, 1}, {4})}).second[0]) == std::vector<double>{3, 1, 8, 0});
+  // tangent along x_2 only: dy = (0, 0, x0 x1, x0 x1 x3)
+  CHECK(values(jvp(f, {x}, {f64({0, 0, 1, 0}, {4})}).second[0]) == std::vector<double>{0, 0, 2, 6});
 }
