@@ -270,6 +270,28 @@ describe("customFunction on trees", () => {
   });
 });
 
+describe("customFunction and checkpoint memory", () => {
+  it("leave no arrays behind under grad, jvp and vmap with tree arguments", () => {
+    const f = mx
+      .customFunction((p: any, opts: any) => ({ y: p.w.mul(p.x).mul(opts.k), tag: opts.name }))
+      .vjp((p: any[], c: any) => [{ w: c.y.mul(p[0].x), x: c.y.mul(p[0].w) }, null])
+      .jvp((p: any[], t: any[]) => ({ y: t[0].w.mul(p[0].x), tag: null }));
+    const ck = mx.checkpoint((p: any) => p.w.mul(p.x).sum());
+    const p = { w: mx.array([1, 2]), x: mx.array([3, 4]) };
+    const opts = { k: 2, name: "n" };
+    const W = mx.stack([p.w, p.w]);
+    const round = () => {
+      mx.dispose(mx.grad((q: any) => (f(q, opts) as any).y.sum().add(ck(q)))(p));
+      mx.dispose(mx.jvp((w: any) => (f({ w, x: p.x }, opts) as any).y, [p.w], [p.x]));
+      mx.dispose(mx.vmap((w: any) => (f({ w, x: p.x }, opts) as any).y)(W));
+    };
+    round(); // warm up
+    const before = mx.memory().liveArrays;
+    for (let i = 0; i < 3; ++i) round();
+    expect(mx.memory().liveArrays).toBe(before);
+  });
+});
+
 describe("checkpoint on trees", () => {
   it("keeps constants and output trees, and matches fn's values and gradients", () => {
     let calls = 0;

@@ -217,6 +217,24 @@ describe("deep graphs", () => {
   });
 });
 
+describe("deep graphs under jvp and vmap", () => {
+  it("a chain of 100k ops goes through jvp and vmap", () => {
+    const chain = (x: any) => {
+      let y = x;
+      for (let i = 0; i < 100_000; ++i) y = mx.tidy(() => y.mul(1.00001).add(1e-6));
+      return y;
+    };
+    const slope = Math.fround(1.00001) ** 100_000;
+    const [[v], [t]] = mx.jvp(chain, [mx.array([1])], [mx.array([1])]);
+    expect(Math.abs((t!.item() as number) - slope)).toBeLessThan(0.05);
+    const m = mx.vmap(chain)(mx.array([1, 2]));
+    const [a, b] = m.tolist() as number[];
+    expect(Math.abs(b! - a! - slope)).toBeLessThan(0.05); // affine map: the difference scales by the slope
+    expect(Math.abs(a! - (v!.item() as number))).toBeLessThan(1e-3);
+    mx.dispose(v, t, m);
+  });
+});
+
 describe("vjp and jvp", () => {
   it("return outputs and products, and satisfy the adjoint identity", () => {
     const W = f64(ref.rand(12, 3), [4, 3]);
