@@ -6,7 +6,8 @@
 //   - vmap against an explicit loop (stack of per-example results) with
 //     every input at axis 0, every input at a negative/non-zero axis, and one
 //     input mapped at a time (the others broadcast);
-//   - vmap of grad against a loop of grads (the backward graph's ops under vmap).
+//   - vmap of grad against a loop of grads (the backward graph's ops under vmap);
+//   - float32 gradients against the float64 ones (the float32 kernels under the rules).
 // Rows of non-differentiable ops (`zeroGrad`) check instead that their
 // gradient and tangent are zero, as MLX gives, plus the same vmap checks.
 import { expect } from "vitest";
@@ -91,7 +92,10 @@ export function checkRow(r: Row): void {
     const call = (...xs: A[]) => r.fn(...xs, ...ix);
     const outs0 = list(call(...fx));
     if (r.zeroGrad) checkZeroGrad(r, fx, call, outs0);
-    else if (nf > 0) checkGrads(r, fx, call, outs0);
+    else if (nf > 0) {
+      checkGrads(r, fx, call, outs0);
+      if (!r.f32) checkFloat32Grads(r, fx, call, outs0);
+    }
     checkVmap(r);
   });
 }
@@ -154,6 +158,28 @@ function checkGrads(r: Row, fx: A[], call: (...xs: A[]) => A, outs0: A[]) {
   expect(Math.abs(lhs - rhs) / scale, `${rowName(r)}: adjoint identity (${lhs} vs ${rhs})`).toBeLessThanOrEqual(f32 ? 1e-4 : 1e-10);
   // vjp's cotangents are the gradient of the weighted loss
   jtw.forEach((c: A, k: number) => expectClose(c, grads[k], f32 ? 1e-5 : 1e-12, `${rowName(r)}: vjp vs grad ${k}`));
+}
+
+/** The float32 kernels under the same rules: float32 gradients agree with the float64 ones. */
+function checkFloat32Grads(r: Row, fx: A[], call: (...xs: A[]) => A, outs0: A[]) {
+  const W = outs0.map((o, j) => randomLike(o, hash(rowName(r)) + 5000 + j));
+  const loss = (...xs: A[]) => {
+    const outs = list(call(...xs));
+    let s = outs[0].mul(W[0].astype(outs[0].dtype)).sum();
+    for (let j = 1; j < outs.length; ++j) s = s.add(outs[j].mul(W[j].astype(outs[j].dtype)).sum());
+    return s;
+  };
+  const argnums = fx.map((_, k) => k);
+  const grads = (xs: A[]): A[] => {
+    const g = mx.grad(loss, { argnums })(...xs);
+    return xs.length === 1 ? [g] : g;
+  };
+  const g64 = grads(fx);
+  const g32 = grads(fx.map((x) => x.astype(mx.float32)));
+  g32.forEach((g, k) => {
+    expect(g.dtype, `${rowName(r)}: float32 grad ${k} dtype`).toBe(mx.float32);
+    expectClose(g, g64[k], 1e-3, `${rowName(r)}: float32 grad ${k} vs float64`);
+  });
 }
 
 function checkZeroGrad(r: Row, fx: A[], call: (...xs: A[]) => A, outs0: A[]) {
