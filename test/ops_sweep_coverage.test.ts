@@ -99,3 +99,20 @@ describe("gradients with respect to integer indices", () => {
     });
   }
 });
+
+describe("derivatives at ties and kinks (where finite differences don't apply), as MLX", () => {
+  it("max/min split the gradient between ties; maximum/minimum/clip give it to the first operand; abs has 0 at 0", () => {
+    const x = mx.array([1, 3, 3, 0]);
+    expect(mx.grad((v: any) => v.max())(x).tolist()).toEqual([0, 0.5, 0.5, 0]);
+    expect(mx.grad((v: any) => mx.min(v.index(mx.slice(0, 3)).mul(-1)))(x).tolist().map((g: number) => g + 0)).toEqual([0, -0.5, -0.5, 0]);
+    const [ga, gb] = mx.grad((a: any, b: any) => mx.maximum(a, b).sum(), { argnums: [0, 1] })(x, x);
+    expect([ga.tolist(), gb.tolist()]).toEqual([[1, 1, 1, 1], [0, 0, 0, 0]]);
+    const [ma, mb] = mx.grad((a: any, b: any) => mx.minimum(a, b).sum(), { argnums: [0, 1] })(x, x);
+    expect([ma.tolist(), mb.tolist()]).toEqual([[1, 1, 1, 1], [0, 0, 0, 0]]);
+    expect(mx.grad((v: any) => mx.clip(v, 1, 3).sum())(x).tolist()).toEqual([1, 1, 1, 0]);
+    expect(mx.grad((v: any) => mx.abs(v).sum())(x).tolist()).toEqual([1, 1, 1, 0]);
+    // jvp of max with ties averages the tied tangents
+    const [, [t]] = mx.jvp((v: any) => v.max(), [x], [mx.array([5, 1, 2, 7])]);
+    expect(t!.item()).toBe(1.5);
+  });
+});
