@@ -140,7 +140,70 @@ describe("composition", () => {
   });
 });
 
+describe("more composition", () => {
+  it("third-order grad of a non-polynomial: d3/dx3 sin(x) = -cos(x), also through jvp of vjp of grad", () => {
+    const x = f64([0.3, -1.2, 2.5], [3]);
+    const d1 = mx.grad((v: any) => mx.sin(v).sum());
+    const d2 = mx.grad((v: any) => d1(v).sum());
+    const d3 = mx.grad((v: any) => d2(v).sum());
+    expect(ref.maxRelErr(vals(d3(x)), [0.3, -1.2, 2.5].map((v) => -Math.cos(v)))).toBeLessThan(1e-14);
+    // Hessian-vector product of sum(sin(x) * x) by jvp of vjp, against finite differences of the gradient
+    const f = (v: any) => mx.sin(v).mul(v).sum();
+    const gradAt = (v: any) => mx.vjp(f, [v], [mx.array(1, mx.float64)])[1][0]!;
+    const dir = f64([1, -2, 0.5], [3]);
+    const [, [hv]] = mx.jvp(gradAt, [x], [dir]);
+    const h = 1e-5;
+    const fd = vals(gradAt(x.add(dir.mul(h))).sub(gradAt(x.sub(dir.mul(h)))).div(2 * h));
+    expect(ref.maxRelErr(vals(hv!), fd)).toBeLessThan(1e-8);
+  });
+
+  it("grad of vmap of grad matches a loop (per-example second derivatives)", () => {
+    const f = (v: any) => mx.exp(v.mul(0.5)).sum();
+    const X = f64([0.1, 0.2, -0.3, 0.4, 1, -1], [3, 2]);
+    // d/dX sum_b sum(grad f(X_b)) = 0.25 exp(X / 2)
+    const g = mx.grad((m: any) => mx.vmap(mx.grad(f))(m).sum())(X);
+    expect(ref.maxRelErr(vals(g), [0.1, 0.2, -0.3, 0.4, 1, -1].map((v) => 0.25 * Math.exp(v / 2)))).toBeLessThan(1e-14);
+  });
+
+  it("checkpoint inside grad of grad and inside vmap of grad gives fn's derivatives, re-running fn", () => {
+    let calls = 0;
+    const body = (v: any) => {
+      calls++;
+      return mx.tanh(v).mul(v);
+    };
+    const ck = mx.checkpoint(body);
+    const x = f64([0.4, -0.9], [2]);
+    // d2/dx2 [tanh(x) x] = 2 sech^2(x) - 2 x tanh(x) sech^2(x)
+    const s2 = (v: number) => 1 / Math.cosh(v) ** 2;
+    const want = [0.4, -0.9].map((v) => 2 * s2(v) - 2 * v * Math.tanh(v) * s2(v));
+    calls = 0;
+    const g2 = mx.grad((v: any) => mx.grad((u: any) => ck(u).sum())(v).sum())(x);
+    expect(ref.maxRelErr(vals(g2), want)).toBeLessThan(1e-13);
+    expect(calls).toBeGreaterThanOrEqual(2); // the forward pass ran again in a backward pass
+    const per = mx.vmap(mx.grad((u: any) => ck(u).sum()))(x);
+    expect(ref.maxRelErr(vals(per), [0.4, -0.9].map((v) => Math.tanh(v) + v * s2(v)))).toBeLessThan(1e-14);
+  });
+});
+
 describe("deep graphs", () => {
+  it("a chain of 100k ops evaluates (no transform) to the step-by-step value", () => {
+    let y = mx.array([1, 2]);
+    for (let i = 0; i < 100_000; ++i) {
+      const prev = y;
+      y = prev.mul(1.00001).add(1e-6);
+      if (i > 0) prev.dispose(); // the graph keeps what it needs
+    }
+    const a = Math.fround(1.00001), b = Math.fround(1e-6);
+    const want = [1, 2].map((v0) => {
+      let v = v0;
+      for (let i = 0; i < 100_000; ++i) v = Math.fround(Math.fround(v * a) + b);
+      return v;
+    });
+    expect(Array.from(y.dataSync() as Float32Array)).toEqual(want);
+    y.dispose();
+  });
+
+
   it("a chain of 100k ops evaluates and differentiates without exhausting the wasm stack", () => {
     const chain = (x: any) => {
       let y = x;
@@ -151,6 +214,24 @@ describe("deep graphs", () => {
     expect(v.item()).toBeGreaterThan(1);
     expect(Math.abs((g.item() as number) - Math.fround(1.00001) ** 100_000)).toBeLessThan(0.05);
     mx.dispose(v, g);
+  });
+});
+
+describe("deep graphs under jvp and vmap", () => {
+  it("a chain of 100k ops goes through jvp and vmap", () => {
+    const chain = (x: any) => {
+      let y = x;
+      for (let i = 0; i < 100_000; ++i) y = mx.tidy(() => y.mul(1.00001).add(1e-6));
+      return y;
+    };
+    const slope = Math.fround(1.00001) ** 100_000;
+    const [[v], [t]] = mx.jvp(chain, [mx.array([1])], [mx.array([1])]);
+    expect(Math.abs((t!.item() as number) - slope)).toBeLessThan(0.05);
+    const m = mx.vmap(chain)(mx.array([1, 2]));
+    const [a, b] = m.tolist() as number[];
+    expect(Math.abs(b! - a! - slope)).toBeLessThan(0.05); // affine map: the difference scales by the slope
+    expect(Math.abs(a! - (v!.item() as number))).toBeLessThan(1e-3);
+    mx.dispose(v, t, m);
   });
 });
 

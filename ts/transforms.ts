@@ -13,7 +13,7 @@ type AnyFn = (...args: any[]) => any;
 
 function describe(v: unknown): string {
   if (v instanceof MxArray) return `an array of shape (${v.shape.join(",")})`;
-  if (v === null) return "null";
+  if (v === null || v === undefined) return String(v);
   if (globalThis.Array.isArray(v)) return `a JS array of length ${v.length}`;
   if (typeof v === "object") return `an object of type ${v.constructor?.name ?? "Object"}`;
   return `a ${typeof v} (${String(v)})`;
@@ -346,36 +346,149 @@ export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: 
 }
 
 // ---- customFunction / checkpoint ----
+//
+// Both take trees like the other transforms: the array leaves of the
+// arguments are the node's inputs, every other leaf is a constant that the
+// function and its rules see as is (and that gets no gradient). Rules work
+// on trees too, shaped like the arguments or like fn's output.
 
-function arrayArgs(args: unknown[], tag: string): MxArray[] {
-  args.forEach((a, i) => {
-    if (!(a instanceof MxArray)) throw new Error(`[${tag}] Arguments must be arrays, but argument ${i} is ${describe(a)}.`);
-  });
-  return args as MxArray[];
+/** A tree's array leaves, in flatten() order. */
+function arraysOf(tree: unknown): MxArray[] {
+  return leaves(tree).filter((l): l is MxArray => l instanceof MxArray);
 }
 
-function ruleOutputs(out: unknown, n: number, tag: string, what: string): MxArray[] {
-  const list = out instanceof MxArray ? [out] : out;
-  if (!globalThis.Array.isArray(list) || list.length !== n || !list.every((o) => o instanceof MxArray))
-    throw new Error(`[${tag}] The ${what} must return ${n === 1 ? "an array" : `a JS array of ${n} arrays`}, but it returned ${describe(out)}.`);
-  return list as MxArray[];
+/**
+ * `tree` with its array leaves replaced, in order, by `values`; every other
+ * leaf becomes `constant(leaf)` (kept as is by default).
+ */
+function fillArrays(tree: unknown, values: readonly unknown[], constant: (leaf: unknown) => unknown = (l) => l): unknown {
+  let i = 0;
+  return refillWith(tree, (leaf) => (leaf instanceof MxArray ? values[i++] : constant(leaf)));
+}
+
+function refillWith(tree: unknown, leaf: (l: unknown) => unknown): unknown {
+  if (globalThis.Array.isArray(tree)) return tree.map((t) => refillWith(t, leaf));
+  if (isPlainObject(tree)) {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(tree)) o[k] = refillWith(tree[k], leaf);
+    return o;
+  }
+  return leaf(tree);
+}
+
+function expectation(like: unknown): string {
+  if (like instanceof MxArray) return "an array";
+  if (globalThis.Array.isArray(like)) return `a JS array of length ${like.length}`;
+  return `an object with the keys ${JSON.stringify(Object.keys(like as object))}`;
+}
+
+/**
+ * The arrays of a rule's result `got`, which must have the structure of
+ * `like` (a tree of arrays and constants): the same containers down to every
+ * array leaf of `like`, and an array there. Where `like` holds no array (a
+ * constant, or a subtree of constants) anything goes, `null` included: no
+ * gradient or tangent flows there.
+ */
+function matchTree(got: unknown, like: unknown, tag: string, what: string, likeName: string): MxArray[] {
+  const out: MxArray[] = [];
+  const walk = (g: unknown, l: unknown, path: string) => {
+    if (!arraysOf(l).length) return;
+    const mismatch = () =>
+      new Error(
+        path
+          ? `[${tag}] The ${what} must return a tree like ${likeName}, but at '${path}' it has ${describe(g)} where ${expectation(l)} is expected.`
+          : `[${tag}] The ${what} must return ${expectation(l)}, like ${likeName}, but it returned ${describe(g)}.`,
+      );
+    const sub = (k: string | number) => (path ? `${path}.${k}` : String(k));
+    if (l instanceof MxArray) {
+      if (!(g instanceof MxArray)) throw mismatch();
+      out.push(g);
+    } else if (globalThis.Array.isArray(l)) {
+      if (!globalThis.Array.isArray(g) || g.length !== l.length) throw mismatch();
+      l.forEach((c, i) => walk(g[i], c, sub(i)));
+    } else {
+      const lo = l as Record<string, unknown>;
+      if (!isPlainObject(g)) throw mismatch();
+      const extra = Object.keys(g).find((k) => !(k in lo));
+      if (extra !== undefined)
+        throw new Error(`[${tag}] The ${what} must return a tree like ${likeName}, but ${path ? `at '${path}' ` : ""}it has the unexpected key '${extra}'.`);
+      for (const k of Object.keys(lo)) walk(g[k], lo[k], sub(k));
+    }
+  };
+  walk(got, like, "");
+  return out;
+}
+
+/**
+ * One axis per array leaf of `like` from a prefix tree `spec` of numbers and
+ * nulls (null: not batched). Constant leaves take no axis.
+ */
+function ruleAxes(like: unknown, spec: unknown, tag: string, path = ""): (number | null)[] {
+  const where = path ? ` at '${path}'` : "";
+  if (spec === null || typeof spec === "number") {
+    if (typeof spec === "number" && !Number.isInteger(spec))
+      throw new Error(`[${tag}] The vmap rule's output axes must be integers or null, got ${spec}${where}.`);
+    return arraysOf(like).map(() => spec);
+  }
+  const sub = (k: string | number) => (path ? `${path}.${k}` : String(k));
+  if (globalThis.Array.isArray(spec) && globalThis.Array.isArray(like) && spec.length === like.length)
+    return like.flatMap((l, i) => ruleAxes(l, spec[i], tag, sub(i)));
+  if (isPlainObject(spec) && isPlainObject(like) && Object.keys(like).every((k) => k in spec))
+    return Object.keys(like).flatMap((k) => ruleAxes(like[k], spec[k], tag, sub(k)));
+  throw new Error(
+    `[${tag}] The vmap rule's output axes must be a number, null or a prefix tree of the outputs' structure, but${where ? ` ${where.slice(1)}` : ""} they are ${describe(spec)} where the outputs are ${describe(like)}.`,
+  );
+}
+
+/** `fn`'s arguments as a tree, the array leaves as the C++ node's inputs. */
+interface Arguments {
+  args: unknown[];
+  arrays: MxArray[];
+  /** The arguments with the arrays replaced by `values`, as fn or a rule sees them (one argument: itself). */
+  view(values: readonly unknown[], constant?: (leaf: unknown) => unknown): unknown;
+}
+
+function argumentsOf(args: unknown[]): Arguments {
+  return {
+    args,
+    arrays: arraysOf(args),
+    view(values, constant) {
+      const t = fillArrays(args, values, constant) as unknown[];
+      return args.length === 1 ? t[0] : t;
+    },
+  };
+}
+
+/**
+ * fn as the C++ node's function: it rebuilds the arguments around the
+ * tracers, calls fn and hands back the array leaves of its output, whose
+ * tree (constant leaves included) it records in `out.tree`.
+ */
+function nodeFunction(fn: AnyFn, a: Arguments, out: { tree: unknown }) {
+  return callback((ins) => {
+    const result = fn(...(fillArrays(a.args, ins) as unknown[]));
+    out.tree = result;
+    return arraysOf(result);
+  });
 }
 
 export interface CustomFunction<F extends AnyFn> {
   (...args: Parameters<F>): ReturnType<F>;
-  /** `f(primals, cotangents, outputs)` returns the primals' cotangents. */
+  /** `f(primals, cotangents, outputs)` returns the primals' cotangents, a tree like the primals. */
   vjp(f: (primals: any, cotangents: any, outputs: any) => any): CustomFunction<F>;
-  /** `f(primals, tangents)` returns the outputs' tangents. */
+  /** `f(primals, tangents)` returns the outputs' tangents, a tree like the outputs. */
   jvp(f: (primals: any, tangents: any) => any): CustomFunction<F>;
-  /** `f(inputs, axes)` returns `[outputs, outAxes]` (null: not batched). */
+  /** `f(inputs, axes)` returns `[outputs, outAxes]` (axes: numbers, or null for not batched). */
   vmap(f: (inputs: any, axes: any) => [any, any]): CustomFunction<F>;
 }
 
 /**
  * `fn` with transform rules of its own (MLX's custom_function). Rules not
- * given fall back to transforming `fn`. With one argument, rules receive that
- * argument itself rather than a list; with one output, cotangents, tangents
- * and outputs are single arrays too.
+ * given fall back to transforming `fn`. Arguments are trees: their array
+ * leaves are the primals and other leaves constants. Rules receive the
+ * arguments as a list, or with one argument that argument itself; cotangents
+ * and outputs have the structure of fn's output, tangents (null at constant
+ * leaves) and axes (null: not batched) that of the arguments.
  */
 export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
   if (typeof fn !== "function") throw new Error(`[customFunction] Expected a function, got ${describe(fn)}.`);
@@ -385,54 +498,58 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
   let vmapRule: ((i: any, a: any) => [any, any]) | null = null;
 
   const cf = ((...args: any[]) => {
-    const inputs = arrayArgs(args, tag);
-    const np = inputs.length;
-    const pack = (xs: MxArray[]) => (np === 1 ? xs[0] : xs);
-    let singleOut = true;
-    let nOut = 0;
-    const packOut = (xs: MxArray[]) => (singleOut ? xs[0] : xs);
+    const a = argumentsOf(args);
+    const np = a.arrays.length;
+    const out = { tree: undefined as unknown };
+    const nOut = () => arraysOf(out.tree).length;
     const c = core();
     const { vjp: v, jvp: j, vmap: m } = { vjp: vjpRule, jvp: jvpRule, vmap: vmapRule };
-    const fnId = c.registerPersistent(
-      callback((ins) => {
-        const out = fn(...ins);
-        const outs = outputsOf(out, tag);
-        singleOut = out instanceof MxArray;
-        nOut = outs.length;
-        return outs;
-      }),
-    );
+    const primalsName = args.length === 1 ? "the argument" : "the arguments";
+    const fnId = c.registerPersistent(nodeFunction(fn, a, out));
     const vjpId = v
       ? c.registerPersistent(
-          callback((all) => ruleOutputs(v(pack(all.slice(0, np)), packOut(all.slice(np, np + nOut)), packOut(all.slice(np + nOut))), np, tag, "vjp rule")),
+          callback((all) => {
+            const k = nOut();
+            const cots = fillArrays(out.tree, all.slice(np, np + k));
+            const outs = fillArrays(out.tree, all.slice(np + k));
+            return matchTree(v(a.view(all.slice(0, np)), cots, outs), a.view(a.arrays), tag, "vjp rule", primalsName);
+          }),
         )
       : 0;
     const jvpId = j
-      ? c.registerPersistent(callback((all) => ruleOutputs(j(pack(all.slice(0, np)), pack(all.slice(np))), nOut, tag, "jvp rule")))
+      ? c.registerPersistent(
+          callback((all) =>
+            matchTree(j(a.view(all.slice(0, np)), a.view(all.slice(np), () => null)), out.tree, tag, "jvp rule", "the function's output"),
+          ),
+        )
       : 0;
     const vmapId = m
       ? c.registerPersistent((handles: number[]): number[] =>
           scoped(
             () => {
               const all = handles.map((h) => new MxArray(h));
-              const axes = (all.pop()!.tolist() as number[]).map((a) => (a < 0 ? null : a));
-              const res = m(pack(all), np === 1 ? axes[0] : axes);
+              const axes = (all.pop()!.tolist() as number[]).map((x) => (x < 0 ? null : x));
+              const res = m(a.view(all), a.view(axes, () => null));
               if (!globalThis.Array.isArray(res) || res.length !== 2)
                 throw new Error(`[${tag}] The vmap rule must return [outputs, axes], but it returned ${describe(res)}.`);
-              const outs = ruleOutputs(res[0], nOut, tag, "vmap rule's outputs");
-              const oax = singleOut && !globalThis.Array.isArray(res[1]) ? [res[1]] : res[1];
-              if (!globalThis.Array.isArray(oax) || oax.length !== nOut || !oax.every((a: unknown) => a === null || Number.isInteger(a)))
-                throw new Error(`[${tag}] The vmap rule's axes must be ${nOut === 1 ? "a number or null" : `a JS array of ${nOut} numbers or nulls`}, but it returned ${describe(res[1])}.`);
-              return [...outs.map((a) => c.check(c.m._wmx_retain(a.handle))), ...oax.map((a: number | null) => (a === null ? -1 : a))];
+              const outs = matchTree(res[0], out.tree, tag, "vmap rule's outputs", "the function's output");
+              // C++ reads -1 as "not batched": negative axes count from the end here.
+              const oax = ruleAxes(out.tree, res[1], tag).map((x, k) => {
+                if (x === null) return -1;
+                const ax = x < 0 ? x + outs[k]!.ndim : x;
+                if (ax < 0 || ax >= outs[k]!.ndim)
+                  throw new Error(`[${tag}] The vmap rule's output axis ${x} is out of range for its output ${k} of shape (${outs[k]!.shape.join(",")}).`);
+                return ax;
+              });
+              return [...outs.map((o) => c.check(c.m._wmx_retain(o.handle))), ...oax];
             },
             () => [],
           ),
         )
       : 0;
-    const handles = inputs.map((a) => a.handle);
-    const n = c.withInts(handles, (p) => c.m._wmx_custom_function(fnId, vjpId, jvpId, vmapId, p, np));
+    const n = c.withInts(a.arrays.map((x) => x.handle), (p) => c.m._wmx_custom_function(fnId, vjpId, jvpId, vmapId, p, np));
     if (n < 0) c.fail();
-    return packOut(c.takeResults(n).map((h) => new MxArray(h)));
+    return fillArrays(out.tree, c.takeResults(n).map((h) => new MxArray(h)));
   }) as CustomFunction<F>;
   cf.vjp = (f) => ((vjpRule = f), cf);
   cf.jvp = (f) => ((jvpRule = f), cf);
@@ -441,23 +558,19 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
   return cf;
 }
 
-/** `fn`, but under a gradient its forward pass runs again in the backward pass instead of keeping intermediates. */
+/**
+ * `fn` (on trees, like customFunction), but under a gradient its forward pass
+ * runs again in the backward pass instead of keeping intermediates.
+ */
 export function checkpoint<F extends AnyFn>(fn: F): (...args: Parameters<F>) => ReturnType<F> {
   if (typeof fn !== "function") throw new Error(`[checkpoint] Expected a function, got ${describe(fn)}.`);
   return ((...args: any[]) => {
-    const inputs = arrayArgs(args, "checkpoint");
-    let single = true;
+    const a = argumentsOf(args);
+    const out = { tree: undefined as unknown };
     const c = core();
-    const id = c.registerPersistent(
-      callback((ins) => {
-        const out = fn(...ins);
-        single = out instanceof MxArray;
-        return outputsOf(out, "checkpoint");
-      }),
-    );
-    const n = c.withInts(inputs.map((a) => a.handle), (p) => c.m._wmx_checkpoint(id, p, inputs.length));
+    const id = c.registerPersistent(nodeFunction(fn, a, out));
+    const n = c.withInts(a.arrays.map((x) => x.handle), (p) => c.m._wmx_checkpoint(id, p, a.arrays.length));
     if (n < 0) c.fail();
-    const outs = c.takeResults(n).map((h) => new MxArray(h));
-    return single ? outs[0] : outs;
+    return fillArrays(out.tree, c.takeResults(n).map((h) => new MxArray(h)));
   }) as any;
 }

@@ -20,6 +20,8 @@ class CustomTransforms : public Primitive {
   std::vector<array> primals(const std::vector<array>& inputs) const {
     return {inputs.begin(), inputs.begin() + num_primals_};
   }
+  void check_vmap_rule_outputs(const std::vector<array>& in, const std::vector<int>& axes,
+                               const std::vector<array>& outs, const std::vector<int>& oax) const;
   int num_primals_;
   Fn fun_;
   CustomRules rules_;

@@ -8,6 +8,7 @@
 #include "kernels/simd.h"
 #include "kernels/strided.h"
 #include "ops.h"
+#include "reduce_ops.h"
 #include "primitives/vmap_util.h"
 #include "thread_pool.h"
 
@@ -200,6 +201,36 @@ void Reduce::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
 
 namespace wmx {
 
+namespace {
+
+// For each x_i, the product of the other elements of its reduction group
+// (the reduced axes): d(prod)/dx_i. Built from exclusive prefix and suffix
+// products over the flattened group, so zeros in x need no division.
+array prod_of_others(const array& x, const std::vector<int>& axes) {
+  std::vector<int> perm;
+  Shape kept;
+  int64_t n = 1;
+  for (int d = 0; d < x.ndim(); ++d)
+    if (std::find(axes.begin(), axes.end(), d) == axes.end()) {
+      perm.push_back(d);
+      kept.push_back(x.shape()[d]);
+    }
+  for (int a : axes) {
+    perm.push_back(a);
+    n *= x.shape()[a];
+  }
+  array xt = transpose(x, perm);
+  Shape flat_shape = kept;
+  flat_shape.push_back(n);
+  array flat = reshape(xt, flat_shape);
+  array others = multiply(cumprod(flat, -1, false, false), cumprod(flat, -1, true, false));
+  std::vector<int> inverse(perm.size());
+  for (size_t k = 0; k < perm.size(); ++k) inverse[perm[k]] = int(k);
+  return transpose(reshape(others, xt.shape()), inverse);
+}
+
+}  // namespace
+
 std::vector<array> Reduce::vjp(const std::vector<array>& p, const std::vector<array>& cot,
                                const std::vector<int>&, const std::vector<array>& out) {
   const array& x = p[0];
@@ -208,8 +239,7 @@ std::vector<array> Reduce::vjp(const std::vector<array>& p, const std::vector<ar
     case ReduceType::sum:
       return {broadcast_to(c, x.shape())};
     case ReduceType::prod:
-      // d(prod)/dx_i = prod / x_i (inputs with zeros get a non-finite gradient, as a plain quotient rule).
-      return {divide(multiply(broadcast_to(c, x.shape()), broadcast_to(out[0], x.shape())), x)};
+      return {multiply(broadcast_to(c, x.shape()), prod_of_others(x, axes_))};
     case ReduceType::max:
     case ReduceType::min: {
       // Ties share the gradient equally, as in MLX.
@@ -228,10 +258,8 @@ std::vector<array> Reduce::jvp(const std::vector<array>& p, const std::vector<ar
   switch (type_) {
     case ReduceType::sum:
       return {sum(t, axes_, true)};
-    case ReduceType::prod: {
-      array out = prod(x, axes_, true);
-      return {sum(multiply(t, divide(broadcast_to(out, x.shape()), x)), axes_, true)};
-    }
+    case ReduceType::prod:
+      return {sum(multiply(t, prod_of_others(x, axes_)), axes_, true)};
     case ReduceType::max:
     case ReduceType::min: {
       array out = type_ == ReduceType::max ? max(x, axes_, true) : min(x, axes_, true);

@@ -271,6 +271,35 @@ array owner_matrix(ScanType t, const array& x, int axis, bool reverse, bool incl
   return astype(w, x.dtype());
 }
 
+// cumprod's derivatives without dividing by zeros. Only the first zero z
+// along the axis (in scan order) needs care: outputs whose window doesn't
+// reach z have no zero factor, so y / x_j works for them; outputs whose
+// window holds z depend (to first order) on x_z alone, through y'_i, the
+// scan with x_z replaced by 1 (y'_i is 0 when the window holds a second zero).
+struct CumprodParts {
+  array y;             // the scan
+  array y1;            // the scan with the first zero replaced by 1
+  array x_safe;        // x with zeros replaced by 1 (for the quotients)
+  array first_zero;    // bool: the first zero along the axis
+  array before_zero;   // bool: positions before the first zero
+  array window_zero;   // bool: outputs whose window holds a zero
+};
+CumprodParts cumprod_parts(const array& x, int axis, bool reverse, bool inclusive) {
+  array zero = array::scalar(0, x.dtype()), one = array::scalar(1, x.dtype());
+  array is_zero = equal(x, zero);
+  array zi = astype(is_zero, Dtype::int32);
+  array none_before = equal(cumsum(zi, axis, reverse, false), array::scalar(0, Dtype::int32));
+  array first = logical_and(none_before, is_zero);
+  array before = logical_and(none_before, logical_not(is_zero));
+  array x1 = where(first, one, x);
+  return {cumprod(x, axis, reverse, inclusive),
+          cumprod(x1, axis, reverse, inclusive),
+          where(is_zero, one, x),
+          first,
+          before,
+          greater(cumsum(zi, axis, reverse, inclusive), array::scalar(0, Dtype::int32))};
+}
+
 }  // namespace
 
 std::vector<array> Scan::vjp(const std::vector<array>& p, const std::vector<array>& cot,
@@ -279,9 +308,14 @@ std::vector<array> Scan::vjp(const std::vector<array>& p, const std::vector<arra
   const array& c = cot[0];
   switch (type_) {
     case ScanType::sum: return {cumsum(c, axis_, !reverse_, inclusive_)};
-    case ScanType::prod:
-      // dx_j = sum over outputs i that include x_j of c_i y_i / x_j (x_j != 0).
-      return {divide(cumsum(multiply(c, out[0]), axis_, !reverse_, inclusive_), x)};
+    case ScanType::prod: {
+      // dx_j = sum over outputs i whose window holds j of c_i * (product of the window without x_j).
+      CumprodParts q = cumprod_parts(x, axis_, reverse_, inclusive_);
+      array from_y = divide(cumsum(multiply(c, q.y), axis_, !reverse_, inclusive_), q.x_safe);
+      array from_y1 = cumsum(multiply(c, q.y1), axis_, !reverse_, inclusive_);
+      array zero = zeros(x.shape(), from_y.dtype());
+      return {where(q.before_zero, from_y, where(q.first_zero, from_y1, zero))};
+    }
     default: {
       array w = owner_matrix(type_, x, axis_, reverse_, inclusive_);  // [..., i, j]
       array cl = expand_dims(moveaxis(c, axis_, -1), {-1});           // [..., i, 1]
@@ -296,8 +330,12 @@ std::vector<array> Scan::jvp(const std::vector<array>& p, const std::vector<arra
   const array& t = tan[0];
   switch (type_) {
     case ScanType::sum: return {cumsum(t, axis_, reverse_, inclusive_)};
-    case ScanType::prod:
-      return {multiply(cumprod(x, axis_, reverse_, inclusive_), cumsum(divide(t, x), axis_, reverse_, inclusive_))};
+    case ScanType::prod: {
+      CumprodParts q = cumprod_parts(x, axis_, reverse_, inclusive_);
+      array no_zero = multiply(q.y, cumsum(divide(t, q.x_safe), axis_, reverse_, inclusive_));
+      array t_first = sum(where(q.first_zero, t, zeros(t.shape(), t.dtype())), {axis_}, true);
+      return {where(q.window_zero, multiply(t_first, q.y1), no_zero)};
+    }
     default: {
       array w = owner_matrix(type_, x, axis_, reverse_, inclusive_);  // [..., i, j]
       array tl = expand_dims(moveaxis(t, axis_, -1), {-2});           // [..., 1, j]

@@ -129,11 +129,18 @@ std::vector<array> Broadcast::jvp(const std::vector<array>&, const std::vector<a
   return {broadcast_to(tan[0], shape_)};
 }
 
+// A cast to or from bool is piecewise constant: its derivative is zero (so
+// logical ops built from casts, like logical_and, pass no gradient). Other
+// casts pass the derivative through, as MLX.
 std::vector<array> AsType::vjp(const std::vector<array>& primals, const std::vector<array>& cot,
                                const std::vector<int>&, const std::vector<array>&) {
+  if (dtype_ == Dtype::bool_ || primals[0].dtype() == Dtype::bool_)
+    return {zeros(primals[0].shape(), primals[0].dtype())};
   return {astype(cot[0], primals[0].dtype())};
 }
-std::vector<array> AsType::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+std::vector<array> AsType::jvp(const std::vector<array>& primals, const std::vector<array>& tan,
+                               const std::vector<int>&) {
+  if (dtype_ == Dtype::bool_ || primals[0].dtype() == Dtype::bool_) return {zeros(primals[0].shape(), dtype_)};
   return {astype(tan[0], dtype_)};
 }
 

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "ops.h"
+#include "reduce_ops.h"
 #include "tests/helpers.h"
 
 using namespace wmx;
@@ -128,4 +129,77 @@ TEST_CASE("a 100k-op chain differentiates without exhausting the stack") {
   auto [outs, grads] = value_and_grad(chain, {f64({1.0}, {1})}, {0});
   CHECK(values(outs[0])[0] == doctest::Approx(1.0));
   CHECK(values(grads[0])[0] == 0.0);  // 0.5^100000 underflows to exactly 0
+}
+
+TEST_CASE("custom_function checks the shapes its jvp and vmap rules return") {
+  array x = f64({1, 2, 3, 4, 5, 6}, {2, 3});
+  Fn twice = [](const std::vector<array>& in) { return std::vector<array>{multiply(in[0], f64({2}, {}))}; };
+  auto with = [&](CustomRules rules) {
+    return [twice, rules](const std::vector<array>& in) { return custom_function(twice, in, rules, "cf"); };
+  };
+  // A good vmap rule: batched along axis 1 of its (3, batch) output.
+  VmapFn good = [](const std::vector<array>& in, const std::vector<int>& ax) {
+    return std::pair{std::vector<array>{transpose(multiply(in[0], f64({3}, {})))}, std::vector<int>{1}};
+  };
+  auto out = vmap(with({nullptr, nullptr, good}), {x}, {0}, {0});
+  CHECK(values(out[0]) == std::vector<double>{3, 6, 9, 12, 15, 18});
+
+  auto rule_returning = [](array a, int axis) -> VmapFn {
+    return [a, axis](const std::vector<array>&, const std::vector<int>&) {
+      return std::pair{std::vector<array>{a}, std::vector<int>{axis}};
+    };
+  };
+  CHECK_THROWS_WITH(vmap(with({nullptr, nullptr, rule_returning(f64({0, 0, 0}, {3}), 0)}), {x}, {0}, {0}),
+                    "[cf] The vmap rule's output 0 has size 3 along its axis 0 but the batch size is 2.");
+  CHECK_THROWS_WITH(vmap(with({nullptr, nullptr, rule_returning(f64({0, 0, 0, 0}, {2, 2}), 0)}), {x}, {0}, {0}),
+                    "[cf] The vmap rule returned output 0 of shape (2,2) with axis 0 but one example of it has shape (3).");
+  CHECK_THROWS_WITH(vmap(with({nullptr, nullptr, rule_returning(f64({0, 0}, {2}), 1)}), {x}, {0}, {0}),
+                    "[cf] The vmap rule's output axis 1 is out of range for its output 0 of shape (2).");
+
+  Fn bad_jvp = [](const std::vector<array>&) { return std::vector<array>{f64({1}, {1})}; };
+  CHECK_THROWS_WITH(jvp(with({nullptr, bad_jvp, nullptr}), {x}, {x}),
+                    "[cf] The jvp rule returned a tangent of shape (1) for output 0 of shape (2,3).");
+  // The module stays usable after the errors.
+  CHECK(values(jvp(with({}), {x}, {x}).second[0])[5] == 12);
+}
+
+TEST_CASE("prod's derivatives need no division: zeros in the input are fine") {
+  // d/dx_i prod(x) = product of the others: (0, 2*3, 0*3, 0*2) for x = (2, 0, 3) row-wise
+  array x = f64({2, 0, 3, 1, 4, 5}, {2, 3});
+  auto [outs, grads] =
+      vjp([](const std::vector<array>& in) { return std::vector<array>{prod(in[0], {1})}; }, {x}, {f64({1, 1}, {2})});
+  CHECK(values(grads[0]) == std::vector<double>{0, 6, 0, 20, 5, 4});
+  auto [o2, tans] = jvp([](const std::vector<array>& in) { return std::vector<array>{prod(in[0], {0, 1})}; }, {x},
+                        {f64({0, 1, 0, 0, 0, 0}, {2, 3})});
+  CHECK(values(tans[0]) == std::vector<double>{2 * 3 * 1 * 4 * 5});
+}
+
+TEST_CASE("casts to bool pass no derivative") {
+  array x = f64({-1, 0.5, 2}, {3});
+  Fn f = [](const std::vector<array>& in) {
+    return std::vector<array>{sum(astype(astype(in[0], Dtype::bool_), Dtype::float64), {0})};
+  };
+  CHECK(values(vjp(f, {x}, {f64({1}, {})}).second[0]) == std::vector<double>{0, 0, 0});
+  CHECK(values(jvp(f, {x}, {f64({1, 1, 1}, {3})}).second[0]) == std::vector<double>{0});
+}
+
+TEST_CASE("custom_function under vmap keeps its vjp rule for a grad outside the vmap") {
+  // f(x) = sum(x^2) with a rule that answers 10 x c instead of 2 x c.
+  Fn f = [](const std::vector<array>& in) { return std::vector<array>{sum(multiply(in[0], in[0]))}; };
+  Fn rule = [](const std::vector<array>& a) { return std::vector<array>{multiply(multiply(a[0], a[1]), f64({10}, {}))}; };
+  Fn custom = [&](const std::vector<array>& in) { return custom_function(f, in, {rule, nullptr, nullptr}, "cf"); };
+  array X = f64({1, 2, 3, 4}, {2, 2});
+  auto [outs, grads] = value_and_grad(
+      [&](const std::vector<array>& in) { return std::vector<array>{sum(vmap(custom, in, {1}, {0})[0])}; }, {X}, {0});
+  CHECK(values(outs[0]) == std::vector<double>{30});
+  CHECK(values(grads[0]) == std::vector<double>{10, 20, 30, 40});
+}
+
+TEST_CASE("cumprod's derivatives with zeros in the input") {
+  // y = (1, 2, 0, 0) for x = (1, 2, 0, 3): dsum(y)/dx = (1 + 2, 1, 1*2 + 1*2*3, 0)
+  array x = f64({1, 2, 0, 3}, {4});
+  Fn f = [](const std::vector<array>& in) { return std::vector<array>{cumprod(in[0], 0)}; };
+  CHECK(values(vjp(f, {x}, {f64({1, 1, 1, 1}, {4})}).second[0]) == std::vector<double>{3, 1, 8, 0});
+  // tangent along x_2 only: dy = (0, 0, x0 x1, x0 x1 x3)
+  CHECK(values(jvp(f, {x}, {f64({0, 0, 1, 0}, {4})}).second[0]) == std::vector<double>{0, 0, 2, 6});
 }
