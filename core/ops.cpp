@@ -65,8 +65,15 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 
 array broadcast_to(const array& a, const Shape& shape, const char* op) {
   if (a.shape() == shape) return a;
-  if (shape.size() < size_t(a.ndim()) || broadcast_shapes(a.shape(), shape, op) != shape)
-    fail(op, "Cannot broadcast array of shape ", shape_str(a.shape()), " to shape ", shape_str(shape), ".");
+  for (auto d : shape)
+    if (d < 0) fail(op, "Negative dimension in shape ", shape_str(shape), ".");
+  // Each dim of a (aligned on the right) must be 1 or the target's.
+  bool ok = shape.size() >= size_t(a.ndim());
+  for (int i = 0; ok && i < a.ndim(); ++i) {
+    const int64_t d = a.shape()[a.ndim() - 1 - i], t = shape[shape.size() - 1 - i];
+    ok = d == t || d == 1;
+  }
+  if (!ok) fail(op, "Cannot broadcast array of shape ", shape_str(a.shape()), " to shape ", shape_str(shape), ".");
   return array(shape, a.dtype(), std::make_shared<Broadcast>(shape), {a});
 }
 

@@ -154,7 +154,11 @@ array truncated_normal(const array& lower, const array& upper, const std::option
   return maximum(minimum(hi, out), lo);
 }
 
-array gumbel(const Shape& shape, Dtype dtype, const std::optional<array>& key) {
+array gumbel(const Shape& shape, Dtype dtype, const std::optional<array>& key_in) {
+  // Checked here so that errors name gumbel rather than the uniform it draws from.
+  if (!is_floating(dtype)) fail("gumbel", "Can only generate gumbel numbers with real floating point type.");
+  check_shape(shape, "gumbel");
+  const std::optional<array> key = check_key(key_in, "gumbel");
   return negative(log(negative(log(uniform(array::scalar(0, dtype), array::scalar(1, dtype), shape, dtype, key)))));
 }
 

@@ -4,7 +4,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, toDtype, float32 } from "./dtype.js";
-import { operand, wrap } from "./ops.js";
+import { isInt32, operand, wrap } from "./ops.js";
 
 /** The exports of wasm/api_math.cpp. */
 interface MathExports {
@@ -31,7 +31,7 @@ function describe(v: unknown): string {
 const toArray = (x: ArrayOrScalar, op: string, like: MxArray | null = null): MxArray => operand(x, like, op);
 
 function intArg(v: unknown, name: string, op: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v))
+  if (!isInt32(v))
     throw new Error(`[${op}] ${name} must be an integer, got ${describe(v)}.`);
   return v;
 }

@@ -54,8 +54,10 @@ function flattenNested(value: unknown): { shape: number[]; flat: Scalar[] } {
   return { shape, flat };
 }
 
-function describe(v: unknown): string {
+/** @internal "string x", "number 1.5", "undefined", "Array": a JS value as error messages name it. */
+export function describe(v: unknown): string {
   if (v === null) return "null";
+  if (v === undefined) return "undefined";
   if (typeof v === "object") return v.constructor?.name ?? "object";
   return `${typeof v} ${String(v)}`;
 }
@@ -126,23 +128,44 @@ function inferDtype(flat: Scalar[]): Dtype {
 
 function shapeArg(shape: number | number[], op: string): number[] {
   const s = typeof shape === "number" ? [shape] : shape;
-  if (!globalThis.Array.isArray(s) || !s.every((d) => Number.isInteger(d)))
+  if (!globalThis.Array.isArray(s) || !s.every(isInt32))
     throw new Error(`[${op}] The shape must be an integer or a list of integers, got ${describe(shape)}.`);
   return s;
 }
 
-export function full(shape: number | number[], value: Scalar | MxArray, dtype?: Dtype | string): MxArray {
-  const s = shapeArg(shape, "full");
-  if (value instanceof MxArray) return broadcastTo(dtype ? astype(value, dtype) : value, s);
-  const dt = dtype ? toDtype(dtype, "full") : typeof value === "boolean" ? bool : typeof value === "bigint" ? int64 : float32;
+/** A shape of a new array: no dimension may be negative. */
+function newShapeArg(shape: number | number[], op: string): number[] {
+  const s = shapeArg(shape, op);
+  if (s.some((d) => d < 0)) throw new Error(`[${op}] Negative dimension in shape (${s.join(",")}).`);
+  return s;
+}
+
+function fill(op: string, shape: number | number[], value: Scalar | MxArray, dtype?: Dtype | string): MxArray {
+  const s = newShapeArg(shape, op);
+  const dt = dtype === undefined ? undefined : toDtype(dtype, op);
+  if (value instanceof MxArray) {
+    if (!dt) return broadcastTo(value, s);
+    const v = astype(value, dt);
+    try {
+      return broadcastTo(v, s);
+    } finally {
+      if (v !== value) v.dispose();
+    }
+  }
+  if (typeof value !== "number" && typeof value !== "boolean" && typeof value !== "bigint")
+    throw new Error(`[${op}] The fill value must be a number, boolean, bigint or mx.Array, got ${describe(value)}.`);
+  const t = dt ?? (typeof value === "boolean" ? bool : typeof value === "bigint" ? int64 : float32);
   const c = core();
-  return c.withInts(s, (p, n) => wrap(c.m._wmx_full(p, n, Number(value), dt.code)));
+  return c.withInts(s, (p, n) => wrap(c.m._wmx_full(p, n, Number(value), t.code)));
+}
+export function full(shape: number | number[], value: Scalar | MxArray, dtype?: Dtype | string): MxArray {
+  return fill("full", shape, value, dtype);
 }
 export function zeros(shape: number | number[], dtype: Dtype | string = float32): MxArray {
-  return full(shape, 0, dtype);
+  return fill("zeros", shape, 0, dtype);
 }
 export function ones(shape: number | number[], dtype: Dtype | string = float32): MxArray {
-  return full(shape, 1, dtype);
+  return fill("ones", shape, 1, dtype);
 }
 
 // ---- conversion of operands ----
@@ -199,6 +222,44 @@ function requireArray(a: unknown, op: string): MxArray {
   return a;
 }
 
+/** @internal an mx.Array argument called `name` */
+export function arrayArg(a: unknown, name: string, op: string): MxArray {
+  if (!(a instanceof MxArray)) throw new Error(`[${op}] ${name} must be an mx.Array, got ${describe(a)}.`);
+  return a;
+}
+
+/** @internal a number argument (not NaN) called `name` */
+export function numArg(v: unknown, name: string, op: string): number {
+  if (typeof v !== "number" || Number.isNaN(v)) throw new Error(`[${op}] ${name} must be a number, got ${describe(v)}.`);
+  return v;
+}
+
+/** @internal an integer that fits the core's int32 arguments (dims, axes, counts) */
+export const isInt32 = (v: unknown): v is number =>
+  typeof v === "number" && Number.isInteger(v) && Math.abs(v) <= 0x7fffffff;
+
+/**
+ * @internal MLX's keyword arguments: null/undefined for none, else a plain
+ * object whose keys are all among `keys` (a misspelt option is an error, not
+ * silently ignored).
+ */
+export function optionsArg<T extends object>(v: unknown, op: string, keys: readonly (keyof T & string)[]): Partial<T> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== "object" || globalThis.Array.isArray(v) || v instanceof MxArray)
+    throw new Error(`[${op}] Expected an options object, got ${describe(v)}.`);
+  for (const k of Object.keys(v))
+    if (!(keys as readonly string[]).includes(k))
+      throw new Error(`[${op}] Unknown option '${k}'; expected ${keys.length ? keys.join(", ") : "none"}.`);
+  return v as Partial<T>;
+}
+
+/** @internal a boolean argument (undefined: false) called `name` */
+export function boolArg(v: unknown, name: string, op: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== "boolean") throw new Error(`[${op}] ${name} must be a boolean, got ${describe(v)}.`);
+  return v;
+}
+
 export function matmul(a: MxArray, b: MxArray): MxArray {
   return wrap(core().m._wmx_matmul(requireArray(a, "matmul").handle, requireArray(b, "matmul").handle));
 }
@@ -212,7 +273,7 @@ export function astype(a: MxArray, dtype: Dtype | string): MxArray {
 function axesArg(axis: Axis | undefined | null, op: string): number[] | null {
   if (axis === undefined || axis === null) return null;
   const ax = typeof axis === "number" ? [axis] : axis;
-  if (!globalThis.Array.isArray(ax) || !ax.every((d) => Number.isInteger(d)))
+  if (!globalThis.Array.isArray(ax) || !ax.every(isInt32))
     throw new Error(`[${op}] The axis must be an integer or a list of integers, got ${describe(axis)}.`);
   return ax;
 }
@@ -221,8 +282,9 @@ function reduce(code: number, op: string, a: MxArray, axis: Axis | undefined, ke
   const c = core();
   const h = requireArray(a, op).handle;
   const ax = axesArg(axis, op);
-  if (!ax) return wrap(c.m._wmx_reduce(code, h, 0, -1, keepdims ? 1 : 0));
-  return c.withInts(ax, (p, n) => wrap(c.m._wmx_reduce(code, h, p, n, keepdims ? 1 : 0)));
+  const kd = boolArg(keepdims, "keepdims", op) ? 1 : 0;
+  if (!ax) return wrap(c.m._wmx_reduce(code, h, 0, -1, kd));
+  return c.withInts(ax, (p, n) => wrap(c.m._wmx_reduce(code, h, p, n, kd)));
 }
 
 // Codes of wasm/api.cpp's ReduceOp.
@@ -270,11 +332,13 @@ export function squeeze(a: MxArray, axis?: Axis): MxArray {
 export function expandDims(a: MxArray, axis: Axis): MxArray {
   const c = core();
   const h = requireArray(a, "expand_dims").handle;
-  return c.withInts(axesArg(axis, "expand_dims")!, (p, n) => wrap(c.m._wmx_expand_dims(h, p, n)));
+  const ax = axesArg(axis, "expand_dims");
+  if (!ax) throw new Error(`[expand_dims] The axis must be an integer or a list of integers, got ${describe(axis)}.`);
+  return c.withInts(ax, (p, n) => wrap(c.m._wmx_expand_dims(h, p, n)));
 }
 
 export function moveaxis(a: MxArray, source: number, destination: number): MxArray {
-  if (!Number.isInteger(source) || !Number.isInteger(destination))
+  if (!isInt32(source) || !isInt32(destination))
     throw new Error(`[moveaxis] source and destination must be integers, got ${describe(source)} and ${describe(destination)}.`);
   return wrap(core().m._wmx_moveaxis(requireArray(a, "moveaxis").handle, source, destination));
 }

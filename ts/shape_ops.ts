@@ -7,7 +7,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, bool, int32, int64, float32 } from "./dtype.js";
-import { array, wrap } from "./ops.js";
+import { array, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_shape.cpp and wasm/results.cpp. */
 interface ShapeExports {
@@ -179,7 +179,7 @@ type PadWidth = number | [number] | [number, number] | ([number] | [number, numb
 /** MLX's pad: padWidth an int, (before, after), or one pair per axis. */
 export function pad(a: MxArray, padWidth: PadWidth, opts: PadOptions = {}): MxArray {
   const x = requireArray(a, "pad");
-  const { mode = "constant", constantValues = 0 } = opts ?? {};
+  const { mode = "constant", constantValues = 0 } = optionsArg<PadOptions>(opts, "pad", ["mode", "constantValues"]);
   if (mode !== "constant" && mode !== "edge")
     throw new Error(`[pad] Invalid padding mode '${String(mode)}': expected 'constant' or 'edge'.`);
   const bad = () => new Error(`[pad] The pad width must be an integer, a pair of integers or a list of pairs, got ${JSON.stringify(padWidth)}.`);
