@@ -447,3 +447,157 @@ describe("bad arguments", () => {
   });
 });
 
+// Index values are only known when the graph runs: the gather/scatter kernels
+// check them (on the pool for large index arrays, without throwing there) and
+// the error reaches JS from the evaluating call. Negative indices wrap once.
+describe("out-of-range indices at evaluation", () => {
+  const N = 1 << 17; // 4 chunks of kElementwiseGrain: the threaded build scans in parallel
+  const SIZE = 1000;
+  /** Deterministic integers in [lo, hi). */
+  const ints = (n: number, lo: number, hi: number, seed: number) => {
+    let a = seed >>> 0;
+    return Int32Array.from({ length: n }, () => {
+      a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+      return lo + Math.floor((a / 2 ** 32) * (hi - lo));
+    });
+  };
+  const wrap = (i: number, dim: number) => (i < 0 ? i + dim : i);
+  const flat = (a: InstanceType<typeof mx.Array>) => Array.from(a.dataSync() as ArrayLike<number>);
+  const base = Float32Array.from({ length: SIZE }, (_, i) => i * 0.5 - 7);
+  /** Bad values at two positions: the error names the first one. */
+  const withBad = (v: Int32Array, first: number, second: number) => {
+    const w = v.slice();
+    w[70001] = first;
+    w[100003] = second;
+    return w;
+  };
+  const expectEvalError = (make: () => InstanceType<typeof mx.Array>, msg: string) => {
+    const before = live();
+    mx.tidy(() => {
+      const r = make();
+      expect(() => r.tolist()).toThrowError(msg);
+      expect(() => mx.eval(r)).toThrowError(msg); // the failed node stays unevaluated and fails alike
+    });
+    expect(live()).toBe(before);
+    stillWorks();
+  };
+
+  it("take (flat and along an axis) wraps negatives once and rejects the rest", () => {
+    const idx = ints(N, -SIZE, SIZE, 1);
+    mx.tidy(() => {
+      const x = mx.array(base);
+      expect(flat(M.take(x, mx.array(idx)))).toEqual(Array.from(idx, (i) => base[wrap(i, SIZE)]));
+      const x2 = x.reshape(4, 250);
+      const i2 = ints(N, -250, 250, 2);
+      const got = M.take(x2, mx.array(i2), 1); // (4, N)
+      expect(got.shape).toEqual([4, N]);
+      const row3 = flat(got.index(3));
+      expect(row3).toEqual(Array.from(i2, (i) => base[750 + wrap(i, 250)]));
+    });
+    expectEvalError(() => M.take(mx.array(base), mx.array(withBad(idx, SIZE, -SIZE - 5))), `[take] Index ${SIZE} is out of bounds for axis 0 with size ${SIZE}.`);
+    expectEvalError(() => M.take(mx.array(base), mx.array(withBad(idx, -SIZE - 1, SIZE))), `[take] Index ${-SIZE - 1} is out of bounds for axis 0 with size ${SIZE}.`);
+    expectEvalError(() => M.take(mx.array(base).reshape(4, 250), mx.array(withBad(ints(N, -250, 250, 3), 250, 0)), 1), "[take] Index 250 is out of bounds for axis 1 with size 250.");
+  });
+
+  it("every integer index dtype, including unsigned values beyond int64 and non-contiguous index arrays", () => {
+    mx.tidy(() => {
+      const x = mx.array(base);
+      const idx = ints(N, 0, 128, 4);
+      for (const dt of [mx.int8, mx.uint8, mx.int16, mx.uint16, mx.uint32, mx.int64, mx.uint64]) {
+        expect(flat(M.take(x, mx.array(idx).astype(dt)))).toEqual(Array.from(idx, (i) => base[i]));
+      }
+      // A transposed and a broadcast index array.
+      const i2 = mx.array(ints(N, -SIZE, SIZE, 5)).reshape(256, 512).T;
+      const want = Array.from(ints(N, -SIZE, SIZE, 5), (i) => base[wrap(i, SIZE)]);
+      const got = flat(M.take(x, i2)); // (512, 256) = transpose of the (256, 512) layout
+      for (let r = 0; r < 512; r += 97) for (let c = 0; c < 256; c += 31) expect(got[r * 256 + c]).toBe(want[c * 512 + r]);
+      expect(flat(M.take(x, mx.broadcastTo(mx.array([-1], mx.int32), [N])))).toEqual(new Array(N).fill(base[SIZE - 1]));
+    });
+    expectEvalError(() => M.take(mx.array(base), mx.array([0n, 2n ** 64n - 1n], mx.uint64)), "[take] Index 18446744073709551615 is out of bounds for axis 0 with size 1000.");
+    expectEvalError(() => M.take(mx.array(base).index(mx.slice(0, 100)), mx.array([0, 200], mx.uint8)), "[take] Index 200 is out of bounds for axis 0 with size 100.");
+    expectEvalError(() => M.take(mx.array(base).index(mx.slice(0, 100)), mx.array([-101], mx.int8)), "[take] Index -101 is out of bounds for axis 0 with size 100.");
+    expectEvalError(() => M.take(mx.array(base), mx.array(withBad(ints(N, 0, SIZE, 6), 5000, 0)).reshape(256, 512).T), "[take] Index 5000 is out of bounds");
+  });
+
+  it("takeAlongAxis and putAlongAxis", () => {
+    const R = 8, C = SIZE / R; // a (8, 125) array, indices along axis 1
+    const it = ints(R * 20000, -C, C, 7);
+    mx.tidy(() => {
+      const x = mx.array(base).reshape(R, C);
+      const got = flat(M.takeAlongAxis(x, mx.array(it).reshape(R, 20000), 1));
+      expect(got).toEqual(Array.from(it, (i, k) => base[Math.floor(k / 20000) * C + wrap(i, C)]));
+      // A permutation per row of a (40, 1000) array, half of it written negatively.
+      const rows = 40;
+      const perm = new Int32Array(rows * SIZE);
+      for (let r = 0; r < rows; ++r) {
+        const p = Array.from({ length: SIZE }, (_, i) => i);
+        const rnd = ints(SIZE, 0, 1 << 30, 100 + r);
+        for (let i = SIZE - 1; i > 0; --i) { const j = rnd[i]! % (i + 1); [p[i], p[j]] = [p[j]!, p[i]!]; }
+        for (let i = 0; i < SIZE; ++i) perm[r * SIZE + i] = i % 2 ? p[i]! - SIZE : p[i]!;
+      }
+      const vals = Float32Array.from({ length: rows * SIZE }, (_, k) => k);
+      const put = flat(M.putAlongAxis(mx.zeros([rows, SIZE]), mx.array(perm).reshape(rows, SIZE), mx.array(vals).reshape(rows, SIZE), 1));
+      const want = new Array(rows * SIZE).fill(0);
+      for (let k = 0; k < rows * SIZE; ++k) want[Math.floor(k / SIZE) * SIZE + wrap(perm[k]!, SIZE)] = vals[k];
+      expect(put).toEqual(want);
+    });
+    const bad = it.slice();
+    bad[90001] = C;
+    bad[150000] = -C - 1;
+    expectEvalError(() => M.takeAlongAxis(mx.array(base).reshape(R, C), mx.array(bad).reshape(R, 20000), 1), `[take_along_axis] Index ${C} is out of bounds for axis 1 with size ${C}.`);
+    expectEvalError(() => M.putAlongAxis(mx.zeros([R, C]), mx.array(bad).reshape(R, 20000), 1, 1), `[put_along_axis] Index ${C} is out of bounds for axis 1 with size ${C}.`);
+  });
+
+  it("x.index(...) gathers and x.at(...) scatters", () => {
+    const idx = ints(N, -SIZE, SIZE, 8);
+    mx.tidy(() => {
+      const x = mx.array(base).reshape(SIZE, 1);
+      expect(flat(x.index(mx.array(idx)))).toEqual(Array.from(idx, (i) => base[wrap(i, SIZE)]));
+      const x3 = mx.array(base.subarray(0, 999)).reshape(333, 3);
+      const i3 = ints(N, -3, 3, 9);
+      const g = flat(x3.index(mx.slice(0, 2), mx.array(i3))); // (2, N)
+      expect(g.slice(N)).toEqual(Array.from(i3, (i) => base[3 + wrap(i, 3)]));
+      // Duplicates accumulate: counts of every wrapped index.
+      const counts = new Array(SIZE).fill(0);
+      for (const i of idx) counts[wrap(i, SIZE)] += 1;
+      expect(flat(mx.zeros([SIZE]).at(mx.array(idx)).add(1))).toEqual(counts);
+      const setTo = flat(mx.array(base).at(mx.array(idx)).set(-1));
+      expect(setTo).toEqual(Array.from(base, (v, i) => (counts[i] > 0 ? -1 : v)));
+    });
+    expectEvalError(() => mx.array(base).reshape(SIZE, 1).index(mx.array(withBad(idx, 1234, -1))), "[index] Index 1234 is out of bounds for axis 0 with size 1000.");
+    expectEvalError(() => mx.zeros([SIZE]).at(mx.array(withBad(idx, -1001, 1001))).add(1), "[at] Index -1001 is out of bounds for axis 0 with size 1000.");
+    expectEvalError(() => mx.zeros([SIZE]).at(mx.array(withBad(idx, 1001, 0))).maximum(1), "[at] Index 1001 is out of bounds for axis 0 with size 1000.");
+    expectEvalError(() => mx.zeros([SIZE], mx.int32).at(mx.array(withBad(idx, 1001, 0))).divide(2), "[index] Index 1001 is out of bounds for axis 0 with size 1000.");
+  });
+
+  it("a failed evaluation leaves the graph usable: shared nodes, siblings and later evals", () => {
+    const before = live();
+    mx.tidy(() => {
+      const x = mx.array(base);
+      const y = mx.exp(mx.multiply(x, 0.01)); // shared by the failing and the good branch
+      const bad = M.take(y, mx.array(withBad(ints(N, 0, SIZE, 10), SIZE + 1, 0)));
+      const good = mx.add(y, 1);
+      expect(() => mx.eval(bad, good)).toThrowError(`[take] Index ${SIZE + 1} is out of bounds for axis 0 with size ${SIZE}.`);
+      const want = Array.from(base, (v) => Math.fround(Math.fround(Math.exp(Math.fround(v * 0.01))) + 1));
+      const g = flat(good);
+      for (let i = 0; i < SIZE; i += 37) expect(Math.abs(g[i]! - want[i]!)).toBeLessThanOrEqual(1e-6 * want[i]!);
+      expect(flat(y).length).toBe(SIZE);
+      expect(() => bad.tolist()).toThrowError(/^\[take\] Index 1001 is out of bounds/);
+      // The same graph with valid indices still evaluates.
+      expect(flat(M.take(y, mx.array([0, -1], mx.int32))).length).toBe(2);
+    });
+    expect(live()).toBe(before);
+    stillWorks();
+  });
+
+  it("asyncEval rejects with the same error and the module stays usable", async () => {
+    const before = live();
+    const x = mx.array(base);
+    const idx = mx.array(withBad(ints(N, 0, SIZE, 11), -2000, 0));
+    const bad = M.take(x, idx);
+    await expect(mx.asyncEval(bad)).rejects.toThrowError("[take] Index -2000 is out of bounds for axis 0 with size 1000.");
+    mx.dispose(x, idx, bad);
+    expect(live()).toBe(before);
+    stillWorks();
+  });
+});
