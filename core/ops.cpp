@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "error.h"
+#include "kernels/convert.h"
 #include "primitives/binary.h"
 #include "primitives/matmul.h"
 #include "primitives/reduce.h"
@@ -38,7 +39,9 @@ static std::vector<int> normalize_axes(const std::vector<int>& axes, int ndim, c
 array full(const Shape& shape, double value, Dtype dtype) {
   for (auto d : shape)
     if (d < 0) fail("full", "Negative dimension in shape ", shape_str(shape), ".");
-  return broadcast_to(array::scalar(value, dtype), shape, "full");
+  array v = array::empty({}, dtype);
+  store_converted(value, dtype, v.raw_data());  // defined for NaN/inf/out-of-range integers too
+  return broadcast_to(v, shape, "full");
 }
 array zeros(const Shape& shape, Dtype dtype) { return full(shape, 0.0, dtype); }
 array ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }

@@ -62,6 +62,28 @@ export function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
+const oddF32 = new Float32Array(1);
+const oddU32 = new Uint32Array(oddF32.buffer);
+/**
+ * `v` rounded to a float32 value with round-to-odd (toward zero, last bit set
+ * when inexact). Rounding that to float16/bfloat16 to nearest even equals
+ * rounding `v` itself once, as the core's astype does (kernels/convert.h);
+ * going through a plain float32 rounding could round twice.
+ */
+function roundOddToFloat32(v: number): number {
+  oddF32[0] = v;
+  const f = oddF32[0]!;
+  if (f === v || Number.isNaN(v)) return f;
+  if (!Number.isFinite(f)) oddU32[0] = (f < 0 ? 0x80000000 : 0) | 0x7f7fffff; // beyond float32: its max, odd
+  else if (Math.abs(f) > Math.abs(v)) oddU32[0] = oddU32[0]! - 1; // one step toward zero
+  oddU32[0] = oddU32[0]! | 1;
+  return oddF32[0]!;
+}
+
+/** JS's ToInt64 rule (as TypedArrays do for narrower types): NaN and infinities give 0, else truncate. */
+const toBigInt = (v: Scalar): bigint =>
+  typeof v === "bigint" ? v : Number.isFinite(Number(v)) ? BigInt(Math.trunc(Number(v))) : 0n;
+
 /** Writes numbers/booleans/bigints into a fresh core array of `dtype`. */
 function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtype: Dtype): MxArray {
   const c = core();
@@ -72,10 +94,11 @@ function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtyp
   if (ptr === 0) c.fail();
   const buf = c.heap().buffer;
   const num = (v: Scalar) => (typeof v === "number" ? v : Number(v));
-  const big = (v: Scalar) => (typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v))));
+  const big = toBigInt;
   const src = flat as ArrayLike<Scalar>;
   switch (dtype) {
-    case bool: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = src[i] ? 1 : 0; break; }
+    // Nonzero is true, NaN included (as astype and MLX).
+    case bool: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = typeof src[i] === "number" ? (src[i] !== 0 ? 1 : 0) : src[i] ? 1 : 0; break; }
     case uint8: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
     case uint16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
     case uint32: { const d = new Uint32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
@@ -84,8 +107,8 @@ function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtyp
     case int32: { const d = new Int32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
     case uint64: { const d = new BigUint64Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = BigInt.asUintN(64, big(src[i]!)); break; }
     case int64: { const d = new BigInt64Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = BigInt.asIntN(64, big(src[i]!)); break; }
-    case float16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToHalf(num(src[i]!)); break; }
-    case bfloat16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToBfloat16(num(src[i]!)); break; }
+    case float16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToHalf(roundOddToFloat32(num(src[i]!))); break; }
+    case bfloat16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToBfloat16(roundOddToFloat32(num(src[i]!))); break; }
     case float32: new Float32Array(buf, ptr, n).set(ArrayBuffer.isView(flat) && !(flat instanceof BigInt64Array || flat instanceof BigUint64Array) ? (flat as Float32Array) : globalThis.Array.from(src, num)); break;
     default: new Float64Array(buf, ptr, n).set(ArrayBuffer.isView(flat) && !(flat instanceof BigInt64Array || flat instanceof BigUint64Array) ? (flat as Float64Array) : globalThis.Array.from(src, num)); break;
   }
