@@ -15,49 +15,12 @@
 //   to +-inf, NaN stays NaN, the sign of zero is kept.
 import { describe, expect, it } from "vitest";
 import { mx } from "./setup.js";
+import { FLOAT_FORMATS, decompose, roundTo } from "./reference.js";
 
 type Dt = InstanceType<typeof mx.Dtype>;
 type Exact = number | bigint | boolean; // a source value, exactly
 
-interface Format { p: number; emin: number; emax: number } // significant bits, exponent range of normals
-const FORMATS: Record<string, Format> = {
-  float16: { p: 11, emin: -14, emax: 15 },
-  bfloat16: { p: 8, emin: -126, emax: 127 },
-  float32: { p: 24, emin: -126, emax: 127 },
-  float64: { p: 53, emin: -1022, emax: 1023 },
-};
-
-const dv = new DataView(new ArrayBuffer(8));
-/** A finite double as m * 2^e with integer m (exact). */
-function decompose(v: number): [bigint, number] {
-  dv.setFloat64(0, Math.abs(v));
-  const hi = dv.getUint32(0), lo = dv.getUint32(4);
-  const bexp = hi >>> 20;
-  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  if (bexp === 0) return [m, -1074];
-  m |= 1n << 52n;
-  return [m, bexp - 1075];
-}
-
-const bitLength = (m: bigint) => m.toString(2).length;
-
-/** |x| = m * 2^e rounded to nearest even in format f, as a JS number (Infinity on overflow). */
-function roundTo(m: bigint, e: number, f: Format): number {
-  if (m === 0n) return 0;
-  const exp = bitLength(m) - 1 + e; // floor(log2 |x|)
-  const q = Math.max(exp, f.emin) - (f.p - 1); // the quantum's exponent
-  let r: bigint;
-  if (q <= e) r = m << BigInt(e - q);
-  else {
-    const s = BigInt(q - e);
-    r = m >> s;
-    const rest = m - (r << s), half = 1n << (s - 1n);
-    if (rest > half || (rest === half && (r & 1n) === 1n)) r += 1n;
-  }
-  // r * 2^q: overflow if it reaches 2^(emax + 1)
-  if (bitLength(r) - 1 + q > f.emax) return Infinity;
-  return Number(r) * 2 ** q; // exact: r has at most p + 1 bits
-}
+const FORMATS = FLOAT_FORMATS;
 
 const INT_BITS: Record<string, [number, boolean]> = {
   int8: [8, true], int16: [16, true], int32: [32, true], int64: [64, true],

@@ -10,6 +10,9 @@ namespace wmx {
 
 void unary_driver(const array& a, array& out, UnaryRun run) {
   out.allocate();
+  // Nothing to do, and a collapsed empty layout can have a zero-length
+  // inner run (the grain below would divide by it).
+  if (out.size() == 0) return;
   const char* pa = static_cast<const char*>(a.raw_data());
   char* po = static_cast<char*>(out.raw_data());
   const int64_t ia = int64_t(a.itemsize()), io = int64_t(out.itemsize());
@@ -32,6 +35,7 @@ void unary_driver(const array& a, array& out, UnaryRun run) {
 
 void binary_driver(const array& a, const array& b, array& out, BinaryRun run) {
   out.allocate();
+  if (out.size() == 0) return;  // as in unary_driver
   const char* pa = static_cast<const char*>(a.raw_data());
   const char* pb = static_cast<const char*>(b.raw_data());
   char* po = static_cast<char*>(out.raw_data());
