@@ -4,7 +4,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, toDtype, float32 } from "./dtype.js";
-import { isInt32, operand, wrap } from "./ops.js";
+import { isInt32, operand, withOperands, wrap } from "./ops.js";
 
 /** The exports of wasm/api_math.cpp. */
 interface MathExports {
@@ -194,14 +194,7 @@ export const triu = (x: MxArray, k = 0) => triPart(x, k, true);
  * are weakly typed against the other operand (float32 when both are scalars).
  */
 export function where(condition: ArrayOrScalar, x: ArrayOrScalar, y: ArrayOrScalar): MxArray {
-  const c = toArray(condition, "where");
-  const a = toArray(x, "where", y instanceof MxArray ? y : null);
-  const b = toArray(y, "where", x instanceof MxArray ? x : null);
-  try {
-    return wrap(m()._wmx_where(c.handle, a.handle, b.handle));
-  } finally {
-    if (c !== condition) c.dispose();
-    if (a !== x) a.dispose();
-    if (b !== y) b.dispose();
-  }
+  const lx = y instanceof MxArray ? y : null, ly = x instanceof MxArray ? x : null;
+  return withOperands([[condition, null], [x, lx], [y, ly]], "where", ([c, a, b]) =>
+    wrap(m()._wmx_where(c!.handle, a!.handle, b!.handle)));
 }

@@ -215,15 +215,28 @@ export function operand(x: ArrayOrScalar, like: MxArray | null, op: string): MxA
   throw new Error(`[${op}] Expected an mx.Array or a JS number, boolean or bigint, got ${describe(x)}.`);
 }
 
-function binary(code: number, op: string, a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
-  const x = operand(a, b instanceof MxArray ? b : null, op);
-  const y = operand(b, a instanceof MxArray ? a : null, op);
+/**
+ * @internal Converts operands (each `[value, like]`, see operand), calls f
+ * with them, and disposes those made here, also when a later one fails to
+ * convert.
+ */
+export function withOperands<R>(specs: [unknown, MxArray | null][], op: string, f: (xs: MxArray[]) => R): R {
+  const made: MxArray[] = [];
   try {
-    return wrap(core().m._wmx_binary(code, x.handle, y.handle));
+    const xs = specs.map(([v, like]) => {
+      const a = operand(v as ArrayOrScalar, like, op);
+      if (a !== v) made.push(a);
+      return a;
+    });
+    return f(xs);
   } finally {
-    if (x !== a) x.dispose();
-    if (y !== b) y.dispose();
+    for (const a of made) a.dispose();
   }
+}
+
+function binary(code: number, op: string, a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
+  const la = b instanceof MxArray ? b : null, lb = a instanceof MxArray ? a : null;
+  return withOperands([[a, la], [b, lb]], op, ([x, y]) => wrap(core().m._wmx_binary(code, x!.handle, y!.handle)));
 }
 
 // Codes of wasm/api.cpp's BinaryOp.
@@ -330,7 +343,7 @@ export function reshape(a: MxArray, shape: number | number[]): MxArray {
 export function transpose(a: MxArray, axes?: number[]): MxArray {
   const c = core();
   const h = requireArray(a, "transpose").handle;
-  if (axes === undefined) return wrap(c.m._wmx_transpose(h, 0, -1));
+  if (axes === undefined || axes === null) return wrap(c.m._wmx_transpose(h, 0, -1));
   return c.withInts(axesArg(axes, "transpose")!, (p, n) => wrap(c.m._wmx_transpose(h, p, n)));
 }
 
