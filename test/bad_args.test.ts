@@ -119,6 +119,7 @@ row("isclose", () => mx.isclose(x23, x23, "big" as any), /^\[isclose\] rtol must
 row("allclose", () => mx.allclose(x23, v4), /^\[allclose\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
 row("allclose", () => mx.allclose(x23, x23, 1e-5, 1e-8, { equalNan: "yes" } as any), /^\[allclose\] equalNan must be a boolean/);
 row("arrayEqual", () => mx.arrayEqual(x23, {} as any), /^\[array_equal\] Expected an mx\.Array or a JS number.*got Object/);
+row("arrayEqual", () => mx.arrayEqual(x23, x23, ["a"] as any), /^\[array_equal\] Expected an options object, got Array/);
 row("arrayEqual", () => mx.arrayEqual(x23, x23, 1 as any), /^\[array_equal\] equalNan must be a boolean, got number 1/);
 
 // ---- reductions and scans ----

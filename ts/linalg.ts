@@ -5,7 +5,7 @@
 
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
-import { arrayArg, isInt32, numArg, optionsArg, wrap } from "./ops.js";
+import { arrayArg, describe, isInt32, numArg, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_linalg.cpp used here. */
 interface LinalgExports {
@@ -22,13 +22,6 @@ interface LinalgExports {
   _wmx_conv(kind: number, x: number, w: number, params: number): number;
 }
 const m = () => core().m as unknown as LinalgExports;
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
 
 
 function intArg(v: unknown, name: string, op: string): number {

@@ -4,7 +4,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, toDtype, float32 } from "./dtype.js";
-import { isInt32, operand, withOperands, wrap } from "./ops.js";
+import { describe, isInt32, operand, withOperands, wrap } from "./ops.js";
 
 /** The exports of wasm/api_math.cpp. */
 interface MathExports {
@@ -19,13 +19,6 @@ interface MathExports {
   _wmx_where(cond: number, x: number, y: number): number;
 }
 const m = () => core().m as unknown as MathExports;
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
 
 /** An mx.Array for `x` (JS scalars are weakly typed against `like`, see ops.operand). */
 const toArray = (x: ArrayOrScalar, op: string, like: MxArray | null = null): MxArray => operand(x, like, op);

@@ -6,7 +6,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, toDtype, float32, int32 } from "./dtype.js";
-import { isInt32, operand, optionsArg, wrap } from "./ops.js";
+import { describe, isInt32, operand, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_random.cpp. */
 interface RandomExports {
@@ -24,13 +24,6 @@ interface RandomExports {
                           key: number): number;
 }
 const m = () => core().m as unknown as RandomExports;
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
 
 function seedParts(n: unknown, op: string): [number, number] {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > Number.MAX_SAFE_INTEGER)

@@ -4,7 +4,7 @@
 
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar, type Axis } from "./array.js";
-import { isInt32, operand, optionsArg, wrap } from "./ops.js";
+import { describe, isInt32, operand, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_reduce.cpp. */
 interface ReduceExports {
@@ -19,13 +19,6 @@ interface ReduceExports {
   _wmx_topk(h: number, k: number, axis: number, hasAxis: number): number;
 }
 const m = () => core().m as unknown as ReduceExports;
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
 
 function requireArray(a: unknown, op: string): MxArray {
   if (!(a instanceof MxArray)) throw new Error(`[${op}] Expected an mx.Array, got ${describe(a)}.`);
@@ -203,7 +196,7 @@ export const allclose = (a: ArrayOrScalar, b: ArrayOrScalar, rtol = 1e-5, atol =
 /** Whether a and b have the same shape and values (a bool scalar array); dtypes may differ. */
 export function arrayEqual(a: ArrayOrScalar, b: ArrayOrScalar, equalNan: boolean | CloseOptions = false): MxArray {
   const eq = typeof equalNan === "object" && equalNan !== null
-    ? boolArg(equalNan.equalNan, "equalNan", "array_equal")
+    ? boolArg(optionsArg<CloseOptions>(equalNan, "array_equal", ["equalNan"]).equalNan, "equalNan", "array_equal")
     : boolArg(equalNan, "equalNan", "array_equal");
   const x = operand(a, null, "array_equal");
   let y: MxArray;

@@ -7,7 +7,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, bool, int32, int64, float32 } from "./dtype.js";
-import { array, optionsArg, wrap } from "./ops.js";
+import { array, describe, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_shape.cpp and wasm/results.cpp. */
 interface ShapeExports {
@@ -38,13 +38,6 @@ interface ShapeExports {
 const m = () => core().m as unknown as ShapeExports;
 
 const INT_MAX = 2147483647;
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
 
 function requireArray(a: unknown, op: string, what = "an mx.Array"): MxArray {
   if (!(a instanceof MxArray)) throw new Error(`[${op}] Expected ${what}, got ${describe(a)}.`);
