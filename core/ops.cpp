@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "kernels/convert.h"
+#include "shape_limits.h"
 #include "primitives/binary.h"
 #include "primitives/matmul.h"
 #include "primitives/reduce.h"
@@ -39,6 +40,7 @@ static std::vector<int> normalize_axes(const std::vector<int>& axes, int ndim, c
 array full(const Shape& shape, double value, Dtype dtype) {
   for (auto d : shape)
     if (d < 0) fail("full", "Negative dimension in shape ", shape_str(shape), ".");
+  check_shape_limits(shape, "full");
   array v = array::empty({}, dtype);
   store_converted(value, dtype, v.raw_data());  // defined for NaN/inf/out-of-range integers too
   return broadcast_to(v, shape, "full");
@@ -63,6 +65,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
       fail(op, "Shapes ", shape_str(a), " and ", shape_str(b), " cannot be broadcast.");
     out[i] = da == 1 ? db : da;
   }
+  check_shape_limits(out, op);
   return out;
 }
 
@@ -77,6 +80,7 @@ array broadcast_to(const array& a, const Shape& shape, const char* op) {
     ok = d == t || d == 1;
   }
   if (!ok) fail(op, "Cannot broadcast array of shape ", shape_str(a.shape()), " to shape ", shape_str(shape), ".");
+  check_shape_limits(shape, op);
   return array(shape, a.dtype(), std::make_shared<Broadcast>(shape), {a});
 }
 
@@ -101,6 +105,7 @@ array reshape(const array& a, Shape shape) {
   }
   if (known != a.size())
     fail("reshape", "Cannot reshape array of size ", a.size(), " into shape ", shape_str(shape), ".");
+  check_shape_limits(shape, "reshape");
   if (shape == a.shape()) return a;
   return array(shape, a.dtype(), std::make_shared<Reshape>(shape), {a});
 }

@@ -27,6 +27,7 @@ const fx = {
   w3111: mx.ones([3, 1, 1, 1]), w2112: mx.ones([2, 1, 1, 2]), w23: mx.ones([2, 3]), w2335: mx.ones([2, 3, 3, 5]),
   imgInt: mx.ones([1, 4, 4, 2], mx.int32), w2112Int: mx.ones([2, 1, 1, 2], mx.int32), key3: mx.ones([3], mx.uint32),
   k1235: mx.ones([1, 2, 3, 5]),
+  bigView: mx.broadcastTo(s0, [2 ** 31 - 1, 4]), // a view: no data behind its 2^33 elements
 };
 mx.eval(x23, v3, v4, i3, b2, s0, key, img, seq, q4, fx);
 
@@ -59,6 +60,8 @@ row("full", () => mx.full("2" as any, 1), /^\[full\] The shape must be an intege
 row("full", () => mx.full([2], 1, "float7"), /^\[full\] Unknown dtype float7/);
 row("zeros", () => mx.zeros([1.5]), /^\[zeros\] The shape must be an integer or a list of integers/);
 row("zeros", () => mx.zeros([2 ** 32]), /^\[zeros\] The shape must be an integer or a list of integers/);
+row("zeros", () => mx.zeros([2 ** 31 - 1, 2 ** 31 - 1, 2]), /^\[zeros\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
+row("full", () => mx.full([2 ** 31 - 1, 2 ** 31 - 1, 2], 1, mx.int8), /^\[full\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
 row("zeros", () => mx.zeros([-3]), /^\[zeros\] Negative dimension in shape \(-3\)/);
 row("ones", () => mx.ones([2], "complex64"), /^\[ones\] Unknown dtype complex64/);
 row("ones", () => mx.ones(null as any), /^\[ones\] The shape must be an integer or a list of integers, got null/);
@@ -157,6 +160,7 @@ row("logSoftmax", () => mx.logSoftmax(x23, [0, 0]), /^\[log_softmax\] Received d
 
 // ---- shape ----
 row("reshape", () => mx.reshape(x23, [4, 2]), /^\[reshape\] Cannot reshape array of size 6 into shape \(4,2\)/);
+row("reshape", () => mx.reshape(fx.bigView, [-1]), /^\[reshape\] The shape \(8589934588\) has a dimension larger than 2147483647/);
 row("reshape", () => mx.reshape(x23, [-1, -1]), /^\[reshape\] Can only infer one dimension/);
 row("reshape", () => mx.reshape(x23, [2.5]), /^\[reshape\] The shape must be an integer or a list of integers/);
 row("flatten", () => M.flatten(x23, 1, 0), /^\[flatten\] start_axis \(1\) must be less than or equal to end_axis \(0\)/);
@@ -175,6 +179,7 @@ row("moveaxis", () => mx.moveaxis(x23, 0, -3), /^\[moveaxis\] Invalid axis -3 fo
 row("moveaxis", () => mx.moveaxis(x23, 0.5, 1), /^\[moveaxis\] source and destination must be integers/);
 row("broadcastTo", () => mx.broadcastTo(x23, [3, 3]), /^\[broadcast_to\] Cannot broadcast array of shape \(2,3\) to shape \(3,3\)/);
 row("broadcastTo", () => mx.broadcastTo(s0, [-1]), /^\[broadcast_to\] Negative dimension in shape \(-1\)/);
+row("broadcastTo", () => mx.broadcastTo(s0, [2 ** 31 - 1, 2 ** 31 - 1, 3]), /^\[broadcast_to\] The shape \(2147483647,2147483647,3\) has more than 2\^53 elements/);
 row("broadcastTo", () => mx.broadcastTo("a" as any, [3]), /^\[broadcast_to\] Expected an mx\.Array or a JS number.*got string a/);
 row("broadcastArrays", () => M.broadcastArrays(x23, v4), /^\[broadcast_arrays\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
 row("broadcastArrays", () => M.broadcastArrays(x23, 1), /^\[broadcast_arrays\] Expected an mx\.Array at position 1, got number 1/);
@@ -191,11 +196,15 @@ row("split", () => M.split(v4, 3), /^\[split\] Array split does not result in su
 row("split", () => M.split(v4, 0), /^\[split\] The number of sections must be positive, got 0/);
 row("split", () => M.split(v4, [1], 1), /^\[split\] Invalid axis 1 for an array with 1 dimensions/);
 row("split", () => M.split(v4, "2"), /^\[split\] The split indices must be an integer or a list of integers, got string 2/);
+row("tile", () => M.tile(v3, [2 ** 31 - 1]), /^\[tile\] Tiling shape \(3\) by 2147483647 on axis 0 gives a dimension larger than 2147483647/);
 row("tile", () => M.tile(x23, [-1]), /^\[tile\] Repetitions must be non-negative, got -1/);
 row("tile", () => M.tile(x23, "2"), /^\[tile\] The repetitions must be an integer or a list of integers, got string 2/);
+row("repeat", () => M.repeat(v3, 2 ** 31 - 1), /^\[repeat\] Repeating axis 0 of size 3 2147483647 times gives a dimension larger than 2147483647/);
 row("repeat", () => M.repeat(x23, -2), /^\[repeat\] Number of repeats cannot be negative, got -2/);
 row("repeat", () => M.repeat(x23, 2, 2), /^\[repeat\] Invalid axis 2 for an array with 2 dimensions/);
 row("pad", () => M.pad(x23, [[1, 1]] .concat([[1, 1], [1, 1]]) as any), /^\[pad\] Invalid number of padding sizes passed to pad: got 3 for an array with 2 dimensions/);
+row("pad", () => M.pad(v3, [[2 ** 31 - 1, 2 ** 31 - 1]]), /^\[pad\] The shape \(4294967297\) has a dimension larger than 2147483647/);
+row("pad", () => M.pad(v3, [[2 ** 31 - 1, 2 ** 31 - 1]], { mode: "edge" }), /^\[pad\] The shape \(4294967297\) has a dimension larger than 2147483647/);
 row("pad", () => M.pad(x23, -1), /^\[pad\] Invalid padding size \(-1, -1\)/);
 row("pad", () => M.pad(x23, 1, { mode: "reflect" }), /^\[pad\] Invalid padding mode 'reflect'/);
 row("pad", () => M.pad(x23, 1, { constantValues: v3 }), /^\[pad\] The constant value must be a scalar, got an array of shape \(3\)/);
@@ -295,12 +304,15 @@ row("random.uniform", () => M.random.uniform("0", 1), /^\[uniform\] Expected an 
 row("random.normal", () => M.random.normal([2], { dtype: mx.uint8 }), /^\[normal\] Can only generate normal numbers with floating point type/);
 row("random.normal", () => M.random.normal([2], { scale: "1" }), /^\[normal\] scale must be a number, got string 1/);
 row("random.normal", () => M.random.normal([2], { std: 2 }), /^\[normal\] Unknown option 'std'; expected dtype, loc, scale, key\./);
+row("random.normal", () => M.random.normal([2 ** 31 - 1, 2 ** 31 - 1, 2]), /^\[normal\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
 row("random.normal", () => M.random.normal("2"), /^\[normal\] The shape must be an integer or a list of integers, got string 2/);
 row("random.randint", () => M.random.randint(0, 5, [2], { dtype: mx.float32 }), /^\[randint\] randint only accepts integer dtypes and bool/);
 row("random.randint", () => M.random.randint(0, v3, [2]), /^\[randint\] Shapes \(2\) and \(3\) cannot be broadcast/);
 row("random.bernoulli", () => M.random.bernoulli(i3), /^\[bernoulli\] bernoulli probability `p` must be a float type/);
 row("random.bernoulli", () => M.random.bernoulli(v3, [2]), /^\[bernoulli\] Shapes \(2\) and \(3\) cannot be broadcast/);
 row("random.truncatedNormal", () => M.random.truncatedNormal(0, 1, [2], { dtype: mx.int32 }), /^\[truncated_normal\] truncated_normal only accepts floating point dtypes/);
+row("random.truncatedNormal", () => M.random.truncatedNormal(0, 1, [2], { key: fx.key3 }), /^\[truncated_normal\] Expected key shape \(2\) but received \(3\)/);
+row("random.normal", () => M.random.normal([2], { key: fx.key3 }), /^\[normal\] Expected key shape \(2\) but received \(3\)/);
 row("random.truncatedNormal", () => M.random.truncatedNormal(v3, v4), /^\[truncated_normal\] Shapes \(3\) and \(4\) cannot be broadcast/);
 row("random.gumbel", () => M.random.gumbel([2], { dtype: mx.int32 }), /^\[gumbel\] Can only generate gumbel numbers with real floating point type/);
 row("random.categorical", () => M.random.categorical(x23, { axis: 2 }), /^\[categorical\] Invalid axis 2 for logits with 2 dimensions/);

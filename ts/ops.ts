@@ -160,6 +160,8 @@ function shapeArg(shape: number | number[], op: string): number[] {
 function newShapeArg(shape: number | number[], op: string): number[] {
   const s = shapeArg(shape, op);
   if (s.some((d) => d < 0)) throw new Error(`[${op}] Negative dimension in shape (${s.join(",")}).`);
+  if (!s.includes(0) && s.reduce((a, b) => a * b, 1) >= 2 ** 53)
+    throw new Error(`[${op}] The shape (${s.join(",")}) has more than 2^53 elements.`);
   return s;
 }
 
