@@ -297,6 +297,7 @@ array as_strided(const array& a, const Shape& shape, const Strides& strides, int
     int64_t span = (shape[i] - 1) * strides[i];
     (span < 0 ? lo : hi) += span;
   }
+  check_shape_limits(shape, "as_strided");
   if (!empty && (lo < 0 || hi >= a.size()))
     fail("as_strided", "The view (shape ", shape_str(shape), ", strides ", shape_str(strides), ", offset ", offset,
          ") reaches outside the input's ", a.size(), " elements.");

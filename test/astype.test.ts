@@ -160,6 +160,10 @@ describe("astype", () => {
       expect(mx.array([NaN, -1.5, 300.7], mx.uint8).tolist()).toEqual([0, 255, 44]);
       expect(mx.array([NaN, Infinity, 1e20], mx.int64).tolist()).toEqual([0n, 0n, 7766279631452241920n]);
       expect(mx.array([NaN, 0, -0], mx.bool).tolist()).toEqual([true, false, false]);
+      // bigints wrap exactly, like astype from int64.
+      const big = [2n ** 60n + 1n, -(2n ** 40n) - 3n, 2n ** 63n - 1n];
+      for (const d of [mx.int8, mx.uint16, mx.int32, mx.uint32])
+        expect(mx.array(big, d).tolist()).toEqual(mx.array(BigInt64Array.from(big)).astype(d).tolist());
       // A weakly typed JS scalar meets the same rule in the core.
       expect(mx.full([2], NaN, mx.int32).tolist()).toEqual([0, 0]);
       expect(mx.full([1], 1e20, mx.int64).tolist()).toEqual([7766279631452241920n]);

@@ -211,6 +211,7 @@ row("pad", () => M.pad(x23, 1, { constantValues: v3 }), /^\[pad\] The constant v
 row("pad", () => M.pad(x23, 1, { value: 3 }), /^\[pad\] Unknown option 'value'; expected mode, constantValues\./);
 row("pad", () => M.pad(x23, "1"), /^\[pad\] The pad width must be an integer, a pair of integers or a list of pairs/);
 row("asStrided", () => M.asStrided(x23, [3, 3], [3, 1]), /^\[as_strided\] The view \(shape \(3,3\), strides \(3,1\), offset 0\) reaches outside the input's 6 elements/);
+row("asStrided", () => M.asStrided(x23, [2 ** 31 - 1, 2 ** 31 - 1, 2], [0, 0, 0]), /^\[as_strided\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
 row("asStrided", () => M.asStrided(x23, [2], [1, 1]), /^\[as_strided\] The shape \(2\) and strides \(1,1\) must have the same length/);
 row("asStrided", () => M.asStrided(x23, [2], [1], -1), /^\[as_strided\] The view .* reaches outside the input's 6 elements/);
 

@@ -94,17 +94,20 @@ function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtyp
   if (ptr === 0) c.fail();
   const buf = c.heap().buffer;
   const num = (v: Scalar) => (typeof v === "number" ? v : Number(v));
+  // Integers up to 32 bits: a bigint keeps its low 32 bits exactly (as astype from int64 wraps), which the
+  // TypedArray then narrows further; numbers follow the TypedArray's ToIntN rule.
+  const int = (v: Scalar) => (typeof v === "bigint" ? Number(BigInt.asIntN(32, v)) : num(v));
   const big = toBigInt;
   const src = flat as ArrayLike<Scalar>;
   switch (dtype) {
     // Nonzero is true, NaN included (as astype and MLX).
     case bool: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = typeof src[i] === "number" ? (src[i] !== 0 ? 1 : 0) : src[i] ? 1 : 0; break; }
-    case uint8: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case uint16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case uint32: { const d = new Uint32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case int8: { const d = new Int8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case int16: { const d = new Int16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case int32: { const d = new Int32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
+    case uint8: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case uint16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case uint32: { const d = new Uint32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case int8: { const d = new Int8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case int16: { const d = new Int16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case int32: { const d = new Int32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
     case uint64: { const d = new BigUint64Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = BigInt.asUintN(64, big(src[i]!)); break; }
     case int64: { const d = new BigInt64Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = BigInt.asIntN(64, big(src[i]!)); break; }
     case float16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToHalf(roundOddToFloat32(num(src[i]!))); break; }
