@@ -278,14 +278,15 @@ describe("scans", () => {
     it(`${op} along axes with reverse and exclusive forms`, () => {
       for (const dtype of dtypes)
         CASES.forEach(([shape, axis, layout], k) => {
-          // Exclusive forms for the sums and products (identity 0 or 1); cummax/cummin inclusive only.
-          const forms = op === "cummax" || op === "cummin" ? [[false, true], [true, true]] as const : [[false, true], [true, false]] as const;
-          for (const [reverse, inclusive] of forms)
+          for (const [reverse, inclusive] of [[false, true], [true, false], [true, true], [false, false]] as const)
             mx.tidy(() => {
               const X = op === "cumprod" ? map(R(shape, dtype, 80 + k, false), (x) => (dtype === "int8" ? Math.sign(x) || 1 : 1 + x / 1e5)) : R(shape, dtype, 80 + k);
               const nd = shape.length, a = axis < 0 ? axis + nd : axis;
               const st = ref.strides(shape), n = shape[a]!;
-              const init = op === "cumsum" ? 0 : op === "cumprod" ? 1 : op === "cummax" ? -Infinity : Infinity;
+              // The identity that exclusive scans start from: 0, 1, or the dtype's lowest/highest value.
+              const [lowest, highest] = dtype.startsWith("float") ? [-Infinity, Infinity]
+                : dtype === "uint8" ? [0, 255] : dtype === "int16" ? [-32768, 32767] : [-128, 127];
+              const init = op === "cumsum" ? 0 : op === "cumprod" ? 1 : op === "cummax" ? lowest : highest;
               const out = new Array(X.data.length).fill(0);
               for (let i = 0; i < X.data.length; ++i) {
                 if (Math.floor(i / st[a]!) % n !== 0) continue; // i is the start of a line
