@@ -551,3 +551,41 @@ function concatRef(xs: Ref[], axis: number): Ref {
     }
   return { shape, data };
 }
+
+// Broadcast views (stride 0 along the first axis) as inputs: the kernels must
+// read repeated rows, not assume distinct memory per element.
+describe("broadcast views as inputs", () => {
+  /** A (rows, ...rest) ref whose rows all equal one random row, and the broadcast view holding it. */
+  const bcast = (rows: number, rest: number[], dtype: string, seed: number): [Ref, A] => {
+    const row = R([1, ...rest], dtype, seed);
+    const data = Array.from({ length: rows }, () => row.data).flat();
+    return [{ shape: [rows, ...rest], data }, mx.broadcastTo(make(row, dtype), [rows, ...rest])];
+  };
+  it("unary, binary, reductions, scans, sorts and gathers read repeated rows", () => {
+    for (const dtype of ["int16", "float32"])
+      for (const [rows, rest] of [[3, [5]], [400, [100]], [2, [0]], [70000, [1]]] as [number, number[]][])
+        mx.tidy(() => {
+          const [X, x] = bcast(rows, rest, dtype, 200);
+          const what = `${dtype} ${rows}x${JSON.stringify(rest)}`;
+          expectRef(mx.abs(x), map(X, Math.abs), 0, `abs ${what}`);
+          expectRef(mx.add(x, x), map(X, (v) => ref.toDtype(2 * v, dtype)), 0, `add ${what}`);
+          const sum = reduceRef(X, [0], false, 0, (a, v) => a + v);
+          // float32 along a strided axis accumulates in float32 (as MLX): the worst-case error of n naive adds is
+          // about n * eps relative (rows here are equal, so no cancellation).
+          const ftol = dtype === "float32" ? Math.max(1e-6, 6e-8 * rows) : 0;
+          expectRef(mx.sum(x, 0), map(sum, (v) => ref.toDtype(v, dtype)), ftol, `sum ${what}`);
+          const n = rest[0]!;
+          if (n > 0) expectRef(mx.max(x, -1), reduceRef(X, [-1], false, -Infinity, nanMax), 0, `max ${what}`);
+          const cs = X.data.slice();
+          for (let r = 1; r < rows; ++r) for (let j = 0; j < n; ++j) cs[r * n + j] = ref.toDtype(cs[(r - 1) * n + j]! + X.data[r * n + j]!, dtype);
+          expectRef(mx.cumsum(x, 0), { shape: X.shape, data: cs }, ftol, `cumsum ${what}`);
+          const sorted = X.data.slice();
+          for (let r = 0; r < rows; ++r) {
+            const line = sorted.slice(r * n, (r + 1) * n).sort((a, b) => (Number.isNaN(a) ? 1 : Number.isNaN(b) ? -1 : a - b));
+            sorted.splice(r * n, n, ...line);
+          }
+          expectRef(mx.sort(x, -1), { shape: X.shape, data: sorted }, 0, `sort ${what}`);
+          if (rows > 1) expectRef(M.take(x, mx.array([rows - 1, 0], mx.int32), 0), { shape: [2, ...rest], data: [...X.data.slice(0, n), ...X.data.slice(0, n)] }, 0, `take ${what}`);
+        });
+  });
+});
