@@ -5,6 +5,8 @@
 #include <numeric>
 
 #include "error.h"
+#include "kernels/convert.h"
+#include "shape_limits.h"
 #include "primitives/binary.h"
 #include "primitives/matmul.h"
 #include "primitives/reduce.h"
@@ -38,7 +40,10 @@ static std::vector<int> normalize_axes(const std::vector<int>& axes, int ndim, c
 array full(const Shape& shape, double value, Dtype dtype) {
   for (auto d : shape)
     if (d < 0) fail("full", "Negative dimension in shape ", shape_str(shape), ".");
-  return broadcast_to(array::scalar(value, dtype), shape, "full");
+  check_shape_limits(shape, "full");
+  array v = array::empty({}, dtype);
+  store_converted(value, dtype, v.raw_data());  // defined for NaN/inf/out-of-range integers too
+  return broadcast_to(v, shape, "full");
 }
 array zeros(const Shape& shape, Dtype dtype) { return full(shape, 0.0, dtype); }
 array ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }
@@ -60,13 +65,22 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
       fail(op, "Shapes ", shape_str(a), " and ", shape_str(b), " cannot be broadcast.");
     out[i] = da == 1 ? db : da;
   }
+  check_shape_limits(out, op);
   return out;
 }
 
 array broadcast_to(const array& a, const Shape& shape, const char* op) {
   if (a.shape() == shape) return a;
-  if (shape.size() < size_t(a.ndim()) || broadcast_shapes(a.shape(), shape, op) != shape)
-    fail(op, "Cannot broadcast array of shape ", shape_str(a.shape()), " to shape ", shape_str(shape), ".");
+  for (auto d : shape)
+    if (d < 0) fail(op, "Negative dimension in shape ", shape_str(shape), ".");
+  // Each dim of a (aligned on the right) must be 1 or the target's.
+  bool ok = shape.size() >= size_t(a.ndim());
+  for (int i = 0; ok && i < a.ndim(); ++i) {
+    const int64_t d = a.shape()[a.ndim() - 1 - i], t = shape[shape.size() - 1 - i];
+    ok = d == t || d == 1;
+  }
+  if (!ok) fail(op, "Cannot broadcast array of shape ", shape_str(a.shape()), " to shape ", shape_str(shape), ".");
+  check_shape_limits(shape, op);
   return array(shape, a.dtype(), std::make_shared<Broadcast>(shape), {a});
 }
 
@@ -91,6 +105,7 @@ array reshape(const array& a, Shape shape) {
   }
   if (known != a.size())
     fail("reshape", "Cannot reshape array of size ", a.size(), " into shape ", shape_str(shape), ".");
+  check_shape_limits(shape, "reshape");
   if (shape == a.shape()) return a;
   return array(shape, a.dtype(), std::make_shared<Reshape>(shape), {a});
 }

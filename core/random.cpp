@@ -10,6 +10,7 @@
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/random_bits.h"
+#include "shape_limits.h"
 #include "reduce_ops.h"
 #include "shape_ops.h"
 #include "transforms.h"
@@ -37,6 +38,7 @@ array check_key(const std::optional<array>& k, const char* op) {
 void check_shape(const Shape& shape, const char* op) {
   for (auto d : shape)
     if (d < 0) fail(op, "Negative dimension in shape ", shape_str(shape), ".");
+  check_shape_limits(shape, op);
 }
 
 }  // namespace
@@ -104,9 +106,11 @@ array uniform(const array& low, const array& high, const Shape& shape, Dtype dty
 
 array normal(const Shape& shape, Dtype dtype, double loc, double scale, const std::optional<array>& key) {
   if (!is_floating(dtype)) fail("normal", "Can only generate normal numbers with floating point type.");
+  check_shape(shape, "normal");  // here, so that errors name normal, not the uniform below
+  const std::optional<array> k = check_key(key, "normal");
   array low = array::scalar(std::nextafter(-1.0f, 0.0f), Dtype::float32);
   array high = array::scalar(1.0, Dtype::float32);
-  array s = uniform(low, high, shape, Dtype::float32, key);
+  array s = uniform(low, high, shape, Dtype::float32, k);
   array out = multiply(array::scalar(std::sqrt(2.0) * scale, dtype), astype(erfinv(s), dtype));
   if (loc != 0) out = add(array::scalar(loc, dtype), out);
   return out;
@@ -149,12 +153,17 @@ array truncated_normal(const array& lower, const array& upper, const std::option
   if (broadcast_shapes(shape, broadcast_shapes(a.shape(), b.shape(), "truncated_normal"), "truncated_normal") != shape)
     fail("truncated_normal", "Cannot generate random values of shape ", shape_str(shape), " from bounds of shapes ",
          shape_str(lower.shape()), " and ", shape_str(upper.shape()), ".");
-  array u = uniform(a, b, shape, dtype, key);
+  check_shape(shape, "truncated_normal");
+  array u = uniform(a, b, shape, dtype, check_key(key, "truncated_normal"));
   array out = multiply(sqrt2, erfinv(u));
   return maximum(minimum(hi, out), lo);
 }
 
-array gumbel(const Shape& shape, Dtype dtype, const std::optional<array>& key) {
+array gumbel(const Shape& shape, Dtype dtype, const std::optional<array>& key_in) {
+  // Checked here so that errors name gumbel rather than the uniform it draws from.
+  if (!is_floating(dtype)) fail("gumbel", "Can only generate gumbel numbers with real floating point type.");
+  check_shape(shape, "gumbel");
+  const std::optional<array> key = check_key(key_in, "gumbel");
   return negative(log(negative(log(uniform(array::scalar(0, dtype), array::scalar(1, dtype), shape, dtype, key)))));
 }
 

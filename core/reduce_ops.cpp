@@ -156,6 +156,10 @@ array logical_or(const array& a, const array& b) {
 
 array clip(const array& a, const std::optional<array>& a_min, const std::optional<array>& a_max) {
   if (!a_min && !a_max) fail("clip", "At most one of a_min and a_max may be None.");
+  // Shape errors name clip, not the maximum/minimum it is made of.
+  Shape s = a.shape();
+  if (a_min) s = broadcast_shapes(s, a_min->shape(), "clip");
+  if (a_max) s = broadcast_shapes(s, a_max->shape(), "clip");
   array r = a;
   if (a_min) r = maximum(r, *a_min);
   if (a_max) r = minimum(r, *a_max);

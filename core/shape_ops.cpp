@@ -7,6 +7,7 @@
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/indexing.h"
+#include "shape_limits.h"
 
 namespace wmx {
 
@@ -83,6 +84,7 @@ array concatenate(const std::vector<array>& arrays, int axis) {
              ax, ", got shapes ", shape_str(first.shape()), " and ", shape_str(x.shape()), ".");
     shape[ax] += x.shape()[ax];
   }
+  check_shape_limits(shape, "concatenate");
   Dtype t = common_dtype(arrays);
   if (arrays.size() == 1) return astype(first, t);
   std::vector<array> xs;
@@ -147,7 +149,10 @@ array tile(const array& a, const std::vector<int64_t>& reps_in) {
     expanded.insert(expanded.end(), {1, shape[i]});
     bcast.insert(bcast.end(), {reps[i], shape[i]});
     out.push_back(reps[i] * shape[i]);
+    if (shape[i] > 0 && reps[i] > 2147483647 / shape[i])
+      fail("tile", "Tiling shape ", shape_str(a.shape()), " by ", reps[i], " on axis ", i, " gives a dimension larger than 2147483647.");
   }
+  check_shape_limits(out, "tile");
   if (out == a.shape()) return a;
   return reshape(broadcast_to(reshape(a, expanded), bcast, "tile"), out);
 }
@@ -160,7 +165,10 @@ array repeat(const array& a, int64_t repeats, std::optional<int> axis) {
   Shape bshape = a.shape();
   bshape.insert(bshape.begin() + ax + 1, repeats);
   Shape out = a.shape();
+  if (out[ax] > 0 && repeats > 2147483647 / out[ax])
+    fail("repeat", "Repeating axis ", ax, " of size ", out[ax], " ", repeats, " times gives a dimension larger than 2147483647.");
   out[ax] *= repeats;
+  check_shape_limits(out, "repeat");
   return reshape(broadcast_to(expand_dims(a, {ax + 1}), bshape, "repeat"), out);
 }
 
@@ -173,6 +181,9 @@ array pad(const array& a, const std::vector<std::pair<int64_t, int64_t>>& width_
          a.ndim(), " dimensions.");
   for (auto& [lo, hi] : width)
     if (lo < 0 || hi < 0) fail("pad", "Invalid padding size (", lo, ", ", hi, "): sizes must be non-negative.");
+  Shape padded = a.shape();
+  for (int d = 0; d < a.ndim(); ++d) padded[d] += width[d].first + width[d].second;
+  check_shape_limits(padded, "pad");
   if (mode == "constant") {
     if (value.size() != 1 || value.ndim() > 0)
       fail("pad", "The constant value must be a scalar, got an array of shape ", shape_str(value.shape()), ".");
@@ -286,6 +297,7 @@ array as_strided(const array& a, const Shape& shape, const Strides& strides, int
     int64_t span = (shape[i] - 1) * strides[i];
     (span < 0 ? lo : hi) += span;
   }
+  check_shape_limits(shape, "as_strided");
   if (!empty && (lo < 0 || hi >= a.size()))
     fail("as_strided", "The view (shape ", shape_str(shape), ", strides ", shape_str(strides), ", offset ", offset,
          ") reaches outside the input's ", a.size(), " elements.");

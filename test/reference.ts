@@ -119,3 +119,72 @@ export function maxRelErr(got: ArrayLike<number>, want: number[]): number {
   for (let i = 0; i < want.length; ++i) e = Math.max(e, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
   return e;
 }
+
+// ---- exact rounding to a dtype (for results that a kernel stores in a narrower type) ----
+
+/** A floating format: significant bits (with the implicit one), exponent range of normals. */
+export interface FloatFormat {
+  p: number;
+  emin: number;
+  emax: number;
+}
+export const FLOAT_FORMATS: Record<string, FloatFormat> = {
+  float16: { p: 11, emin: -14, emax: 15 },
+  bfloat16: { p: 8, emin: -126, emax: 127 },
+  float32: { p: 24, emin: -126, emax: 127 },
+  float64: { p: 53, emin: -1022, emax: 1023 },
+};
+
+const dv = new DataView(new ArrayBuffer(8));
+/** |v| of a finite double as m * 2^e with integer m (exact). */
+export function decompose(v: number): [bigint, number] {
+  dv.setFloat64(0, Math.abs(v));
+  const hi = dv.getUint32(0), lo = dv.getUint32(4);
+  const bexp = hi >>> 20;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (bexp === 0) return [m, -1074];
+  m |= 1n << 52n;
+  return [m, bexp - 1075];
+}
+
+/** m * 2^e (m >= 0) rounded to nearest even in format f, as a number (Infinity on overflow). */
+export function roundTo(m: bigint, e: number, f: FloatFormat): number {
+  if (m === 0n) return 0;
+  const bits = (x: bigint) => x.toString(2).length;
+  const exp = bits(m) - 1 + e;
+  const q = Math.max(exp, f.emin) - (f.p - 1);
+  let r: bigint;
+  if (q <= e) r = m << BigInt(e - q);
+  else {
+    const s = BigInt(q - e);
+    r = m >> s;
+    const rest = m - (r << s), half = 1n << (s - 1n);
+    if (rest > half || (rest === half && (r & 1n) === 1n)) r += 1n;
+  }
+  if (bits(r) - 1 + q > f.emax) return Infinity;
+  return Number(r) * 2 ** q;
+}
+
+const INT_DTYPES: Record<string, [number, boolean]> = {
+  int8: [8, true], int16: [16, true], int32: [32, true], int64: [64, true],
+  uint8: [8, false], uint16: [16, false], uint32: [32, false], uint64: [64, false],
+};
+
+/**
+ * A JS number stored as `dtype` (webmx's astype rules): floats round to
+ * nearest even, integers truncate and wrap (NaN/inf -> 0), bool is nonzero.
+ * 64-bit integers come back as numbers (exact below 2^53).
+ */
+export function toDtype(v: number, dtype: string): number {
+  if (dtype === "bool") return v !== 0 ? 1 : 0;
+  const ib = INT_DTYPES[dtype];
+  if (ib) {
+    if (!Number.isFinite(v)) return 0;
+    const t = BigInt(Math.trunc(v));
+    return Number(ib[1] ? BigInt.asIntN(ib[0], t) : BigInt.asUintN(ib[0], t));
+  }
+  if (Number.isNaN(v) || !Number.isFinite(v)) return v;
+  const [m, e] = decompose(v);
+  const r = roundTo(m, e, FLOAT_FORMATS[dtype]!);
+  return v < 0 || Object.is(v, -0) ? -r : r;
+}

@@ -3,8 +3,7 @@
 
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
-import { wrap } from "./ops.js";
-import { arrayArg, numArg } from "./linalg.js";
+import { arrayArg, boolArg, isInt32, numArg, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_linalg.cpp used here. */
 interface FastExports {
@@ -45,11 +44,12 @@ export interface RopeOptions {
  */
 export function rope(x: MxArray, dims: number, options: RopeOptions = {}): MxArray {
   const op = "rope";
-  const o = options ?? {};
-  if (!Number.isInteger(dims)) throw new Error(`[${op}] dims must be an integer, got ${String(dims)}.`);
+  const o = optionsArg<RopeOptions>(options, op, ["traditional", "base", "scale", "offset"]);
+  if (!isInt32(dims)) throw new Error(`[${op}] dims must be an integer, got ${String(dims)}.`);
   const offset = o.offset ?? 0;
-  if (!Number.isInteger(offset)) throw new Error(`[${op}] offset must be an integer, got ${String(offset)}.`);
-  return wrap(m()._wmx_rope(arrayArg(x, "x", op).handle, dims, o.traditional ? 1 : 0,
+  if (!isInt32(offset)) throw new Error(`[${op}] offset must be an integer, got ${String(offset)}.`);
+  const traditional = boolArg(o.traditional, "traditional", op);
+  return wrap(m()._wmx_rope(arrayArg(x, "x", op).handle, dims, traditional ? 1 : 0,
     numArg(o.base ?? 10000, "base", op), numArg(o.scale ?? 1, "scale", op), offset));
 }
 
@@ -63,7 +63,7 @@ export interface AttentionOptions {
 /** `softmax(scale * q kᵀ + mask) v` over (B, N, T, D) arrays; k and v may have fewer heads (GQA). */
 export function scaledDotProductAttention(q: MxArray, k: MxArray, v: MxArray, options: AttentionOptions = {}): MxArray {
   const op = "scaled_dot_product_attention";
-  const o = options ?? {};
+  const o = optionsArg<AttentionOptions>(options, op, ["scale", "mask"]);
   const hq = arrayArg(q, "queries", op).handle;
   const scale = o.scale === undefined ? 1 / Math.sqrt(q.shape[q.ndim - 1] ?? 1) : numArg(o.scale, "scale", op);
   let mask = -1, causal = 0;

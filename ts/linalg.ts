@@ -5,7 +5,7 @@
 
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
-import { wrap } from "./ops.js";
+import { arrayArg, describe, isInt32, numArg, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_linalg.cpp used here. */
 interface LinalgExports {
@@ -23,35 +23,19 @@ interface LinalgExports {
 }
 const m = () => core().m as unknown as LinalgExports;
 
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
-
-/** @internal */
-export function arrayArg(a: unknown, name: string, op: string): MxArray {
-  if (!(a instanceof MxArray)) throw new Error(`[${op}] ${name} must be an mx.Array, got ${describe(a)}.`);
-  return a;
-}
-
-/** @internal */
-export function numArg(v: unknown, name: string, op: string): number {
-  if (typeof v !== "number" || Number.isNaN(v)) throw new Error(`[${op}] ${name} must be a number, got ${describe(v)}.`);
-  return v;
-}
 
 function intArg(v: unknown, name: string, op: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v))
+  if (!isInt32(v))
     throw new Error(`[${op}] ${name} must be an integer, got ${describe(v)}.`);
   return v;
 }
 
-function optionsArg<T extends object>(v: unknown, op: string): Partial<T> {
-  if (v === undefined || v === null) return {};
-  if (typeof v !== "object" || Array.isArray(v)) throw new Error(`[${op}] Options must be an object, got ${describe(v)}.`);
-  return v as Partial<T>;
+
+/** optionsArg with this module's long-standing wording for a non-object. */
+function linalgOptions<T extends object>(v: unknown, op: string, keys: readonly (keyof T & string)[]): Partial<T> {
+  if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v)))
+    throw new Error(`[${op}] Options must be an object, got ${describe(v)}.`);
+  return optionsArg<T>(v, op, keys);
 }
 
 // ---- linear algebra ----
@@ -64,7 +48,7 @@ export interface AddmmOptions {
 /** `alpha * (a @ b) + beta * c`. */
 export function addmm(c: MxArray, a: MxArray, b: MxArray, options: AddmmOptions = {}): MxArray {
   const op = "addmm";
-  const o = optionsArg<AddmmOptions>(options, op);
+  const o = linalgOptions<AddmmOptions>(options, op, ["alpha", "beta"]);
   const alpha = o.alpha === undefined ? 1 : numArg(o.alpha, "alpha", op);
   const beta = o.beta === undefined ? 1 : numArg(o.beta, "beta", op);
   return wrap(m()._wmx_addmm(arrayArg(c, "c", op).handle, arrayArg(a, "a", op).handle, arrayArg(b, "b", op).handle,
@@ -138,7 +122,7 @@ function pair(v: unknown, name: string, op: string, def: number, nd: number): nu
 }
 
 function conv(kind: number, op: string, nd: number, x: MxArray, w: MxArray, options: ConvOptions | undefined): MxArray {
-  const o = optionsArg<ConvOptions>(options, op);
+  const o = linalgOptions<ConvOptions>(options, op, ["stride", "padding", "dilation", "groups"]);
   const s = pair(o.stride, "stride", op, 1, nd);
   const p = pair(o.padding, "padding", op, 0, nd);
   const d = pair(o.dilation, "dilation", op, 1, nd);

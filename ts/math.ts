@@ -4,7 +4,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, toDtype, float32 } from "./dtype.js";
-import { operand, wrap } from "./ops.js";
+import { describe, isInt32, operand, withOperands, wrap } from "./ops.js";
 
 /** The exports of wasm/api_math.cpp. */
 interface MathExports {
@@ -20,18 +20,11 @@ interface MathExports {
 }
 const m = () => core().m as unknown as MathExports;
 
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
-
 /** An mx.Array for `x` (JS scalars are weakly typed against `like`, see ops.operand). */
 const toArray = (x: ArrayOrScalar, op: string, like: MxArray | null = null): MxArray => operand(x, like, op);
 
 function intArg(v: unknown, name: string, op: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v))
+  if (!isInt32(v))
     throw new Error(`[${op}] ${name} must be an integer, got ${describe(v)}.`);
   return v;
 }
@@ -194,14 +187,7 @@ export const triu = (x: MxArray, k = 0) => triPart(x, k, true);
  * are weakly typed against the other operand (float32 when both are scalars).
  */
 export function where(condition: ArrayOrScalar, x: ArrayOrScalar, y: ArrayOrScalar): MxArray {
-  const c = toArray(condition, "where");
-  const a = toArray(x, "where", y instanceof MxArray ? y : null);
-  const b = toArray(y, "where", x instanceof MxArray ? x : null);
-  try {
-    return wrap(m()._wmx_where(c.handle, a.handle, b.handle));
-  } finally {
-    if (c !== condition) c.dispose();
-    if (a !== x) a.dispose();
-    if (b !== y) b.dispose();
-  }
+  const lx = y instanceof MxArray ? y : null, ly = x instanceof MxArray ? x : null;
+  return withOperands([[condition, null], [x, lx], [y, ly]], "where", ([c, a, b]) =>
+    wrap(m()._wmx_where(c!.handle, a!.handle, b!.handle)));
 }

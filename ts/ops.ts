@@ -54,11 +54,35 @@ function flattenNested(value: unknown): { shape: number[]; flat: Scalar[] } {
   return { shape, flat };
 }
 
-function describe(v: unknown): string {
+/** @internal "string x", "number 1.5", "undefined", "Array": a JS value as error messages name it. */
+export function describe(v: unknown): string {
   if (v === null) return "null";
+  if (v === undefined) return "undefined";
   if (typeof v === "object") return v.constructor?.name ?? "object";
   return `${typeof v} ${String(v)}`;
 }
+
+const oddF32 = new Float32Array(1);
+const oddU32 = new Uint32Array(oddF32.buffer);
+/**
+ * `v` rounded to a float32 value with round-to-odd (toward zero, last bit set
+ * when inexact). Rounding that to float16/bfloat16 to nearest even equals
+ * rounding `v` itself once, as the core's astype does (kernels/convert.h);
+ * going through a plain float32 rounding could round twice.
+ */
+function roundOddToFloat32(v: number): number {
+  oddF32[0] = v;
+  const f = oddF32[0]!;
+  if (f === v || Number.isNaN(v)) return f;
+  if (!Number.isFinite(f)) oddU32[0] = (f < 0 ? 0x80000000 : 0) | 0x7f7fffff; // beyond float32: its max, odd
+  else if (Math.abs(f) > Math.abs(v)) oddU32[0] = oddU32[0]! - 1; // one step toward zero
+  oddU32[0] = oddU32[0]! | 1;
+  return oddF32[0]!;
+}
+
+/** JS's ToInt64 rule (as TypedArrays do for narrower types): NaN and infinities give 0, else truncate. */
+const toBigInt = (v: Scalar): bigint =>
+  typeof v === "bigint" ? v : Number.isFinite(Number(v)) ? BigInt(Math.trunc(Number(v))) : 0n;
 
 /** Writes numbers/booleans/bigints into a fresh core array of `dtype`. */
 function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtype: Dtype): MxArray {
@@ -70,20 +94,24 @@ function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtyp
   if (ptr === 0) c.fail();
   const buf = c.heap().buffer;
   const num = (v: Scalar) => (typeof v === "number" ? v : Number(v));
-  const big = (v: Scalar) => (typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v))));
+  // Integers up to 32 bits: a bigint keeps its low 32 bits exactly (as astype from int64 wraps), which the
+  // TypedArray then narrows further; numbers follow the TypedArray's ToIntN rule.
+  const int = (v: Scalar) => (typeof v === "bigint" ? Number(BigInt.asIntN(32, v)) : num(v));
+  const big = toBigInt;
   const src = flat as ArrayLike<Scalar>;
   switch (dtype) {
-    case bool: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = src[i] ? 1 : 0; break; }
-    case uint8: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case uint16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case uint32: { const d = new Uint32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case int8: { const d = new Int8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case int16: { const d = new Int16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
-    case int32: { const d = new Int32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = num(src[i]!); break; }
+    // Nonzero is true, NaN included (as astype and MLX).
+    case bool: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = typeof src[i] === "number" ? (src[i] !== 0 ? 1 : 0) : src[i] ? 1 : 0; break; }
+    case uint8: { const d = new Uint8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case uint16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case uint32: { const d = new Uint32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case int8: { const d = new Int8Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case int16: { const d = new Int16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
+    case int32: { const d = new Int32Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = int(src[i]!); break; }
     case uint64: { const d = new BigUint64Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = BigInt.asUintN(64, big(src[i]!)); break; }
     case int64: { const d = new BigInt64Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = BigInt.asIntN(64, big(src[i]!)); break; }
-    case float16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToHalf(num(src[i]!)); break; }
-    case bfloat16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToBfloat16(num(src[i]!)); break; }
+    case float16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToHalf(roundOddToFloat32(num(src[i]!))); break; }
+    case bfloat16: { const d = new Uint16Array(buf, ptr, n); for (let i = 0; i < n; ++i) d[i] = numberToBfloat16(roundOddToFloat32(num(src[i]!))); break; }
     case float32: new Float32Array(buf, ptr, n).set(ArrayBuffer.isView(flat) && !(flat instanceof BigInt64Array || flat instanceof BigUint64Array) ? (flat as Float32Array) : globalThis.Array.from(src, num)); break;
     default: new Float64Array(buf, ptr, n).set(ArrayBuffer.isView(flat) && !(flat instanceof BigInt64Array || flat instanceof BigUint64Array) ? (flat as Float64Array) : globalThis.Array.from(src, num)); break;
   }
@@ -126,23 +154,46 @@ function inferDtype(flat: Scalar[]): Dtype {
 
 function shapeArg(shape: number | number[], op: string): number[] {
   const s = typeof shape === "number" ? [shape] : shape;
-  if (!globalThis.Array.isArray(s) || !s.every((d) => Number.isInteger(d)))
+  if (!globalThis.Array.isArray(s) || !s.every(isInt32))
     throw new Error(`[${op}] The shape must be an integer or a list of integers, got ${describe(shape)}.`);
   return s;
 }
 
-export function full(shape: number | number[], value: Scalar | MxArray, dtype?: Dtype | string): MxArray {
-  const s = shapeArg(shape, "full");
-  if (value instanceof MxArray) return broadcastTo(dtype ? astype(value, dtype) : value, s);
-  const dt = dtype ? toDtype(dtype, "full") : typeof value === "boolean" ? bool : typeof value === "bigint" ? int64 : float32;
+/** A shape of a new array: no dimension may be negative. */
+function newShapeArg(shape: number | number[], op: string): number[] {
+  const s = shapeArg(shape, op);
+  if (s.some((d) => d < 0)) throw new Error(`[${op}] Negative dimension in shape (${s.join(",")}).`);
+  if (!s.includes(0) && s.reduce((a, b) => a * b, 1) >= 2 ** 53)
+    throw new Error(`[${op}] The shape (${s.join(",")}) has more than 2^53 elements.`);
+  return s;
+}
+
+function fill(op: string, shape: number | number[], value: Scalar | MxArray, dtype?: Dtype | string): MxArray {
+  const s = newShapeArg(shape, op);
+  const dt = dtype === undefined ? undefined : toDtype(dtype, op);
+  if (value instanceof MxArray) {
+    if (!dt) return broadcastTo(value, s);
+    const v = astype(value, dt);
+    try {
+      return broadcastTo(v, s);
+    } finally {
+      if (v !== value) v.dispose();
+    }
+  }
+  if (typeof value !== "number" && typeof value !== "boolean" && typeof value !== "bigint")
+    throw new Error(`[${op}] The fill value must be a number, boolean, bigint or mx.Array, got ${describe(value)}.`);
+  const t = dt ?? (typeof value === "boolean" ? bool : typeof value === "bigint" ? int64 : float32);
   const c = core();
-  return c.withInts(s, (p, n) => wrap(c.m._wmx_full(p, n, Number(value), dt.code)));
+  return c.withInts(s, (p, n) => wrap(c.m._wmx_full(p, n, Number(value), t.code)));
+}
+export function full(shape: number | number[], value: Scalar | MxArray, dtype?: Dtype | string): MxArray {
+  return fill("full", shape, value, dtype);
 }
 export function zeros(shape: number | number[], dtype: Dtype | string = float32): MxArray {
-  return full(shape, 0, dtype);
+  return fill("zeros", shape, 0, dtype);
 }
 export function ones(shape: number | number[], dtype: Dtype | string = float32): MxArray {
-  return full(shape, 1, dtype);
+  return fill("ones", shape, 1, dtype);
 }
 
 // ---- conversion of operands ----
@@ -169,15 +220,28 @@ export function operand(x: ArrayOrScalar, like: MxArray | null, op: string): MxA
   throw new Error(`[${op}] Expected an mx.Array or a JS number, boolean or bigint, got ${describe(x)}.`);
 }
 
-function binary(code: number, op: string, a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
-  const x = operand(a, b instanceof MxArray ? b : null, op);
-  const y = operand(b, a instanceof MxArray ? a : null, op);
+/**
+ * @internal Converts operands (each `[value, like]`, see operand), calls f
+ * with them, and disposes those made here, also when a later one fails to
+ * convert.
+ */
+export function withOperands<R>(specs: [unknown, MxArray | null][], op: string, f: (xs: MxArray[]) => R): R {
+  const made: MxArray[] = [];
   try {
-    return wrap(core().m._wmx_binary(code, x.handle, y.handle));
+    const xs = specs.map(([v, like]) => {
+      const a = operand(v as ArrayOrScalar, like, op);
+      if (a !== v) made.push(a);
+      return a;
+    });
+    return f(xs);
   } finally {
-    if (x !== a) x.dispose();
-    if (y !== b) y.dispose();
+    for (const a of made) a.dispose();
   }
+}
+
+function binary(code: number, op: string, a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
+  const la = b instanceof MxArray ? b : null, lb = a instanceof MxArray ? a : null;
+  return withOperands([[a, la], [b, lb]], op, ([x, y]) => wrap(core().m._wmx_binary(code, x!.handle, y!.handle)));
 }
 
 // Codes of wasm/api.cpp's BinaryOp.
@@ -199,6 +263,44 @@ function requireArray(a: unknown, op: string): MxArray {
   return a;
 }
 
+/** @internal an mx.Array argument called `name` */
+export function arrayArg(a: unknown, name: string, op: string): MxArray {
+  if (!(a instanceof MxArray)) throw new Error(`[${op}] ${name} must be an mx.Array, got ${describe(a)}.`);
+  return a;
+}
+
+/** @internal a number argument (not NaN) called `name` */
+export function numArg(v: unknown, name: string, op: string): number {
+  if (typeof v !== "number" || Number.isNaN(v)) throw new Error(`[${op}] ${name} must be a number, got ${describe(v)}.`);
+  return v;
+}
+
+/** @internal an integer that fits the core's int32 arguments (dims, axes, counts) */
+export const isInt32 = (v: unknown): v is number =>
+  typeof v === "number" && Number.isInteger(v) && Math.abs(v) <= 0x7fffffff;
+
+/**
+ * @internal MLX's keyword arguments: null/undefined for none, else a plain
+ * object whose keys are all among `keys` (a misspelt option is an error, not
+ * silently ignored).
+ */
+export function optionsArg<T extends object>(v: unknown, op: string, keys: readonly (keyof T & string)[]): Partial<T> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== "object" || globalThis.Array.isArray(v) || v instanceof MxArray)
+    throw new Error(`[${op}] Expected an options object, got ${describe(v)}.`);
+  for (const k of Object.keys(v))
+    if (!(keys as readonly string[]).includes(k))
+      throw new Error(`[${op}] Unknown option '${k}'; expected ${keys.length ? keys.join(", ") : "none"}.`);
+  return v as Partial<T>;
+}
+
+/** @internal a boolean argument (undefined: false) called `name` */
+export function boolArg(v: unknown, name: string, op: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== "boolean") throw new Error(`[${op}] ${name} must be a boolean, got ${describe(v)}.`);
+  return v;
+}
+
 export function matmul(a: MxArray, b: MxArray): MxArray {
   return wrap(core().m._wmx_matmul(requireArray(a, "matmul").handle, requireArray(b, "matmul").handle));
 }
@@ -212,7 +314,7 @@ export function astype(a: MxArray, dtype: Dtype | string): MxArray {
 function axesArg(axis: Axis | undefined | null, op: string): number[] | null {
   if (axis === undefined || axis === null) return null;
   const ax = typeof axis === "number" ? [axis] : axis;
-  if (!globalThis.Array.isArray(ax) || !ax.every((d) => Number.isInteger(d)))
+  if (!globalThis.Array.isArray(ax) || !ax.every(isInt32))
     throw new Error(`[${op}] The axis must be an integer or a list of integers, got ${describe(axis)}.`);
   return ax;
 }
@@ -221,8 +323,9 @@ function reduce(code: number, op: string, a: MxArray, axis: Axis | undefined, ke
   const c = core();
   const h = requireArray(a, op).handle;
   const ax = axesArg(axis, op);
-  if (!ax) return wrap(c.m._wmx_reduce(code, h, 0, -1, keepdims ? 1 : 0));
-  return c.withInts(ax, (p, n) => wrap(c.m._wmx_reduce(code, h, p, n, keepdims ? 1 : 0)));
+  const kd = boolArg(keepdims, "keepdims", op) ? 1 : 0;
+  if (!ax) return wrap(c.m._wmx_reduce(code, h, 0, -1, kd));
+  return c.withInts(ax, (p, n) => wrap(c.m._wmx_reduce(code, h, p, n, kd)));
 }
 
 // Codes of wasm/api.cpp's ReduceOp.
@@ -245,7 +348,7 @@ export function reshape(a: MxArray, shape: number | number[]): MxArray {
 export function transpose(a: MxArray, axes?: number[]): MxArray {
   const c = core();
   const h = requireArray(a, "transpose").handle;
-  if (axes === undefined) return wrap(c.m._wmx_transpose(h, 0, -1));
+  if (axes === undefined || axes === null) return wrap(c.m._wmx_transpose(h, 0, -1));
   return c.withInts(axesArg(axes, "transpose")!, (p, n) => wrap(c.m._wmx_transpose(h, p, n)));
 }
 
@@ -270,11 +373,13 @@ export function squeeze(a: MxArray, axis?: Axis): MxArray {
 export function expandDims(a: MxArray, axis: Axis): MxArray {
   const c = core();
   const h = requireArray(a, "expand_dims").handle;
-  return c.withInts(axesArg(axis, "expand_dims")!, (p, n) => wrap(c.m._wmx_expand_dims(h, p, n)));
+  const ax = axesArg(axis, "expand_dims");
+  if (!ax) throw new Error(`[expand_dims] The axis must be an integer or a list of integers, got ${describe(axis)}.`);
+  return c.withInts(ax, (p, n) => wrap(c.m._wmx_expand_dims(h, p, n)));
 }
 
 export function moveaxis(a: MxArray, source: number, destination: number): MxArray {
-  if (!Number.isInteger(source) || !Number.isInteger(destination))
+  if (!isInt32(source) || !isInt32(destination))
     throw new Error(`[moveaxis] source and destination must be integers, got ${describe(source)} and ${describe(destination)}.`);
   return wrap(core().m._wmx_moveaxis(requireArray(a, "moveaxis").handle, source, destination));
 }

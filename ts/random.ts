@@ -6,7 +6,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, toDtype, float32, int32 } from "./dtype.js";
-import { operand, wrap } from "./ops.js";
+import { describe, isInt32, operand, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_random.cpp. */
 interface RandomExports {
@@ -25,13 +25,6 @@ interface RandomExports {
 }
 const m = () => core().m as unknown as RandomExports;
 
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
-
 function seedParts(n: unknown, op: string): [number, number] {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > Number.MAX_SAFE_INTEGER)
     throw new Error(`[${op}] The seed must be a non-negative integer, got ${describe(n)}.`);
@@ -40,7 +33,7 @@ function seedParts(n: unknown, op: string): [number, number] {
 
 function shapeArg(shape: unknown, op: string): number[] {
   const s = typeof shape === "number" ? [shape] : shape;
-  if (!globalThis.Array.isArray(s) || !s.every((d) => Number.isInteger(d)))
+  if (!globalThis.Array.isArray(s) || !s.every(isInt32))
     throw new Error(`[${op}] The shape must be an integer or a list of integers, got ${describe(shape)}.`);
   return s;
 }
@@ -51,12 +44,6 @@ function keyArg(key: unknown, op: string): number {
   return key.handle;
 }
 
-function optionsArg<T extends object>(v: unknown, op: string): Partial<T> {
-  if (v === undefined || v === null) return {};
-  if (typeof v !== "object" || globalThis.Array.isArray(v) || v instanceof MxArray)
-    throw new Error(`[${op}] Expected an options object, got ${describe(v)}.`);
-  return v as Partial<T>;
-}
 
 function numArg(v: unknown, name: string, op: string): number {
   if (typeof v !== "number") throw new Error(`[${op}] ${name} must be a number, got ${describe(v)}.`);
@@ -101,15 +88,15 @@ export function key(n: number): MxArray {
 /** `num` new keys from `key`, shape [num, 2]. */
 export function split(k: MxArray, num = 2): MxArray {
   if (!(k instanceof MxArray)) throw new Error(`[split] The key must be an mx.Array, got ${describe(k)}.`);
-  if (!Number.isInteger(num)) throw new Error(`[split] num must be an integer, got ${describe(num)}.`);
+  if (!isInt32(num)) throw new Error(`[split] num must be an integer, got ${describe(num)}.`);
   return wrap(m()._wmx_random_split(k.handle, num));
 }
 
 /** Raw random bits: uint8/uint16/uint32 for width 1/2/4. */
 export function bits(shape: number | number[] = [], width = 4, options?: KeyOption): MxArray {
   const s = shapeArg(shape, "bits");
-  const k = keyArg(optionsArg<KeyOption>(options, "bits").key, "bits");
-  if (!Number.isInteger(width)) throw new Error(`[bits] width must be an integer, got ${describe(width)}.`);
+  const k = keyArg(optionsArg<KeyOption>(options, "bits", ["key"]).key, "bits");
+  if (!isInt32(width)) throw new Error(`[bits] width must be an integer, got ${describe(width)}.`);
   const c = core();
   return c.withInts(s, (p, n) => wrap(m()._wmx_random_bits(p, n, width, k)));
 }
@@ -117,7 +104,7 @@ export function bits(shape: number | number[] = [], width = 4, options?: KeyOpti
 /** Uniform samples in [low, high). */
 export function uniform(low: ArrayOrScalar = 0, high: ArrayOrScalar = 1, shape: number | number[] = [],
                         options?: DtypeKeyOptions): MxArray {
-  const o = optionsArg<DtypeKeyOptions>(options, "uniform");
+  const o = optionsArg<DtypeKeyOptions>(options, "uniform", ["dtype", "key"]);
   const s = shapeArg(shape, "uniform");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "uniform");
   const k = keyArg(o.key, "uniform");
@@ -131,7 +118,7 @@ export interface NormalOptions extends DtypeKeyOptions {
 }
 /** Normal samples with mean `loc` and standard deviation `scale`. */
 export function normal(shape: number | number[] = [], options?: NormalOptions): MxArray {
-  const o = optionsArg<NormalOptions>(options, "normal");
+  const o = optionsArg<NormalOptions>(options, "normal", ["dtype", "loc", "scale", "key"]);
   const s = shapeArg(shape, "normal");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "normal");
   const loc = o.loc === undefined ? 0 : numArg(o.loc, "loc", "normal");
@@ -143,7 +130,7 @@ export function normal(shape: number | number[] = [], options?: NormalOptions): 
 /** Integers in [low, high) (int32 unless a dtype is given). */
 export function randint(low: ArrayOrScalar, high: ArrayOrScalar, shape: number | number[] = [],
                         options?: DtypeKeyOptions): MxArray {
-  const o = optionsArg<DtypeKeyOptions>(options, "randint");
+  const o = optionsArg<DtypeKeyOptions>(options, "randint", ["dtype", "key"]);
   const s = shapeArg(shape, "randint");
   const dt = o.dtype === undefined ? int32 : toDtype(o.dtype, "randint");
   const k = keyArg(o.key, "randint");
@@ -153,7 +140,7 @@ export function randint(low: ArrayOrScalar, high: ArrayOrScalar, shape: number |
 
 /** Booleans that are true with probability p (shape: p's when absent). */
 export function bernoulli(p: ArrayOrScalar = 0.5, shape?: number | number[] | null, options?: KeyOption): MxArray {
-  const o = optionsArg<KeyOption>(options, "bernoulli");
+  const o = optionsArg<KeyOption>(options, "bernoulli", ["key"]);
   const s = shape === undefined || shape === null ? null : shapeArg(shape, "bernoulli");
   const k = keyArg(o.key, "bernoulli");
   return withOperands([p], "bernoulli", ([ph]) =>
@@ -165,7 +152,7 @@ export function bernoulli(p: ArrayOrScalar = 0.5, shape?: number | number[] | nu
 /** Normal samples truncated to [lower, upper] (shape: the bounds' broadcast shape when absent). */
 export function truncatedNormal(lower: ArrayOrScalar, upper: ArrayOrScalar, shape?: number | number[] | null,
                                 options?: DtypeKeyOptions): MxArray {
-  const o = optionsArg<DtypeKeyOptions>(options, "truncated_normal");
+  const o = optionsArg<DtypeKeyOptions>(options, "truncated_normal", ["dtype", "key"]);
   const s = shape === undefined || shape === null ? null : shapeArg(shape, "truncated_normal");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "truncated_normal");
   const k = keyArg(o.key, "truncated_normal");
@@ -177,7 +164,7 @@ export function truncatedNormal(lower: ArrayOrScalar, upper: ArrayOrScalar, shap
 
 /** Standard Gumbel samples. */
 export function gumbel(shape: number | number[] = [], options?: DtypeKeyOptions): MxArray {
-  const o = optionsArg<DtypeKeyOptions>(options, "gumbel");
+  const o = optionsArg<DtypeKeyOptions>(options, "gumbel", ["dtype", "key"]);
   const s = shapeArg(shape, "gumbel");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "gumbel");
   const k = keyArg(o.key, "gumbel");
@@ -193,11 +180,11 @@ export interface CategoricalOptions extends KeyOption {
 export function categorical(logits: MxArray, options?: CategoricalOptions): MxArray {
   if (!(logits instanceof MxArray))
     throw new Error(`[categorical] Expected an mx.Array of logits, got ${describe(logits)}.`);
-  const o = optionsArg<CategoricalOptions>(options, "categorical");
+  const o = optionsArg<CategoricalOptions>(options, "categorical", ["axis", "shape", "numSamples", "key"]);
   const axis = o.axis === undefined ? -1 : o.axis;
-  if (!Number.isInteger(axis)) throw new Error(`[categorical] The axis must be an integer, got ${describe(axis)}.`);
+  if (!isInt32(axis)) throw new Error(`[categorical] The axis must be an integer, got ${describe(axis)}.`);
   const num = o.numSamples === undefined || o.numSamples === null ? -1 : o.numSamples;
-  if (!Number.isInteger(num) || (o.numSamples !== undefined && num < 0))
+  if (!isInt32(num) || (o.numSamples !== undefined && num < 0))
     throw new Error(`[categorical] numSamples must be a non-negative integer, got ${describe(o.numSamples)}.`);
   const k = keyArg(o.key, "categorical");
   if (o.shape === undefined || o.shape === null)

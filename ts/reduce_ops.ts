@@ -4,7 +4,7 @@
 
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar, type Axis } from "./array.js";
-import { operand, wrap } from "./ops.js";
+import { describe, isInt32, operand, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_reduce.cpp. */
 interface ReduceExports {
@@ -20,20 +20,13 @@ interface ReduceExports {
 }
 const m = () => core().m as unknown as ReduceExports;
 
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
-
 function requireArray(a: unknown, op: string): MxArray {
   if (!(a instanceof MxArray)) throw new Error(`[${op}] Expected an mx.Array, got ${describe(a)}.`);
   return a;
 }
 
 function intArg(v: unknown, name: string, op: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v))
+  if (!isInt32(v))
     throw new Error(`[${op}] ${name} must be an integer, got ${describe(v)}.`);
   return v;
 }
@@ -49,18 +42,12 @@ function boolArg(v: unknown, name: string, op: string): boolean {
   return v;
 }
 
-function optionsArg<T extends object>(v: unknown, op: string): Partial<T> {
-  if (v === undefined || v === null) return {};
-  if (typeof v !== "object" || globalThis.Array.isArray(v) || v instanceof MxArray)
-    throw new Error(`[${op}] Expected an options object, got ${describe(v)}.`);
-  return v as Partial<T>;
-}
 
 /** null: every axis. */
 function axesArg(axis: Axis | undefined | null, op: string): number[] | null {
   if (axis === undefined || axis === null) return null;
   const ax = typeof axis === "number" ? [axis] : axis;
-  if (!globalThis.Array.isArray(ax) || !ax.every((d) => Number.isInteger(d)))
+  if (!globalThis.Array.isArray(ax) || !ax.every(isInt32))
     throw new Error(`[${op}] The axis must be an integer or a list of integers, got ${describe(axis)}.`);
   return ax;
 }
@@ -68,7 +55,7 @@ function axesArg(axis: Axis | undefined | null, op: string): number[] | null {
 /** [axis, hasAxis]: null/undefined mean "over the flattened array". */
 function axisArg(axis: number | null | undefined, op: string): [number, number] {
   if (axis === undefined || axis === null) return [0, 0];
-  if (typeof axis !== "number" || !Number.isInteger(axis))
+  if (!isInt32(axis))
     throw new Error(`[${op}] The axis must be an integer or null, got ${describe(axis)}.`);
   return [axis, 1];
 }
@@ -105,12 +92,12 @@ export interface SoftmaxOptions {
 }
 /** exp(a) / sum(exp(a)) over `axis` (every axis when absent), computed stably. */
 export function softmax(a: MxArray, axis?: Axis | null, options?: SoftmaxOptions): MxArray {
-  const o = optionsArg<SoftmaxOptions>(options, "softmax");
+  const o = optionsArg<SoftmaxOptions>(options, "softmax", ["precise"]);
   return reduceAxes(3, "softmax", a, axis, false, boolArg(o.precise, "precise", "softmax") ? 1 : 0);
 }
 /** a - logsumexp(a) over `axis` (every axis when absent). */
 export function logSoftmax(a: MxArray, axis?: Axis | null, options?: SoftmaxOptions): MxArray {
-  const o = optionsArg<SoftmaxOptions>(options, "log_softmax");
+  const o = optionsArg<SoftmaxOptions>(options, "log_softmax", ["precise"]);
   return reduceAxes(4, "log_softmax", a, axis, false, boolArg(o.precise, "precise", "log_softmax") ? 1 : 0);
 }
 
@@ -183,7 +170,7 @@ function close(all: boolean, a: ArrayOrScalar, b: ArrayOrScalar, rtol: number, a
   const op = all ? "allclose" : "isclose";
   numArg(rtol, "rtol", op);
   numArg(atol, "atol", op);
-  const eq = boolArg(optionsArg<CloseOptions>(options, op).equalNan, "equalNan", op);
+  const eq = boolArg(optionsArg<CloseOptions>(options, op, ["equalNan"]).equalNan, "equalNan", op);
   const x = operand(a, b instanceof MxArray ? b : null, op);
   let y: MxArray;
   try {
@@ -209,7 +196,7 @@ export const allclose = (a: ArrayOrScalar, b: ArrayOrScalar, rtol = 1e-5, atol =
 /** Whether a and b have the same shape and values (a bool scalar array); dtypes may differ. */
 export function arrayEqual(a: ArrayOrScalar, b: ArrayOrScalar, equalNan: boolean | CloseOptions = false): MxArray {
   const eq = typeof equalNan === "object" && equalNan !== null
-    ? boolArg(equalNan.equalNan, "equalNan", "array_equal")
+    ? boolArg(optionsArg<CloseOptions>(equalNan, "array_equal", ["equalNan"]).equalNan, "equalNan", "array_equal")
     : boolArg(equalNan, "equalNan", "array_equal");
   const x = operand(a, null, "array_equal");
   let y: MxArray;
@@ -239,7 +226,7 @@ export interface ScanOptions {
 function scan(code: number, op: string, a: MxArray, axis: number | null | undefined, options?: ScanOptions): MxArray {
   const h = requireArray(a, op).handle;
   const [ax, has] = axisArg(axis, op);
-  const o = optionsArg<ScanOptions>(options, op);
+  const o = optionsArg<ScanOptions>(options, op, ["reverse", "inclusive"]);
   const reverse = boolArg(o.reverse, "reverse", op);
   const inclusive = o.inclusive === undefined ? true : boolArg(o.inclusive, "inclusive", op);
   return wrap(m()._wmx_scan(code, h, ax, has, reverse ? 1 : 0, inclusive ? 1 : 0));

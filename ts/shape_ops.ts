@@ -7,7 +7,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, bool, int32, int64, float32 } from "./dtype.js";
-import { array, wrap } from "./ops.js";
+import { array, describe, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_shape.cpp and wasm/results.cpp. */
 interface ShapeExports {
@@ -38,13 +38,6 @@ interface ShapeExports {
 const m = () => core().m as unknown as ShapeExports;
 
 const INT_MAX = 2147483647;
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
 
 function requireArray(a: unknown, op: string, what = "an mx.Array"): MxArray {
   if (!(a instanceof MxArray)) throw new Error(`[${op}] Expected ${what}, got ${describe(a)}.`);
@@ -179,10 +172,10 @@ type PadWidth = number | [number] | [number, number] | ([number] | [number, numb
 /** MLX's pad: padWidth an int, (before, after), or one pair per axis. */
 export function pad(a: MxArray, padWidth: PadWidth, opts: PadOptions = {}): MxArray {
   const x = requireArray(a, "pad");
-  const { mode = "constant", constantValues = 0 } = opts ?? {};
+  const { mode = "constant", constantValues = 0 } = optionsArg<PadOptions>(opts, "pad", ["mode", "constantValues"]);
   if (mode !== "constant" && mode !== "edge")
     throw new Error(`[pad] Invalid padding mode '${String(mode)}': expected 'constant' or 'edge'.`);
-  const bad = () => new Error(`[pad] The pad width must be an integer, a pair of integers or a list of pairs, got ${JSON.stringify(padWidth)}.`);
+  const bad = () => new Error(`[pad] The pad width must be an integer, a pair of integers or a list of pairs, got ${describe(padWidth)}.`);
   let pairs: number[][];
   const pair = (p: unknown): number[] => {
     if (typeof p === "number") return [p, p];
@@ -247,8 +240,8 @@ export function asStrided(a: MxArray, shape?: number[] | null, strides?: number[
 /** take(a, indices) of the flattened array, or take(a, indices, axis). Negative indices count from the end. */
 export function take(a: MxArray, indices: IndexLike, axis?: number | null): MxArray {
   const x = requireArray(a, "take");
-  const idx = toIndex(indices, "take");
   const [ax, has] = optAxis(axis, "take");
+  const idx = toIndex(indices, "take");
   try {
     return wrap(m()._wmx_take(x.handle, idx.handle, ax, has));
   } finally {
@@ -258,8 +251,8 @@ export function take(a: MxArray, indices: IndexLike, axis?: number | null): MxAr
 
 export function takeAlongAxis(a: MxArray, indices: IndexLike, axis?: number | null): MxArray {
   const x = requireArray(a, "take_along_axis");
-  const idx = toIndex(indices, "take_along_axis");
   const [ax, has] = optAxis(axis, "take_along_axis");
+  const idx = toIndex(indices, "take_along_axis");
   try {
     return wrap(m()._wmx_take_along_axis(x.handle, idx.handle, ax, has));
   } finally {
@@ -269,9 +262,15 @@ export function takeAlongAxis(a: MxArray, indices: IndexLike, axis?: number | nu
 
 export function putAlongAxis(a: MxArray, indices: IndexLike, values: ArrayOrScalar, axis?: number | null): MxArray {
   const x = requireArray(a, "put_along_axis");
-  const idx = toIndex(indices, "put_along_axis");
-  const v = toArray(values, "put_along_axis", x);
   const [ax, has] = optAxis(axis, "put_along_axis");
+  const idx = toIndex(indices, "put_along_axis");
+  let v: MxArray;
+  try {
+    v = toArray(values, "put_along_axis", x);
+  } catch (e) {
+    if (idx !== indices) idx.dispose();
+    throw e;
+  }
   try {
     return wrap(m()._wmx_put_along_axis(x.handle, idx.handle, v.handle, ax, has));
   } finally {
@@ -299,7 +298,13 @@ export function sliceUpdate(a: MxArray, update: ArrayOrScalar, start: IndexLike,
   const x = requireArray(a, "slice_update");
   const ax = intList(axes, "The axes", "slice_update");
   const st = toIndex(start, "slice_update");
-  const u = toArray(update, "slice_update", x);
+  let u: MxArray;
+  try {
+    u = toArray(update, "slice_update", x);
+  } catch (e) {
+    if (st !== start) st.dispose();
+    throw e;
+  }
   try {
     return core().withInts(ax, (p, n) => wrap(m()._wmx_slice_update(x.handle, u.handle, st.handle, p, n)));
   } finally {

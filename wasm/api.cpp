@@ -18,6 +18,7 @@
 #include "allocator.h"
 #include "error.h"
 #include "handles.h"
+#include "kernels/convert.h"
 #include "ops.h"
 #include "primitives/views.h"
 #include "thread_pool.h"
@@ -87,7 +88,12 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_empty(int32_t dtype, const int32_t* shape, int3
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_scalar(double v, int32_t dtype) {
-  return make([&] { return array::scalar(v, dtype_from_code(dtype, "array")); });
+  return make([&] {
+    const Dtype t = dtype_from_code(dtype, "array");
+    array a = array::empty({}, t);
+    store_converted(v, t, a.raw_data());  // astype's rules: defined for NaN/inf/out-of-range integers
+    return a;
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_full(const int32_t* shape, int32_t ndim, double v, int32_t dtype) {

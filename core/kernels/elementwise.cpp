@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernels/convert.h"
 #include "kernels/strided.h"
 #include "thread_pool.h"
 
@@ -9,6 +10,9 @@ namespace wmx {
 
 void unary_driver(const array& a, array& out, UnaryRun run) {
   out.allocate();
+  // Nothing to do, and a collapsed empty layout can have a zero-length
+  // inner run (the grain below would divide by it).
+  if (out.size() == 0) return;
   const char* pa = static_cast<const char*>(a.raw_data());
   char* po = static_cast<char*>(out.raw_data());
   const int64_t ia = int64_t(a.itemsize()), io = int64_t(out.itemsize());
@@ -31,6 +35,7 @@ void unary_driver(const array& a, array& out, UnaryRun run) {
 
 void binary_driver(const array& a, const array& b, array& out, BinaryRun run) {
   out.allocate();
+  if (out.size() == 0) return;  // as in unary_driver
   const char* pa = static_cast<const char*>(a.raw_data());
   const char* pb = static_cast<const char*>(b.raw_data());
   char* po = static_cast<char*>(out.raw_data());
@@ -51,6 +56,18 @@ void binary_driver(const array& a, const array& b, array& out, BinaryRun run) {
 }
 
 namespace {
+// y[i] = convert(x[i * sx]) (kernels/convert.h); same-type pairs are plain copies.
+template <typename T, typename R>
+void convert_run(const void* xv, int64_t sx, void* yv, int64_t n) {
+  const T* x = static_cast<const T*>(xv);
+  R* y = static_cast<R*>(yv);
+  if (sx == 1) {
+    for (int64_t i = 0; i < n; ++i) y[i] = convert<T, R>(x[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i] = convert<T, R>(x[i * sx]);
+  }
+}
+
 // The conversion run for every (source, destination) dtype pair.
 struct ConvertTable {
   UnaryRun runs[kNumDtypes][kNumDtypes];
@@ -59,7 +76,7 @@ struct ConvertTable {
       for (int d = 0; d < kNumDtypes; ++d)
         dispatch_dtype(Dtype(s), [&](auto t) {
           dispatch_dtype(Dtype(d), [&](auto r) {
-            runs[s][d] = &unary_run<decltype(t), decltype(r), Identity>;
+            runs[s][d] = &convert_run<decltype(t), decltype(r)>;
           });
         });
   }

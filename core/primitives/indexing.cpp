@@ -1,6 +1,10 @@
 #include "primitives/indexing.h"
 
 #include <algorithm>
+#include <atomic>
+#include <climits>
+#include <string>
+#include <type_traits>
 #include <cstring>
 #include <functional>
 #include <string_view>
@@ -66,43 +70,94 @@ void strided_copy(const Shape& shape, const char* src, const Strides& ss, char* 
   });
 }
 
-// The values of an integer array in row-major order, as int64.
-std::vector<int64_t> read_indices(const array& idx) {
-  std::vector<int64_t> out(size_t(idx.size()));
-  if (idx.size() == 0) return out;
+// The index at row-major position `pos` of `idx`, as text (for messages).
+std::string index_value_str(const array& idx, int64_t pos) {
+  int64_t off = 0;
+  for (int d = idx.ndim() - 1; d >= 0; --d) {
+    off += (pos % idx.shape()[d]) * idx.strides()[d];
+    pos /= idx.shape()[d];
+  }
+  return dispatch_dtype(idx.dtype(), [&](auto t) {
+    using T = decltype(t);
+    if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) return std::to_string(uint64_t(idx.data<T>()[off]));
+    else if constexpr (std::is_integral_v<T>) return std::to_string(int64_t(idx.data<T>()[off]));
+    else return std::to_string(double(idx.data<T>()[off]));
+  });
+}
+
+// base[i] += w * stride for every index x = idx[i] (row-major over idx's
+// shape), w being x wrapped once when negative. Returns the row-major
+// position of the first index with w outside [0, room], or -1 if all are in
+// range. The scan runs on the pool for large index arrays, so it must not
+// throw (thread_pool.h): each chunk records its first bad position and the
+// caller reports the smallest one, the same on every build.
+int64_t add_index_offsets(const array& idx, int64_t dim, int64_t room, int64_t stride, int64_t* base) {
+  if (idx.size() == 0) return -1;
   const Strides cs = row_major_strides(idx.shape());
   auto L = collapse_layout<2>(idx.shape(), {&idx.strides(), &cs});
+  std::atomic<int64_t> first_bad{INT64_MAX};
+  auto publish = [&](int64_t bad) {
+    int64_t cur = first_bad.load(std::memory_order_relaxed);
+    while (bad < cur && !first_bad.compare_exchange_weak(cur, bad, std::memory_order_relaxed)) {
+    }
+  };
   dispatch_dtype(idx.dtype(), [&](auto t) {
     using T = decltype(t);
-    const T* p = idx.data<T>();
-    for_each_run(L, 0, L.rows(), [&](const std::array<int64_t, 2>& off, int64_t n, const std::array<int64_t, 2>& st) {
-      for (int64_t j = 0; j < n; ++j) out[size_t(off[1] + j * st[1])] = int64_t(compute_t<T>(p[off[0] + j * st[0]]));
-    });
+    if constexpr (std::is_integral_v<T>) {
+      const T* p = idx.data<T>();
+      // One run of `len` indices at p[s], strides ss; positions o, o + so, ...
+      auto run = [&](int64_t s, int64_t ss, int64_t o, int64_t so, int64_t len) {
+        int64_t bad = INT64_MAX;
+        for (int64_t j = 0; j < len; ++j) {
+          const T x = p[s + j * ss];
+          int64_t w;
+          if constexpr (std::is_signed_v<T>) w = x < 0 ? int64_t(x) + dim : int64_t(x);
+          else w = uint64_t(x) > uint64_t(INT64_MAX) ? -1 : int64_t(x);
+          if (w < 0 || w > room) {
+            bad = std::min(bad, o + j * so);
+          } else {
+            base[o + j * so] += w * stride;
+          }
+        }
+        if (bad != INT64_MAX) publish(bad);
+      };
+      if (L.shape.size() == 1) {
+        const int64_t s0 = L.strides[0][0], o0 = L.strides[1][0];
+        parallel_for(L.inner(), kElementwiseGrain,
+                     [&](int64_t b, int64_t e) { run(b * s0, s0, b * o0, o0, e - b); });
+      } else {
+        parallel_for(L.rows(), std::max<int64_t>(1, kElementwiseGrain / L.inner()), [&](int64_t rb, int64_t re) {
+          for_each_run(L, rb, re,
+                       [&](const std::array<int64_t, 2>& off, int64_t len, const std::array<int64_t, 2>& st) {
+                         run(off[0], st[0], off[1], st[1], len);
+                       });
+        });
+      }
+    } else {
+      publish(0);  // unreachable: the graph builders admit integer indices only
+    }
   });
-  return out;
+  const int64_t bad = first_bad.load();
+  return bad == INT64_MAX ? -1 : bad;
 }
 
 // Element offsets (with `strides`) of the slice starts selected by the
-// indices; negative indices wrap once, out-of-range ones are an error.
+// indices; negative indices wrap once, out-of-range ones are an error,
+// thrown here on the calling thread before anything is written.
 std::vector<int64_t> index_offsets(const std::vector<array>& indices, const std::vector<int>& axes,
                                    const Shape& dims, const Shape& slice, const Strides& strides, int64_t n,
                                    const char* tag) {
   std::vector<int64_t> base(size_t(n), 0);
   for (size_t k = 0; k < indices.size(); ++k) {
     const int ax = axes[k];
-    const int64_t dim = dims[ax], room = dims[ax] - slice[ax], st = strides[ax];
-    std::vector<int64_t> v = read_indices(indices[k]);
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t x = v[size_t(i)];
-      int64_t w = x < 0 ? x + dim : x;
-      if (w < 0 || w > room) {
-        if (slice[ax] == 1)
-          fail(tag, "Index ", x, " is out of bounds for axis ", ax, " with size ", dim, ".");
-        fail(tag, "Start index ", x, " with a slice of size ", slice[ax], " is out of bounds for axis ", ax,
-             " with size ", dim, ".");
-      }
-      base[size_t(i)] += w * st;
-    }
+    const int64_t dim = dims[ax];
+    const int64_t bad = add_index_offsets(indices[k], dim, dim - slice[ax], strides[ax], base.data());
+    if (bad < 0) continue;
+    const std::string x = index_value_str(indices[k], bad);
+    if (!is_integral(indices[k].dtype())) fail(tag, "Indices must be integers, got ", name_of(indices[k].dtype()), ".");
+    if (slice[ax] == 1) fail(tag, "Index ", x, " is out of bounds for axis ", ax, " with size ", dim, ".");
+    fail(tag, "Start index ", x, " with a slice of size ", slice[ax], " is out of bounds for axis ", ax, " with size ",
+         dim, ".");
   }
   return base;
 }

@@ -1,0 +1,668 @@
+// Bad arguments for every op of API.md's "Arrays" and "Operations": each call
+// throws an Error whose message starts with the op's tag ("[take] ...") and
+// names the problem; afterwards the module still computes correctly and the
+// failed call left no array handle behind. The op list is derived from the
+// package's exports, so a new export without a row here fails the suite.
+import { describe, expect, it } from "vitest";
+import { mx } from "./setup.js";
+
+const M = mx as any;
+
+// Fixtures, created once (the leak check compares live handles around each case).
+const x23 = mx.array([[1, 2, 3], [4, 5, 6]]); // float32 (2,3)
+const v3 = mx.array([1, 2, 3]);
+const v4 = mx.array([1, 2, 3, 4]);
+const i3 = mx.array([0, 1, 2], mx.int32);
+const b2 = mx.array([true, false]);
+const s0 = mx.array(2);
+const key = M.random.key(0);
+const img = mx.ones([1, 4, 4, 2]); // conv2d input (N, H, W, C)
+const seq = mx.ones([1, 5, 2]); // conv1d input (N, L, C)
+const q4 = mx.ones([1, 2, 3, 4]); // attention (B, N, T, D)
+// Arguments that calls below would otherwise build inline (and so count as live arrays).
+const fx = {
+  empty: mx.zeros([0]), b3: mx.array([true, false, true]), f1: mx.array([0.5]), f11: mx.array([[0.5]]),
+  i11: mx.array([[0]], mx.int32), i2: mx.array([0, 1], mx.int32), o33: mx.ones([3, 3]), x32: mx.transpose(x23),
+  w232: mx.ones([2, 3, 2]), w233: mx.ones([2, 3, 3]), w292: mx.ones([2, 9, 2]), w2332: mx.ones([2, 3, 3, 2]),
+  w3111: mx.ones([3, 1, 1, 1]), w2112: mx.ones([2, 1, 1, 2]), w23: mx.ones([2, 3]), w2335: mx.ones([2, 3, 3, 5]),
+  imgInt: mx.ones([1, 4, 4, 2], mx.int32), w2112Int: mx.ones([2, 1, 1, 2], mx.int32), key3: mx.ones([3], mx.uint32),
+  k1235: mx.ones([1, 2, 3, 5]),
+  bigView: mx.broadcastTo(s0, [2 ** 31 - 1, 4]), // a view: no data behind its 2^33 elements
+};
+mx.eval(x23, v3, v4, i3, b2, s0, key, img, seq, q4, fx);
+
+interface Case {
+  /** The export: "sum", "random.uniform", "fast.rope", "Array#sum". */
+  op: string;
+  call: () => unknown;
+  /** Must start with ^\[tag\] and go on to name the problem. */
+  error: RegExp;
+  /** The error can only show at evaluation (index values): the call evaluates and runs inside tidy. */
+  lazy?: boolean;
+}
+
+const cases: Case[] = [];
+const row = (op: string, call: () => unknown, error: RegExp, lazy = false) => cases.push({ op, call, error, lazy });
+
+const notArray = /Expected an mx\.Array/;
+const shapes23_4 = /Shapes \(2,3\) and \(4\) cannot be broadcast/;
+
+// ---- creation ----
+row("array", () => mx.array([[1, 2], [3]]), /^\[array\] Inhomogeneous nested array/);
+row("array", () => mx.array(["a"] as any), /^\[array\] Unsupported value string a/);
+row("array", () => mx.array([1], "float8" as any), /^\[array\] Unknown dtype float8/);
+row("array", () => mx.array(undefined as any), /^\[array\] Unsupported value undefined/);
+row("astype", () => mx.astype(x23, "int128"), /^\[astype\] Unknown dtype int128/);
+row("astype", () => mx.astype(5 as any, mx.int32), /^\[astype\] Expected an mx\.Array, got number 5/);
+row("full", () => mx.full([2, -1], 1), /^\[full\] Negative dimension in shape \(2,-1\)/);
+row("full", () => mx.full([2], "x" as any), /^\[full\] The fill value must be .*got string x/);
+row("full", () => mx.full("2" as any, 1), /^\[full\] The shape must be an integer or a list of integers/);
+row("full", () => mx.full([2], 1, "float7"), /^\[full\] Unknown dtype float7/);
+row("zeros", () => mx.zeros([1.5]), /^\[zeros\] The shape must be an integer or a list of integers/);
+row("zeros", () => mx.zeros([2 ** 32]), /^\[zeros\] The shape must be an integer or a list of integers/);
+row("zeros", () => mx.zeros([2 ** 31 - 1, 2 ** 31 - 1, 2]), /^\[zeros\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
+row("full", () => mx.full([2 ** 31 - 1, 2 ** 31 - 1, 2], 1, mx.int8), /^\[full\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
+row("zeros", () => mx.zeros([-3]), /^\[zeros\] Negative dimension in shape \(-3\)/);
+row("ones", () => mx.ones([2], "complex64"), /^\[ones\] Unknown dtype complex64/);
+row("ones", () => mx.ones(null as any), /^\[ones\] The shape must be an integer or a list of integers, got null/);
+row("arange", () => M.arange(0, 10, 0), /^\[arange\] Cannot use a step of zero/);
+row("arange", () => M.arange("a"), /^\[arange\] Unknown dtype a; expected one of bool/);
+row("arange", () => M.arange(0, null), /^\[arange\] start, stop and step must be numbers, got null/);
+row("arange", () => M.arange(3, mx.bool), /^\[arange\] bool is not supported/);
+row("arange", () => M.arange(0, Infinity), /^\[arange\] Cannot use infinity/);
+row("linspace", () => M.linspace(0, 1, -2), /^\[linspace\] number of samples, -2, must be non-negative/);
+row("linspace", () => M.linspace("0", 1), /^\[linspace\] start must be a number, got string 0/);
+row("eye", () => M.eye(2 ** 31), /^\[eye\] n must be an integer, got number 2147483648/);
+row("eye", () => M.eye(0), /^\[eye\] N and M must be positive integers/);
+row("eye", () => M.eye(2.5), /^\[eye\] n must be an integer, got number 2.5/);
+row("identity", () => M.identity(-1), /^\[identity\] N must be a positive integer/);
+row("tri", () => M.tri(-2), /^\[tri\] N and M must be non-negative integers/);
+row("tril", () => M.tril(v3), /^\[tril\] array must be at least 2-D/);
+row("tril", () => M.tril(x23, 0.5), /^\[tril\] k must be an integer, got number 0.5/);
+row("triu", () => M.triu(v3), /^\[triu\] array must be at least 2-D/);
+row("triu", () => M.triu([[1]]), /^\[triu\] Expected an mx\.Array, got Array/);
+row("zerosLike", () => M.zerosLike("x"), /^\[zeros_like\] Expected an mx\.Array or a JS number.*got string x/);
+row("onesLike", () => M.onesLike({}), /^\[ones_like\] Expected an mx\.Array or a JS number.*got Object/);
+
+// ---- unary: a non-array argument, a missing argument, and dtype errors ----
+const unaryTags: Record<string, string> = {
+  abs: "abs", negative: "negative", sign: "sign", exp: "exp", expm1: "expm1", log: "log", log1p: "log1p",
+  log2: "log2", log10: "log10", sqrt: "sqrt", rsqrt: "rsqrt", square: "square", reciprocal: "reciprocal",
+  sin: "sin", cos: "cos", tan: "tan", arcsin: "arcsin", arccos: "arccos", arctan: "arctan", sinh: "sinh",
+  cosh: "cosh", tanh: "tanh", arcsinh: "arcsinh", arccosh: "arccosh", arctanh: "arctanh", sigmoid: "sigmoid",
+  erf: "erf", erfinv: "erfinv", floor: "floor", ceil: "ceil", round: "round", isnan: "isnan", isinf: "isinf",
+  isfinite: "isfinite", logicalNot: "logical_not", stopGradient: "stop_gradient",
+};
+for (const [name, tag] of Object.entries(unaryTags)) {
+  row(name, () => M[name]("x"), new RegExp(`^\\[${tag}\\] Expected an mx\\.Array or a JS number, boolean or bigint, got string x`));
+  row(name, () => M[name](), new RegExp(`^\\[${tag}\\] Expected an mx\\.Array or a JS number, boolean or bigint, got undefined\\.`));
+}
+row("negative", () => mx.negative(b2), /^\[negative\] Not supported for bool, use logical_not instead/);
+row("round", () => mx.round(x23, 1.5), /^\[round\] decimals must be an integer, got number 1.5/);
+
+// ---- binary: incompatible shapes, a non-array operand ----
+const binaryTags: Record<string, string> = {
+  add: "add", subtract: "subtract", multiply: "multiply", divide: "divide", floorDivide: "floor_divide",
+  remainder: "remainder", power: "power", maximum: "maximum", minimum: "minimum", arctan2: "arctan2",
+  logaddexp: "logaddexp", equal: "equal", notEqual: "not_equal", less: "less", lessEqual: "less_equal",
+  greater: "greater", greaterEqual: "greater_equal", logicalAnd: "logical_and", logicalOr: "logical_or",
+};
+for (const [name, tag] of Object.entries(binaryTags)) {
+  row(name, () => M[name](x23, v4), new RegExp(`^\\[${tag}\\] ${shapes23_4.source}`));
+  row(name, () => M[name](x23, "1"), new RegExp(`^\\[${tag}\\] Expected an mx\\.Array or a JS number.*got string 1`));
+  row(name, () => M[name](x23), new RegExp(`^\\[${tag}\\] Expected an mx\\.Array or a JS number.*got undefined\\.`));
+}
+row("where", () => mx.where(fx.b3, x23, v4), /^\[where\] Shapes \(.*\) cannot be broadcast/);
+row("where", () => mx.where(b2, "a" as any, 1), /^\[where\] Expected an mx\.Array or a JS number.*got string a/);
+row("clip", () => mx.clip(x23, null, null), /^\[clip\] At most one of a_min and a_max may be None/);
+row("clip", () => mx.clip(x23, v4, 3), /^\[clip\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
+row("clip", () => (mx.clip as any)(x23, 0), /^\[clip\] a_min and a_max are required/);
+row("isclose", () => mx.isclose(x23, v4), /^\[isclose\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
+row("isclose", () => mx.isclose(x23, x23, "big" as any), /^\[isclose\] rtol must be a number, got string big/);
+row("allclose", () => mx.allclose(x23, v4), /^\[allclose\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
+row("allclose", () => mx.allclose(x23, x23, 1e-5, 1e-8, { equalNan: "yes" } as any), /^\[allclose\] equalNan must be a boolean/);
+row("arrayEqual", () => mx.arrayEqual(x23, {} as any), /^\[array_equal\] Expected an mx\.Array or a JS number.*got Object/);
+row("arrayEqual", () => mx.arrayEqual(x23, x23, ["a"] as any), /^\[array_equal\] Expected an options object, got Array/);
+row("arrayEqual", () => mx.arrayEqual(x23, x23, 1 as any), /^\[array_equal\] equalNan must be a boolean, got number 1/);
+
+// ---- reductions and scans ----
+for (const [name, tag] of Object.entries({ sum: "sum", prod: "prod", mean: "mean", max: "max", min: "min", all: "all", any: "any", var: "var", std: "std", logsumexp: "logsumexp" })) {
+  row(name, () => M[name](x23, 2), new RegExp(`^\\[${tag}\\] Invalid axis 2 for an array with 2 dimensions`));
+  row(name, () => M[name](x23, [0, -2]), new RegExp(`^\\[${tag}\\] Received duplicate axes`));
+  row(name, () => M[name](x23, "0"), new RegExp(`^\\[${tag}\\] The axis must be an integer or a list of integers, got string 0`));
+  row(name, () => M[name](x23, 0, "yes"), new RegExp(`^\\[${tag}\\] keepdims must be a boolean, got string yes`));
+  row(name, () => M[name]([1, 2]), new RegExp(`^\\[${tag}\\] Expected an mx\\.Array, got Array`));
+}
+row("max", () => mx.max(fx.empty), /^\[max\] Cannot reduce an array of size zero/);
+row("var", () => M.var(x23, 0, false, 0.5), /^\[var\] ddof must be an integer, got number 0.5/);
+row("std", () => M.std(x23, null, false, "1"), /^\[std\] ddof must be an integer, got string 1/);
+for (const [name, tag] of [["argmax", "argmax"], ["argmin", "argmin"]] as const) {
+  row(name, () => M[name](x23, -3), new RegExp(`^\\[${tag}\\] Invalid axis -3 for an array with 2 dimensions`));
+  row(name, () => M[name](x23, [0]), new RegExp(`^\\[${tag}\\] The axis must be an integer or null, got Array`));
+  row(name, () => M[name](fx.empty), new RegExp(`^\\[${tag}\\] Cannot ${tag} an array of size zero`));
+}
+for (const [name, tag] of [["cumsum", "cumsum"], ["cumprod", "cumprod"], ["cummax", "cummax"], ["cummin", "cummin"]] as const) {
+  row(name, () => M[name](x23, 2), new RegExp(`^\\[${tag}\\] Invalid axis 2 for an array with 2 dimensions`));
+  row(name, () => M[name](x23, 0, { reverse: 1 }), new RegExp(`^\\[${tag}\\] reverse must be a boolean, got number 1`));
+  row(name, () => M[name](x23, 0, true), new RegExp(`^\\[${tag}\\] Expected an options object, got boolean true`));
+}
+row("cumsum", () => M.cumsum(x23, 0, { revers: true }), /^\[cumsum\] Unknown option 'revers'; expected reverse, inclusive\./);
+for (const [name, tag] of [["sort", "sort"], ["argsort", "argsort"]] as const) {
+  row(name, () => M[name](x23, 5), new RegExp(`^\\[${tag}\\] Invalid axis 5 for an array with 2 dimensions`));
+  row(name, () => M[name](s0), new RegExp(`^\\[${tag}\\] Cannot sort along axis -1 of a 0-dimensional array`));
+}
+row("topk", () => mx.topk(v3, 4), /^\[topk\] Received invalid k=4 along axis -1 for array with shape \(3\)/);
+row("topk", () => mx.topk(v3, 1.5), /^\[topk\] k must be an integer, got number 1.5/);
+row("softmax", () => mx.softmax(x23, 2 ** 40), /^\[softmax\] The axis must be an integer or a list of integers, got number 1099511627776/);
+row("softmax", () => mx.softmax(x23, 3), /^\[softmax\] Invalid axis 3 for an array with 2 dimensions/);
+row("softmax", () => mx.softmax(x23, -1, { precise: "no" } as any), /^\[softmax\] precise must be a boolean/);
+row("logSoftmax", () => mx.logSoftmax(x23, [0, 0]), /^\[log_softmax\] Received duplicate axes/);
+
+// ---- shape ----
+row("reshape", () => mx.reshape(x23, [4, 2]), /^\[reshape\] Cannot reshape array of size 6 into shape \(4,2\)/);
+row("reshape", () => mx.reshape(fx.bigView, [-1]), /^\[reshape\] The shape \(8589934588\) has a dimension larger than 2147483647/);
+row("reshape", () => mx.reshape(x23, [-1, -1]), /^\[reshape\] Can only infer one dimension/);
+row("reshape", () => mx.reshape(x23, [2.5]), /^\[reshape\] The shape must be an integer or a list of integers/);
+row("flatten", () => M.flatten(x23, 1, 0), /^\[flatten\] start_axis \(1\) must be less than or equal to end_axis \(0\)/);
+row("flatten", () => M.flatten(x23, 3), /^\[flatten\] Invalid axis 3 for an array with 2 dimensions/);
+row("unflatten", () => M.unflatten(x23, 1, [2, 2]), /^\[unflatten\] Cannot unflatten axis 1 of size 3 into shape \(2,2\)/);
+row("unflatten", () => M.unflatten(x23, 5, [3]), /^\[unflatten\] Invalid axis 5 for an array with 2 dimensions/);
+row("squeeze", () => mx.squeeze(x23, 0), /^\[squeeze\] Cannot squeeze axis 0 with size 2 != 1/);
+row("squeeze", () => mx.squeeze(x23, 4), /^\[squeeze\] Invalid axis 4 for an array with 2 dimensions/);
+row("expandDims", () => mx.expandDims(x23, 4), /^\[expand_dims\] Invalid axis 4 for an array with 3 dimensions/);
+row("expandDims", () => (mx.expandDims as any)(x23), /^\[expand_dims\] The axis must be an integer or a list of integers, got undefined/);
+row("transpose", () => mx.transpose(x23, [0, 0]), /^\[transpose\] Repeated axis 0 in the permutation/);
+row("transpose", () => mx.transpose(x23, [0]), /^\[transpose\] Received 1 axes for an array with 2 dimensions/);
+row("transpose", () => mx.transpose(x23, [0, 2]), /^\[transpose\] Invalid axis 2 for an array with 2 dimensions/);
+row("swapaxes", () => M.swapaxes(x23, 0, 2), /^\[swapaxes\] Invalid axis 2 for an array with 2 dimensions/);
+row("moveaxis", () => mx.moveaxis(x23, 0, -3), /^\[moveaxis\] Invalid axis -3 for an array with 2 dimensions/);
+row("moveaxis", () => mx.moveaxis(x23, 0.5, 1), /^\[moveaxis\] source and destination must be integers/);
+row("broadcastTo", () => mx.broadcastTo(x23, [3, 3]), /^\[broadcast_to\] Cannot broadcast array of shape \(2,3\) to shape \(3,3\)/);
+row("broadcastTo", () => mx.broadcastTo(s0, [-1]), /^\[broadcast_to\] Negative dimension in shape \(-1\)/);
+row("broadcastTo", () => mx.broadcastTo(s0, [2 ** 31 - 1, 2 ** 31 - 1, 3]), /^\[broadcast_to\] The shape \(2147483647,2147483647,3\) has more than 2\^53 elements/);
+row("broadcastTo", () => mx.broadcastTo("a" as any, [3]), /^\[broadcast_to\] Expected an mx\.Array or a JS number.*got string a/);
+row("broadcastArrays", () => M.broadcastArrays(x23, v4), /^\[broadcast_arrays\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
+row("broadcastArrays", () => M.broadcastArrays(x23, 1), /^\[broadcast_arrays\] Expected an mx\.Array at position 1, got number 1/);
+row("concatenate", () => M.concatenate([x23, v3]), /^\[concatenate\] All the input arrays must have the same number of dimensions, got \(2,3\) and \(3\)/);
+row("concatenate", () => M.concatenate([x23, fx.x32]), /^\[concatenate\] All the input array dimensions must match exactly except for the concatenation axis 0/);
+row("concatenate", () => M.concatenate([x23, x23], 2), /^\[concatenate\] Invalid axis 2 for an array with 2 dimensions/);
+row("concatenate", () => M.concatenate([]), /^\[concatenate\] No arrays provided for concatenation/);
+row("concatenate", () => M.concatenate(x23), /^\[concatenate\] Expected a list of mx\.Arrays, got MxArray/);
+row("concatenate", () => M.concatenate([s0, s0]), /^\[concatenate\] Zero-dimensional arrays cannot be concatenated/);
+row("stack", () => M.stack([x23, v3]), /^\[stack\] All arrays must have the same shape, got \(2,3\) and \(3\)/);
+row("stack", () => M.stack([v3, v3], 2), /^\[stack\] Invalid axis 2 for an array with 2 dimensions/);
+row("stack", () => M.stack([v3, "x"]), /^\[stack\] Expected an mx\.Array at position 1, got string x/);
+row("split", () => M.split(v4, 3), /^\[split\] Array split does not result in sub arrays with equal size/);
+row("split", () => M.split(v4, 0), /^\[split\] The number of sections must be positive, got 0/);
+row("split", () => M.split(v4, [1], 1), /^\[split\] Invalid axis 1 for an array with 1 dimensions/);
+row("split", () => M.split(v4, "2"), /^\[split\] The split indices must be an integer or a list of integers, got string 2/);
+row("tile", () => M.tile(v3, [2 ** 31 - 1]), /^\[tile\] Tiling shape \(3\) by 2147483647 on axis 0 gives a dimension larger than 2147483647/);
+row("tile", () => M.tile(x23, [-1]), /^\[tile\] Repetitions must be non-negative, got -1/);
+row("tile", () => M.tile(x23, "2"), /^\[tile\] The repetitions must be an integer or a list of integers, got string 2/);
+row("repeat", () => M.repeat(v3, 2 ** 31 - 1), /^\[repeat\] Repeating axis 0 of size 3 2147483647 times gives a dimension larger than 2147483647/);
+row("repeat", () => M.repeat(x23, -2), /^\[repeat\] Number of repeats cannot be negative, got -2/);
+row("repeat", () => M.repeat(x23, 2, 2), /^\[repeat\] Invalid axis 2 for an array with 2 dimensions/);
+row("pad", () => M.pad(x23, [[1, 1]] .concat([[1, 1], [1, 1]]) as any), /^\[pad\] Invalid number of padding sizes passed to pad: got 3 for an array with 2 dimensions/);
+row("pad", () => M.pad(v3, [[2 ** 31 - 1, 2 ** 31 - 1]]), /^\[pad\] The shape \(4294967297\) has a dimension larger than 2147483647/);
+row("pad", () => M.pad(v3, [[2 ** 31 - 1, 2 ** 31 - 1]], { mode: "edge" }), /^\[pad\] The shape \(4294967297\) has a dimension larger than 2147483647/);
+row("pad", () => M.pad(x23, -1), /^\[pad\] Invalid padding size \(-1, -1\)/);
+row("pad", () => M.pad(x23, 1, { mode: "reflect" }), /^\[pad\] Invalid padding mode 'reflect'/);
+row("pad", () => M.pad(x23, 1, { constantValues: v3 }), /^\[pad\] The constant value must be a scalar, got an array of shape \(3\)/);
+row("pad", () => M.pad(x23, 1, { value: 3 }), /^\[pad\] Unknown option 'value'; expected mode, constantValues\./);
+row("pad", () => M.pad(x23, "1"), /^\[pad\] The pad width must be an integer, a pair of integers or a list of pairs/);
+row("asStrided", () => M.asStrided(x23, [3, 3], [3, 1]), /^\[as_strided\] The view \(shape \(3,3\), strides \(3,1\), offset 0\) reaches outside the input's 6 elements/);
+row("asStrided", () => M.asStrided(x23, [2 ** 31 - 1, 2 ** 31 - 1, 2], [0, 0, 0]), /^\[as_strided\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
+row("asStrided", () => M.asStrided(x23, [2], [1, 1]), /^\[as_strided\] The shape \(2\) and strides \(1,1\) must have the same length/);
+row("asStrided", () => M.asStrided(x23, [2], [1], -1), /^\[as_strided\] The view .* reaches outside the input's 6 elements/);
+
+// ---- indexing ----
+row("take", () => M.take(x23, fx.f1), /^\[take\] Indices must be integers, got float32/);
+row("take", () => M.take(x23, i3, 2), /^\[take\] Invalid axis 2 for an array with 2 dimensions/);
+row("take", () => M.take(x23, b2), /^\[take\] Boolean mask indices are not supported/);
+row("take", () => M.take(x23, [1.5]), /^\[take\] Index lists must hold integers only/);
+row("take", () => M.take(x23, mx.array([7], mx.int32)).tolist(), /^\[take\] Index 7 is out of bounds for axis 0 with size 6\./, true);
+row("take", () => M.take(x23, mx.array([-4], mx.int32), 0).tolist(), /^\[take\] Index -4 is out of bounds for axis 0 with size 2\./, true);
+row("takeAlongAxis", () => M.takeAlongAxis(x23, i3, 0), /^\[take_along_axis\] Indices of dimension 1 does not match array of dimension 2/);
+row("takeAlongAxis", () => M.takeAlongAxis(x23, fx.f11, 0), /^\[take_along_axis\] Indices must be integers, got float32/);
+row("takeAlongAxis", () => M.takeAlongAxis(x23, mx.array([[3]], mx.int32), 1).tolist(), /^\[take_along_axis\] Index 3 is out of bounds for axis 1 with size 3\./, true);
+row("putAlongAxis", () => M.putAlongAxis(x23, i3, 0, 0), /^\[put_along_axis\] Indices of dimension 1 does not match array of dimension 2/);
+row("putAlongAxis", () => M.putAlongAxis(x23, fx.f11, 0, 0), /^\[put_along_axis\] Indices must be integers, got float32/);
+row("putAlongAxis", () => M.putAlongAxis(x23, fx.i11, "v", 0), /^\[put_along_axis\] Expected an mx\.Array or a JS number.*got string v/);
+row("putAlongAxis", () => M.putAlongAxis(x23, mx.array([[-3]], mx.int32), 1, 0).tolist(), /^\[put_along_axis\] Index -3 is out of bounds for axis 0 with size 2\./, true);
+row("sliceDynamic", () => M.sliceDynamic(x23, fx.f1, [0], [1, 3]), /^\[slice_dynamic\] Indices must be integers, got float32/);
+row("sliceDynamic", () => M.sliceDynamic(x23, [0], [0], [3, 3]), /^\[slice_dynamic\] Invalid slice size \(3,3\) for an array of shape \(2,3\)/);
+row("sliceDynamic", () => M.sliceDynamic(x23, [0, 0], [0], [1, 3]), /^\[slice_dynamic\] The start indices have 2 elements but 1 axes were given/);
+row("sliceDynamic", () => M.sliceDynamic(x23, [2], [0], [1, 3]).tolist(), /^\[slice_dynamic\] Index 2 is out of bounds for axis 0 with size 2\./, true);
+row("sliceUpdate", () => M.sliceUpdate(x23, fx.o33, [0], [0]), /^\[slice_update\] The update of shape \(3,3\) does not fit in the array of shape \(2,3\)/);
+row("sliceUpdate", () => M.sliceUpdate(x23, v3, [0], [2]), /^\[slice_update\] Invalid axis 2 for an array with 2 dimensions/);
+row("sliceUpdate", () => M.sliceUpdate(x23, v3, [5], [0]).tolist(), /^\[slice_update\] Index 5 is out of bounds for axis 0 with size 2\./, true);
+row("slice", () => M.slice(0.5), /^\[slice\] The start must be an integer, null or undefined, got number 0.5/);
+row("slice", () => M.slice(0, 2, 0), /^\[slice\] Slice step cannot be zero/);
+
+// ---- linear algebra and convolutions ----
+row("matmul", () => mx.matmul(x23, x23), /^\[matmul\] Last dimension of first input with shape \(2,3\) must match second to last dimension of second input with shape \(2,3\)/);
+row("matmul", () => mx.matmul(s0, x23), /^\[matmul\] Got 0 dimension input/);
+row("matmul", () => mx.matmul(i3, i3), /^\[matmul\] Only real floating point types are supported but int32 and int32/);
+row("matmul", () => mx.matmul(x23, [[1]] as any), /^\[matmul\] Expected an mx\.Array, got Array/);
+row("addmm", () => M.addmm(v3, x23, x23), /^\[addmm\] Last dimension of first input with shape \(2,3\) must match/);
+row("addmm", () => M.addmm(v4, x23, fx.x32), /^\[addmm\] Shapes \(4\) and \(2,2\) cannot be broadcast/);
+row("addmm", () => M.addmm(v3, x23, fx.x32, { alpha: "2" }), /^\[addmm\] alpha must be a number, got string 2/);
+row("outer", () => M.outer(v3, 1), /^\[outer\] b must be an mx\.Array, got number 1/);
+row("inner", () => M.inner(x23, v4), /^\[inner\] a\.shape\[-1\] \(3\) must match b\.shape\[-1\] \(4\)/);
+row("tensordot", () => M.tensordot(x23, x23, 3), /^\[tensordot\] axes \(3\) is larger than the rank of an input/);
+row("tensordot", () => M.tensordot(x23, x23, [[0], [1]]), /^\[tensordot\] Dimension 0 of a \(2\) does not match dimension 1 of b \(3\)/);
+row("tensordot", () => M.tensordot(x23, x23, [[0, 1], [0]]), /^\[tensordot\] Both axes lists must have the same length, got 2 and 1/);
+row("tensordot", () => M.tensordot(x23, x23, [[5], [0]]), /^\[tensordot\] Invalid axis 5 for an array with 2 dimensions/);
+row("einsum", () => M.einsum("ij,jk->ik", x23, x23), /^\[einsum\] Size of label 'j' does not match: 3 vs 2/);
+row("einsum", () => M.einsum("ij->i", x23, x23), /^\[einsum\] Number of operands \(2\) does not match the subscripts \(1\)/);
+row("einsum", () => M.einsum("i$->i", x23), /^\[einsum\] Invalid character '\$'/);
+row("einsum", () => M.einsum("ijk->i", x23), /^\[einsum\] Operand 0 has 2 dimensions but its subscripts "ijk" name 3/);
+row("einsum", () => M.einsum(5, x23), /^\[einsum\] subscripts must be a string, got number 5/);
+row("conv1d", () => M.conv1d(img, fx.w232), /^\[conv1d\] Expected the input to have 3 dimensions \(N, L, C\), got shape \(1,4,4,2\)/);
+row("conv1d", () => M.conv1d(seq, fx.w233), /^\[conv1d\] Expected the input's channels \(2\) to equal the weight's input channels \(3\)/);
+row("conv1d", () => M.conv1d(seq, fx.w232, { stride: 0 }), /^\[conv1d\] Stride must be positive, got 0/);
+row("conv1d", () => M.conv1d(seq, fx.w292), /^\[conv1d\] The padded input \(5\) is smaller than the dilated kernel \(9\)/);
+row("conv2d", () => M.conv2d(img, fx.w2112, { strides: 2 }), /^\[conv2d\] Unknown option 'strides'; expected stride, padding, dilation, groups\./);
+row("conv2d", () => M.conv2d(seq, fx.w2332), /^\[conv2d\] Expected the input to have 4 dimensions \(N, H, W, C\), got shape \(1,5,2\)/);
+row("conv2d", () => M.conv2d(img, fx.w3111, { groups: 2 }), /^\[conv2d\] The output channels \(3\) must be divisible by groups \(2\)/);
+row("conv2d", () => M.conv2d(img, fx.w2112, { padding: [1, 2, 3] }), /^\[conv2d\] padding must be an integer or a pair of integers array, got Array/);
+row("conv2d", () => M.conv2d(fx.imgInt, fx.w2112Int), /^\[conv2d\] Only real floating point types are supported/);
+row("convTranspose1d", () => M.convTranspose1d(seq, fx.w23), /^\[conv_transpose1d\] Expected the weight to have 3 dimensions \(O, K, C\), got shape \(2,3\)/);
+row("convTranspose1d", () => M.convTranspose1d(seq, fx.w232, { dilation: -1 }), /^\[conv_transpose1d\] Dilation must be positive, got -1/);
+row("convTranspose2d", () => M.convTranspose2d(img, fx.w2335), /^\[conv_transpose2d\] Expected the input's channels \(2\) to equal the weight's input channels \(5\)/);
+row("convTranspose2d", () => M.convTranspose2d(img, fx.w2332, "same"), /^\[conv_transpose2d\] Options must be an object, got string same/);
+
+// ---- mx.fast ----
+row("fast.rmsNorm", () => M.fast.rmsNorm(x23, v4), /^\[rms_norm\] weight of size 4 does not match the last axis of the input with shape \(2,3\)/);
+row("fast.rmsNorm", () => M.fast.rmsNorm(x23, null, "1e-5"), /^\[rms_norm\] eps must be a number, got string 1e-5/);
+row("fast.rmsNorm", () => M.fast.rmsNorm(s0, null), /^\[rms_norm\] The input must have at least one dimension/);
+row("fast.layerNorm", () => M.fast.layerNorm(x23, v3, x23), /^\[layer_norm\] bias must have 1 dimension, got 2/);
+row("fast.layerNorm", () => M.fast.layerNorm(x23, "w", null), /^\[layer_norm\] weight must be an mx\.Array, got string w/);
+row("fast.rope", () => M.fast.rope(x23, 3), /^\[rope\] dims must be a positive even number, got 3/);
+row("fast.rope", () => M.fast.rope(x23, 4), /^\[rope\] dims \(4\) is larger than the feature size \(3\)/);
+row("fast.rope", () => M.fast.rope(x23, 2, { bse: 10 }), /^\[rope\] Unknown option 'bse'; expected traditional, base, scale, offset\./);
+row("fast.rope", () => M.fast.rope(v4, 2), /^\[rope\] The input must have at least 2 dimensions/);
+row("fast.rope", () => M.fast.rope(x23, 2, { base: "1e4" }), /^\[rope\] base must be a number, got string 1e4/);
+row("fast.rope", () => M.fast.rope(x23, 2, { traditional: 1 }), /^\[rope\] traditional must be a boolean, got number 1/);
+row("fast.scaledDotProductAttention", () => M.fast.scaledDotProductAttention(q4, x23, q4), /^\[scaled_dot_product_attention\] Expected queries, keys and values with 4 dimensions \(B, N, T, D\)/);
+row("fast.scaledDotProductAttention", () => M.fast.scaledDotProductAttention(q4, q4, q4, { mask: "upper" }), /^\[scaled_dot_product_attention\] Unknown mask "upper"/);
+row("fast.scaledDotProductAttention", () => M.fast.scaledDotProductAttention(q4, q4, q4, { mask: v4 }), /^\[scaled_dot_product_attention\] Shapes \(4\) and \(1,2,3,3\) cannot be broadcast/);
+row("fast.scaledDotProductAttention", () => M.fast.scaledDotProductAttention(q4, fx.k1235, q4), /^\[scaled_dot_product_attention\] Queries and keys have different feature sizes \(4 and 5\)/);
+row("fast.scaledDotProductAttention", () => M.fast.scaledDotProductAttention(x23, q4, q4), /^\[scaled_dot_product_attention\] Expected queries, keys and values with 4 dimensions/);
+
+// ---- mx.random ----
+row("random.seed", () => M.random.seed(-1), /^\[seed\] The seed must be a non-negative integer, got number -1/);
+row("random.key", () => M.random.key(1.5), /^\[key\] The seed must be a non-negative integer, got number 1.5/);
+row("random.split", () => M.random.split(x23), /^\[split\] Expected key type uint32 but received float32/);
+row("random.split", () => M.random.split(key, -1), /^\[split\] The number of keys must be non-negative, got -1/);
+row("random.split", () => M.random.split([0, 1]), /^\[split\] The key must be an mx\.Array, got Array/);
+row("random.bits", () => M.random.bits([2], 3), /^\[bits\] Bit width must be in \{1, 2, 4\} but got 3/);
+row("random.bits", () => M.random.bits([2], 4, { key: fx.key3 }), /^\[bits\] Expected key shape \(2\) but received \(3\)/);
+row("random.uniform", () => M.random.uniform(0, 1, [2], { dtype: mx.int32 }), /^\[uniform\] Can only generate uniform numbers with real floating point type/);
+row("random.uniform", () => M.random.uniform(v3, 1, [2]), /^\[uniform\] Shapes \(2\) and \(3\) cannot be broadcast/);
+row("random.uniform", () => M.random.uniform(0, 1, [-1]), /^\[uniform\] Negative dimension in shape \(-1\)/);
+row("random.uniform", () => M.random.uniform("0", 1), /^\[uniform\] Expected an mx\.Array or a JS number.*got string 0/);
+row("random.normal", () => M.random.normal([2], { dtype: mx.uint8 }), /^\[normal\] Can only generate normal numbers with floating point type/);
+row("random.normal", () => M.random.normal([2], { scale: "1" }), /^\[normal\] scale must be a number, got string 1/);
+row("random.normal", () => M.random.normal([2], { std: 2 }), /^\[normal\] Unknown option 'std'; expected dtype, loc, scale, key\./);
+row("random.normal", () => M.random.normal([2 ** 31 - 1, 2 ** 31 - 1, 2]), /^\[normal\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
+row("random.normal", () => M.random.normal("2"), /^\[normal\] The shape must be an integer or a list of integers, got string 2/);
+row("random.randint", () => M.random.randint(0, 5, [2], { dtype: mx.float32 }), /^\[randint\] randint only accepts integer dtypes and bool/);
+row("random.randint", () => M.random.randint(0, v3, [2]), /^\[randint\] Shapes \(2\) and \(3\) cannot be broadcast/);
+row("random.bernoulli", () => M.random.bernoulli(i3), /^\[bernoulli\] bernoulli probability `p` must be a float type/);
+row("random.bernoulli", () => M.random.bernoulli(v3, [2]), /^\[bernoulli\] Shapes \(2\) and \(3\) cannot be broadcast/);
+row("random.truncatedNormal", () => M.random.truncatedNormal(0, 1, [2], { dtype: mx.int32 }), /^\[truncated_normal\] truncated_normal only accepts floating point dtypes/);
+row("random.truncatedNormal", () => M.random.truncatedNormal(0, 1, [2], { key: fx.key3 }), /^\[truncated_normal\] Expected key shape \(2\) but received \(3\)/);
+row("random.normal", () => M.random.normal([2], { key: fx.key3 }), /^\[normal\] Expected key shape \(2\) but received \(3\)/);
+row("random.truncatedNormal", () => M.random.truncatedNormal(v3, v4), /^\[truncated_normal\] Shapes \(3\) and \(4\) cannot be broadcast/);
+row("random.gumbel", () => M.random.gumbel([2], { dtype: mx.int32 }), /^\[gumbel\] Can only generate gumbel numbers with real floating point type/);
+row("random.categorical", () => M.random.categorical(x23, { axis: 2 }), /^\[categorical\] Invalid axis 2 for logits with 2 dimensions/);
+row("random.categorical", () => M.random.categorical(x23, { shape: [2], numSamples: 2 }), /^\[categorical\] At most one of shape or num_samples can be specified/);
+row("random.categorical", () => M.random.categorical([1, 2]), /^\[categorical\] Expected an mx\.Array of logits, got Array/);
+row("random.categorical", () => M.random.categorical(x23, { shape: [3] }), /^\[categorical\] Shapes \(3\) and \(2\) cannot be broadcast/);
+
+// ---- mx.Array members ----
+row("Array#item", () => x23.item(), /^\[item\] item\(\) can only be called on arrays of size 1, got shape \(2,3\)/);
+row("Array#astype", () => x23.astype("float128"), /^\[astype\] Unknown dtype float128/);
+for (const [name, tag] of Object.entries({ add: "add", sub: "subtract", subtract: "subtract", mul: "multiply", multiply: "multiply", div: "divide", divide: "divide", maximum: "maximum", minimum: "minimum", equal: "equal", notEqual: "not_equal", less: "less", lessEqual: "less_equal", greater: "greater", greaterEqual: "greater_equal", pow: "power", power: "power" })) {
+  row(`Array#${name}`, () => (x23 as any)[name](v4), new RegExp(`^\\[${tag}\\] ${shapes23_4.source}`));
+  row(`Array#${name}`, () => (x23 as any)[name]("2"), new RegExp(`^\\[${tag}\\] Expected an mx\\.Array or a JS number.*got string 2`));
+}
+row("Array#matmul", () => x23.matmul(x23), /^\[matmul\] Last dimension of first input with shape \(2,3\)/);
+row("Array#matmul", () => x23.matmul(2 as any), /^\[matmul\] Expected an mx\.Array, got number 2/);
+for (const name of ["sum", "prod", "mean", "max", "min", "all", "any", "var", "std", "logsumexp"]) {
+  row(`Array#${name}`, () => (x23 as any)[name](-3), new RegExp(`^\\[${name}\\] Invalid axis -3 for an array with 2 dimensions`));
+  row(`Array#${name}`, () => (x23 as any)[name](0, 1), new RegExp(`^\\[${name}\\] keepdims must be a boolean, got number 1`));
+}
+row("Array#var", () => x23.var(0, false, 0.5), /^\[var\] ddof must be an integer/);
+row("Array#std", () => x23.std(0, false, 0.5), /^\[std\] ddof must be an integer/);
+row("Array#argmax", () => x23.argmax(2), /^\[argmax\] Invalid axis 2 for an array with 2 dimensions/);
+row("Array#argmin", () => x23.argmin(2), /^\[argmin\] Invalid axis 2 for an array with 2 dimensions/);
+for (const name of ["cumsum", "cumprod", "cummax", "cummin"]) {
+  row(`Array#${name}`, () => (x23 as any)[name](2), new RegExp(`^\\[${name}\\] Invalid axis 2 for an array with 2 dimensions`));
+  row(`Array#${name}`, () => (x23 as any)[name](0, { inclusive: "no" }), new RegExp(`^\\[${name}\\] inclusive must be a boolean`));
+}
+row("Array#reshape", () => x23.reshape(4, 2), /^\[reshape\] Cannot reshape array of size 6 into shape \(4,2\)/);
+row("Array#reshape", () => x23.reshape("6" as any), /^\[reshape\] The shape must be an integer or a list of integers/);
+row("Array#transpose", () => x23.transpose(0), /^\[transpose\] Received 1 axes for an array with 2 dimensions/);
+row("Array#transpose", () => x23.transpose(1, 1), /^\[transpose\] Repeated axis 1 in the permutation/);
+row("Array#flatten", () => x23.flatten(0, 4), /^\[flatten\] Invalid axis 4 for an array with 2 dimensions/);
+row("Array#moveaxis", () => x23.moveaxis(2, 0), /^\[moveaxis\] Invalid axis 2 for an array with 2 dimensions/);
+row("Array#swapaxes", () => x23.swapaxes(0, -3), /^\[swapaxes\] Invalid axis -3 for an array with 2 dimensions/);
+row("Array#split", () => x23.split(4, 1), /^\[split\] Array split does not result in sub arrays with equal size/);
+row("Array#squeeze", () => x23.squeeze(1), /^\[squeeze\] Cannot squeeze axis 1 with size 3 != 1/);
+row("Array#round", () => x23.round(0.5), /^\[round\] decimals must be an integer, got number 0.5/);
+row("Array#neg", () => b2.neg(), /^\[negative\] Not supported for bool, use logical_not instead/);
+row("Array#negative", () => b2.negative(), /^\[negative\] Not supported for bool, use logical_not instead/);
+row("Array#index", () => x23.index(0, 0, 0), /^\[index\] Too many indices for an array with 2 dimensions \(got 3\)/);
+row("Array#index", () => x23.index(2), /^\[index\] Index 2 is out of bounds for axis 0 with size 2\./);
+row("Array#index", () => x23.index(0.5), /^\[index\] Indices must be integers, got 0.5/);
+row("Array#index", () => x23.index("...", "..."), /^\[index\] An index can only have a single ellipsis/);
+row("Array#index", () => x23.index({} as any), /^\[index\] Unsupported index Object/);
+row("Array#index", () => x23.index(fx.f1), /^\[index\] Indices must be integers, got float32/);
+row("Array#index", () => x23.index(b2), /^\[index\] Boolean mask indices are not supported/);
+row("Array#index", () => x23.index(fx.i2, i3), /^\[index\] Shapes \(2\) and \(3\) cannot be broadcast/);
+row("Array#index", () => x23.index(mx.slice(), mx.array([3], mx.int32)).tolist(), /^\[index\] Index 3 is out of bounds for axis 1 with size 3\./, true);
+row("Array#at", () => x23.at(0).add(v4), /^\[at\] Cannot broadcast the update of shape \(4\) to the indexed shape \(3\)/);
+row("Array#at", () => x23.at(5).set(1), /^\[at\] Index 5 is out of bounds for axis 0 with size 2\./);
+row("Array#at", () => x23.at(fx.f1).set(1), /^\[at\] Indices must be integers, got float32/);
+row("Array#at", () => x23.at(0).set("v" as any), /^\[at\] Expected an mx\.Array or a JS number.*got string v/);
+row("Array#at", () => x23.at(mx.array([0, -3], mx.int32)).add(1).tolist(), /^\[at\] Index -3 is out of bounds for axis 0 with size 2\./, true);
+
+// Members of API.md's sections that take no argument that could be wrong (or
+// are not ops), each with the reason it has no row.
+const noBadArgs: Record<string, string> = {
+  // Classes: mx.Array is the type users test with instanceof (arrays come from mx.array and the ops),
+  // mx.Dtype the type of mx.float32 etc., mx.Slice what mx.slice() builds (swept through "slice").
+  Array: "class, not an op", Dtype: "class, not an op", Slice: "class built by mx.slice (swept)",
+  // Loading, memory and transformations are other sections of API.md, with their own tests.
+  init: "Loading section", backendInfo: "Loading section; no arguments",
+  memory: "Memory section; no arguments", clearCache: "Memory section; no arguments",
+  setCacheLimit: "Memory section", dispose: "Memory section: ignores non-array leaves by contract",
+  tidy: "Memory section", keep: "Memory section: returns its argument",
+  eval: "Transformations section: ignores non-array leaves by contract",
+  asyncEval: "Transformations section: ignores non-array leaves by contract",
+  grad: "Transformations section", valueAndGrad: "Transformations section", vjp: "Transformations section",
+  jvp: "Transformations section", vmap: "Transformations section", customFunction: "Transformations section",
+  checkpoint: "Transformations section", compile: "Transformations section",
+  disableCompile: "Transformations section; no arguments", enableCompile: "Transformations section; no arguments",
+  // Array members without arguments: getters and readers of the array itself.
+  "Array#constructor": "internal: wraps a core handle", "Array#handle": "internal getter",
+  "Array#disposed": "internal getter", "Array#shape": "getter", "Array#dtype": "getter", "Array#ndim": "getter",
+  "Array#size": "getter", "Array#nbytes": "getter", "Array#T": "getter", "Array#dispose": "no arguments",
+  "Array#dataSync": "no arguments", "Array#data": "no arguments", "Array#tolist": "no arguments",
+  "Array#toString": "no arguments",
+  // Unary methods take no argument; their function forms (mx.exp, ...) are swept with bad operands.
+  ...Object.fromEntries(
+    ["abs", "exp", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tanh", "sigmoid"]
+      .map((n) => [`Array#${n}`, `no arguments; mx.${n} is swept`]),
+  ),
+};
+
+/** Every function of API.md's "Arrays" and "Operations" that the package exports. */
+function exportedOps(): string[] {
+  const names: string[] = [];
+  for (const [k, v] of Object.entries(mx)) if (typeof v === "function") names.push(k);
+  for (const ns of ["random", "fast"]) for (const [k, v] of Object.entries(M[ns])) if (typeof v === "function") names.push(`${ns}.${k}`);
+  for (const k of Object.getOwnPropertyNames(mx.Array.prototype)) names.push(`Array#${k}`);
+  return names;
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** The tag an op's errors carry: MLX's name for it. */
+function tagOf(op: string): string {
+  const special: Record<string, string> = {
+    "Array#sub": "subtract", "Array#mul": "multiply", "Array#div": "divide", "Array#neg": "negative",
+    "Array#pow": "power", sliceDynamic: "slice_dynamic", sliceUpdate: "slice_update",
+  };
+  if (special[op]) return special[op]!;
+  return snake(op.replace(/^(random|fast)\./, "").replace(/^Array#/, ""));
+}
+
+const live = () => mx.memory().liveArrays;
+const stillWorks = () =>
+  mx.tidy(() => {
+    expect(mx.add(mx.array([1, 2]), 1).tolist()).toEqual([2, 3]);
+    // Large enough to run on the pool in the threaded build.
+    expect(mx.sum(mx.ones([1 << 17])).item()).toBe(1 << 17);
+  });
+
+describe("bad arguments", () => {
+  it("every op of API.md's Arrays and Operations has a bad-argument row or a stated reason for none", () => {
+    const covered = new Set(cases.map((c) => c.op));
+    const missing = exportedOps().filter((op) => !covered.has(op) && !(op in noBadArgs));
+    expect(missing).toEqual([]);
+    // And no row or reason names something that is not exported (a typo would hide a gap).
+    const exported = new Set(exportedOps());
+    expect([...covered, ...Object.keys(noBadArgs)].filter((op) => !exported.has(op))).toEqual([]);
+  });
+
+  it.each(cases.map((c, i) => [`${c.op} #${i}: ${c.error.source.slice(0, 70)}`, c] as const))("%s", (_, c) => {
+    const tag = tagOf(c.op);
+    // The expectation itself must name the tag and then the problem.
+    expect(c.error.source.startsWith(`^\\[${tag}\\] `)).toBe(true);
+    expect(c.error.source.length).toBeGreaterThan(tag.length + 16);
+    const before = live();
+    let thrown: unknown = null;
+    try {
+      if (c.lazy) mx.tidy(() => void c.call());
+      else {
+        const r = c.call();
+        mx.dispose(r); // (only if it wrongly succeeded)
+      }
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toMatch(c.error);
+    expect(live()).toBe(before);
+    stillWorks();
+    expect(live()).toBe(before);
+  });
+});
+
+// Index values are only known when the graph runs: the gather/scatter kernels
+// check them (on the pool for large index arrays, without throwing there) and
+// the error reaches JS from the evaluating call. Negative indices wrap once.
+describe("out-of-range indices at evaluation", () => {
+  const N = 1 << 17; // 4 chunks of kElementwiseGrain: the threaded build scans in parallel
+  const SIZE = 1000;
+  /** Deterministic integers in [lo, hi). */
+  const ints = (n: number, lo: number, hi: number, seed: number) => {
+    let a = seed >>> 0;
+    return Int32Array.from({ length: n }, () => {
+      a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+      return lo + Math.floor((a / 2 ** 32) * (hi - lo));
+    });
+  };
+  const wrap = (i: number, dim: number) => (i < 0 ? i + dim : i);
+  const flat = (a: InstanceType<typeof mx.Array>) => Array.from(a.dataSync() as ArrayLike<number>);
+  const base = Float32Array.from({ length: SIZE }, (_, i) => i * 0.5 - 7);
+  /** Bad values at two positions: the error names the first one. */
+  const withBad = (v: Int32Array, first: number, second: number) => {
+    const w = v.slice();
+    w[70001] = first;
+    w[100003] = second;
+    return w;
+  };
+  const expectEvalError = (make: () => InstanceType<typeof mx.Array>, msg: string) => {
+    const before = live();
+    mx.tidy(() => {
+      const r = make();
+      expect(() => r.tolist()).toThrowError(msg);
+      expect(() => mx.eval(r)).toThrowError(msg); // the failed node stays unevaluated and fails alike
+    });
+    expect(live()).toBe(before);
+    stillWorks();
+  };
+
+  it("take (flat and along an axis) wraps negatives once and rejects the rest", () => {
+    const idx = ints(N, -SIZE, SIZE, 1);
+    mx.tidy(() => {
+      const x = mx.array(base);
+      expect(flat(M.take(x, mx.array(idx)))).toEqual(Array.from(idx, (i) => base[wrap(i, SIZE)]));
+      const x2 = x.reshape(4, 250);
+      const i2 = ints(N, -250, 250, 2);
+      const got = M.take(x2, mx.array(i2), 1); // (4, N)
+      expect(got.shape).toEqual([4, N]);
+      const row3 = flat(got.index(3));
+      expect(row3).toEqual(Array.from(i2, (i) => base[750 + wrap(i, 250)]));
+    });
+    expectEvalError(() => M.take(mx.array(base), mx.array(withBad(idx, SIZE, -SIZE - 5))), `[take] Index ${SIZE} is out of bounds for axis 0 with size ${SIZE}.`);
+    expectEvalError(() => M.take(mx.array(base), mx.array(withBad(idx, -SIZE - 1, SIZE))), `[take] Index ${-SIZE - 1} is out of bounds for axis 0 with size ${SIZE}.`);
+    expectEvalError(() => M.take(mx.array(base).reshape(4, 250), mx.array(withBad(ints(N, -250, 250, 3), 250, 0)), 1), "[take] Index 250 is out of bounds for axis 1 with size 250.");
+  });
+
+  it("every integer index dtype, including unsigned values beyond int64 and non-contiguous index arrays", () => {
+    mx.tidy(() => {
+      const x = mx.array(base);
+      const idx = ints(N, 0, 128, 4);
+      for (const dt of [mx.int8, mx.uint8, mx.int16, mx.uint16, mx.uint32, mx.int64, mx.uint64]) {
+        expect(flat(M.take(x, mx.array(idx).astype(dt)))).toEqual(Array.from(idx, (i) => base[i]));
+      }
+      // A transposed and a broadcast index array.
+      const i2 = mx.array(ints(N, -SIZE, SIZE, 5)).reshape(256, 512).T;
+      const want = Array.from(ints(N, -SIZE, SIZE, 5), (i) => base[wrap(i, SIZE)]);
+      const got = flat(M.take(x, i2)); // (512, 256) = transpose of the (256, 512) layout
+      for (let r = 0; r < 512; r += 97) for (let c = 0; c < 256; c += 31) expect(got[r * 256 + c]).toBe(want[c * 512 + r]);
+      expect(flat(M.take(x, mx.broadcastTo(mx.array([-1], mx.int32), [N])))).toEqual(new Array(N).fill(base[SIZE - 1]));
+    });
+    expectEvalError(() => M.take(mx.array(base), mx.array([0n, 2n ** 64n - 1n], mx.uint64)), "[take] Index 18446744073709551615 is out of bounds for axis 0 with size 1000.");
+    expectEvalError(() => M.take(mx.array(base).index(mx.slice(0, 100)), mx.array([0, 200], mx.uint8)), "[take] Index 200 is out of bounds for axis 0 with size 100.");
+    expectEvalError(() => M.take(mx.array(base).index(mx.slice(0, 100)), mx.array([-101], mx.int8)), "[take] Index -101 is out of bounds for axis 0 with size 100.");
+    expectEvalError(() => M.take(mx.array(base), mx.array(withBad(ints(N, 0, SIZE, 6), 5000, 0)).reshape(256, 512).T), "[take] Index 5000 is out of bounds");
+  });
+
+  it("takeAlongAxis and putAlongAxis", () => {
+    const R = 8, C = SIZE / R; // a (8, 125) array, indices along axis 1
+    const it = ints(R * 20000, -C, C, 7);
+    mx.tidy(() => {
+      const x = mx.array(base).reshape(R, C);
+      const got = flat(M.takeAlongAxis(x, mx.array(it).reshape(R, 20000), 1));
+      expect(got).toEqual(Array.from(it, (i, k) => base[Math.floor(k / 20000) * C + wrap(i, C)]));
+      // A permutation per row of a (40, 1000) array, half of it written negatively.
+      const rows = 40;
+      const perm = new Int32Array(rows * SIZE);
+      for (let r = 0; r < rows; ++r) {
+        const p = Array.from({ length: SIZE }, (_, i) => i);
+        const rnd = ints(SIZE, 0, 1 << 30, 100 + r);
+        for (let i = SIZE - 1; i > 0; --i) { const j = rnd[i]! % (i + 1); [p[i], p[j]] = [p[j]!, p[i]!]; }
+        for (let i = 0; i < SIZE; ++i) perm[r * SIZE + i] = i % 2 ? p[i]! - SIZE : p[i]!;
+      }
+      const vals = Float32Array.from({ length: rows * SIZE }, (_, k) => k);
+      const put = flat(M.putAlongAxis(mx.zeros([rows, SIZE]), mx.array(perm).reshape(rows, SIZE), mx.array(vals).reshape(rows, SIZE), 1));
+      const want = new Array(rows * SIZE).fill(0);
+      for (let k = 0; k < rows * SIZE; ++k) want[Math.floor(k / SIZE) * SIZE + wrap(perm[k]!, SIZE)] = vals[k];
+      expect(put).toEqual(want);
+    });
+    const bad = it.slice();
+    bad[90001] = C;
+    bad[150000] = -C - 1;
+    expectEvalError(() => M.takeAlongAxis(mx.array(base).reshape(R, C), mx.array(bad).reshape(R, 20000), 1), `[take_along_axis] Index ${C} is out of bounds for axis 1 with size ${C}.`);
+    expectEvalError(() => M.putAlongAxis(mx.zeros([R, C]), mx.array(bad).reshape(R, 20000), 1, 1), `[put_along_axis] Index ${C} is out of bounds for axis 1 with size ${C}.`);
+  });
+
+  it("x.index(...) gathers and x.at(...) scatters", () => {
+    const idx = ints(N, -SIZE, SIZE, 8);
+    mx.tidy(() => {
+      const x = mx.array(base).reshape(SIZE, 1);
+      expect(flat(x.index(mx.array(idx)))).toEqual(Array.from(idx, (i) => base[wrap(i, SIZE)]));
+      const x3 = mx.array(base.subarray(0, 999)).reshape(333, 3);
+      const i3 = ints(N, -3, 3, 9);
+      const g = flat(x3.index(mx.slice(0, 2), mx.array(i3))); // (2, N)
+      expect(g.slice(N)).toEqual(Array.from(i3, (i) => base[3 + wrap(i, 3)]));
+      // Duplicates accumulate: counts of every wrapped index.
+      const counts = new Array(SIZE).fill(0);
+      for (const i of idx) counts[wrap(i, SIZE)] += 1;
+      expect(flat(mx.zeros([SIZE]).at(mx.array(idx)).add(1))).toEqual(counts);
+      const setTo = flat(mx.array(base).at(mx.array(idx)).set(-1));
+      expect(setTo).toEqual(Array.from(base, (v, i) => (counts[i] > 0 ? -1 : v)));
+    });
+    expectEvalError(() => mx.array(base).reshape(SIZE, 1).index(mx.array(withBad(idx, 1234, -1))), "[index] Index 1234 is out of bounds for axis 0 with size 1000.");
+    expectEvalError(() => mx.zeros([SIZE]).at(mx.array(withBad(idx, -1001, 1001))).add(1), "[at] Index -1001 is out of bounds for axis 0 with size 1000.");
+    expectEvalError(() => mx.zeros([SIZE]).at(mx.array(withBad(idx, 1001, 0))).maximum(1), "[at] Index 1001 is out of bounds for axis 0 with size 1000.");
+    expectEvalError(() => mx.zeros([SIZE], mx.int32).at(mx.array(withBad(idx, 1001, 0))).divide(2), "[index] Index 1001 is out of bounds for axis 0 with size 1000.");
+  });
+
+  it("a failed evaluation leaves the graph usable: shared nodes, siblings and later evals", () => {
+    const before = live();
+    mx.tidy(() => {
+      const x = mx.array(base);
+      const y = mx.exp(mx.multiply(x, 0.01)); // shared by the failing and the good branch
+      const bad = M.take(y, mx.array(withBad(ints(N, 0, SIZE, 10), SIZE + 1, 0)));
+      const good = mx.add(y, 1);
+      expect(() => mx.eval(bad, good)).toThrowError(`[take] Index ${SIZE + 1} is out of bounds for axis 0 with size ${SIZE}.`);
+      const want = Array.from(base, (v) => Math.fround(Math.fround(Math.exp(Math.fround(v * 0.01))) + 1));
+      const g = flat(good);
+      for (let i = 0; i < SIZE; i += 37) expect(Math.abs(g[i]! - want[i]!)).toBeLessThanOrEqual(1e-6 * want[i]!);
+      expect(flat(y).length).toBe(SIZE);
+      expect(() => bad.tolist()).toThrowError(/^\[take\] Index 1001 is out of bounds/);
+      // The same graph with valid indices still evaluates.
+      expect(flat(M.take(y, mx.array([0, -1], mx.int32))).length).toBe(2);
+    });
+    expect(live()).toBe(before);
+    stillWorks();
+  });
+
+  it("asyncEval rejects with the same error and the module stays usable", async () => {
+    const before = live();
+    const x = mx.array(base);
+    const idx = mx.array(withBad(ints(N, 0, SIZE, 11), -2000, 0));
+    const bad = M.take(x, idx);
+    await expect(mx.asyncEval(bad)).rejects.toThrowError("[take] Index -2000 is out of bounds for axis 0 with size 1000.");
+    mx.dispose(x, idx, bad);
+    expect(live()).toBe(before);
+    stillWorks();
+  });
+});
+
+// Beyond the hand-written rows: every op and Array method, with junk in each
+// argument position (wrong types, NaN, huge and fractional numbers, arrays
+// where numbers go, ...), either works or throws an Error tagged "[op] " —
+// never a TypeError from our own code or a wasm trap — and leaks no handle.
+describe("junk in every argument position", () => {
+  it("every op either works or throws a tagged error, without leaking", async () => {
+    const x = mx.array([[1, 2, 3], [4, 5, 6]]);
+    const i = mx.array([0, 1], mx.int32);
+    const s = mx.array(3);
+    const b = mx.array([true, false]);
+    const junk: unknown[] = [undefined, null, "x", {}, [], ["a"], NaN, -1, 1.5, 2 ** 40, true, 1n, x, i, s, b, [1, "a"], () => 1, Symbol("s")];
+    const notOps = new Set(Object.keys(noBadArgs).filter((k) => !k.startsWith("Array#")));
+    const fns: [string, (...a: unknown[]) => unknown][] = [];
+    for (const [k, v] of Object.entries(mx)) if (typeof v === "function" && !notOps.has(k)) fns.push([k, v as any]);
+    for (const ns of ["random", "fast"]) for (const [k, v] of Object.entries(M[ns])) if (typeof v === "function") fns.push([`${ns}.${k}`, v as any]);
+    for (const n of Object.getOwnPropertyNames(mx.Array.prototype)) {
+      const d = Object.getOwnPropertyDescriptor(mx.Array.prototype, n)!;
+      if (typeof d.value === "function" && n !== "constructor" && n !== "dispose") fns.push([`Array#${n}`, (...a) => (x as any)[n](...a)]);
+    }
+    for (const [v] of [["set"], ["add"], ["maximum"], ["divide"]]) {
+      fns.push([`at().${v}`, (...a) => (x.at(...(a.slice(0, -1) as any[])) as any)[v](a[a.length - 1])]);
+    }
+    const problems: string[] = [];
+    const show = (v: unknown) =>
+      typeof v === "symbol" ? "symbol" : typeof v === "function" ? "function" : v instanceof mx.Array ? `array${JSON.stringify(v.shape)}` : typeof v === "bigint" ? `${v}n` : JSON.stringify(v);
+    for (const [name, f] of fns) {
+      const argsets: unknown[][] = [];
+      for (const g of junk)
+        argsets.push([g], [x, g], [x, g, g], [x, 0, g], [x, x, g], [g, x], [x, x, x, g], [x, 0, 0, g], [x, 1, g, 0], [g, g],
+          [x, -1, { a: g }], [x, 0, 1, { dtype: g }], [[2], { key: g, dtype: g }], [x, 2, { stride: g }], [i, 1, 0, g],
+          [x, i, g], [x, [0], [0], g]);
+      for (const args of argsets) {
+        const before = live();
+        try {
+          const r = f(...args);
+          if (r instanceof Promise) await r.catch(() => undefined);
+          mx.dispose(r);
+        } catch (e) {
+          const m = String((e as Error)?.message ?? e);
+          if (!/^\[[a-z0-9_]+\] /.test(m) || !(e instanceof Error))
+            problems.push(`${name}(${args.map(show).join(", ")}) threw ${(e as Error)?.constructor?.name}: ${m.slice(0, 80)}`);
+        }
+        if (live() !== before) problems.push(`${name}(${args.map(show).join(", ")}) leaked ${live() - before}`);
+      }
+    }
+    expect(problems.slice(0, 20)).toEqual([]);
+    mx.dispose(x, i, s, b);
+    stillWorks();
+  });
+});
