@@ -1,0 +1,86 @@
+// compile's elementwise fusion: which nodes fuse (through the graph
+// description), and fused results against eager ones — exact, since a fused
+// kernel runs the same float32 element functions, only tile by tile.
+import { describe, expect, it } from "vitest";
+import { mx } from "./setup.js";
+
+const M = mx as any;
+const bits = (a: any) => Array.from(new Uint32Array(Float32Array.from(a.reshape(-1).tolist() as number[]).buffer));
+const ramp = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k) * 2);
+
+// Ten elementwise ops, the benchmark's chain.
+const chain10 = (x: any, y: any) =>
+  x.mul(y).add(1).tanh().mul(x).sub(y.sigmoid()).abs().sqrt().add(0.5).log().maximum(x);
+
+describe("compile fusion", () => {
+  it("fuses a 10-op elementwise chain into one node with the eager result", () => {
+    const f = mx.compile(chain10);
+    for (const n of [7, 1000, 100_003]) {
+      // 100_003 elements: many tiles, threaded, and a partial last tile
+      const x = mx.array(ramp(n, 0.37)), y = mx.array(ramp(n, 0.11));
+      expect(bits(f(x, y))).toEqual(bits(chain10(x, y)));
+    }
+    for (const t of f.traces) {
+      expect(t.graph).toBe("Fused(Multiply,Add,Tanh,Multiply,Sigmoid,Subtract,Abs,Sqrt,Add,Log,Maximum)");
+      expect(t.nodes).toBe(1);
+    }
+    const unfused = mx.compile(chain10, { fuse: false });
+    const x = mx.array(ramp(64, 0.3)), y = mx.array(ramp(64, 0.5));
+    expect(bits(unfused(x, y))).toEqual(bits(f(x, y)));
+    expect(unfused.traces[0]!.graph).not.toMatch(/Fused/);
+  });
+
+  it("folds broadcasts and scalars into the fused reads, also of transposed views", () => {
+    const f = mx.compile((x: any, b: any) => x.T.add(b).mul(2).exp().sub(1));
+    const x = mx.array(ramp(12, 0.7)).reshape(4, 3); // x.T is a (3,4) strided view
+    const b = mx.array([[1], [2], [3]]); // (3,1) broadcast along columns
+    expect(bits(f(x, b))).toEqual(bits(x.T.add(b).mul(2).exp().sub(1)));
+    expect(f.traces[0]!.graph).toBe("Transpose Fused(Add,Multiply,Exp,Subtract)");
+    const ref = (x.T.tolist() as number[][]).map((r, i) => r.map((v) => Math.exp(Math.fround(Math.fround(v + i + 1) * 2)) - 1));
+    const got = f(x, b).tolist() as number[][];
+    got.forEach((r, i) => r.forEach((v, j) => expect(Math.abs(v - ref[i]![j]!)).toBeLessThan(1e-6 * (1 + Math.abs(ref[i]![j]!)))));
+  });
+
+  it("stops a chain at values read elsewhere and at non-float32 ops", () => {
+    const f = mx.compile((x: any) => {
+      const e = x.exp();
+      return [e.add(1).square(), e.sum(), x.astype(mx.int32).add(1)];
+    });
+    const x = mx.array([0.5, 1.5, -2]);
+    const [a, s, i] = f(x) as any[];
+    expect(a.tolist()).toEqual(x.exp().add(1).square().tolist());
+    expect(s.item()).toBeCloseTo(Math.exp(0.5) + Math.exp(1.5) + Math.exp(-2), 5);
+    expect(i.tolist()).toEqual([1, 2, -1]);
+    expect(f.traces[0]!.graph).toMatch(/^Exp Fused\(Add,Square\) /);
+    expect(f.traces[0]!.graph).not.toMatch(/Fused\([^)]*Sum/);
+  });
+
+  it("fused functions keep working under grad, jvp and vmap", () => {
+    const g = (x: any, y: any) => chain10(x, y).sum();
+    const cg = mx.compile(g);
+    const x = mx.array(ramp(50, 0.9)), y = mx.array(ramp(50, 0.4));
+    const [ge, gc] = [mx.grad(g, { argnums: [0, 1] })(x, y), mx.grad(cg, { argnums: [0, 1] })(x, y)] as any[];
+    cg(x, y);
+    expect(cg.traces[0]!.graph).toMatch(/Fused/);
+    for (let k = 0; k < 2; ++k) {
+      const a = ge[k].tolist() as number[], b = gc[k].tolist() as number[];
+      a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 5));
+    }
+    // grad against central differences on one coordinate (float64 reference)
+    const h = 1e-3;
+    const xs = Array.from(x.tolist() as number[]);
+    const at = (d: number) => {
+      const xd = xs.slice();
+      xd[3]! += d;
+      return cg(mx.array(xd), y).item() as number;
+    };
+    expect(gc[0].tolist()[3]).toBeCloseTo((at(h) - at(-h)) / (2 * h), 1);
+    const t = mx.array(ramp(50, 0.2));
+    const [, je] = M.jvp((a: any) => chain10(a, y), [x], [t]);
+    const [, jc] = M.jvp((a: any) => mx.compile(chain10)(a, y), [x], [t]);
+    (jc[0].tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo(je[0].tolist()[i], 5));
+    const rows = mx.array(ramp(60, 0.5)).reshape(6, 10), ys = mx.array(ramp(10, 0.8));
+    const vm = mx.vmap(mx.compile(chain10), { inAxes: [0, null] })(rows, ys);
+    expect(bits(vm)).toEqual(bits(chain10(rows, ys)));
+  });
+});

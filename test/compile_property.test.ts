@@ -1,0 +1,105 @@
+// Property test: randomly generated programs of elementwise ops and
+// reductions give the same values compiled (traced once, simplified, fused)
+// as run eagerly. Fused kernels run the same float32 element functions as
+// the eager kernels, so the comparison is exact (NaN equals NaN).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { mx } from "./setup.js";
+
+type Step = { op: string; a: number; b: number; axis: number };
+const UNARY = ["exp", "tanh", "sigmoid", "abs", "negative", "square", "sin", "sqrt", "log1p", "floor"];
+const BINARY = ["add", "subtract", "multiply", "divide", "maximum", "minimum", "power"];
+const REDUCE = ["sum", "max", "min", "mean"];
+const SCALAR = ["addScalar", "mulScalar"];
+
+// Runs `steps` over a pool that starts as the inputs; returns the last value
+// and every reduction (so reductions in the middle are outputs too).
+function program(steps: Step[], inputs: any[]): any[] {
+  const pool = [...inputs];
+  const outs: any[] = [];
+  const pick = (i: number) => pool[i % pool.length];
+  for (const s of steps) {
+    let v: any;
+    if (UNARY.includes(s.op)) v = (mx as any)[s.op](pick(s.a));
+    else if (BINARY.includes(s.op)) v = (mx as any)[s.op](pick(s.a), pick(s.b));
+    else if (s.op === "addScalar") v = mx.add(pick(s.a), 0.25 * (s.b % 7) - 0.75);
+    else if (s.op === "mulScalar") v = mx.multiply(pick(s.a), 0.5 + (s.b % 3));
+    else {
+      const x = pick(s.a);
+      // keepdims: the result broadcasts against the others in later steps
+      v = x.ndim === 0 ? x : (mx as any)[s.op](x, s.axis % x.ndim, true);
+      outs.push(v);
+    }
+    pool.push(v);
+  }
+  return [pool[pool.length - 1], ...outs];
+}
+
+const step = fc.record({
+  op: fc.constantFrom(...UNARY, ...BINARY, ...REDUCE, ...SCALAR),
+  a: fc.nat(40),
+  b: fc.nat(40),
+  axis: fc.nat(3),
+});
+const values = (n: number, seed: number) =>
+  Float32Array.from({ length: n }, (_, i) => Math.sin((i + 1) * (seed + 0.61)) * 3);
+const same = (a: any, b: any) => {
+  expect(a.shape).toEqual(b.shape);
+  const x = Float32Array.from(a.reshape(-1).tolist() as number[]);
+  const y = Float32Array.from(b.reshape(-1).tolist() as number[]);
+  x.forEach((v, i) => (Number.isNaN(v) ? expect(y[i]).toBeNaN() : expect(y[i]).toBe(v)));
+};
+
+describe("compile property", () => {
+  it("compiled programs equal eager ones", () => {
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 14 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 70 }),
+        (steps, rows, cols) =>
+          mx.tidy(() => {
+            // a full matrix, a row vector, a column vector and a scalar
+            const inputs = [
+              mx.array(values(rows * cols, 1)).reshape(rows, cols),
+              mx.array(values(cols, 2)).reshape(1, cols),
+              mx.array(values(rows, 3)).reshape(rows, 1),
+              mx.array(values(1, 4)).reshape([]),
+            ];
+            let traces = 0;
+            const f = mx.compile((...xs: any[]) => {
+              traces++;
+              return program(steps, xs);
+            });
+            const eager = program(steps, inputs);
+            const compiled = f(...inputs) as any[];
+            compiled.forEach((c, i) => same(c, eager[i]));
+            f(...inputs);
+            expect(traces).toBe(1);
+            f.dispose();
+          }),
+      ),
+      { numRuns: 60, seed: 20261125 },
+    );
+  });
+
+  it("large programs (threaded tiles) equal eager ones", () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 4, maxLength: 10 }), (steps) =>
+        mx.tidy(() => {
+          const inputs = [
+            mx.array(values(300 * 257, 5)).reshape(300, 257),
+            mx.array(values(257, 6)).reshape(1, 257),
+            mx.array(values(300, 7)).reshape(300, 1),
+            mx.array(values(1, 8)).reshape([]),
+          ];
+          const f = mx.compile((...xs: any[]) => program(steps, xs));
+          const eager = program(steps, inputs);
+          (f(...inputs) as any[]).forEach((c, i) => same(c, eager[i]));
+          f.dispose();
+        }),
+      ),
+      { numRuns: 8, seed: 7 },
+    );
+  });
+});
