@@ -1,7 +1,9 @@
 #include "compile.h"
 
 #include "compile_graph.h"
+#include "ops.h"
 #include "primitives/fused.h"
+#include "primitives/views.h"
 
 #include <algorithm>
 #include <cstring>
@@ -27,8 +29,10 @@ bool scalar_key(const array& a, std::string& key) {
 
 }  // namespace
 
-std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs, bool fuse) {
+std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs, bool fuse,
+                                             bool shapeless) {
   auto g = std::make_shared<CompiledGraph>();
+  g->shapeless = shapeless;
   g->num_inputs = int(inputs.size());
   auto placeholder = std::make_shared<Placeholder>("compile", "the inputs");
   std::vector<array> tracers;
@@ -131,23 +135,60 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
   remove_noops(*g);
   if (fuse) fuse_elementwise(*g);
   remove_dead(*g);
+  if (shapeless) plan_shapeless(*g);
   return g;
 }
+
+namespace {
+
+// A node's output shape for this replay's inputs (see plan_shapeless).
+Shape shapeless_output_shape(const CompiledGraph& g, size_t node, const std::vector<array>& values) {
+  const auto& n = g.nodes[node];
+  if (auto t = dynamic_cast<const Transpose*>(n.primitive.get())) {
+    const Shape& in = values[n.inputs[0]].shape();
+    Shape out;
+    for (int a : t->axes()) out.push_back(in[a]);
+    return out;
+  }
+  Shape out;
+  const auto& from = n.primitive->keeps_shape() ? n.inputs : g.broadcast_sources[node];
+  for (int v : from) out = broadcast_shapes(out, values[v].shape(), "compile");
+  // A Broadcast's input must broadcast to its new shape; an elementwise
+  // kernel needs operands of one shape (a fused one broadcasts them itself).
+  const bool broadcasts = !n.primitive->keeps_shape() || dynamic_cast<const Fused*>(n.primitive.get());
+  for (int v : n.inputs) {
+    const Shape& s = values[v].shape();
+    if (broadcasts ? broadcast_shapes(s, out, "compile") != out : s != out)
+      fail("compile", "shapeless: ", n.primitive->name(), " got an operand of shape ", shape_str(s),
+           " where the traced function needs ", shape_str(out), " (it did not broadcast here when traced).");
+  }
+  return out;
+}
+
+}  // namespace
 
 std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<array>& inputs) {
   if (int(inputs.size()) != g.num_inputs)
     fail("compile", "The compiled function takes ", g.num_inputs, " arrays, got ", inputs.size(), ".");
-  for (int i = 0; i < g.num_inputs; ++i)
+  for (int i = 0; i < g.num_inputs; ++i) {
+    if (g.shapeless && inputs[i].ndim() == int(g.input_shapes[i].size()) && inputs[i].dtype() == g.input_dtypes[i])
+      continue;
     if (inputs[i].shape() != g.input_shapes[i] || inputs[i].dtype() != g.input_dtypes[i])
       fail("compile", "Input ", i, " has shape ", shape_str(inputs[i].shape()), " and dtype ",
            name_of(inputs[i].dtype()), " but the function was traced with shape ", shape_str(g.input_shapes[i]),
            " and dtype ", name_of(g.input_dtypes[i]), ".");
+  }
   std::vector<array> values(g.num_values);
   std::copy(inputs.begin(), inputs.end(), values.begin());
   std::copy(g.constants.begin(), g.constants.end(), values.begin() + g.num_inputs);
-  for (const auto& n : g.nodes) {
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const auto& n = g.nodes[i];
     std::vector<array> ins;
     for (int v : n.inputs) ins.push_back(values[v]);
+    if (g.shapeless) {
+      values[n.first_output] = array(shapeless_output_shape(g, i, values), n.dtypes[0], n.primitive, ins);
+      continue;
+    }
     std::vector<array> outs = n.shapes.size() == 1
                                   ? std::vector<array>{array(n.shapes[0], n.dtypes[0], n.primitive, ins)}
                                   : array::make_arrays(n.shapes, n.dtypes, n.primitive, ins);

@@ -19,7 +19,12 @@ struct CompiledGraph;
 // Traces fun on placeholders for `inputs` and simplifies the graph: equal
 // scalar constants are merged and common subexpressions eliminated.
 // `fuse` false skips elementwise fusion (for benchmarks and debugging).
-std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs, bool fuse = true);
+// `shapeless`: the graph replays on inputs of any shape with the traced
+// ranks and dtypes; tracing throws if the function has a node whose output
+// shape can't follow its inputs' (anything but elementwise ops, broadcasting
+// and transposes).
+std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs, bool fuse = true,
+                                             bool shapeless = false);
 
 // fun(inputs) computed from the recorded graph (lazily, like any op).
 std::vector<array> compile_replay(const CompiledGraph& graph, const std::vector<array>& inputs);

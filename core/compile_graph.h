@@ -26,6 +26,11 @@ struct CompiledGraph {
   std::vector<int> outputs;      // value ids
   int num_values = 0;
   size_t traced_nodes = 0;
+  // Shapeless graphs replay on inputs of any shape with the traced ranks:
+  // each Broadcast node then broadcasts to the common shape of these values
+  // (the inputs of the elementwise node that reads it), by node index.
+  bool shapeless = false;
+  std::vector<std::vector<int>> broadcast_sources;
 
   // Shape and dtype of every value, by id (filled by index_values()).
   std::vector<Shape> value_shapes;
@@ -39,7 +44,10 @@ struct CompiledGraph {
 void remove_noops(CompiledGraph& g);
 // chains of float32 elementwise primitives fused into Fused nodes;
 void fuse_elementwise(CompiledGraph& g);
-// nodes whose outputs nothing reads removed.
+// nodes whose outputs nothing reads removed;
 void remove_dead(CompiledGraph& g);
+// for shapeless graphs: check every node can replay on other shapes and
+// record where each Broadcast takes its shape from (or throw, naming the node).
+void plan_shapeless(CompiledGraph& g);
 
 }  // namespace wmx

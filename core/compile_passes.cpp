@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "compile_graph.h"
+#include "error.h"
 #include "primitives/fused.h"
 #include "primitives/unary.h"
 #include "primitives/views.h"
@@ -135,7 +136,7 @@ void fuse_elementwise(CompiledGraph& g) {
       steps.push_back(std::move(s));
     }
     const int n_in = int(inputs.size());
-    auto fused = std::make_shared<Fused>(n_in, std::move(steps), shape);
+    auto fused = std::make_shared<Fused>(n_in, std::move(steps), shape, g.shapeless);
     CompiledGraph::Node& r = g.nodes[root];
     r.primitive = fused;
     r.inputs = inputs;
@@ -164,6 +165,37 @@ void remove_dead(CompiledGraph& g) {
     if (keep[i]) kept.push_back(std::move(g.nodes[i]));
   g.nodes = std::move(kept);
   g.index_values();
+}
+
+void plan_shapeless(CompiledGraph& g) {
+  g.index_values();
+  std::vector<std::vector<int>> readers(g.num_values);
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    for (int v : g.nodes[i].inputs) readers[v].push_back(int(i));
+  auto is_broadcast = [&](int node) { return dynamic_cast<const Broadcast*>(g.nodes[node].primitive.get()) != nullptr; };
+  g.broadcast_sources.assign(g.nodes.size(), {});
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const auto& n = g.nodes[i];
+    if (n.primitive->keeps_shape() || dynamic_cast<const Transpose*>(n.primitive.get())) continue;
+    if (is_broadcast(int(i))) {
+      // The shape comes from the elementwise node that reads it: the common
+      // shape of that node's operands before their broadcasts.
+      for (int r : readers[n.first_output]) {
+        if (!g.nodes[r].primitive->keeps_shape()) continue;
+        for (int v : g.nodes[r].inputs) {
+          const int p = g.producer[v];
+          g.broadcast_sources[i].push_back(p >= 0 && is_broadcast(p) ? g.nodes[p].inputs[0] : v);
+        }
+        break;
+      }
+      if (!g.broadcast_sources[i].empty()) continue;
+      fail("compile", "shapeless: a broadcast_to a fixed shape ", shape_str(n.shapes[0]),
+           " can't follow its input's shape; compile without shapeless.");
+    }
+    fail("compile", "shapeless: ", n.primitive->name(),
+         " fixes its output shape when traced, so the function can't be replayed on other shapes "
+         "(shapeless compile supports elementwise ops, broadcasting and transposes); compile without shapeless.");
+  }
 }
 
 }  // namespace wmx

@@ -35,6 +35,10 @@ class Primitive {
   // Elementwise primitives that compile may fuse return their float32 run
   // (inputs and output float32, same shape); the others return an empty kernel.
   virtual Float32Kernel float32_kernel() const { return {}; }
+
+  // True when, for inputs of any one shape, the output has that shape
+  // (elementwise primitives): shapeless compile replays only such nodes.
+  virtual bool keeps_shape() const { return false; }
 };
 
 // Declares the three transform rules in a Primitive subclass.

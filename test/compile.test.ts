@@ -136,7 +136,47 @@ describe("compile", () => {
       return x;
     });
     expect(() => f(mx.array([1]))).toThrowError(/^\[compile\] Can't evaluate/);
-    expect(() => mx.compile((x: any) => x, { shapeless: true })).toThrowError(/^\[compile\] shapeless/);
     expect(mx.add(mx.array([1]), 1).tolist()).toEqual([2]);
+  });
+
+  it("shapeless: one trace per rank and dtype, replayed on new shapes", () => {
+    let traces = 0;
+    // x * sigmoid(1.702 x) + bias (a GELU approximation) and a transpose
+    const act = (x: any, bias: any) => {
+      traces++;
+      return [x.mul(x.mul(1.702).sigmoid()).add(bias), x.T.exp()];
+    };
+    const f = mx.compile(act, { shapeless: true });
+    const sig = (v: number) => 1 / (1 + Math.exp(-1.702 * v));
+    for (const [r, c] of [[2, 3], [4, 5], [1, 1], [3, 2]]) {
+      const xs = Array.from({ length: r! }, (_, i) => Array.from({ length: c! }, (_, j) => (i - j) / 3));
+      const bs = Array.from({ length: c! }, (_, j) => j / 10);
+      const [y, t] = f(mx.array(xs), mx.array(bs)) as any[];
+      expect(y.shape).toEqual([r, c]);
+      (y.tolist() as number[][]).forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(xs[i]![j]! * sig(xs[i]![j]!) + bs[j]!, 5)));
+      (t.tolist() as number[][]).forEach((row, j) => row.forEach((v, i) => expect(v).toBeCloseTo(Math.exp(xs[i]![j]!), 5)));
+    }
+    expect(traces).toBe(1);
+    expect(f.traces[0]!.graph).toMatch(/Fused\(/);
+    f(mx.array([1, 2]), mx.array([0, 0])); // a new rank: a new trace
+    f(mx.array([[1]], mx.float16), mx.array([0], mx.float16)); // a new dtype
+    expect(traces).toBe(3);
+    expect(() => f(mx.array([[1, 2]]), mx.array([1, 2, 3]))).toThrowError(/^\[compile\] Shapes \(1,2\) and \(3\) cannot be broadcast/);
+    // grad through a shapeless replay at a shape it was not traced with
+    const g = mx.grad((x: any) => (f(x, mx.zeros([4])) as any[])[0].sum())(mx.array([[0.5, -1, 2, 0]]));
+    const d = (v: number) => sig(v) + v * 1.702 * sig(v) * (1 - sig(v));
+    (g.tolist() as number[][])[0]!.forEach((v, j) => expect(v).toBeCloseTo(d([0.5, -1, 2, 0][j]!), 4));
+    expect(traces).toBe(3);
+  });
+
+  it("shapeless rejects functions whose shapes are fixed when traced, and they compile without it", () => {
+    const mean = (x: any) => x.mean(0);
+    expect(() => mx.compile(mean, { shapeless: true })(mx.ones([2, 3]))).toThrowError(
+      /^\[compile\] shapeless: \w+ fixes its output shape when traced/,
+    );
+    expect(() => mx.compile((x: any) => x.reshape(-1).exp(), { shapeless: true })(mx.ones([2, 3]))).toThrowError(
+      /^\[compile\] shapeless: Reshape/,
+    );
+    expect(mx.compile(mean)(mx.array([[1, 2], [3, 4]])).tolist()).toEqual([2, 3]);
   });
 });

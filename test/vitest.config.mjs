@@ -18,6 +18,7 @@ export default defineConfig({
   test: {
     include: targets ? ["test/targets/**/*.test.ts"] : ["test/**/*.test.ts"],
     exclude: ["**/node_modules/**", ...(targets ? [] : ["test/targets/**"])],
+    setupFiles: ["test/yield.setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 10_000,

@@ -11,7 +11,7 @@ import { keepArrays, scoped } from "./scope.js";
 import { flatten, isPlainObject } from "./tree.js";
 
 interface CompileExports {
-  _wmx_compile_trace(fn: number, inputs: number, n: number, fuse: number): number;
+  _wmx_compile_trace(fn: number, inputs: number, n: number, flags: number): number;
   _wmx_compile_describe(id: number): number;
   _wmx_compile_call(id: number, inputs: number, n: number): number;
   _wmx_compile_stats(id: number, out: number): number;
@@ -47,7 +47,14 @@ export interface CompileOptions {
   inputs?: unknown;
   /** A tree the function writes arrays into (captured state: updated after every call). */
   outputs?: unknown;
-  /** Not supported yet: a compiled function retraces when shapes change. */
+  /**
+   * Trace once per rank and dtype instead of per shape: calls with new
+   * shapes replay the same graph. Supported for functions of elementwise
+   * ops, broadcasting and transposes; tracing anything whose output shape is
+   * fixed at trace time (reshape, slicing, reductions, matmul) throws. As in
+   * MLX, JS numbers computed from `x.shape` inside the function are baked
+   * into the trace: don't compute constants from shapes under shapeless.
+   */
   shapeless?: boolean;
   /**
    * Fuse chains of float32 elementwise ops into single tiled kernels
@@ -63,10 +70,10 @@ function describe(v: unknown): string {
 }
 
 /** The cache key part of one leaf; arrays also go to `arrays`. */
-function leafKey(leaf: unknown, path: string, arrays: MxArray[]): string {
+function leafKey(leaf: unknown, path: string, arrays: MxArray[], shapeless: boolean): string {
   if (leaf instanceof MxArray) {
     arrays.push(leaf);
-    return `A${leaf.dtype.code}(${leaf.shape.join(",")})`;
+    return shapeless ? `A${leaf.dtype.code}(r${leaf.ndim})` : `A${leaf.dtype.code}(${leaf.shape.join(",")})`;
   }
   switch (typeof leaf) {
     case "number":
@@ -84,11 +91,11 @@ function leafKey(leaf: unknown, path: string, arrays: MxArray[]): string {
 }
 
 /** A key for the structure of `tree` (containers and paths) plus its leaves. */
-function treeKey(tree: unknown, arrays: MxArray[], path = ""): string {
-  if (globalThis.Array.isArray(tree)) return `[${tree.map((t, i) => treeKey(t, arrays, path ? `${path}.${i}` : String(i))).join(",")}]`;
-  if (isPlainObject(tree))
-    return `{${Object.keys(tree).map((k) => `${JSON.stringify(k)}:${treeKey(tree[k], arrays, path ? `${path}.${k}` : k)}`).join(",")}}`;
-  return leafKey(tree, path, arrays);
+function treeKey(tree: unknown, arrays: MxArray[], shapeless: boolean, path = ""): string {
+  const sub = (t: unknown, p: string) => treeKey(t, arrays, shapeless, path ? `${path}.${p}` : p);
+  if (globalThis.Array.isArray(tree)) return `[${tree.map((t, i) => sub(t, String(i))).join(",")}]`;
+  if (isPlainObject(tree)) return `{${Object.keys(tree).map((k) => `${JSON.stringify(k)}:${sub(tree[k], k)}`).join(",")}}`;
+  return leafKey(tree, path, arrays, shapeless);
 }
 
 /** Sets the leaf at a dotted path; returns its container and key. */
@@ -153,7 +160,6 @@ export interface Compiled<F extends AnyFn> {
 /** `fn` traced once per key and replayed from then on (MLX's compile). */
 export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Compiled<F> {
   if (typeof fn !== "function") throw new Error(`[compile] Expected a function, got a ${describe(fn)}.`);
-  if (opts.shapeless) throw new Error("[compile] shapeless compilation is not supported yet.");
   const cache = new Map<string, Entry>();
   const graphs: number[] = [];
   let written: MxArray[] = []; // state arrays written into opts.outputs by the last call
@@ -177,7 +183,8 @@ export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Comp
     const c = core();
     const argArrays: MxArray[] = [];
     const stateIn = arrayPaths(opts.inputs);
-    const key = `${treeKey(args, argArrays)}|${stateIn.map(([p, a]) => `${p}:${a.dtype.code}(${a.shape.join(",")})`).join(";")}`;
+    const shapeless = opts.shapeless === true;
+    const key = `${treeKey(args, argArrays, shapeless)}|${stateIn.map(([p, a]) => `${p}:${leafKey(a, p, [], shapeless)}`).join(";")}`;
     const inputs = [...argArrays, ...stateIn.map(([, a]) => a)];
     let entry = cache.get(key);
     let n: number;
@@ -205,7 +212,7 @@ export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Comp
           },
           () => [],
         );
-      const id = c.withCallback(traced, (cb) => c.withInts(inputs.map((a) => a.handle), (p, k) => m()._wmx_compile_trace(cb, p, k, opts.fuse === false ? 0 : 1)));
+      const id = c.withCallback(traced, (cb) => c.withInts(inputs.map((a) => a.handle), (p, k) => m()._wmx_compile_trace(cb, p, k, (opts.fuse === false ? 0 : 1) | (shapeless ? 2 : 0))));
       if (id < 0) c.fail();
       e.graph = id;
       graphs.push(id);

@@ -35,11 +35,11 @@ extern "C" {
 
 // Traces the JS function `fn` on placeholders shaped like `inputs`. Returns
 // the graph id; the results are the outputs for these inputs.
-// `fuse` 0 skips elementwise fusion.
-EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_trace(int32_t fn, const int32_t* inputs, int32_t n, int32_t fuse) {
+// flags: bit 0 fuse elementwise chains, bit 1 shapeless.
+EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_trace(int32_t fn, const int32_t* inputs, int32_t n, int32_t flags) {
   return guard<int32_t>(-1, [&] {
     std::vector<array> in = read_arrays(inputs, n);
-    auto g = compile_trace(js_function(fn), in, fuse != 0);
+    auto g = compile_trace(js_function(fn), in, (flags & 1) != 0, (flags & 2) != 0);
     wmx_set_results(compile_replay(*g, in));
     g_graphs.push_back(std::move(g));
     return int32_t(g_graphs.size() - 1);

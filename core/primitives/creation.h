@@ -27,6 +27,7 @@ class Select : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override { return dynamic_cast<const Select*>(&o); }
+  bool keeps_shape() const override { return true; }
 };
 
 }  // namespace wmx

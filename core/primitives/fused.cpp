@@ -10,8 +10,8 @@
 
 namespace wmx {
 
-Fused::Fused(int num_inputs, std::vector<Step> steps, Shape shape)
-    : num_inputs_(num_inputs), steps_(std::move(steps)), shape_(std::move(shape)) {
+Fused::Fused(int num_inputs, std::vector<Step> steps, Shape shape, bool shapeless)
+    : num_inputs_(num_inputs), steps_(std::move(steps)), shape_(std::move(shape)), shapeless_(shapeless) {
   const int n = int(steps_.size());
   // Scratch tiles by liveness: a step's tile is free again after its last
   // reader has run (not during, so a run never writes over its own input).
@@ -154,6 +154,13 @@ array Fused::expand(const std::vector<array>& inputs, const Shape& shape) const 
   return values.back();
 }
 
+Shape Fused::shape_for(const std::vector<array>& inputs) const {
+  if (!shapeless_) return shape_;
+  Shape s;
+  for (auto& in : inputs) s = broadcast_shapes(s, in.shape(), "compile");
+  return s;
+}
+
 // ---- transform rules: through the expanded chain ----
 
 std::vector<array> Fused::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
@@ -176,7 +183,7 @@ std::vector<array> Fused::jvp(const std::vector<array>& primals, const std::vect
   auto chain = [&](const std::vector<array>& x) {
     std::vector<array> all = primals;
     for (size_t i = 0; i < argnums.size(); ++i) all[argnums[i]] = x[i];
-    return std::vector<array>{expand(all, shape_)};
+    return std::vector<array>{expand(all, shape_for(primals))};
   };
   return wmx::jvp(chain, sub, tangents).second;
 }
@@ -185,7 +192,7 @@ std::pair<std::vector<array>, std::vector<int>> Fused::vmap(const std::vector<ar
                                                             const std::vector<int>& axes) {
   std::vector<int> in_axes;
   for (int a : axes) in_axes.push_back(a < 0 ? kNoAxis : a);
-  auto chain = [&](const std::vector<array>& x) { return std::vector<array>{expand(x, shape_)}; };
+  auto chain = [&](const std::vector<array>& x) { return std::vector<array>{expand(x, shape_for(x))}; };
   return {wmx::vmap(chain, inputs, in_axes, {0}), {0}};
 }
 

@@ -23,11 +23,15 @@ class Fused : public Primitive {
     std::shared_ptr<Primitive> primitive;
     std::vector<int> args;
   };
-  Fused(int num_inputs, std::vector<Step> steps, Shape shape);
+  // `shape` is the traced output shape; with `shapeless`, the rules use the
+  // inputs' broadcast shape instead (a shapeless graph broadcasts only to
+  // that), so the node replays on inputs of other shapes.
+  Fused(int num_inputs, std::vector<Step> steps, Shape shape, bool shapeless = false);
 
   const char* name() const override { return "Fused"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
+  bool keeps_shape() const override { return shapeless_; }
 
   // "Fused(Exp,Multiply,Add)": the primitives in evaluation order.
   std::string describe() const;
@@ -41,6 +45,8 @@ class Fused : public Primitive {
   std::vector<int> slot_;  // scratch tile of each step's result (-1: the output)
   int num_slots_ = 0;
   Shape shape_;  // the output shape as traced (jvp and vmap need it)
+  bool shapeless_;
+  Shape shape_for(const std::vector<array>& inputs) const;
 };
 
 }  // namespace wmx

@@ -18,6 +18,7 @@ namespace wmx {
     void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;         \
     WMX_TRANSFORM_RULES                                                                            \
     Float32Kernel float32_kernel() const override;                                                 \
+    bool keeps_shape() const override { return true; }                                             \
     bool is_equivalent(const Primitive& o) const override { return dynamic_cast<const Name*>(&o); } \
   };
 

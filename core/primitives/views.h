@@ -48,6 +48,7 @@ class AsType : public Primitive {
  public:
   explicit AsType(Dtype dtype) : dtype_(dtype) {}
   const char* name() const override { return "AsType"; }
+  bool keeps_shape() const override { return true; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;

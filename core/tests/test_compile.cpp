@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "compile.h"
+#include "error.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "reduce_ops.h"
@@ -138,4 +139,52 @@ TEST_CASE("fused nodes differentiate, linearise and vectorise through their chai
   Fn per_example = [&](const std::vector<array>& e) { return compile_replay(*gs, e); };
   std::vector<array> batch = {x, y, in[2]};
   check_close(vmap(per_example, batch, {0, 0, kNoAxis}, {0})[0], chain(batch)[0]);
+}
+
+TEST_CASE("shapeless graphs replay on new shapes of the traced ranks") {
+  Fn f = [](const std::vector<array>& in) {
+    array x = in[0], b = in[1];
+    return std::vector<array>{add(multiply(tanh(x), array::scalar(2, Dtype::float32)), b), exp(transpose(x))};
+  };
+  for (bool fuse : {true, false}) {
+    CAPTURE(fuse);
+    auto g = compile_trace(f, {random_f32({3, 4}, 1), random_f32({4}, 2)}, fuse, /*shapeless=*/true);
+    CHECK((compiled_describe(*g).find("Fused") != std::string::npos) == fuse);
+    for (Shape xs : {Shape{3, 4}, Shape{5, 2}, Shape{1, 7}, Shape{0, 3}}) {
+      CAPTURE(shape_str(xs));
+      std::vector<array> in = {random_f32(xs, 3), random_f32({xs[1]}, 4)};
+      auto got = compile_replay(*g, in), want = f(in);
+      CHECK(got[0].shape() == xs);
+      check_close(got[0], want[0]);
+      check_close(got[1], want[1]);
+    }
+    std::vector<array> row = {random_f32({5, 2}, 5), random_f32({1}, 6)};  // b broadcasts from size 1
+    check_close(compile_replay(*g, row)[0], f(row)[0]);
+    CHECK_THROWS_WITH(compile_replay(*g, {random_f32({5, 2}, 5), random_f32({3}, 6)}),
+                      doctest::Contains("[compile] Shapes (5,2) and (3) cannot be broadcast"));
+    CHECK_THROWS_WITH(compile_replay(*g, {random_f32({5}, 5), random_f32({5}, 6)}),
+                      doctest::Contains("[compile] Input 0 has shape (5)"));
+    // Gradients through the replay at a new shape equal the eager ones.
+    std::vector<array> in = {random_f32({6, 3}, 7), random_f32({3}, 8)};
+    Fn loss = [&](const std::vector<array>& a) { return std::vector<array>{sum(compile_replay(*g, a)[0])}; };
+    Fn eager = [&](const std::vector<array>& a) { return std::vector<array>{sum(f(a)[0])}; };
+    auto gc = value_and_grad(loss, in, {0, 1}).second, ge = value_and_grad(eager, in, {0, 1}).second;
+    check_close(gc[0], ge[0], 1e-5);
+    check_close(gc[1], ge[1], 1e-5);
+  }
+}
+
+TEST_CASE("shapeless tracing rejects nodes whose shape is fixed at trace time") {
+  Fn reduce = [](const std::vector<array>& in) { return std::vector<array>{sum(in[0], {0})}; };
+  CHECK_THROWS_WITH(compile_trace(reduce, {random_f32({3, 4}, 1)}, true, true),
+                    doctest::Contains("[compile] shapeless: Sum fixes its output shape when traced"));
+  Fn reshaped = [](const std::vector<array>& in) { return std::vector<array>{exp(reshape(in[0], {12}))}; };
+  CHECK_THROWS_WITH(compile_trace(reshaped, {random_f32({3, 4}, 1)}, true, true),
+                    doctest::Contains("[compile] shapeless: Reshape"));
+  Fn fixed = [](const std::vector<array>& in) { return std::vector<array>{broadcast_to(in[0], {2, 4})}; };
+  CHECK_THROWS_WITH(compile_trace(fixed, {random_f32({4}, 1)}, true, true),
+                    doctest::Contains("[compile] shapeless: a broadcast_to a fixed shape (2,4) can't follow"));
+  // The same functions compile with shapes.
+  CHECK(values(compile_replay(*compile_trace(reduce, {f32({1, 2, 3, 4}, {2, 2})}), {f32({1, 2, 3, 4}, {2, 2})})[0]) ==
+        std::vector<double>{4, 6});
 }
