@@ -239,4 +239,16 @@ describe("sorting", () => {
     expect(mx.memory().liveArrays).toBe(before);
     expect(m.cumsum(mx.array([1, 2, 3])).tolist()).toEqual([1, 3, 6]);
   });
+
+  it("float32 sums round once, whatever the layout (strided runs and column sums accumulate in double)", () => {
+    const ref = Math.fround(0.3) * 70000; // exact in double
+    const ulp = 2 ** (Math.floor(Math.log2(ref)) - 23);
+    const strided = mx.full([2, 70000], 0.3).T.sum(0).tolist() as number[]; // runs with stride 2
+    const columns = mx.full([70000, 3], 0.3).sum(0).tolist() as number[]; // rows added into 3 accumulators
+    const along = mx.full([3, 70000], 0.3).sum(1).tolist() as number[]; // contiguous runs
+    for (const v of [...strided, ...columns, ...along]) expect(Math.abs(v - ref)).toBeLessThanOrEqual(ulp);
+    const h = mx.full([5000, 2], 0.1, mx.float16).sum(0).astype(mx.float32).tolist() as number[];
+    const h16 = 5000 * 0.0999755859375; // float16(0.1), summed exactly, then one rounding to float16 (ulp 0.25 at 500)
+    for (const v of h) expect(Math.abs(v - h16)).toBeLessThanOrEqual(0.25);
+  });
 });

@@ -47,13 +47,13 @@ struct AnyOp {
   bool operator()(bool a, bool b) const { return a || b; }
 };
 
-// Reduces n contiguous elements. Float sums run four SIMD accumulators over
-// blocks of 1024 elements and add the block sums in double: summing many
+// Reduces n contiguous elements. float32 sums run four SIMD accumulators
+// over blocks of 1024 elements and add the block sums in double: summing many
 // terms into one float32 would otherwise let rounding errors pile up
 // linearly (a sum of 2^18 equal terms drifted by 1.4e-4 before this).
 template <typename T, typename A, typename Op>
 A reduce_contiguous(const T* x, int64_t n, Op op) {
-  if constexpr (std::is_same_v<T, float> && std::is_same_v<Op, SumOp<float>>) {
+  if constexpr (std::is_same_v<T, float> && std::is_same_v<Op, SumOp<double>>) {
     using namespace simd;
     constexpr int64_t kBlock = 1024;
     double total = 0;
@@ -70,7 +70,7 @@ A reduce_contiguous(const T* x, int64_t n, Op op) {
       total += double(hsum((s0 + s1) + (s2 + s3)));
     }
     for (; i < n; ++i) total += x[i];
-    return float(total);
+    return total;
   } else {
     A acc = Op::init();
     for (int64_t i = 0; i < n; ++i) acc = op(acc, A(x[i]));
@@ -184,7 +184,11 @@ void Reduce::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
     } else {
       using A = compute_t<T>;
       switch (type_) {
-        case ReduceType::sum: return reduce_typed<T, T, A, SumOp<A>>(x, y, axes_);
+        case ReduceType::sum:
+          // Floating sums accumulate in double whatever the layout (strided
+          // and column sums too), and round once at the end.
+          if constexpr (std::is_floating_point_v<A>) return reduce_typed<T, T, double, SumOp<double>>(x, y, axes_);
+          else return reduce_typed<T, T, A, SumOp<A>>(x, y, axes_);
         case ReduceType::prod: return reduce_typed<T, T, A, ProdOp<A>>(x, y, axes_);
         case ReduceType::max: return reduce_typed<T, T, A, MaxOp<A>>(x, y, axes_);
         default: return reduce_typed<T, T, A, MinOp<A>>(x, y, axes_);
