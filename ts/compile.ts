@@ -9,6 +9,7 @@ import { MxArray } from "./array.js";
 import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
 import { flatten, isPlainObject } from "./tree.js";
+import { refill } from "./refill.js";
 
 interface CompileExports {
   _wmx_compile_trace(fn: number, inputs: number, n: number, flags: number): number;
@@ -114,19 +115,8 @@ function arrayPaths(tree: unknown): [string, MxArray][] {
 }
 
 /** Replaces the leaves of `tree` that are arrays, in order, with `values`. */
-function refillArrays(tree: unknown, values: MxArray[]): unknown {
-  let i = 0;
-  const walk = (t: unknown): unknown => {
-    if (globalThis.Array.isArray(t)) return t.map(walk);
-    if (isPlainObject(t)) {
-      const o: Record<string, unknown> = {};
-      for (const k of Object.keys(t)) o[k] = walk(t[k]);
-      return o;
-    }
-    return t instanceof MxArray ? values[i++] : t;
-  };
-  return walk(tree);
-}
+const refillArrays = (tree: unknown, values: MxArray[]): unknown =>
+  refill(tree, values, 0, (leaf) => leaf instanceof MxArray).tree;
 
 interface Entry {
   graph: number;

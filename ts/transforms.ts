@@ -8,6 +8,7 @@ import { MxArray } from "./array.js";
 import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
 import { flatten, isPlainObject, leaves } from "./tree.js";
+import { refill } from "./refill.js";
 
 type AnyFn = (...args: any[]) => any;
 
@@ -17,21 +18,6 @@ function describe(v: unknown): string {
   if (globalThis.Array.isArray(v)) return `a JS array of length ${v.length}`;
   if (typeof v === "object") return `an object of type ${v.constructor?.name ?? "Object"}`;
   return `a ${typeof v} (${String(v)})`;
-}
-
-/** Replaces the leaves of `tree`, in flatten() order, with those of `values`. */
-function refill(tree: unknown, values: unknown[], start = 0): { tree: unknown; next: number } {
-  let i = start;
-  const walk = (t: unknown): unknown => {
-    if (globalThis.Array.isArray(t)) return t.map(walk);
-    if (isPlainObject(t)) {
-      const o: Record<string, unknown> = {};
-      for (const k of Object.keys(t)) o[k] = walk(t[k]);
-      return o;
-    }
-    return values[i++];
-  };
-  return { tree: walk(tree), next: i };
 }
 
 /**
