@@ -1,6 +1,7 @@
 #include "compile.h"
 
 #include "compile_graph.h"
+#include "graph_walk.h"
 #include "ops.h"
 #include "primitives/fused.h"
 #include "primitives/views.h"
@@ -18,6 +19,8 @@ namespace wmx {
 
 namespace {
 
+int g_shapeless_tracing = 0;  // compile traces on the thread that calls it, as the transforms do
+
 // A key for merging equal scalar constants: dtype + bytes of the value.
 bool scalar_key(const array& a, std::string& key) {
   if (a.size() != 1 || !a.is_evaluated() || a.has_primitive()) return false;
@@ -28,6 +31,8 @@ bool scalar_key(const array& a, std::string& key) {
 }
 
 }  // namespace
+
+bool tracing_shapeless() { return g_shapeless_tracing > 0; }
 
 std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs, bool fuse,
                                              bool shapeless) {
@@ -46,56 +51,44 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
   std::vector<array> outputs;
   {
     TracingScope tracing;
+    struct ShapelessScope {
+      bool on;
+      explicit ShapelessScope(bool s) : on(s) { g_shapeless_tracing += on; }
+      ~ShapelessScope() { g_shapeless_tracing -= on; }
+    } shapeless_scope(shapeless);
     outputs = fun(tracers);
   }
 
-  // Number every value reachable from the outputs (explicit-stack DFS).
+  // Number every value reachable from the outputs.
   std::unordered_map<const ArrayNode*, int> id;
   for (int i = 0; i < g->num_inputs; ++i) id[tracers[i].id()] = i;
   std::vector<array> constants;
   std::map<std::string, int> scalar_ids;
   std::vector<array> order;  // representative node of each primitive, post-order
-  struct Frame {
-    array a;
-    size_t next;
-  };
-  std::vector<Frame> stack;
   std::unordered_map<const ArrayNode*, bool> visited;
-  auto is_constant = [&](const array& a) { return !a.has_primitive(); };
-  auto push = [&](const array& a) {
-    if (id.count(a.id()) || visited.count(a.id())) return;
-    if (is_constant(a)) {
-      std::string key;
-      if (scalar_key(a, key)) {
-        auto it = scalar_ids.find(key);
-        if (it != scalar_ids.end()) {
-          id[a.id()] = it->second;  // an equal scalar is already a constant
-          return;
-        }
-        scalar_ids[key] = g->num_inputs + int(constants.size());
-      }
-      id[a.id()] = g->num_inputs + int(constants.size());
-      constants.push_back(a);
-      return;
+  auto enter = [&](const array& a) {
+    if (id.count(a.id()) || visited.count(a.id())) return false;
+    if (a.has_primitive()) {
+      visited[a.id()] = true;
+      for (auto& s : a.outputs())
+        if (s.has_primitive()) visited[s.id()] = true;
+      return true;
     }
-    visited[a.id()] = true;
-    for (auto& s : a.outputs())
-      if (s.has_primitive()) visited[s.id()] = true;
-    stack.push_back({a, 0});
+    // A constant; an equal scalar may already be one.
+    std::string key;
+    if (scalar_key(a, key)) {
+      auto it = scalar_ids.find(key);
+      if (it != scalar_ids.end()) {
+        id[a.id()] = it->second;
+        return false;
+      }
+      scalar_ids[key] = g->num_inputs + int(constants.size());
+    }
+    id[a.id()] = g->num_inputs + int(constants.size());
+    constants.push_back(a);
+    return false;
   };
-  for (auto& o : outputs) {
-    push(o);
-    while (!stack.empty()) {
-      Frame& f = stack.back();
-      if (f.next < f.a.inputs().size()) {
-        array in = f.a.inputs()[f.next++];
-        push(in);
-        continue;
-      }
-      order.push_back(std::move(f.a));
-      stack.pop_back();
-    }
-  }
+  walk_post_order(outputs, enter, [&](array& a) { order.push_back(std::move(a)); });
   g->constants = constants;
   g->traced_nodes = order.size();
 
@@ -139,34 +132,6 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
   return g;
 }
 
-namespace {
-
-// A node's output shape for this replay's inputs (see plan_shapeless).
-Shape shapeless_output_shape(const CompiledGraph& g, size_t node, const std::vector<array>& values) {
-  const auto& n = g.nodes[node];
-  if (auto t = dynamic_cast<const Transpose*>(n.primitive.get())) {
-    const Shape& in = values[n.inputs[0]].shape();
-    Shape out;
-    for (int a : t->axes()) out.push_back(in[a]);
-    return out;
-  }
-  Shape out;
-  const auto& from = n.primitive->keeps_shape() ? n.inputs : g.broadcast_sources[node];
-  for (int v : from) out = broadcast_shapes(out, values[v].shape(), "compile");
-  // A Broadcast's input must broadcast to its new shape; an elementwise
-  // kernel needs operands of one shape (a fused one broadcasts them itself).
-  const bool broadcasts = !n.primitive->keeps_shape() || dynamic_cast<const Fused*>(n.primitive.get());
-  for (int v : n.inputs) {
-    const Shape& s = values[v].shape();
-    if (broadcasts ? broadcast_shapes(s, out, "compile") != out : s != out)
-      fail("compile", "shapeless: ", n.primitive->name(), " got an operand of shape ", shape_str(s),
-           " where the traced function needs ", shape_str(out), " (it did not broadcast here when traced).");
-  }
-  return out;
-}
-
-}  // namespace
-
 std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<array>& inputs) {
   if (int(inputs.size()) != g.num_inputs)
     fail("compile", "The compiled function takes ", g.num_inputs, " arrays, got ", inputs.size(), ".");
@@ -181,17 +146,26 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
   std::vector<array> values(g.num_values);
   std::copy(inputs.begin(), inputs.end(), values.begin());
   std::copy(g.constants.begin(), g.constants.end(), values.begin() + g.num_inputs);
+  std::vector<Shape> shapes;  // shapeless: every value's shape in this replay
+  if (g.shapeless) {
+    shapes.resize(g.num_values);
+    for (int i = 0; i < g.num_inputs + int(g.constants.size()); ++i) shapes[i] = values[i].shape();
+  }
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const auto& n = g.nodes[i];
     std::vector<array> ins;
     for (int v : n.inputs) ins.push_back(values[v]);
+    std::vector<Shape> out_shapes = n.shapes;
+    std::shared_ptr<Primitive> primitive = n.primitive;
     if (g.shapeless) {
-      values[n.first_output] = array(shapeless_output_shape(g, i, values), n.dtypes[0], n.primitive, ins);
-      continue;
+      out_shapes = shapeless_output_shapes(g, i, shapes);
+      for (size_t k = 0; k < out_shapes.size(); ++k) shapes[n.first_output + k] = out_shapes[k];
+      // A Broadcast holds its target shape (its rules read it): a new one for the new target.
+      if (g.broadcast_reader[i].first >= 0) primitive = std::make_shared<Broadcast>(out_shapes[0]);
     }
     std::vector<array> outs = n.shapes.size() == 1
-                                  ? std::vector<array>{array(n.shapes[0], n.dtypes[0], n.primitive, ins)}
-                                  : array::make_arrays(n.shapes, n.dtypes, n.primitive, ins);
+                                  ? std::vector<array>{array(out_shapes[0], n.dtypes[0], primitive, ins)}
+                                  : array::make_arrays(out_shapes, n.dtypes, primitive, ins);
     for (size_t k = 0; k < outs.size(); ++k) values[n.first_output + k] = std::move(outs[k]);
   }
   std::vector<array> result;

@@ -21,13 +21,17 @@ struct CompiledGraph;
 // `fuse` false skips elementwise fusion (for benchmarks and debugging).
 // `shapeless`: the graph replays on inputs of any shape with the traced
 // ranks and dtypes; tracing throws if the function has a node whose output
-// shape can't follow its inputs' (anything but elementwise ops, broadcasting
-// and transposes).
+// shape can't follow its inputs' (see Primitive::output_shapes).
 std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<array>& inputs, bool fuse = true,
                                              bool shapeless = false);
 
 // fun(inputs) computed from the recorded graph (lazily, like any op).
 std::vector<array> compile_replay(const CompiledGraph& graph, const std::vector<array>& inputs);
+
+// True while a shapeless compile traces on this thread (compile inside it
+// included): ops that would bake a number taken from a shape into the graph,
+// like mean's divisor, compute it from the shape at run time instead.
+bool tracing_shapeless();
 
 // Primitive nodes in the graph after simplification (and before, for tests).
 size_t compiled_node_count(const CompiledGraph& graph);

@@ -26,11 +26,15 @@ struct CompiledGraph {
   std::vector<int> outputs;      // value ids
   int num_values = 0;
   size_t traced_nodes = 0;
-  // Shapeless graphs replay on inputs of any shape with the traced ranks:
-  // each Broadcast node then broadcasts to the common shape of these values
-  // (the inputs of the elementwise node that reads it), by node index.
+  // Shapeless graphs replay on inputs of any shape with the traced ranks and
+  // dtypes. A node that depends on the inputs then gets its output shapes
+  // from its primitive's output_shapes(), except a Broadcast, whose target
+  // follows the node that reads it (`broadcast_reader`: that node and which
+  // of its operands the broadcast is). Nodes that don't depend on the
+  // inputs (constants made inside the function) keep their traced shapes.
   bool shapeless = false;
-  std::vector<std::vector<int>> broadcast_sources;
+  std::vector<bool> follows_inputs;                    // by node
+  std::vector<std::pair<int, int>> broadcast_reader;  // by node; (-1, -1) unless a Broadcast
 
   // Shape and dtype of every value, by id (filled by index_values()).
   std::vector<Shape> value_shapes;
@@ -46,8 +50,12 @@ void remove_noops(CompiledGraph& g);
 void fuse_elementwise(CompiledGraph& g);
 // nodes whose outputs nothing reads removed;
 void remove_dead(CompiledGraph& g);
-// for shapeless graphs: check every node can replay on other shapes and
-// record where each Broadcast takes its shape from (or throw, naming the node).
+// for shapeless graphs: check every node can replay on other shapes (its
+// shape rule gives back the traced shapes) and pick the reader each
+// Broadcast takes its shape from, or throw naming the node.
 void plan_shapeless(CompiledGraph& g);
+
+// A planned shapeless node's output shapes, given every value's shape so far.
+std::vector<Shape> shapeless_output_shapes(const CompiledGraph& g, size_t node, const std::vector<Shape>& shapes);
 
 }  // namespace wmx

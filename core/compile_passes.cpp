@@ -4,7 +4,9 @@
 
 #include "compile_graph.h"
 #include "error.h"
+#include "ops.h"
 #include "primitives/fused.h"
+#include "primitives/matmul.h"
 #include "primitives/unary.h"
 #include "primitives/views.h"
 
@@ -167,34 +169,107 @@ void remove_dead(CompiledGraph& g) {
   g.index_values();
 }
 
+namespace {
+
+// The shape a Broadcast operand of `reader` takes for these value shapes:
+// what the reader's other operands call for. For an elementwise reader, the
+// common shape of its operands before their broadcasts; for a Matmul, the
+// operands' common batch shape followed by this operand's own matrix shape.
+Shape broadcast_target(const CompiledGraph& g, int reader, int operand, const std::vector<Shape>& shapes) {
+  const auto& r = g.nodes[reader];
+  std::vector<Shape> sources;
+  for (int v : r.inputs) {
+    const int p = g.producer[v];
+    const bool through = p >= 0 && dynamic_cast<const Broadcast*>(g.nodes[p].primitive.get());
+    sources.push_back(shapes[through ? g.nodes[p].inputs[0] : v]);
+  }
+  Shape out;
+  if (dynamic_cast<const Matmul*>(r.primitive.get())) {
+    for (auto& s : sources) {
+      if (s.size() < 2) return {};
+      out = broadcast_shapes(out, Shape(s.begin(), s.end() - 2), "compile");
+    }
+    const Shape& own = sources[operand];
+    out.insert(out.end(), own.end() - 2, own.end());
+    return out;
+  }
+  for (auto& s : sources) out = broadcast_shapes(out, s, "compile");
+  return out;
+}
+
+}  // namespace
+
+std::vector<Shape> shapeless_output_shapes(const CompiledGraph& g, size_t node, const std::vector<Shape>& shapes) {
+  const auto& n = g.nodes[node];
+  if (!g.follows_inputs[node]) return n.shapes;
+  const auto [reader, operand] = g.broadcast_reader[node];
+  if (reader >= 0) return {broadcast_target(g, reader, operand, shapes)};
+  std::vector<Shape> ins;
+  for (int v : n.inputs) ins.push_back(shapes[v]);
+  return n.primitive->output_shapes(ins);
+}
+
 void plan_shapeless(CompiledGraph& g) {
   g.index_values();
-  std::vector<std::vector<int>> readers(g.num_values);
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    for (int v : g.nodes[i].inputs) readers[v].push_back(int(i));
-  auto is_broadcast = [&](int node) { return dynamic_cast<const Broadcast*>(g.nodes[node].primitive.get()) != nullptr; };
-  g.broadcast_sources.assign(g.nodes.size(), {});
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    const auto& n = g.nodes[i];
-    if (n.primitive->keeps_shape() || dynamic_cast<const Transpose*>(n.primitive.get())) continue;
-    if (is_broadcast(int(i))) {
-      // The shape comes from the elementwise node that reads it: the common
-      // shape of that node's operands before their broadcasts.
-      for (int r : readers[n.first_output]) {
-        if (!g.nodes[r].primitive->keeps_shape()) continue;
-        for (int v : g.nodes[r].inputs) {
-          const int p = g.producer[v];
-          g.broadcast_sources[i].push_back(p >= 0 && is_broadcast(p) ? g.nodes[p].inputs[0] : v);
-        }
-        break;
-      }
-      if (!g.broadcast_sources[i].empty()) continue;
-      fail("compile", "shapeless: a broadcast_to a fixed shape ", shape_str(n.shapes[0]),
-           " can't follow its input's shape; compile without shapeless.");
+  const size_t nn = g.nodes.size();
+  std::vector<std::vector<std::pair<int, int>>> readers(g.num_values);  // (node, operand)
+  for (size_t i = 0; i < nn; ++i)
+    for (size_t k = 0; k < g.nodes[i].inputs.size(); ++k) readers[g.nodes[i].inputs[k]].push_back({int(i), int(k)});
+  // Which nodes' shapes follow the inputs: those reading a value that does,
+  // and Broadcasts read next to such a value (their target follows it). A
+  // Broadcast can come before the reader's other operands, hence the fixpoint.
+  auto is_broadcast = [&](size_t i) { return dynamic_cast<const Broadcast*>(g.nodes[i].primitive.get()) != nullptr; };
+  auto can_follow = [&](int r) {
+    const Primitive& p = *g.nodes[r].primitive;
+    return p.keeps_shape() || dynamic_cast<const Fused*>(&p) || dynamic_cast<const Matmul*>(&p);
+  };
+  std::vector<bool> dependent(g.num_values, false);
+  for (int v = 0; v < g.num_inputs; ++v) dependent[v] = true;
+  g.follows_inputs.assign(nn, false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < nn; ++i) {
+      const auto& n = g.nodes[i];
+      bool dep = false;
+      for (int v : n.inputs) dep = dep || dependent[v];
+      if (is_broadcast(i))
+        for (auto [r, operand] : readers[n.first_output])
+          if (can_follow(r))
+            for (int v : g.nodes[r].inputs) dep = dep || (v != n.first_output && dependent[v]);
+      if (!dep || g.follows_inputs[i]) continue;
+      g.follows_inputs[i] = changed = true;
+      for (size_t k = 0; k < n.shapes.size(); ++k) dependent[n.first_output + k] = true;
     }
-    fail("compile", "shapeless: ", n.primitive->name(),
-         " fixes its output shape when traced, so the function can't be replayed on other shapes "
-         "(shapeless compile supports elementwise ops, broadcasting and transposes); compile without shapeless.");
+  }
+  g.broadcast_reader.assign(nn, {-1, -1});
+  // Replay the plan on the traced shapes: every rule must give them back.
+  const std::vector<Shape>& shapes = g.value_shapes;
+  for (size_t i = 0; i < nn; ++i) {
+    const auto& n = g.nodes[i];
+    if (!g.follows_inputs[i]) continue;
+    if (is_broadcast(i)) {
+      for (auto [r, operand] : readers[n.first_output]) {
+        if (!can_follow(r)) continue;
+        if (broadcast_target(g, r, operand, shapes) == n.shapes[0]) {
+          g.broadcast_reader[i] = {r, operand};
+          break;
+        }
+      }
+      if (g.broadcast_reader[i].first < 0)
+        fail("compile", "shapeless: a broadcast to the fixed shape ", shape_str(n.shapes[0]),
+             " can't follow its input's shape (nothing that reads it has operands of that shape); compile "
+             "without shapeless.");
+      continue;
+    }
+    std::vector<Shape> out = shapeless_output_shapes(g, i, shapes);
+    if (out.empty())
+      fail("compile", "shapeless: ", n.primitive->name(),
+           " fixes its output shape when traced, so the function can't be replayed on other shapes (shapeless "
+           "compile supports elementwise ops, broadcasting, transposes, squeeze/expandDims/flatten, reductions and "
+           "matmul); compile without shapeless.");
+    if (out != n.shapes)
+      fail("compile", "shapeless: ", n.primitive->name(), "'s output shape ", shape_str(n.shapes[0]),
+           " can't be worked out from its operands' shapes; compile without shapeless.");
   }
 }
 

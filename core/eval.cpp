@@ -8,6 +8,7 @@
 #include <thread>
 #endif
 
+#include "graph_walk.h"
 #include "primitive.h"
 #include "transforms.h"
 
@@ -91,31 +92,14 @@ void eval_locked(const std::vector<array>& outputs) {
   //    as one unit, represented by the node we reached first.
   std::vector<array> tape;
   std::unordered_set<const ArrayNode*> seen;
-  struct Frame {
-    array a;
-    size_t next_input;
-  };
-  std::vector<Frame> stack;
-  auto visit = [&](const array& a) {
-    if (a.is_evaluated() || seen.count(a.id())) return;
+  auto enter = [&](const array& a) {
+    if (a.is_evaluated() || seen.count(a.id())) return false;
     seen.insert(a.id());
     for (auto& s : a.outputs())  // live siblings; stand-ins for dropped ones have no primitive
       if (s.has_primitive()) seen.insert(s.id());
-    stack.push_back({a, 0});
+    return true;
   };
-  for (auto& o : outputs) {
-    visit(o);
-    while (!stack.empty()) {
-      Frame& f = stack.back();
-      if (f.next_input < f.a.inputs().size()) {
-        const array in = f.a.inputs()[f.next_input++];
-        visit(in);  // may reallocate `stack`; `f` is not used after this
-      } else {
-        tape.push_back(std::move(f.a));
-        stack.pop_back();
-      }
-    }
-  }
+  walk_post_order(outputs, enter, [&](array& a) { tape.push_back(std::move(a)); });
 
   // 2. How many tape nodes consume each tape node, to free intermediates early.
   std::unordered_map<const ArrayNode*, size_t> index;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <numeric>
 
+#include "compile.h"
 #include "error.h"
 #include "kernels/convert.h"
 #include "shape_limits.h"
@@ -142,7 +143,8 @@ array squeeze(const array& a, const std::vector<int>& axes) {
       shape.push_back(a.shape()[i]);
     }
   }
-  return reshape(a, shape);
+  if (ax.empty()) return a;
+  return array(shape, a.dtype(), std::make_shared<Squeeze>(ax), {a});
 }
 
 array moveaxis(const array& a, int source, int destination) {
@@ -167,7 +169,9 @@ array expand_dims(const array& a, const std::vector<int>& axes) {
       shape.push_back(a.shape()[k++]);
     }
   }
-  return reshape(a, shape);
+  check_shape_limits(shape, "expand_dims");
+  if (ax.empty()) return a;
+  return array(shape, a.dtype(), std::make_shared<ExpandDims>(ax), {a});
 }
 
 // ---- elementwise ----
@@ -255,6 +259,8 @@ array mean(const array& a, const std::vector<int>& axes, bool keepdims) {
   for (int i : ax) n *= a.shape()[i];
   Dtype t = is_floating(a.dtype()) ? a.dtype() : Dtype::float32;
   array s = sum(astype(a, t), ax, keepdims);
+  if (tracing_shapeless() && !ax.empty())
+    return multiply(s, array(Shape{}, t, std::make_shared<NumberOfElements>(ax, true, t), {a}));
   return multiply(s, array::scalar(1.0 / double(n), t));
 }
 

@@ -19,4 +19,13 @@ std::pair<std::vector<array>, std::vector<int>> Primitive::vmap(const std::vecto
   fail(name(), "vmap of this primitive is not implemented.");
 }
 
+std::vector<Shape> Primitive::output_shapes(const std::vector<Shape>& inputs) const {
+  if (!keeps_shape() || inputs.empty()) return {};
+  for (const Shape& s : inputs)
+    if (s != inputs[0])
+      fail("compile", "shapeless: ", name(), " got operands of shapes ", shape_str(inputs[0]), " and ", shape_str(s),
+           "; they had one shape when traced, so the trace has no broadcast for them.");
+  return {inputs[0]};
+}
+
 }  // namespace wmx

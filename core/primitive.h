@@ -37,8 +37,16 @@ class Primitive {
   virtual Float32Kernel float32_kernel() const { return {}; }
 
   // True when, for inputs of any one shape, the output has that shape
-  // (elementwise primitives): shapeless compile replays only such nodes.
+  // (elementwise primitives).
   virtual bool keeps_shape() const { return false; }
+
+  // The output shapes for inputs of these shapes, worked out without the
+  // shapes the node was traced with: shapeless compile replays a trace on
+  // new shapes through this. Empty when the output shape was fixed when the
+  // node was made (a reshape to a given shape, a slice). The default serves
+  // elementwise primitives: operands of one shape give that shape, operands
+  // of different shapes are an error (they were broadcast by a separate node).
+  virtual std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const;
 };
 
 // Declares the three transform rules in a Primitive subclass.
@@ -49,5 +57,18 @@ class Primitive {
                          const std::vector<int>& argnums) override;                              \
   std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,         \
                                                        const std::vector<int>& axes) override;
+
+// An elementwise primitive (unary.h, binary.h, binary_extra.h): a kernel for
+// every dtype it takes, the transform rules and a float32 run for fusion.
+#define WMX_ELEMENTWISE_PRIMITIVE(Name)                                                            \
+  class Name : public Primitive {                                                                  \
+   public:                                                                                         \
+    const char* name() const override { return #Name; }                                            \
+    void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;         \
+    WMX_TRANSFORM_RULES                                                                            \
+    Float32Kernel float32_kernel() const override;                                                 \
+    bool keeps_shape() const override { return true; }                                             \
+    bool is_equivalent(const Primitive& o) const override { return dynamic_cast<const Name*>(&o); } \
+  };
 
 }  // namespace wmx

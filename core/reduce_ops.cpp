@@ -5,10 +5,12 @@
 #include <limits>
 #include <memory>
 
+#include "compile.h"
 #include "error.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/binary_extra.h"
+#include "primitives/reduce.h"
 #include "primitives/scan.h"
 #include "shape_ops.h"
 
@@ -48,6 +50,10 @@ array var(const array& a, const std::vector<int>& axes, bool keepdims, int ddof)
   array x = astype(a, float_of(a.dtype()));
   array d = subtract(x, mean(x, ax, true));
   array s = sum(square(d), ax, keepdims);
+  if (tracing_shapeless() && !ax.empty()) {  // n from the shape at run time
+    array count(Shape{}, x.dtype(), std::make_shared<NumberOfElements>(ax, false, x.dtype()), {x});
+    return divide(s, maximum(subtract(count, scalar_like(ddof, count)), scalar_like(0, count)));
+  }
   double denom = double(std::max<int64_t>(n - ddof, 0));
   return divide(s, array::scalar(denom, x.dtype()));
 }

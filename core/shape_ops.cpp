@@ -7,6 +7,7 @@
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/indexing.h"
+#include "primitives/views.h"
 #include "shape_limits.h"
 
 namespace wmx {
@@ -227,16 +228,14 @@ array pad(const array& a, const std::vector<std::pair<int64_t, int64_t>>& width_
 // ---------------------------------------------------------------- reshaping views
 
 array flatten(const array& a, int start_axis, int end_axis) {
-  if (a.ndim() == 0) return reshape(a, {1});
+  if (a.ndim() == 0) return expand_dims(a, {0});
   int s = normalize_axis(start_axis, a.ndim(), "flatten");
   int e = normalize_axis(end_axis, a.ndim(), "flatten");
   if (s > e) fail("flatten", "start_axis (", start_axis, ") must be less than or equal to end_axis (", end_axis, ").");
-  Shape shape(a.shape().begin(), a.shape().begin() + s);
-  int64_t n = 1;
-  for (int d = s; d <= e; ++d) n *= a.shape()[d];
-  shape.push_back(n);
-  shape.insert(shape.end(), a.shape().begin() + e + 1, a.shape().end());
-  return reshape(a, shape);
+  if (s == e) return a;
+  Shape shape = Flatten(s, e).output_shapes({a.shape()})[0];
+  check_shape_limits(shape, "flatten");
+  return array(shape, a.dtype(), std::make_shared<Flatten>(s, e), {a});
 }
 
 array unflatten(const array& a, int axis, const Shape& shape) {

@@ -1,9 +1,11 @@
 #include "transforms.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "error.h"
+#include "graph_walk.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitive.h"
@@ -39,45 +41,24 @@ std::vector<array> trace_tape(const std::vector<array>& sources, const std::vect
   for (auto& s : sources) source_ids.insert(s.id());
   std::unordered_map<const ArrayNode*, bool> depends;  // visited node -> reaches a source
   std::vector<array> tape;
-  struct Frame {
-    array a;
-    size_t next;
-  };
-  std::vector<Frame> stack;
-  auto push = [&](const array& a) {
-    if (depends.count(a.id())) return;
+  auto enter = [&](const array& a) {
+    if (depends.count(a.id())) return false;
     if (source_ids.count(a.id())) {
       depends[a.id()] = true;
-      return;
+      return false;
     }
     // Leaves (and, in reverse mode, stop_gradient) don't depend on the sources.
-    if (!a.has_primitive() || (cut_stop_gradient && dynamic_cast<const StopGradient*>(&a.primitive()))) {
-      depends[a.id()] = false;
-      return;
-    }
-    depends[a.id()] = false;  // provisional; set when finished
-    stack.push_back({a, 0});
+    depends[a.id()] = false;  // provisional for the others; set when visited
+    return a.has_primitive() && !(cut_stop_gradient && dynamic_cast<const StopGradient*>(&a.primitive()));
   };
-  for (auto& o : outputs) {
-    push(o);
-    while (!stack.empty()) {
-      Frame& f = stack.back();
-      if (f.next < f.a.inputs().size()) {
-        array in = f.a.inputs()[f.next++];
-        push(in);
-        continue;
-      }
-      array a = std::move(f.a);
-      stack.pop_back();
-      bool dep = false;
-      for (auto& in : a.inputs()) dep = dep || depends[in.id()];
-      if (dep) {
-        for (auto& s : a.outputs())
-          if (s.has_primitive()) depends[s.id()] = true;
-        tape.push_back(a);
-      }
-    }
-  }
+  walk_post_order(outputs, enter, [&](array& a) {
+    bool dep = false;
+    for (auto& in : a.inputs()) dep = dep || depends[in.id()];
+    if (!dep) return;
+    for (auto& s : a.outputs())
+      if (s.has_primitive()) depends[s.id()] = true;
+    tape.push_back(std::move(a));
+  });
   for (auto& [id, dep] : depends)
     if (dep) on_path.insert(id);
   return tape;
@@ -236,8 +217,23 @@ std::vector<array> vmap(const Fn& fun, const std::vector<array>& inputs, const s
       ins.push_back(f != batched.end() ? f->second.first : in);
       in_ax.push_back(f != batched.end() ? f->second.second : -1);
     }
-    auto [outs, oax] = a.primitive().vmap(ins, in_ax);
     std::vector<array> siblings = a.outputs();
+    if (std::all_of(in_ax.begin(), in_ax.end(), [](int x) { return x < 0; })) {
+      // Every input came out unbatched (a rule found it the same for every
+      // example): so is this node, recomputed on those inputs.
+      std::vector<Shape> shapes;
+      std::vector<Dtype> dtypes;
+      for (auto& o : siblings) {
+        shapes.push_back(o.shape());
+        dtypes.push_back(o.dtype());
+      }
+      std::vector<array> outs = siblings.size() == 1
+                                    ? std::vector<array>{array(shapes[0], dtypes[0], a.primitive_ptr(), ins)}
+                                    : array::make_arrays(shapes, dtypes, a.primitive_ptr(), ins);
+      for (size_t k = 0; k < siblings.size(); ++k) batched.emplace(siblings[k].id(), std::pair{outs[k], -1});
+      continue;
+    }
+    auto [outs, oax] = a.primitive().vmap(ins, in_ax);
     for (size_t k = 0; k < siblings.size() && k < outs.size(); ++k)
       batched.emplace(siblings[k].id(), std::pair{outs[k], oax[k]});
   }
@@ -246,6 +242,10 @@ std::vector<array> vmap(const Fn& fun, const std::vector<array>& inputs, const s
   for (size_t j = 0; j < outputs.size(); ++j) {
     int want = out_axes.size() == 1 ? out_axes[0] : out_axes[j];
     auto f = batched.find(outputs[j].id());
+    if (f != batched.end() && f->second.second < 0) {  // a rule found it the same for every example
+      outputs[j] = f->second.first;
+      f = batched.end();
+    }
     if (want == kNoAxis) {
       if (f != batched.end())
         fail("vmap", "Output ", j, " depends on a mapped input, so its output axis can't be None.");

@@ -47,4 +47,10 @@ describe("errors", () => {
     }
     expect(() => escaped.item()).toThrowError(/disposed/);
   });
+  it("the Array constructor is internal: it can't wrap an arbitrary number", () => {
+    const Ctor = mx.Array as unknown as new (h: number) => unknown;
+    expect(() => new Ctor(1)).toThrowError(/^\[Array\] Make arrays with mx\.array\(\.\.\.\) or the ops; the Array constructor is internal\./);
+    expect(mx.array([1, 2])).toBeInstanceOf(mx.Array);
+    stillWorks();
+  });
 });

@@ -64,13 +64,39 @@ export type ArrayOrScalar = MxArray | Scalar;
 export type Axis = number | number[];
 export type NestedList = Scalar | NestedList[];
 
+/**
+ * @internal Shapeless compile watches the function it traces for reads of a
+ * traced array's shape (x.shape, x.size): a number taken from a shape is
+ * baked into the trace, so such a trace is only good for the shapes it saw.
+ */
+export const shapeReads = { watching: 0, seen: false };
+
+function noteShapeRead(a: MxArray): void {
+  if (shapeReads.watching > 0 && !shapeReads.seen && core().m._wmx_is_tracer(a.handle) === 1) shapeReads.seen = true;
+}
+
+const internal = Symbol("webmx.internal");
+
+/**
+ * @internal An array's shape, without counting as a read of it by the
+ * user's code (compile's cache keys, error messages).
+ */
+export let dimsOf: (a: MxArray) => readonly number[];
+
+/** @internal Wraps a handle the core returned (taking ownership of it). */
+export function fromHandle(handle: number): MxArray {
+  return new MxArray(handle, internal);
+}
+
 export class MxArray {
   #handle: number;
   #shape: number[] | null = null;
   #dtype: Dtype | null = null;
 
-  /** @internal Wraps a handle the core returned (taking ownership). */
-  constructor(handle: number) {
+  /** @internal Arrays come from mx.array() and the ops; the core's handles from fromHandle(). */
+  constructor(handle: number, token?: symbol) {
+    if (token !== internal)
+      throw new Error("[Array] Make arrays with mx.array(...) or the ops; the Array constructor is internal.");
     this.#handle = handle;
     registry.register(this, generationOf(handle) * GEN_SHIFT + handle);
     track(this);
@@ -82,7 +108,10 @@ export class MxArray {
     return this.#handle;
   }
 
-  get shape(): number[] {
+  static {
+    dimsOf = (a) => a.#dims();
+  }
+  #dims(): readonly number[] {
     if (!this.#shape) {
       const c = core();
       const ptr = c.scratchPtr();
@@ -90,17 +119,22 @@ export class MxArray {
       if (nd > 64) throw new Error("[shape] Arrays with more than 64 dimensions are not supported.");
       this.#shape = c.readInts(ptr, nd);
     }
-    return this.#shape.slice();
+    return this.#shape;
+  }
+  get shape(): number[] {
+    noteShapeRead(this);
+    return this.#dims().slice();
   }
   get dtype(): Dtype {
     if (!this.#dtype) this.#dtype = dtypes[core().check(core().m._wmx_dtype(this.handle))]!;
     return this.#dtype;
   }
   get ndim(): number {
-    return this.shape.length;
+    return this.#dims().length;
   }
   get size(): number {
-    return this.shape.reduce((a, b) => a * b, 1);
+    noteShapeRead(this);
+    return this.#dims().reduce((a, b) => a * b, 1);
   }
   get nbytes(): number {
     return this.size * this.dtype.size;
@@ -132,8 +166,8 @@ export class MxArray {
   }
   /** The value of a size-1 array. */
   item(): Scalar {
-    if (this.size !== 1)
-      throw new Error(`[item] item() can only be called on arrays of size 1, got shape (${this.shape.join(",")}).`);
+    if (this.#dims().some((d) => d !== 1))
+      throw new Error(`[item] item() can only be called on arrays of size 1, got shape (${this.#dims().join(",")}).`);
     return toScalars(this.dtype, readData(this))[0]!;
   }
   /** The data as nested JS arrays (numbers, booleans for bool, bigints for 64-bit ints). */
@@ -359,7 +393,7 @@ function readData(a: MxArray): DataArray {
   const c = core();
   const ptr = c.m._wmx_data(a.handle);
   if (ptr === 0) c.fail();
-  const n = a.size;
+  const n = dimsOf(a).reduce((x, y) => x * y, 1);
   const buf = c.heap().buffer;
   switch (a.dtype) {
     case bool:

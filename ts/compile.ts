@@ -5,7 +5,7 @@
 // read from `inputs` become graph inputs, arrays written into `outputs`
 // during the trace are written back there after every call.
 
-import { MxArray } from "./array.js";
+import { MxArray, dimsOf, fromHandle, shapeReads } from "./array.js";
 import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
 import { flatten, isPlainObject } from "./tree.js";
@@ -50,11 +50,13 @@ export interface CompileOptions {
   outputs?: unknown;
   /**
    * Trace once per rank and dtype instead of per shape: calls with new
-   * shapes replay the same graph. Supported for functions of elementwise
-   * ops, broadcasting and transposes; tracing anything whose output shape is
-   * fixed at trace time (reshape, slicing, reductions, matmul) throws. As in
-   * MLX, JS numbers computed from `x.shape` inside the function are baked
-   * into the trace: don't compute constants from shapes under shapeless.
+   * shapes replay the same graph. Elementwise ops, broadcasting, transposes,
+   * squeeze/expandDims/flatten, reductions (mean, var... count at run time)
+   * and matmul follow new shapes; tracing anything whose output shape is
+   * fixed at trace time (reshape to given sizes, slicing, gathers, conv)
+   * throws. Numbers computed from `x.shape` would be baked into the trace:
+   * if the function reads a traced array's `shape` or `size`, calling it
+   * with other shapes throws instead of replaying.
    */
   shapeless?: boolean;
   /**
@@ -74,7 +76,7 @@ function describe(v: unknown): string {
 function leafKey(leaf: unknown, path: string, arrays: MxArray[], shapeless: boolean): string {
   if (leaf instanceof MxArray) {
     arrays.push(leaf);
-    return shapeless ? `A${leaf.dtype.code}(r${leaf.ndim})` : `A${leaf.dtype.code}(${leaf.shape.join(",")})`;
+    return shapeless ? `A${leaf.dtype.code}(r${leaf.ndim})` : `A${leaf.dtype.code}(${dimsOf(leaf).join(",")})`;
   }
   switch (typeof leaf) {
     case "number":
@@ -123,7 +125,10 @@ interface Entry {
   outTree: unknown; // fn's output with its array leaves (shape of the result)
   nOut: number; // arrays in outTree
   statePaths: string[]; // paths in opts.outputs written back after each call
+  readShapes: string | null; // shapeless: the input shapes, if the trace read a traced shape
 }
+
+const shapesOf = (arrays: MxArray[]): string => arrays.map((a) => `(${dimsOf(a).join(",")})`).join(", ");
 
 const graphRegistry =
   typeof FinalizationRegistry === "function"
@@ -174,16 +179,18 @@ export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Comp
     const argArrays: MxArray[] = [];
     const stateIn = arrayPaths(opts.inputs);
     const shapeless = opts.shapeless === true;
-    const key = `${treeKey(args, argArrays, shapeless)}|${stateIn.map(([p, a]) => `${p}:${leafKey(a, p, [], shapeless)}`).join(";")}`;
+    // Inside a shapeless trace, a nested compile traces its own graph for it
+    // (with counts taken at run time), not one it traced outside.
+    const key = `${treeKey(args, argArrays, shapeless)}|${stateIn.map(([p, a]) => `${p}:${leafKey(a, p, [], shapeless)}`).join(";")}${shapeReads.watching > 0 ? "|S" : ""}`;
     const inputs = [...argArrays, ...stateIn.map(([, a]) => a)];
     let entry = cache.get(key);
     let n: number;
     if (!entry) {
-      const e: Entry = { graph: -1, outTree: null, nOut: 0, statePaths: [] };
+      const e: Entry = { graph: -1, outTree: null, nOut: 0, statePaths: [], readShapes: null };
       const traced = (handles: number[]): number[] =>
         scoped(
           () => {
-            const tracers = handles.map((h) => new MxArray(h));
+            const tracers = handles.map((h) => fromHandle(h));
             const argTracers = tracers.slice(0, argArrays.length);
             // Swap tracers into the state tree, remembering the containers: fn
             // may replace whole subtrees, and the originals go back where they were.
@@ -202,7 +209,21 @@ export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Comp
           },
           () => [],
         );
-      const id = c.withCallback(traced, (cb) => c.withInts(inputs.map((a) => a.handle), (p, k) => m()._wmx_compile_trace(cb, p, k, (opts.fuse === false ? 0 : 1) | (shapeless ? 2 : 0))));
+      const seenBefore = shapeReads.seen;
+      if (shapeless) {
+        shapeReads.watching++;
+        shapeReads.seen = false;
+      }
+      let id: number;
+      try {
+        id = c.withCallback(traced, (cb) => c.withInts(inputs.map((a) => a.handle), (p, k) => m()._wmx_compile_trace(cb, p, k, (opts.fuse === false ? 0 : 1) | (shapeless ? 2 : 0))));
+      } finally {
+        if (shapeless) {
+          shapeReads.watching--;
+          if (shapeReads.seen) e.readShapes = shapesOf(inputs);
+          shapeReads.seen ||= seenBefore; // an enclosing shapeless trace read it too
+        }
+      }
       if (id < 0) c.fail();
       e.graph = id;
       graphs.push(id);
@@ -211,10 +232,14 @@ export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Comp
       n = e.nOut + e.statePaths.length;
     } else {
       const ent = entry;
+      if (ent.readShapes !== null && shapesOf(inputs) !== ent.readShapes)
+        throw new Error(
+          `[compile] shapeless: the function read the shape of a traced array (x.shape or x.size) when it was traced with inputs of shapes ${ent.readShapes}, so its trace may hold numbers taken from those shapes; it can't replay on ${shapesOf(inputs)}. Compile it without shapeless, or don't compute from shapes inside it.`,
+        );
       n = c.withInts(inputs.map((a) => a.handle), (p, k) => m()._wmx_compile_call(ent.graph, p, k));
       if (n < 0) c.fail();
     }
-    const results = c.takeResults(n).map((h) => new MxArray(h));
+    const results = c.takeResults(n).map((h) => fromHandle(h));
     // New state goes into the state tree (take a copy with mx.array(x) to
     // keep an old value: replaced state is freed).
     const stateNew = results.slice(entry.nOut);

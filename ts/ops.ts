@@ -2,7 +2,7 @@
 // values), weak typing of JS scalars, and one call into the core each.
 
 import { core } from "./runtime.js";
-import { MxArray, type ArrayOrScalar, type Axis, type NestedList, type Scalar } from "./array.js";
+import { MxArray, type ArrayOrScalar, type Axis, type NestedList, type Scalar, fromHandle } from "./array.js";
 import {
   Dtype, toDtype, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16,
   float32, float64,
@@ -12,7 +12,7 @@ import { leaves } from "./tree.js";
 
 /** @internal wraps a handle returned by the core (throwing its error if it failed) */
 export function wrap(h: number): MxArray {
-  return new MxArray(core().check(h));
+  return fromHandle(core().check(h));
 }
 
 // ---- creation ----

@@ -26,6 +26,7 @@ export interface CoreExports {
   _wmx_dtype(h: number): number;
   _wmx_shape(h: number, out: number, cap: number): number;
   _wmx_is_evaluated(h: number): number;
+  _wmx_is_tracer(h: number): number;
   _wmx_eval(handles: number, n: number): number;
   _wmx_data(h: number): number;
   _wmx_astype(h: number, dtype: number): number;

@@ -5,7 +5,7 @@
 // `slice(start?, stop?, step?)`, `indexArray` and `atUpdater`.
 
 import { core } from "./runtime.js";
-import { MxArray, type ArrayOrScalar } from "./array.js";
+import { MxArray, type ArrayOrScalar, fromHandle } from "./array.js";
 import { Dtype, bool, int32, int64, float32 } from "./dtype.js";
 import { array, describe, optionsArg, wrap } from "./ops.js";
 
@@ -79,7 +79,7 @@ function withLists<R>(lists: number[][], f: (ptrs: number[]) => R): R {
 /** The arrays a multi-result export left behind (`n` of them, or its error). */
 function takeResults(n: number): MxArray[] {
   const c = core();
-  return c.takeResults(c.check(n)).map((h) => new MxArray(h));
+  return c.takeResults(c.check(n)).map((h) => fromHandle(h));
 }
 
 /** A JS scalar as an array of `like`'s dtype (updates and pad values are cast to it anyway). */

@@ -4,7 +4,7 @@
 // the user's function as a callback inside a scope that frees its tracers and
 // intermediates.
 
-import { MxArray } from "./array.js";
+import { MxArray, fromHandle } from "./array.js";
 import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
 import { flatten, isPlainObject, leaves } from "./tree.js";
@@ -30,7 +30,7 @@ function callback(fn: (inputs: MxArray[]) => MxArray[]) {
   return (handles: number[]): number[] =>
     scoped(
       () => {
-        const inputs = handles.map((h) => new MxArray(h));
+        const inputs = handles.map((h) => fromHandle(h));
         return fn(inputs).map((a) => c.check(c.m._wmx_retain(a.handle)));
       },
       () => [],
@@ -50,7 +50,7 @@ function runTransform(run: (fnId: number, ptr: number) => number, f: (i: MxArray
   const c = core();
   const n = c.withCallback(callback(f), (id) => c.withInts(ints, (p) => run(id, p)));
   if (n < 0) c.fail();
-  return c.takeResults(n).map((h) => new MxArray(h));
+  return c.takeResults(n).map((h) => fromHandle(h));
 }
 
 // ---- grad / valueAndGrad ----
@@ -310,7 +310,7 @@ export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: 
     const traced = (handles: number[]): number[] =>
       scoped(
         () => {
-          const tracers = handles.map((h) => new MxArray(h));
+          const tracers = handles.map((h) => fromHandle(h));
           const rebuilt = refill(tree, tracers).tree;
           const out = single ? fn(rebuilt) : fn(...(rebuilt as unknown[]));
           const outAxes: number[] = [];
@@ -326,7 +326,7 @@ export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: 
     const ints = [...inputs.map((a) => a.handle), ...axes];
     const n = c.withCallback(traced, (id) => c.withInts(ints, (p) => c.m._wmx_vmap(id, p, inputs.length, p + inputs.length * 4)));
     if (n < 0) c.fail();
-    const results = c.takeResults(n).map((h) => new MxArray(h));
+    const results = c.takeResults(n).map((h) => fromHandle(h));
     return refill(outTree, results).tree;
   }) as any;
 }
@@ -513,7 +513,7 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
       ? c.registerPersistent((handles: number[]): number[] =>
           scoped(
             () => {
-              const all = handles.map((h) => new MxArray(h));
+              const all = handles.map((h) => fromHandle(h));
               const axes = (all.pop()!.tolist() as number[]).map((x) => (x < 0 ? null : x));
               const res = m(a.view(all), a.view(axes, () => null));
               if (!globalThis.Array.isArray(res) || res.length !== 2)
@@ -535,7 +535,7 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
       : 0;
     const n = c.withInts(a.arrays.map((x) => x.handle), (p) => c.m._wmx_custom_function(fnId, vjpId, jvpId, vmapId, p, np));
     if (n < 0) c.fail();
-    return fillArrays(out.tree, c.takeResults(n).map((h) => new MxArray(h)));
+    return fillArrays(out.tree, c.takeResults(n).map((h) => fromHandle(h)));
   }) as CustomFunction<F>;
   cf.vjp = (f) => ((vjpRule = f), cf);
   cf.jvp = (f) => ((jvpRule = f), cf);
@@ -557,6 +557,6 @@ export function checkpoint<F extends AnyFn>(fn: F): (...args: Parameters<F>) => 
     const id = c.registerPersistent(nodeFunction(fn, a, out));
     const n = c.withInts(a.arrays.map((x) => x.handle), (p) => c.m._wmx_checkpoint(id, p, a.arrays.length));
     if (n < 0) c.fail();
-    return fillArrays(out.tree, c.takeResults(n).map((h) => new MxArray(h)));
+    return fillArrays(out.tree, c.takeResults(n).map((h) => fromHandle(h)));
   }) as any;
 }

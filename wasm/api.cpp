@@ -117,6 +117,11 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_is_evaluated(int32_t h) {
   return guard<int32_t>(-1, [&] { return int32_t(wmx_get(h).is_evaluated()); });
 }
 
+// 1 while the array is part of a transform's or compile's trace.
+EMSCRIPTEN_KEEPALIVE int32_t wmx_is_tracer(int32_t h) {
+  return guard<int32_t>(-1, [&] { return int32_t(wmx_get(h).is_tracer()); });
+}
+
 EMSCRIPTEN_KEEPALIVE int32_t wmx_eval(const int32_t* handles, int32_t n) {
   return guard<int32_t>(-1, [&] {
     std::vector<array> outs;

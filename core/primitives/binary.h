@@ -6,30 +6,17 @@
 
 namespace wmx {
 
-#define WMX_BINARY(Name)                                                                           \
-  class Name : public Primitive {                                                                  \
-   public:                                                                                         \
-    const char* name() const override { return #Name; }                                            \
-    void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;         \
-    WMX_TRANSFORM_RULES                                                                            \
-    Float32Kernel float32_kernel() const override;                                                 \
-    bool keeps_shape() const override { return true; }                                             \
-    bool is_equivalent(const Primitive& o) const override { return dynamic_cast<const Name*>(&o); } \
-  };
-
-WMX_BINARY(Add)
-WMX_BINARY(Subtract)
-WMX_BINARY(Multiply)
-WMX_BINARY(Divide)
-WMX_BINARY(Maximum)
-WMX_BINARY(Minimum)
-WMX_BINARY(Equal)
-WMX_BINARY(NotEqual)
-WMX_BINARY(Less)
-WMX_BINARY(LessEqual)
-WMX_BINARY(Greater)
-WMX_BINARY(GreaterEqual)
-
-#undef WMX_BINARY
+WMX_ELEMENTWISE_PRIMITIVE(Add)
+WMX_ELEMENTWISE_PRIMITIVE(Subtract)
+WMX_ELEMENTWISE_PRIMITIVE(Multiply)
+WMX_ELEMENTWISE_PRIMITIVE(Divide)
+WMX_ELEMENTWISE_PRIMITIVE(Maximum)
+WMX_ELEMENTWISE_PRIMITIVE(Minimum)
+WMX_ELEMENTWISE_PRIMITIVE(Equal)
+WMX_ELEMENTWISE_PRIMITIVE(NotEqual)
+WMX_ELEMENTWISE_PRIMITIVE(Less)
+WMX_ELEMENTWISE_PRIMITIVE(LessEqual)
+WMX_ELEMENTWISE_PRIMITIVE(Greater)
+WMX_ELEMENTWISE_PRIMITIVE(GreaterEqual)
 
 }  // namespace wmx

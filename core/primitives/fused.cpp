@@ -156,36 +156,49 @@ array Fused::expand(const std::vector<array>& inputs, const Shape& shape) const 
 
 Shape Fused::shape_for(const std::vector<array>& inputs) const {
   if (!shapeless_) return shape_;
+  std::vector<Shape> shapes;
+  for (auto& in : inputs) shapes.push_back(in.shape());
+  return output_shapes(shapes)[0];
+}
+
+std::vector<Shape> Fused::output_shapes(const std::vector<Shape>& inputs) const {
+  if (!shapeless_) return {};
   Shape s;
-  for (auto& in : inputs) s = broadcast_shapes(s, in.shape(), "compile");
-  return s;
+  for (auto& in : inputs) s = broadcast_shapes(s, in, "compile");
+  return {s};
 }
 
 // ---- transform rules: through the expanded chain ----
 
-std::vector<array> Fused::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
-                              const std::vector<int>& argnums, const std::vector<array>& outputs) {
-  std::vector<array> sub;
-  for (int a : argnums) sub.push_back(primals[a]);
-  const Shape shape = outputs[0].shape();
-  auto chain = [&](const std::vector<array>& x) {
+namespace {
+
+// The chain as a function of the inputs listed in argnums, the others held at `primals`.
+Fn chain_of(const Fused& fused, const std::vector<array>& primals, const std::vector<int>& argnums, Shape shape) {
+  return [&fused, primals, argnums, shape](const std::vector<array>& x) {
     std::vector<array> all = primals;
     for (size_t i = 0; i < argnums.size(); ++i) all[argnums[i]] = x[i];
-    return std::vector<array>{expand(all, shape)};
+    return std::vector<array>{fused.expand(all, shape)};
   };
-  return wmx::vjp(chain, sub, cotangents).second;
+}
+
+std::vector<array> listed(const std::vector<array>& all, const std::vector<int>& argnums) {
+  std::vector<array> out;
+  for (int a : argnums) out.push_back(all[a]);
+  return out;
+}
+
+}  // namespace
+
+std::vector<array> Fused::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
+                              const std::vector<int>& argnums, const std::vector<array>& outputs) {
+  Fn chain = chain_of(*this, primals, argnums, outputs[0].shape());
+  return wmx::vjp(chain, listed(primals, argnums), cotangents).second;
 }
 
 std::vector<array> Fused::jvp(const std::vector<array>& primals, const std::vector<array>& tangents,
                               const std::vector<int>& argnums) {
-  std::vector<array> sub;
-  for (int a : argnums) sub.push_back(primals[a]);
-  auto chain = [&](const std::vector<array>& x) {
-    std::vector<array> all = primals;
-    for (size_t i = 0; i < argnums.size(); ++i) all[argnums[i]] = x[i];
-    return std::vector<array>{expand(all, shape_for(primals))};
-  };
-  return wmx::jvp(chain, sub, tangents).second;
+  Fn chain = chain_of(*this, primals, argnums, shape_for(primals));
+  return wmx::jvp(chain, listed(primals, argnums), tangents).second;
 }
 
 std::pair<std::vector<array>, std::vector<int>> Fused::vmap(const std::vector<array>& inputs,

@@ -31,7 +31,7 @@ class Fused : public Primitive {
   const char* name() const override { return "Fused"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
-  bool keeps_shape() const override { return shapeless_; }
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
 
   // "Fused(Exp,Multiply,Add)": the primitives in evaluation order.
   std::string describe() const;

@@ -1,5 +1,8 @@
 #include "primitives/matmul.h"
 
+#include <algorithm>
+
+#include "error.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "ops.h"
@@ -36,6 +39,16 @@ array widen_to_f32(const array& x) {
 }
 
 }  // namespace
+
+std::vector<Shape> Matmul::output_shapes(const std::vector<Shape>& in) const {
+  const Shape &a = in[0], &b = in[1];
+  if (a.size() != b.size() || a[a.size() - 1] != b[b.size() - 2] || !std::equal(a.begin(), a.end() - 2, b.begin()))
+    fail("compile", "shapeless: Matmul got operands of shapes ", shape_str(a), " and ", shape_str(b),
+         ", which don't multiply.");
+  Shape out(a.begin(), a.end() - 1);
+  out.push_back(b.back());
+  return {out};
+}
 
 void Matmul::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   array a = in[0], b = in[1];

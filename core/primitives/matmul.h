@@ -11,6 +11,7 @@ class Matmul : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override { return dynamic_cast<const Matmul*>(&o); }
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
 };
 
 }  // namespace wmx

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -159,6 +160,24 @@ bool Reduce::is_equivalent(const Primitive& o) const {
   return p && p->type_ == type_ && p->axes_ == axes_;
 }
 
+std::vector<Shape> Reduce::output_shapes(const std::vector<Shape>& in) const {
+  Shape out = in[0];
+  for (int a : axes_) out[a] = 1;
+  return {out};
+}
+
+void NumberOfElements::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  double n = 1;
+  for (int a : axes_) n *= double(in[0].shape()[a]);
+  array v = array::scalar(inverted_ ? 1.0 / n : n, dtype_);
+  out[0].allocate();
+  std::memcpy(out[0].raw_data(), v.raw_data(), v.itemsize());
+}
+bool NumberOfElements::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const NumberOfElements*>(&o);
+  return p && p->axes_ == axes_ && p->inverted_ == inverted_ && p->dtype_ == dtype_;
+}
+
 void Reduce::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   const array& x = in[0];
   array& y = out[0];
@@ -281,6 +300,23 @@ std::vector<array> Reduce::jvp(const std::vector<array>& p, const std::vector<ar
 }  // namespace wmx
 
 namespace wmx {
+
+// A function of the input's shape alone: no derivative flows to the input.
+std::vector<array> NumberOfElements::vjp(const std::vector<array>& p, const std::vector<array>&,
+                                         const std::vector<int>&, const std::vector<array>&) {
+  return {zeros(p[0].shape(), p[0].dtype())};
+}
+std::vector<array> NumberOfElements::jvp(const std::vector<array>&, const std::vector<array>&, const std::vector<int>&) {
+  return {zeros({}, dtype_)};
+}
+std::pair<std::vector<array>, std::vector<int>> NumberOfElements::vmap(const std::vector<array>& in,
+                                                                       const std::vector<int>& ax) {
+  // Count over the same per-example axes, skipping the batch axis; the
+  // count is the same for every example.
+  std::vector<int> axes;
+  for (int a : axes_) axes.push_back(ax[0] >= 0 && a >= ax[0] ? a + 1 : a);
+  return {{array(Shape{}, dtype_, std::make_shared<NumberOfElements>(axes, inverted_, dtype_), {in[0]})}, {-1}};
+}
 
 std::pair<std::vector<array>, std::vector<int>> Reduce::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
   array x = batch_first(in[0], ax[0]);

@@ -17,6 +17,7 @@ class Scan : public Primitive {
   const char* name() const override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
+  bool keeps_shape() const override { return true; }
   bool is_equivalent(const Primitive& o) const override;
 
  private:
@@ -33,6 +34,11 @@ class ArgReduce : public Primitive {
   const char* name() const override { return is_max_ ? "ArgMax" : "ArgMin"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override {
+    Shape out = inputs[0];
+    out[axis_] = 1;
+    return {out};
+  }
   bool is_equivalent(const Primitive& o) const override;
 
  private:
@@ -48,6 +54,7 @@ class Sort : public Primitive {
   const char* name() const override { return indices_ ? "ArgSort" : "Sort"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
+  bool keeps_shape() const override { return true; }
   bool is_equivalent(const Primitive& o) const override;
 
  private:
@@ -63,6 +70,7 @@ class Softmax : public Primitive {
   const char* name() const override { return "Softmax"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
+  bool keeps_shape() const override { return true; }
   bool is_equivalent(const Primitive& o) const override;
 
  private:

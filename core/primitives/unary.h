@@ -11,54 +11,41 @@
 
 namespace wmx {
 
-#define WMX_UNARY(Name)                                                                            \
-  class Name : public Primitive {                                                                  \
-   public:                                                                                         \
-    const char* name() const override { return #Name; }                                            \
-    void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;         \
-    WMX_TRANSFORM_RULES                                                                            \
-    Float32Kernel float32_kernel() const override;                                                 \
-    bool keeps_shape() const override { return true; }                                             \
-    bool is_equivalent(const Primitive& o) const override { return dynamic_cast<const Name*>(&o); } \
-  };
-
-WMX_UNARY(Abs)
-WMX_UNARY(Negative)
-WMX_UNARY(Sign)
-WMX_UNARY(Square)
-WMX_UNARY(Exp)
-WMX_UNARY(Expm1)
-WMX_UNARY(Log)
-WMX_UNARY(Log1p)
-WMX_UNARY(Log2)
-WMX_UNARY(Log10)
-WMX_UNARY(Sqrt)
-WMX_UNARY(Rsqrt)
-WMX_UNARY(Sin)
-WMX_UNARY(Cos)
-WMX_UNARY(Tan)
-WMX_UNARY(ArcSin)
-WMX_UNARY(ArcCos)
-WMX_UNARY(ArcTan)
-WMX_UNARY(Sinh)
-WMX_UNARY(Cosh)
-WMX_UNARY(Tanh)
-WMX_UNARY(ArcSinh)
-WMX_UNARY(ArcCosh)
-WMX_UNARY(ArcTanh)
-WMX_UNARY(Sigmoid)
-WMX_UNARY(Erf)
-WMX_UNARY(ErfInv)
-WMX_UNARY(Floor)
-WMX_UNARY(Ceil)
-WMX_UNARY(Round)  // half to even; decimals are handled by the ops layer
-WMX_UNARY(IsNaN)
-WMX_UNARY(IsInf)
-WMX_UNARY(IsFinite)
-WMX_UNARY(LogicalNot)
-WMX_UNARY(StopGradient)  // the identity, with zero derivatives
-
-#undef WMX_UNARY
+WMX_ELEMENTWISE_PRIMITIVE(Abs)
+WMX_ELEMENTWISE_PRIMITIVE(Negative)
+WMX_ELEMENTWISE_PRIMITIVE(Sign)
+WMX_ELEMENTWISE_PRIMITIVE(Square)
+WMX_ELEMENTWISE_PRIMITIVE(Exp)
+WMX_ELEMENTWISE_PRIMITIVE(Expm1)
+WMX_ELEMENTWISE_PRIMITIVE(Log)
+WMX_ELEMENTWISE_PRIMITIVE(Log1p)
+WMX_ELEMENTWISE_PRIMITIVE(Log2)
+WMX_ELEMENTWISE_PRIMITIVE(Log10)
+WMX_ELEMENTWISE_PRIMITIVE(Sqrt)
+WMX_ELEMENTWISE_PRIMITIVE(Rsqrt)
+WMX_ELEMENTWISE_PRIMITIVE(Sin)
+WMX_ELEMENTWISE_PRIMITIVE(Cos)
+WMX_ELEMENTWISE_PRIMITIVE(Tan)
+WMX_ELEMENTWISE_PRIMITIVE(ArcSin)
+WMX_ELEMENTWISE_PRIMITIVE(ArcCos)
+WMX_ELEMENTWISE_PRIMITIVE(ArcTan)
+WMX_ELEMENTWISE_PRIMITIVE(Sinh)
+WMX_ELEMENTWISE_PRIMITIVE(Cosh)
+WMX_ELEMENTWISE_PRIMITIVE(Tanh)
+WMX_ELEMENTWISE_PRIMITIVE(ArcSinh)
+WMX_ELEMENTWISE_PRIMITIVE(ArcCosh)
+WMX_ELEMENTWISE_PRIMITIVE(ArcTanh)
+WMX_ELEMENTWISE_PRIMITIVE(Sigmoid)
+WMX_ELEMENTWISE_PRIMITIVE(Erf)
+WMX_ELEMENTWISE_PRIMITIVE(ErfInv)
+WMX_ELEMENTWISE_PRIMITIVE(Floor)
+WMX_ELEMENTWISE_PRIMITIVE(Ceil)
+WMX_ELEMENTWISE_PRIMITIVE(Round)  // half to even; decimals are handled by the ops layer
+WMX_ELEMENTWISE_PRIMITIVE(IsNaN)
+WMX_ELEMENTWISE_PRIMITIVE(IsInf)
+WMX_ELEMENTWISE_PRIMITIVE(IsFinite)
+WMX_ELEMENTWISE_PRIMITIVE(LogicalNot)
+WMX_ELEMENTWISE_PRIMITIVE(StopGradient)  // the identity, with zero derivatives
 
 // erf^-1 in double precision (exported for tests and scalar use): +-inf at
 // +-1, nan outside [-1, 1].

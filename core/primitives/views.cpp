@@ -1,8 +1,12 @@
 #include "primitives/views.h"
 
+#include <algorithm>
+
+#include "error.h"
 #include "kernels/elementwise.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"
+#include "shape_ops.h"
 
 namespace wmx {
 
@@ -59,6 +63,60 @@ bool Reshape::is_equivalent(const Primitive& o) const {
   return p && p->shape_ == shape_;
 }
 
+// Shape rules of the axis-changing views (their ops validated the axes).
+static Shape flattened(const Shape& in, int start, int end) {
+  Shape out(in.begin(), in.begin() + start);
+  int64_t n = 1;
+  for (int d = start; d <= end; ++d) n *= in[d];
+  out.push_back(n);
+  out.insert(out.end(), in.begin() + end + 1, in.end());
+  return out;
+}
+static bool listed(const std::vector<int>& axes, int d) { return std::find(axes.begin(), axes.end(), d) != axes.end(); }
+
+void Flatten::eval_cpu(const std::vector<array>& in, std::vector<array>& out) { Reshape(out[0].shape()).eval_cpu(in, out); }
+bool Flatten::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const Flatten*>(&o);
+  return p && p->start_ == start_ && p->end_ == end_;
+}
+std::vector<Shape> Flatten::output_shapes(const std::vector<Shape>& in) const { return {flattened(in[0], start_, end_)}; }
+
+void Squeeze::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  Strides s;
+  for (int d = 0; d < in[0].ndim(); ++d)
+    if (!listed(axes_, d)) s.push_back(in[0].strides()[d]);
+  out[0].set_view(in[0], std::move(s), in[0].offset());
+}
+bool Squeeze::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const Squeeze*>(&o);
+  return p && p->axes_ == axes_;
+}
+std::vector<Shape> Squeeze::output_shapes(const std::vector<Shape>& in) const {
+  Shape out;
+  for (int d = 0; d < int(in[0].size()); ++d) {
+    if (!listed(axes_, d)) out.push_back(in[0][d]);
+    else if (in[0][d] != 1)
+      fail("compile", "shapeless: Squeeze of axis ", d, " needs size 1, got an input of shape ", shape_str(in[0]), ".");
+  }
+  return {out};
+}
+
+void ExpandDims::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  Strides s;
+  for (int d = 0, k = 0; d < out[0].ndim(); ++d) s.push_back(listed(axes_, d) ? 0 : in[0].strides()[k++]);
+  out[0].set_view(in[0], std::move(s), in[0].offset());
+}
+bool ExpandDims::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const ExpandDims*>(&o);
+  return p && p->axes_ == axes_;
+}
+std::vector<Shape> ExpandDims::output_shapes(const std::vector<Shape>& in) const {
+  Shape out;
+  const int nd = int(in[0].size() + axes_.size());
+  for (int d = 0, k = 0; d < nd; ++d) out.push_back(listed(axes_, d) ? 1 : in[0][k++]);
+  return {out};
+}
+
 void Transpose::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   Strides s(axes_.size());
   for (size_t i = 0; i < axes_.size(); ++i) s[i] = in[0].strides()[axes_[i]];
@@ -67,6 +125,11 @@ void Transpose::eval_cpu(const std::vector<array>& in, std::vector<array>& out) 
 bool Transpose::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Transpose*>(&o);
   return p && p->axes_ == axes_;
+}
+std::vector<Shape> Transpose::output_shapes(const std::vector<Shape>& in) const {
+  Shape out;
+  for (int a : axes_) out.push_back(in[0][a]);
+  return {out};
 }
 
 void Broadcast::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
@@ -105,6 +168,30 @@ std::vector<array> Reshape::jvp(const std::vector<array>&, const std::vector<arr
   return {reshape(tan[0], shape_)};
 }
 
+std::vector<array> Flatten::vjp(const std::vector<array>& primals, const std::vector<array>& cot,
+                                const std::vector<int>&, const std::vector<array>&) {
+  return {reshape(cot[0], primals[0].shape())};
+}
+std::vector<array> Flatten::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {flatten(tan[0], start_, end_)};
+}
+
+std::vector<array> Squeeze::vjp(const std::vector<array>&, const std::vector<array>& cot, const std::vector<int>&,
+                                const std::vector<array>&) {
+  return {expand_dims(cot[0], axes_)};
+}
+std::vector<array> Squeeze::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {squeeze(tan[0], axes_)};
+}
+
+std::vector<array> ExpandDims::vjp(const std::vector<array>&, const std::vector<array>& cot, const std::vector<int>&,
+                                   const std::vector<array>&) {
+  return {squeeze(cot[0], axes_)};
+}
+std::vector<array> ExpandDims::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
+  return {expand_dims(tan[0], axes_)};
+}
+
 std::vector<array> Transpose::vjp(const std::vector<array>&, const std::vector<array>& cot,
                                   const std::vector<int>&, const std::vector<array>&) {
   std::vector<int> inverse(axes_.size());
@@ -123,7 +210,12 @@ std::vector<array> Broadcast::vjp(const std::vector<array>& primals, const std::
   std::vector<int> axes;
   for (int i = 0; i < int(shape_.size()); ++i)
     if (i < diff || (in[i - diff] == 1 && shape_[i] != 1)) axes.push_back(i);
-  return {reshape(sum(cot[0], axes, true), in)};
+  // Keeping the summed axes leaves the leading new ones to drop (a squeeze,
+  // not a reshape to `in`, so the rule holds for any shape under shapeless compile).
+  array r = sum(cot[0], axes, true);
+  std::vector<int> leading;
+  for (int i = 0; i < diff; ++i) leading.push_back(i);
+  return {leading.empty() ? r : squeeze(r, leading)};
 }
 std::vector<array> Broadcast::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
   return {broadcast_to(tan[0], shape_)};
@@ -168,12 +260,29 @@ std::pair<std::vector<array>, std::vector<int>> Reshape::vmap(const std::vector<
   return {{reshape(x, s)}, {0}};
 }
 
+// The per-example axes, shifted past a leading batch axis.
+static std::vector<int> after_batch(const std::vector<int>& axes) {
+  std::vector<int> out;
+  for (int a : axes) out.push_back(a + 1);
+  return out;
+}
+
+std::pair<std::vector<array>, std::vector<int>> Flatten::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
+  return {{flatten(batch_first(in[0], ax[0]), start_ + 1, end_ + 1)}, {0}};
+}
+std::pair<std::vector<array>, std::vector<int>> Squeeze::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
+  return {{squeeze(batch_first(in[0], ax[0]), after_batch(axes_))}, {0}};
+}
+std::pair<std::vector<array>, std::vector<int>> ExpandDims::vmap(const std::vector<array>& in,
+                                                                 const std::vector<int>& ax) {
+  return {{expand_dims(batch_first(in[0], ax[0]), after_batch(axes_))}, {0}};
+}
+
 std::pair<std::vector<array>, std::vector<int>> Transpose::vmap(const std::vector<array>& in,
                                                                 const std::vector<int>& ax) {
-  array x = batch_first(in[0], ax[0]);
   std::vector<int> perm{0};
-  for (int a : axes_) perm.push_back(a + 1);
-  return {{transpose(x, perm)}, {0}};
+  for (int a : after_batch(axes_)) perm.push_back(a);
+  return {{transpose(batch_first(in[0], ax[0]), perm)}, {0}};
 }
 
 std::pair<std::vector<array>, std::vector<int>> Broadcast::vmap(const std::vector<array>& in,

@@ -1,6 +1,8 @@
 // Primitives whose output shares the input's buffer when the strides allow:
-// Reshape, Transpose, Broadcast. No data moves unless a reshape of a
-// non-contiguous view forces a copy.
+// Reshape, Flatten, Squeeze, ExpandDims, Transpose, Broadcast. No data moves
+// unless a reshape of a non-contiguous view forces a copy. Reshape fixes its
+// output shape; the others say which axes they change, so their output shape
+// follows the input's (shapeless compile needs that).
 #pragma once
 #include "primitive.h"
 
@@ -19,6 +21,48 @@ class Reshape : public Primitive {
   Shape shape_;
 };
 
+// Axes start..end (inclusive, non-negative) merged into one.
+class Flatten : public Primitive {
+ public:
+  Flatten(int start, int end) : start_(start), end_(end) {}
+  const char* name() const override { return "Flatten"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+
+ private:
+  int start_, end_;
+};
+
+// Size-1 axes removed (sorted, non-negative, at least one).
+class Squeeze : public Primitive {
+ public:
+  explicit Squeeze(std::vector<int> axes) : axes_(std::move(axes)) {}
+  const char* name() const override { return "Squeeze"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+
+ private:
+  std::vector<int> axes_;
+};
+
+// Size-1 axes inserted (sorted positions in the output, at least one).
+class ExpandDims : public Primitive {
+ public:
+  explicit ExpandDims(std::vector<int> axes) : axes_(std::move(axes)) {}
+  const char* name() const override { return "ExpandDims"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+
+ private:
+  std::vector<int> axes_;
+};
+
 class Transpose : public Primitive {
  public:
   explicit Transpose(std::vector<int> axes) : axes_(std::move(axes)) {}
@@ -26,12 +70,15 @@ class Transpose : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   const std::vector<int>& axes() const { return axes_; }
 
  private:
   std::vector<int> axes_;
 };
 
+// Its output shape is fixed; shapeless compile takes it from the node that
+// reads the broadcast (compile_passes.cpp).
 class Broadcast : public Primitive {
  public:
   explicit Broadcast(Shape shape) : shape_(std::move(shape)) {}
@@ -61,6 +108,7 @@ class AsType : public Primitive {
 class Copy : public Primitive {
  public:
   const char* name() const override { return "Copy"; }
+  bool keeps_shape() const override { return true; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
 };

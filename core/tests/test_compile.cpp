@@ -9,6 +9,7 @@
 #include "math_ops.h"
 #include "ops.h"
 #include "reduce_ops.h"
+#include "shape_ops.h"
 #include "tests/helpers.h"
 
 using namespace wmx;
@@ -114,7 +115,7 @@ TEST_CASE("values read outside a chain end it; identities are removed") {
   };
   array x = random_f32({64}, 7);
   auto g = compile_trace(f, {x});
-  CHECK(compiled_describe(*g) == "Exp Fused(Add,Multiply) Sum Reshape");  // sum reduces with keepdims, then reshapes
+  CHECK(compiled_describe(*g) == "Exp Fused(Add,Multiply) Sum Squeeze");  // sum reduces with keepdims, then squeezes
   auto out = compile_replay(*g, {x});
   auto eager = f({x});
   check_close(out[0], eager[0]);
@@ -174,17 +175,83 @@ TEST_CASE("shapeless graphs replay on new shapes of the traced ranks") {
   }
 }
 
-TEST_CASE("shapeless tracing rejects nodes whose shape is fixed at trace time") {
-  Fn reduce = [](const std::vector<array>& in) { return std::vector<array>{sum(in[0], {0})}; };
-  CHECK_THROWS_WITH(compile_trace(reduce, {random_f32({3, 4}, 1)}, true, true),
-                    doctest::Contains("[compile] shapeless: Sum fixes its output shape when traced"));
+TEST_CASE("shapeless graphs of reductions, squeezes, flattens and matmuls follow the batch size") {
+  // A two-layer classifier with the usual heads: every output's shape and
+  // every count (mean's divisor, var's n) follows the batch size.
+  array w1 = random_f32({5, 8}, 1), b1 = random_f32({8}, 2), w2 = random_f32({8, 3}, 3);
+  Fn f = [&](const std::vector<array>& in) {
+    array x = in[0], seq = in[1];
+    array logits = matmul(tanh(add(matmul(x, w1), b1)), w2);
+    array per_token = matmul(seq, w1);  // (B, T, 5) @ (5, 8): w1 broadcast over the batch
+    return std::vector<array>{log_softmax(logits, {-1}),
+                              mean(logits, {0, 1}, false),
+                              argmax(logits, -1),
+                              var(x, {0}, false, 1),
+                              softmax(logits, {1}),
+                              sum(flatten(expand_dims(x, {1}), 1, 2), {1}),
+                              mean(per_token, {1}),
+                              max(squeeze(sum(per_token, {2}, true), {2}), {0})};
+  };
+  for (bool fuse : {true, false}) {
+    CAPTURE(fuse);
+    auto g = compile_trace(f, {random_f32({4, 5}, 4), random_f32({4, 2, 5}, 5)}, fuse, /*shapeless=*/true);
+    CHECK(compiled_describe(*g).find("Reshape") == std::string::npos);
+    for (int64_t batch : {4, 1, 7, 2}) {
+      for (int64_t steps : {2, 3}) {
+        CAPTURE(batch);
+        CAPTURE(steps);
+        std::vector<array> in = {random_f32({batch, 5}, 10 + batch), random_f32({batch, steps, 5}, 20 + batch)};
+        auto got = compile_replay(*g, in), want = f(in);
+        REQUIRE(got.size() == want.size());
+        for (size_t k = 0; k < got.size(); ++k) {
+          CAPTURE(k);
+          CHECK(got[k].shape() == want[k].shape());
+          CHECK(got[k].dtype() == want[k].dtype());
+          check_close(got[k], want[k], 1e-5);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("shapeless mean under vmap counts the per-example axes") {
+  Fn centre = [](const std::vector<array>& in) { return std::vector<array>{subtract(in[0], mean(in[0], {0}, true))}; };
+  auto g = compile_trace(centre, {random_f32({3, 2}, 1)}, true, true);
+  Fn replay = [&](const std::vector<array>& in) { return compile_replay(*g, in); };
+  array x = random_f32({4, 6, 2}, 2);  // 4 examples of (6, 2): a new per-example shape too
+  check_close(vmap(replay, {x}, {0}, {0})[0], subtract(x, mean(x, {1}, true)), 1e-6);
+}
+
+TEST_CASE("shapeless tracing rejects what can't follow new shapes") {
   Fn reshaped = [](const std::vector<array>& in) { return std::vector<array>{exp(reshape(in[0], {12}))}; };
   CHECK_THROWS_WITH(compile_trace(reshaped, {random_f32({3, 4}, 1)}, true, true),
-                    doctest::Contains("[compile] shapeless: Reshape"));
+                    doctest::Contains("[compile] shapeless: Reshape fixes its output shape when traced"));
   Fn fixed = [](const std::vector<array>& in) { return std::vector<array>{broadcast_to(in[0], {2, 4})}; };
   CHECK_THROWS_WITH(compile_trace(fixed, {random_f32({4}, 1)}, true, true),
-                    doctest::Contains("[compile] shapeless: a broadcast_to a fixed shape (2,4) can't follow"));
+                    doctest::Contains("[compile] shapeless: a broadcast to the fixed shape (2,4) can't follow"));
+  // A squeezed axis must stay of size 1.
+  Fn squeezed = [](const std::vector<array>& in) { return std::vector<array>{squeeze(in[0], {0})}; };
+  auto g = compile_trace(squeezed, {random_f32({1, 4}, 1)}, true, true);
+  CHECK(compile_replay(*g, {random_f32({1, 6}, 2)})[0].shape() == Shape{6});
+  CHECK_THROWS_WITH(compile_replay(*g, {random_f32({3, 4}, 2)}),
+                    doctest::Contains("[compile] shapeless: Squeeze of axis 0 needs size 1"));
+  // Matmul operands must still multiply.
+  Fn mm = [](const std::vector<array>& in) { return std::vector<array>{matmul(in[0], in[1])}; };
+  auto gm = compile_trace(mm, {random_f32({2, 3}, 1), random_f32({3, 4}, 2)}, true, true);
+  CHECK(compile_replay(*gm, {random_f32({5, 6}, 1), random_f32({6, 2}, 2)})[0].shape() == Shape{5, 2});
+  CHECK_THROWS_WITH(compile_replay(*gm, {random_f32({5, 6}, 1), random_f32({3, 2}, 2)}),
+                    doctest::Contains("[compile] shapeless: Matmul got operands of shapes (5,6) and (3,2)"));
+  // Constants made inside the function keep their shapes; ones broadcast
+  // against an input follow it.
+  Fn with_constants = [](const std::vector<array>& in) {
+    array r = arange(0, 3, 1, Dtype::float32);
+    return std::vector<array>{add(in[0], r), add(sum(r), zeros({2}, Dtype::float32))};
+  };
+  auto gc = compile_trace(with_constants, {random_f32({2, 3}, 1)}, true, true);
+  std::vector<array> in = {random_f32({5, 3}, 3)};
+  check_close(compile_replay(*gc, in)[0], with_constants(in)[0]);
+  CHECK(values(compile_replay(*gc, in)[1]) == std::vector<double>{3, 3});
   // The same functions compile with shapes.
-  CHECK(values(compile_replay(*compile_trace(reduce, {f32({1, 2, 3, 4}, {2, 2})}), {f32({1, 2, 3, 4}, {2, 2})})[0]) ==
-        std::vector<double>{4, 6});
+  CHECK(compile_replay(*compile_trace(reshaped, {random_f32({3, 4}, 1)}), {random_f32({3, 4}, 2)})[0].shape() ==
+        Shape{12});
 }
