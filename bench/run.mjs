@@ -25,6 +25,10 @@ const time = (fn, reps = 5) => {
     for (let i = 0; i < n; ++i) a.add(a).dispose();
   }, 3);
   rows.push({ what: "op dispatch (a.add(a), lazy) per call", webmx: `${((ms * 1000) / n).toFixed(2)} us`, baseline: "-", ratio: "-" });
+  const msScalar = time(() => {
+    for (let i = 0; i < n; ++i) a.add(1).dispose();
+  }, 3);
+  rows.push({ what: "op dispatch with a JS scalar (a.add(1)) per call", webmx: `${((msScalar * 1000) / n).toFixed(2)} us`, baseline: "-", ratio: "-" });
 }
 
 // 2. matmul 512^3 float32 vs a cache-friendly JS triple loop.

@@ -146,10 +146,17 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
   std::vector<array> values(g.num_values);
   std::copy(inputs.begin(), inputs.end(), values.begin());
   std::copy(g.constants.begin(), g.constants.end(), values.begin() + g.num_inputs);
-  std::vector<Shape> shapes;  // shapeless: every value's shape in this replay
+  // Shapeless: every node's output shapes for these inputs, worked out first
+  // (a Broadcast's may need values after it in evaluation order).
+  std::vector<std::vector<Shape>> node_shapes;
   if (g.shapeless) {
-    shapes.resize(g.num_values);
+    std::vector<Shape> shapes(g.num_values);
     for (int i = 0; i < g.num_inputs + int(g.constants.size()); ++i) shapes[i] = values[i].shape();
+    node_shapes.resize(g.nodes.size());
+    for (int i : g.shape_order) {
+      node_shapes[i] = shapeless_output_shapes(g, i, shapes);
+      for (size_t k = 0; k < node_shapes[i].size(); ++k) shapes[g.nodes[i].first_output + k] = node_shapes[i][k];
+    }
   }
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const auto& n = g.nodes[i];
@@ -158,10 +165,13 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
     std::vector<Shape> out_shapes = n.shapes;
     std::shared_ptr<Primitive> primitive = n.primitive;
     if (g.shapeless) {
-      out_shapes = shapeless_output_shapes(g, i, shapes);
-      for (size_t k = 0; k < out_shapes.size(); ++k) shapes[n.first_output + k] = out_shapes[k];
-      // A Broadcast holds its target shape (its rules read it): a new one for the new target.
-      if (g.broadcast_reader[i].first >= 0) primitive = std::make_shared<Broadcast>(out_shapes[0]);
+      out_shapes = std::move(node_shapes[i]);
+      // Primitives that hold shapes (a Broadcast's target) get new ones.
+      if (out_shapes != n.shapes) {
+        std::vector<Shape> in_shapes;
+        for (auto& x : ins) in_shapes.push_back(x.shape());
+        if (auto p = n.primitive->for_shapes(in_shapes, out_shapes)) primitive = std::move(p);
+      }
     }
     std::vector<array> outs = n.shapes.size() == 1
                                   ? std::vector<array>{array(out_shapes[0], n.dtypes[0], primitive, ins)}

@@ -35,6 +35,9 @@ struct CompiledGraph {
   bool shapeless = false;
   std::vector<bool> follows_inputs;                    // by node
   std::vector<std::pair<int, int>> broadcast_reader;  // by node; (-1, -1) unless a Broadcast
+  // Nodes in an order to work out their shapes in: a Broadcast's target
+  // needs its reader's other operands, which may come after it.
+  std::vector<int> shape_order;
 
   // Shape and dtype of every value, by id (filled by index_values()).
   std::vector<Shape> value_shapes;

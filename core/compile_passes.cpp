@@ -199,6 +199,38 @@ Shape broadcast_target(const CompiledGraph& g, int reader, int operand, const st
 
 }  // namespace
 
+// Fills g.shape_order: nodes after those whose output shapes they need
+// (Kahn's algorithm). A Broadcast needs the sources of its reader's operands.
+static void order_shapes(CompiledGraph& g) {
+  const int nn = int(g.nodes.size());
+  std::vector<std::vector<int>> dependents(nn);
+  std::vector<int> pending(nn, 0);
+  auto needs = [&](int node, int v) {
+    int p = g.producer[v];
+    if (p < 0 || p == node) return;
+    dependents[p].push_back(node);
+    ++pending[node];
+  };
+  auto source = [&](int v) {
+    const int p = g.producer[v];
+    return p >= 0 && dynamic_cast<const Broadcast*>(g.nodes[p].primitive.get()) ? g.nodes[p].inputs[0] : v;
+  };
+  for (int i = 0; i < nn; ++i) {
+    for (int v : g.nodes[i].inputs) needs(i, v);
+    const int reader = g.broadcast_reader[i].first;
+    if (reader >= 0)
+      for (int v : g.nodes[reader].inputs) needs(i, source(v));
+  }
+  g.shape_order.clear();
+  for (int i = 0; i < nn; ++i)
+    if (pending[i] == 0) g.shape_order.push_back(i);
+  for (size_t k = 0; k < g.shape_order.size(); ++k)
+    for (int d : dependents[g.shape_order[k]])
+      if (--pending[d] == 0) g.shape_order.push_back(d);
+  if (int(g.shape_order.size()) != nn)
+    fail("compile", "shapeless: a broadcast's shape depends on values computed from it; compile without shapeless.");
+}
+
 std::vector<Shape> shapeless_output_shapes(const CompiledGraph& g, size_t node, const std::vector<Shape>& shapes) {
   const auto& n = g.nodes[node];
   if (!g.follows_inputs[node]) return n.shapes;
@@ -261,16 +293,17 @@ void plan_shapeless(CompiledGraph& g) {
              "without shapeless.");
       continue;
     }
-    std::vector<Shape> out = shapeless_output_shapes(g, i, shapes);
+    std::vector<Shape> out = shapeless_output_shapes(g, i, shapes);  // on the traced shapes
     if (out.empty())
       fail("compile", "shapeless: ", n.primitive->name(),
            " fixes its output shape when traced, so the function can't be replayed on other shapes (shapeless "
-           "compile supports elementwise ops, broadcasting, transposes, squeeze/expandDims/flatten, reductions and "
-           "matmul); compile without shapeless.");
+           "compile supports elementwise ops, broadcasting, transposes, squeeze/expandDims/flatten, reductions, "
+           "matmul, take and concatenate); compile without shapeless.");
     if (out != n.shapes)
       fail("compile", "shapeless: ", n.primitive->name(), "'s output shape ", shape_str(n.shapes[0]),
            " can't be worked out from its operands' shapes; compile without shapeless.");
   }
+  order_shapes(g);
 }
 
 }  // namespace wmx

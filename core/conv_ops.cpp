@@ -35,15 +35,7 @@ array conv2d_impl(const char* op, const array& x, const array& w, const ConvPara
     fail(op, "Expected the input's channels (", C, ") to equal the weight's input channels (", w.shape(3),
          ") times groups (", p.groups, ").");
   if (O % p.groups != 0) fail(op, "The output channels (", O, ") must be divisible by groups (", p.groups, ").");
-  Shape out{x.shape(0), 0, 0, O};
-  for (int i = 0; i < 2; ++i) {
-    int64_t eff = int64_t(p.dilation[i]) * (w.shape(1 + i) - 1) + 1;
-    int64_t span = x.shape(1 + i) + 2 * int64_t(p.padding[i]) - eff;
-    if (span < 0)
-      fail(op, "The padded input (", x.shape(1 + i) + 2 * int64_t(p.padding[i]), ") is smaller than the dilated kernel (",
-           eff, ") along spatial axis ", i, ".");
-    out[1 + i] = span / p.stride[i] + 1;
-  }
+  Shape out = conv_output_shape(x.shape(), w.shape(), p, op);
   Dtype t = conv_dtype(op, x, w);
   return conv_node(ConvMode::Forward, p, astype(x, t), astype(w, t), out);
 }

@@ -2,6 +2,7 @@
 // transform rules (vjp, jvp, vmap), so an operation lives in one place.
 // Rules not yet written throw an error naming the primitive.
 #pragma once
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +48,15 @@ class Primitive {
   // elementwise primitives: operands of one shape give that shape, operands
   // of different shapes are an error (they were broadcast by a separate node).
   virtual std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const;
+
+  // For shapeless replay: this primitive for new input and output shapes,
+  // when its parameters hold shapes (Broadcast's target, Gather's slice
+  // sizes), which its kernel and rules read; null when they hold none and
+  // this one serves as it is.
+  virtual std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>& inputs,
+                                                const std::vector<Shape>& outputs) const {
+    return nullptr;
+  }
 };
 
 // Declares the three transform rules in a Primitive subclass.

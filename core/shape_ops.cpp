@@ -370,9 +370,7 @@ array take(const array& a, const array& indices, int axis) {
   sizes[ax] = 1;
   array g = make_gather(a, {indices}, {ax}, sizes, "take");  // (I..., a with 1 at ax)
   const int nI = indices.ndim();
-  Shape s = g.shape();
-  s.erase(s.begin() + nI + ax);
-  g = reshape(g, s);  // (I..., pre..., post...)
+  g = squeeze(g, {nI + ax});  // (I..., pre..., post...)
   if (ax == 0 || nI == 0) return g;
   std::vector<int> perm;
   for (int d = 0; d < ax; ++d) perm.push_back(nI + d);

@@ -217,6 +217,24 @@ describe("compile", () => {
     expect(classify.traces[0]!.graph).not.toMatch(/Reshape/);
   });
 
+  it("shapeless: embedding lookups and concatenation follow the sequence length", () => {
+    const table = [[0.5, -1], [2, 0.25], [-3, 1.5], [1, 1], [0, -2]];
+    let traces = 0;
+    const embed = mx.compile(
+      (ids: any) => {
+        traces++;
+        const e = mx.take(mx.array(table), ids, 0); // (B, T, 2)
+        return mx.concatenate([e, e.sum(-1, true)], -1); // (B, T, 3): each row and its sum
+      },
+      { shapeless: true },
+    );
+    for (const ids of [[[0, 1, 2]], [[4, 3], [2, 2], [1, 0]], [[3]]]) {
+      const want = ids.map((row) => row.map((i) => [...table[i]!, table[i]![0]! + table[i]![1]!]));
+      expect(embed(mx.array(ids, mx.int32)).tolist()).toEqual(want);
+    }
+    expect(traces).toBe(1);
+  });
+
   it("shapeless: a function that reads a traced shape replays only on that shape", () => {
     let traces = 0;
     const scaled = mx.compile(

@@ -1,6 +1,6 @@
 // Property test: randomly generated programs of elementwise ops and
 // reductions give the same values compiled (traced once, simplified, fused)
-// as run eagerly. Fused kernels run the same float32 element functions as
+// as run eagerly, and shapeless traces replayed on other shapes do too. Fused kernels run the same float32 element functions as
 // the eager kernels, so the comparison is exact (NaN equals NaN).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -80,6 +80,45 @@ describe("compile property", () => {
           }),
       ),
       { numRuns: 60, seed: 20261125 },
+    );
+  });
+
+  it("shapeless programs traced at one shape equal eager ones at others", () => {
+    // Traced with rows, cols >= 2 so that no two inputs' shapes coincide by
+    // accident (a trace can't broadcast operands that had one shape).
+    const inputsAt = (rows: number, cols: number) => [
+      mx.array(values(rows * cols, 1)).reshape(rows, cols),
+      mx.array(values(cols, 2)).reshape(1, cols),
+      mx.array(values(rows, 3)).reshape(rows, 1),
+      mx.array(values(1, 4)).reshape([]),
+    ];
+    const dim = fc.integer({ min: 1, max: 40 });
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 14 }),
+        fc.integer({ min: 2, max: 9 }),
+        fc.integer({ min: 2, max: 40 }),
+        fc.array(fc.tuple(dim, dim), { minLength: 1, maxLength: 3 }),
+        (steps, rows, cols, others) =>
+          mx.tidy(() => {
+            let traces = 0;
+            const f = mx.compile(
+              (...xs: any[]) => {
+                traces++;
+                return program(steps, xs);
+              },
+              { shapeless: true },
+            );
+            for (const [r, c] of [[rows, cols], ...others]) {
+              const inputs = inputsAt(r!, c!);
+              const eager = program(steps, inputs);
+              (f(...inputs) as any[]).forEach((got, i) => same(got, eager[i]));
+            }
+            expect(traces).toBe(1);
+            f.dispose();
+          }),
+      ),
+      { numRuns: 60, seed: 20261126 },
     );
   });
 

@@ -51,10 +51,10 @@ export interface CompileOptions {
   /**
    * Trace once per rank and dtype instead of per shape: calls with new
    * shapes replay the same graph. Elementwise ops, broadcasting, transposes,
-   * squeeze/expandDims/flatten, reductions (mean, var... count at run time)
-   * and matmul follow new shapes; tracing anything whose output shape is
-   * fixed at trace time (reshape to given sizes, slicing, gathers, conv)
-   * throws. Numbers computed from `x.shape` would be baked into the trace:
+   * squeeze/expandDims/flatten, reductions (mean, var... count at run time),
+   * matmul, take and concatenate follow new shapes; tracing anything whose
+   * output shape is fixed at trace time (reshape to given sizes, slicing,
+   * conv) throws. Numbers computed from `x.shape` would be baked into the trace:
    * if the function reads a traced array's `shape` or `size`, calling it
    * with other shapes throws instead of replaying.
    */

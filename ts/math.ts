@@ -188,6 +188,5 @@ export const triu = (x: MxArray, k = 0) => triPart(x, k, true);
  */
 export function where(condition: ArrayOrScalar, x: ArrayOrScalar, y: ArrayOrScalar): MxArray {
   const lx = y instanceof MxArray ? y : null, ly = x instanceof MxArray ? x : null;
-  return withOperands([[condition, null], [x, lx], [y, ly]], "where", ([c, a, b]) =>
-    wrap(m()._wmx_where(c!.handle, a!.handle, b!.handle)));
+  return withOperands([[condition, null], [x, lx], [y, ly]], "where", ([c, a, b]) => wrap(m()._wmx_where(c!, a!, b!)));
 }

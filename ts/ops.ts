@@ -206,42 +206,54 @@ export function ones(shape: number | number[], dtype: Dtype | string = float32):
  */
 export function operand(x: ArrayOrScalar, like: MxArray | null, op: string): MxArray {
   if (x instanceof MxArray) return x;
-  if (typeof x === "number") {
-    let dt: Dtype = float32;
-    if (like) {
-      const k = like.dtype.kind;
-      if (k === "float") dt = like.dtype;
-      else if (Number.isInteger(x)) dt = k === "bool" ? int32 : like.dtype;
-    }
-    return wrap(core().m._wmx_scalar(x, dt.code));
-  }
-  if (typeof x === "boolean") return wrap(core().m._wmx_scalar(x ? 1 : 0, like ? like.dtype.code : bool.code));
+  if (typeof x === "number" || typeof x === "boolean")
+    return wrap(core().m._wmx_scalar(typeof x === "number" ? x : x ? 1 : 0, scalarDtype(x, like).code));
   if (typeof x === "bigint") return array(x, like && like.dtype.kind !== "float" && like.dtype.kind !== "bool" ? like.dtype : int64);
   throw new Error(`[${op}] Expected an mx.Array or a JS number, boolean or bigint, got ${describe(x)}.`);
 }
 
+/** The dtype a JS number or boolean operand takes next to `like` (weak typing, as MLX). */
+function scalarDtype(x: number | boolean, like: MxArray | null): Dtype {
+  if (typeof x === "boolean") return like ? like.dtype : bool;
+  if (!like) return float32;
+  const k = like.dtype.kind;
+  if (k === "float") return like.dtype;
+  return Number.isInteger(x) ? (k === "bool" ? int32 : like.dtype) : float32;
+}
+
 /**
- * @internal Converts operands (each `[value, like]`, see operand), calls f
- * with them, and disposes those made here, also when a later one fails to
- * convert.
+ * @internal Calls f with the core handles of operands (each `[value, like]`,
+ * see operand). A JS number or boolean becomes a scalar handle that is
+ * released right after the call, without an mx.Array wrapper (op dispatch
+ * with a scalar operand is the most common eager call); other conversions
+ * are disposed afterwards, also when a later operand fails to convert.
  */
-export function withOperands<R>(specs: [unknown, MxArray | null][], op: string, f: (xs: MxArray[]) => R): R {
+export function withOperands<R>(specs: [unknown, MxArray | null][], op: string, f: (hs: number[]) => R): R {
+  const c = core();
+  const raw: number[] = [];
   const made: MxArray[] = [];
   try {
-    const xs = specs.map(([v, like]) => {
+    const hs = specs.map(([v, like]) => {
+      if (v instanceof MxArray) return v.handle;
+      if (typeof v === "number" || typeof v === "boolean") {
+        const h = c.check(c.m._wmx_scalar(typeof v === "number" ? v : v ? 1 : 0, scalarDtype(v, like).code));
+        raw.push(h);
+        return h;
+      }
       const a = operand(v as ArrayOrScalar, like, op);
-      if (a !== v) made.push(a);
-      return a;
+      made.push(a);
+      return a.handle;
     });
-    return f(xs);
+    return f(hs);
   } finally {
+    for (const h of raw) c.m._wmx_release(h);
     for (const a of made) a.dispose();
   }
 }
 
 function binary(code: number, op: string, a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
   const la = b instanceof MxArray ? b : null, lb = a instanceof MxArray ? a : null;
-  return withOperands([[a, la], [b, lb]], op, ([x, y]) => wrap(core().m._wmx_binary(code, x!.handle, y!.handle)));
+  return withOperands([[a, la], [b, lb]], op, ([x, y]) => wrap(core().m._wmx_binary(code, x!, y!)));
 }
 
 // Codes of wasm/api.cpp's BinaryOp.

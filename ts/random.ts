@@ -6,7 +6,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, toDtype, float32, int32 } from "./dtype.js";
-import { describe, isInt32, operand, optionsArg, wrap } from "./ops.js";
+import { describe, isInt32, operand, optionsArg, withOperands, wrap } from "./ops.js";
 
 /** The exports of wasm/api_random.cpp. */
 interface RandomExports {
@@ -50,20 +50,9 @@ function numArg(v: unknown, name: string, op: string): number {
   return v;
 }
 
-/** Calls f with operands made from JS scalars, disposing those afterwards. */
-function withOperands<R>(vals: ArrayOrScalar[], op: string, f: (hs: number[]) => R): R {
-  const made: MxArray[] = [];
-  try {
-    const hs = vals.map((v) => {
-      const a = operand(v, null, op);
-      if (a !== v) made.push(a);
-      return a.handle;
-    });
-    return f(hs);
-  } finally {
-    for (const a of made) a.dispose();
-  }
-}
+/** Calls f with the handles of operands, JS scalars converted (see ops.withOperands). */
+const withScalars = <R>(vals: ArrayOrScalar[], op: string, f: (hs: number[]) => R): R =>
+  withOperands(vals.map((v) => [v, null]), op, f);
 
 export interface KeyOption {
   /** A uint32 key of shape [2]; without it the global key is split. */
@@ -108,7 +97,7 @@ export function uniform(low: ArrayOrScalar = 0, high: ArrayOrScalar = 1, shape: 
   const s = shapeArg(shape, "uniform");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "uniform");
   const k = keyArg(o.key, "uniform");
-  return withOperands([low, high], "uniform", ([l, h]) =>
+  return withScalars([low, high], "uniform", ([l, h]) =>
     core().withInts(s, (p, n) => wrap(m()._wmx_random_uniform(l!, h!, p, n, dt.code, k))));
 }
 
@@ -134,7 +123,7 @@ export function randint(low: ArrayOrScalar, high: ArrayOrScalar, shape: number |
   const s = shapeArg(shape, "randint");
   const dt = o.dtype === undefined ? int32 : toDtype(o.dtype, "randint");
   const k = keyArg(o.key, "randint");
-  return withOperands([low, high], "randint", ([l, h]) =>
+  return withScalars([low, high], "randint", ([l, h]) =>
     core().withInts(s, (p, n) => wrap(m()._wmx_random_randint(l!, h!, p, n, dt.code, k))));
 }
 
@@ -143,7 +132,7 @@ export function bernoulli(p: ArrayOrScalar = 0.5, shape?: number | number[] | nu
   const o = optionsArg<KeyOption>(options, "bernoulli", ["key"]);
   const s = shape === undefined || shape === null ? null : shapeArg(shape, "bernoulli");
   const k = keyArg(o.key, "bernoulli");
-  return withOperands([p], "bernoulli", ([ph]) =>
+  return withScalars([p], "bernoulli", ([ph]) =>
     s === null
       ? wrap(m()._wmx_random_bernoulli(ph!, 0, -1, k))
       : core().withInts(s, (ptr, n) => wrap(m()._wmx_random_bernoulli(ph!, ptr, n, k))));
@@ -156,7 +145,7 @@ export function truncatedNormal(lower: ArrayOrScalar, upper: ArrayOrScalar, shap
   const s = shape === undefined || shape === null ? null : shapeArg(shape, "truncated_normal");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "truncated_normal");
   const k = keyArg(o.key, "truncated_normal");
-  return withOperands([lower, upper], "truncated_normal", ([l, h]) =>
+  return withScalars([lower, upper], "truncated_normal", ([l, h]) =>
     s === null
       ? wrap(m()._wmx_random_truncated_normal(l!, h!, 0, -1, dt.code, k))
       : core().withInts(s, (p, n) => wrap(m()._wmx_random_truncated_normal(l!, h!, p, n, dt.code, k))));

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <memory>
 
+#include "error.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "ops.h"
@@ -11,6 +12,27 @@
 #include "thread_pool.h"
 
 namespace wmx {
+
+Shape conv_output_shape(const Shape& x, const Shape& w, const ConvParams& p, const char* op) {
+  Shape out{x[0], 0, 0, w[0]};
+  for (int i = 0; i < 2; ++i) {
+    const int64_t eff = int64_t(p.dilation[i]) * (w[1 + i] - 1) + 1;
+    const int64_t padded = x[1 + i] + 2 * int64_t(p.padding[i]);
+    if (padded < eff)
+      fail(op, "The padded input (", padded, ") is smaller than the dilated kernel (", eff, ") along spatial axis ", i,
+           ".");
+    out[1 + i] = (padded - eff) / p.stride[i] + 1;
+  }
+  return out;
+}
+
+std::vector<Shape> Conv::output_shapes(const std::vector<Shape>& in) const {
+  if (mode_ != ConvMode::Forward) return {};
+  if (in[0][3] != in[1][3] * p_.groups)
+    fail("compile", "shapeless: Conv got an input of shape ", shape_str(in[0]), " for a weight of shape ",
+         shape_str(in[1]), ".");
+  return {conv_output_shape(in[0], in[1], p_, "compile")};
+}
 
 const char* Conv::name() const {
   switch (mode_) {

@@ -34,6 +34,11 @@ class Conv : public Primitive {
     auto* c = dynamic_cast<const Conv*>(&o);
     return c && c->mode_ == mode_ && c->p_ == p_ && c->out_shape_ == out_shape_;
   }
+  // Forward convolutions follow new input shapes (shapeless compile).
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+  std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>&, const std::vector<Shape>& outputs) const override {
+    return std::make_shared<Conv>(mode_, p_, outputs[0]);
+  }
   ConvMode mode() const { return mode_; }
   const ConvParams& params() const { return p_; }
 
@@ -42,6 +47,11 @@ class Conv : public Primitive {
   ConvParams p_;
   Shape out_shape_;
 };
+
+// The forward output shape (N, OH, OW, O) for input x (N, H, W, C) and weight
+// w (O, KH, KW, C / groups); errors tagged `op` if the padded input is
+// smaller than the dilated kernel.
+Shape conv_output_shape(const Shape& x, const Shape& w, const ConvParams& p, const char* op);
 
 // The graph builders of the three modes (shapes already validated; operands
 // of one floating dtype). `shape` is the output's shape.

@@ -281,6 +281,24 @@ bool Gather::is_equivalent(const Primitive& o) const {
   return p && p->axes_ == axes_ && p->slice_sizes_ == slice_sizes_;
 }
 
+std::vector<Shape> Gather::output_shapes(const std::vector<Shape>& in) const {
+  if (!whole_) return {};
+  for (size_t k = 2; k < in.size(); ++k)
+    if (in[k] != in[1])
+      fail("compile", "shapeless: Gather got index arrays of shapes ", shape_str(in[1]), " and ", shape_str(in[k]),
+           "; they had one shape when traced.");
+  Shape out = in.size() > 1 ? in[1] : Shape{};
+  for (int d = 0; d < int(in[0].size()); ++d)
+    out.push_back(std::find(axes_.begin(), axes_.end(), d) != axes_.end() ? 1 : in[0][d]);
+  return {out};
+}
+
+std::shared_ptr<Primitive> Gather::for_shapes(const std::vector<Shape>& in, const std::vector<Shape>& out) const {
+  const Shape& o = out[0];
+  Shape sizes(o.end() - int64_t(in[0].size()), o.end());
+  return std::make_shared<Gather>(axes_, sizes, tag_, whole_);
+}
+
 // ---------------------------------------------------------------- Scatter
 
 const char* Scatter::name() const {
@@ -353,6 +371,20 @@ void Concatenate::eval_cpu(const std::vector<array>& in, std::vector<array>& out
     pos += x.shape()[axis_];
   }
 }
+std::vector<Shape> Concatenate::output_shapes(const std::vector<Shape>& in) const {
+  Shape out = in[0];
+  out[axis_] = 0;
+  for (const Shape& s : in) {
+    Shape other = s;
+    other[axis_] = 0;
+    if (other != out)
+      fail("compile", "shapeless: Concatenate got operands of shapes ", shape_str(in[0]), " and ", shape_str(s),
+           ", which differ off axis ", axis_, ".");
+  }
+  for (const Shape& s : in) out[axis_] += s[axis_];
+  return {out};
+}
+
 bool Concatenate::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Concatenate*>(&o);
   return p && p->axis_ == axis_;
@@ -399,7 +431,12 @@ array make_gather(const array& a, const std::vector<array>& indices, const std::
   for (auto& x : indices) inputs.push_back(broadcast_to(x, I, tag));
   Shape out = I;
   out.insert(out.end(), slice_sizes.begin(), slice_sizes.end());
-  return array(out, a.dtype(), std::make_shared<Gather>(axes, slice_sizes, tag), inputs);
+  bool whole = true;
+  for (int d = 0; d < a.ndim(); ++d) {
+    const bool indexed = std::find(axes.begin(), axes.end(), d) != axes.end();
+    whole = whole && slice_sizes[d] == (indexed ? 1 : a.shape()[d]);
+  }
+  return array(out, a.dtype(), std::make_shared<Gather>(axes, slice_sizes, tag, whole), inputs);
 }
 
 array make_scatter(const array& a, const std::vector<array>& indices, const array& updates,

@@ -42,19 +42,26 @@ class SliceUpdate : public Primitive {
   Shape start_, step_;  // the region is update.shape() long on each axis
 };
 
+// `whole` marks a gather of whole rows (take, array indexing): slice size 1
+// on the indexed axes and the input's full extent on the others, so its
+// output shape follows the input's and the indices' (shapeless compile).
 class Gather : public Primitive {
  public:
-  Gather(std::vector<int> axes, Shape slice_sizes, const char* tag = "gather")
-      : axes_(std::move(axes)), slice_sizes_(std::move(slice_sizes)), tag_(tag) {}
+  Gather(std::vector<int> axes, Shape slice_sizes, const char* tag = "gather", bool whole = false)
+      : axes_(std::move(axes)), slice_sizes_(std::move(slice_sizes)), tag_(tag), whole_(whole) {}
   const char* name() const override { return "Gather"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+  std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>& inputs,
+                                        const std::vector<Shape>& outputs) const override;
 
  private:
   std::vector<int> axes_;
   Shape slice_sizes_;
   const char* tag_;  // op named in errors (take, index, ...)
+  bool whole_;
 };
 
 enum class ScatterOp { set, add, prod, max, min };
@@ -81,6 +88,7 @@ class Concatenate : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
 
  private:
   int axis_;

@@ -4,6 +4,8 @@
 // output shape; the others say which axes they change, so their output shape
 // follows the input's (shapeless compile needs that).
 #pragma once
+#include <typeinfo>
+
 #include "primitive.h"
 
 namespace wmx {
@@ -35,32 +37,35 @@ class Flatten : public Primitive {
   int start_, end_;
 };
 
-// Size-1 axes removed (sorted, non-negative, at least one).
-class Squeeze : public Primitive {
+// Squeeze and ExpandDims: views that drop or insert the size-1 axes listed
+// (sorted, non-negative, at least one; ExpandDims' are output positions).
+class AxesView : public Primitive {
  public:
-  explicit Squeeze(std::vector<int> axes) : axes_(std::move(axes)) {}
-  const char* name() const override { return "Squeeze"; }
-  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
-  WMX_TRANSFORM_RULES
-  bool is_equivalent(const Primitive& o) const override;
-  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+  explicit AxesView(std::vector<int> axes) : axes_(std::move(axes)) {}
+  bool is_equivalent(const Primitive& o) const override {
+    return typeid(o) == typeid(*this) && static_cast<const AxesView&>(o).axes_ == axes_;
+  }
 
- private:
+ protected:
   std::vector<int> axes_;
 };
 
-// Size-1 axes inserted (sorted positions in the output, at least one).
-class ExpandDims : public Primitive {
+class Squeeze : public AxesView {
  public:
-  explicit ExpandDims(std::vector<int> axes) : axes_(std::move(axes)) {}
+  using AxesView::AxesView;
+  const char* name() const override { return "Squeeze"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+};
+
+class ExpandDims : public AxesView {
+ public:
+  using AxesView::AxesView;
   const char* name() const override { return "ExpandDims"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
-  bool is_equivalent(const Primitive& o) const override;
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
-
- private:
-  std::vector<int> axes_;
 };
 
 class Transpose : public Primitive {
@@ -83,6 +88,9 @@ class Broadcast : public Primitive {
  public:
   explicit Broadcast(Shape shape) : shape_(std::move(shape)) {}
   const char* name() const override { return "Broadcast"; }
+  std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>&, const std::vector<Shape>& outputs) const override {
+    return std::make_shared<Broadcast>(outputs[0]);
+  }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "compile.h"
+#include "conv_ops.h"
 #include "error.h"
 #include "math_ops.h"
 #include "ops.h"
@@ -214,6 +215,53 @@ TEST_CASE("shapeless graphs of reductions, squeezes, flattens and matmuls follow
   }
 }
 
+TEST_CASE("shapeless takes (embedding lookups) and concatenations follow the indices' and inputs' shapes") {
+  array table = random_f32({6, 3}, 1);
+  Fn f = [&](const std::vector<array>& in) {
+    array ids = in[0], x = in[1];
+    return std::vector<array>{take(table, ids, 0),  // (B, T, 3)
+                              take(x, ids, 1),      // rows of x picked by every id: (N, B, T)
+                              concatenate({x, multiply(x, x)}, 1)};
+  };
+  auto ids_of = [](Shape s, int64_t k) {
+    array a = array::empty(s, Dtype::int32);
+    for (int64_t i = 0; i < a.size(); ++i) a.data<int32_t>()[i] = int32_t((i * 7 + k) % 4);
+    return a;
+  };
+  auto g = compile_trace(f, {ids_of({2, 3}, 0), random_f32({2, 4}, 2)}, true, true);
+  for (auto [ids_shape, x_shape] : {std::pair{Shape{2, 3}, Shape{2, 4}}, {Shape{1, 5}, Shape{3, 6}}, {Shape{4, 1}, Shape{1, 4}}}) {
+    std::vector<array> in = {ids_of(ids_shape, 1), random_f32(x_shape, 3)};
+    auto got = compile_replay(*g, in), want = f(in);
+    for (size_t k = 0; k < got.size(); ++k) {
+      CAPTURE(k);
+      CHECK(got[k].shape() == want[k].shape());
+      check_close(got[k], want[k]);
+    }
+  }
+  CHECK_THROWS_WITH(values(compile_replay(*g, {ids_of({2, 3}, 0), random_f32({2, 3}, 2)})[1]),
+                    doctest::Contains("[take] Index 3 is out of bounds"));
+}
+
+TEST_CASE("a shapeless convolutional classifier follows the batch size and the image size") {
+  array w = random_f32({4, 3, 3, 2}, 1), head = random_f32({4, 5}, 2);
+  Fn f = [&](const std::vector<array>& in) {
+    array y = maximum(conv2d(in[0], w, {2, 2}, {1, 1}), array::scalar(0, Dtype::float32));
+    return std::vector<array>{y, matmul(mean(y, {1, 2}), head)};  // global average pooling, then a linear head
+  };
+  auto g = compile_trace(f, {random_f32({2, 6, 6, 2}, 3)}, true, true);
+  for (Shape xs : {Shape{2, 6, 6, 2}, Shape{1, 9, 7, 2}, Shape{3, 4, 5, 2}}) {
+    CAPTURE(shape_str(xs));
+    std::vector<array> in = {random_f32(xs, 4)};
+    auto got = compile_replay(*g, in), want = f(in);
+    for (size_t k = 0; k < got.size(); ++k) {
+      CHECK(got[k].shape() == want[k].shape());
+      check_close(got[k], want[k], 1e-5);
+    }
+  }
+  CHECK_THROWS_WITH(compile_replay(*g, {random_f32({2, 6, 6, 3}, 4)}),
+                    doctest::Contains("[compile] shapeless: Conv got an input of shape (2,6,6,3)"));
+}
+
 TEST_CASE("shapeless mean under vmap counts the per-example axes") {
   Fn centre = [](const std::vector<array>& in) { return std::vector<array>{subtract(in[0], mean(in[0], {0}, true))}; };
   auto g = compile_trace(centre, {random_f32({3, 2}, 1)}, true, true);
@@ -254,4 +302,29 @@ TEST_CASE("shapeless tracing rejects what can't follow new shapes") {
   // The same functions compile with shapes.
   CHECK(compile_replay(*compile_trace(reshaped, {random_f32({3, 4}, 1)}), {random_f32({3, 4}, 2)})[0].shape() ==
         Shape{12});
+}
+
+TEST_CASE("a shapeless broadcast that comes before its reader's other operands follows them") {
+  // The Broadcast of `row` is traced before exp(x), which gives its target.
+  Fn f = [](const std::vector<array>& in) {
+    array e = exp(in[0]);
+    return std::vector<array>{add(in[1], e), min(e, {0}, true)};
+  };
+  auto g = compile_trace(f, {random_f32({2, 2}, 1), random_f32({1, 2}, 2)}, true, true);
+  CHECK(compiled_describe(*g) == "Broadcast Exp Add Min");
+  for (Shape xs : {Shape{2, 2}, Shape{3, 5}, Shape{1, 4}}) {
+    std::vector<array> in = {random_f32(xs, 3), random_f32({1, xs[1]}, 4)};
+    auto got = compile_replay(*g, in), want = f(in);
+    check_close(got[0], want[0]);
+    check_close(got[1], want[1]);
+  }
+  // A target that depends on the broadcast itself can't be worked out.
+  Fn circular = [](const std::vector<array>& in) {
+    array b = broadcast_to(in[0], {2, 2});
+    return std::vector<array>{add(b, exp(b))};
+  };
+  CHECK_THROWS_WITH(compile_trace(circular, {random_f32({1, 2}, 1)}, /*fuse=*/false, true),
+                    doctest::Contains("[compile] shapeless: a broadcast's shape depends on values computed from it"));
+  CHECK_THROWS_WITH(compile_trace(circular, {random_f32({1, 2}, 1)}, /*fuse=*/true, true),
+                    doctest::Contains("[compile] shapeless: Fused's output shape (2,2) can't be worked out"));
 }
