@@ -76,8 +76,13 @@ MT_LDFLAGS := -pthread -Wno-pthreads-mem-growth --post-js wasm/js/pthread-post.j
 # than the one user code wrote, so no typed catch clause ever matches (even
 # `catch (int)`; only `catch (...)`). We link our own copy of Unwind-wasm.c with a
 # plain global, which replaces the archive member. (LLVM 15 made the compiler
-# side TLS; with such a toolchain the generated file is empty.) Caveat: the
-# context is shared, so two threads must not be inside catch clauses at once.
+# side TLS; with such a toolchain the generated file is empty.) The context is
+# then shared between threads, which is safe as long as only one thread runs
+# typed catch clauses: LLVM's WasmEHPrepare calls the personality (the only
+# reader and writer of the context) from typed catch pads alone, never from
+# cleanups or a lone `catch (...)`. So code that runs off the main thread (the
+# pool, the async evaluator) catches with `catch (...)` only; the typed catches
+# (wasm/handles.h, wasm/transforms.cpp) run on the calling thread.
 EMSCRIPTEN_ROOT = $(shell em-config EMSCRIPTEN_ROOT 2>/dev/null || echo /usr/share/emscripten)
 MT_EH_FIX_SRC := $(BUILD)/mt/_toolchain/unwind-wasm-nontls.c
 MT_EH_FIX_OBJ := $(BUILD)/mt/_toolchain/unwind-wasm-nontls.o

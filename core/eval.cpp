@@ -55,7 +55,7 @@ class AsyncEvaluator {
       std::exception_ptr error;
       try {
         eval(job.outputs);
-      } catch (...) {
+      } catch (...) {  // only catch (...) off the main thread: see the Makefile's MT_EH_FIX note
         error = std::current_exception();
       }
       job.outputs.clear();

@@ -82,7 +82,7 @@ class Pool {
       int64_t end = std::min(n_, begin + chunk_);
       try {
         (*fn_)(begin, end);
-      } catch (...) {
+      } catch (...) {  // only catch (...) off the main thread: see the Makefile's MT_EH_FIX note
         std::lock_guard<std::mutex> lk(mu_);
         if (!error_) error_ = std::current_exception();
       }
