@@ -116,14 +116,22 @@ void fuse_elementwise(CompiledGraph& g) {
     const Shape shape = g.nodes[root].shapes[0];
     std::unordered_map<int, int> local;  // value id -> fused value index
     std::vector<int> inputs;             // value ids of the fused node's inputs
-    auto input_of = [&](int v) {
-      // Read through a Broadcast: the fused kernel broadcasts its inputs itself.
-      const int p = g.producer[v];
-      if (p >= 0 && dynamic_cast<const Broadcast*>(g.nodes[p].primitive.get())) v = g.nodes[p].inputs[0];
+    auto add_input = [&](int v) {
       auto it = local.find(-1 - v);
       if (it != local.end()) return it->second;
       inputs.push_back(v);
       return local[-1 - v] = int(inputs.size()) - 1;
+    };
+    auto input_of = [&](int v) {
+      // Read through a Broadcast: the fused kernel broadcasts its inputs itself.
+      // A shape donor (broadcast_like under a shapeless trace) stays an
+      // input, unread, so that the fused node's shape follows it.
+      const int p = g.producer[v];
+      if (p >= 0 && dynamic_cast<const Broadcast*>(g.nodes[p].primitive.get())) {
+        if (g.nodes[p].inputs.size() > 1) add_input(g.nodes[p].inputs[1]);
+        v = g.nodes[p].inputs[0];
+      }
+      return add_input(v);
     };
     // First pass: inputs (their indices must come before the steps').
     for (int m : members[root])
@@ -171,6 +179,12 @@ void remove_dead(CompiledGraph& g) {
 
 namespace {
 
+// A Broadcast whose target, under shapeless replay, comes from the node that
+// reads it (one without a shape donor, see broadcast_like).
+bool follows_reader(const CompiledGraph::Node& n) {
+  return n.inputs.size() == 1 && dynamic_cast<const Broadcast*>(n.primitive.get());
+}
+
 // The shape a Broadcast operand of `reader` takes for these value shapes:
 // what the reader's other operands call for. For an elementwise reader, the
 // common shape of its operands before their broadcasts; for a Matmul, the
@@ -180,7 +194,7 @@ Shape broadcast_target(const CompiledGraph& g, int reader, int operand, const st
   std::vector<Shape> sources;
   for (int v : r.inputs) {
     const int p = g.producer[v];
-    const bool through = p >= 0 && dynamic_cast<const Broadcast*>(g.nodes[p].primitive.get());
+    const bool through = p >= 0 && follows_reader(g.nodes[p]);
     sources.push_back(shapes[through ? g.nodes[p].inputs[0] : v]);
   }
   Shape out;
@@ -213,7 +227,7 @@ static void order_shapes(CompiledGraph& g) {
   };
   auto source = [&](int v) {
     const int p = g.producer[v];
-    return p >= 0 && dynamic_cast<const Broadcast*>(g.nodes[p].primitive.get()) ? g.nodes[p].inputs[0] : v;
+    return p >= 0 && follows_reader(g.nodes[p]) ? g.nodes[p].inputs[0] : v;
   };
   for (int i = 0; i < nn; ++i) {
     for (int v : g.nodes[i].inputs) needs(i, v);
@@ -250,7 +264,7 @@ void plan_shapeless(CompiledGraph& g) {
   // Which nodes' shapes follow the inputs: those reading a value that does,
   // and Broadcasts read next to such a value (their target follows it). A
   // Broadcast can come before the reader's other operands, hence the fixpoint.
-  auto is_broadcast = [&](size_t i) { return dynamic_cast<const Broadcast*>(g.nodes[i].primitive.get()) != nullptr; };
+
   auto can_follow = [&](int r) {
     const Primitive& p = *g.nodes[r].primitive;
     return p.keeps_shape() || dynamic_cast<const Fused*>(&p) || dynamic_cast<const Matmul*>(&p);
@@ -264,7 +278,7 @@ void plan_shapeless(CompiledGraph& g) {
       const auto& n = g.nodes[i];
       bool dep = false;
       for (int v : n.inputs) dep = dep || dependent[v];
-      if (is_broadcast(i))
+      if (follows_reader(n))
         for (auto [r, operand] : readers[n.first_output])
           if (can_follow(r))
             for (int v : g.nodes[r].inputs) dep = dep || (v != n.first_output && dependent[v]);
@@ -279,7 +293,7 @@ void plan_shapeless(CompiledGraph& g) {
   for (size_t i = 0; i < nn; ++i) {
     const auto& n = g.nodes[i];
     if (!g.follows_inputs[i]) continue;
-    if (is_broadcast(i)) {
+    if (follows_reader(n)) {
       for (auto [r, operand] : readers[n.first_output]) {
         if (!can_follow(r)) continue;
         if (broadcast_target(g, r, operand, shapes) == n.shapes[0]) {

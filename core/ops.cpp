@@ -85,6 +85,12 @@ array broadcast_to(const array& a, const Shape& shape, const char* op) {
   return array(shape, a.dtype(), std::make_shared<Broadcast>(shape), {a});
 }
 
+array broadcast_like(const array& a, const array& like) {
+  if (a.shape() == like.shape() || !tracing_shapeless()) return broadcast_to(a, like.shape());
+  broadcast_to(a, like.shape());  // validates
+  return array(like.shape(), a.dtype(), std::make_shared<Broadcast>(like.shape()), {a, like});
+}
+
 array reshape(const array& a, Shape shape) {
   int infer = -1;
   int64_t known = 1;

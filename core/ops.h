@@ -17,6 +17,10 @@ array ones(const Shape& shape, Dtype dtype);
 array astype(const array& a, Dtype dtype);
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 array broadcast_to(const array& a, const Shape& shape, const char* op = "broadcast_to");
+// `a` broadcast to `like`'s shape (transform rules use it). Under a shapeless
+// compile trace the Broadcast also takes `like` as an input, whose shape
+// (never its data) gives the target when the trace replays on new shapes.
+array broadcast_like(const array& a, const array& like);
 array reshape(const array& a, Shape shape);  // one dim may be -1
 array transpose(const array& a, std::vector<int> axes);
 array transpose(const array& a);  // reverses the axes

@@ -217,6 +217,35 @@ describe("compile", () => {
     expect(classify.traces[0]!.graph).not.toMatch(/Reshape/);
   });
 
+  it("shapeless: a compiled training step (valueAndGrad) follows the batch size", () => {
+    const loss = (w: any, b: any, x: any, y: any) => {
+      const logp = mx.logSoftmax(mx.matmul(x, w).add(b), -1);
+      const oneHot = mx.equal(mx.expandDims(y, -1), mx.arange(3)).astype(mx.float32);
+      return logp.mul(oneHot).sum(-1).mean().negative();
+    };
+    const step = mx.valueAndGrad(loss, { argnums: [0, 1] });
+    let traces = 0;
+    const compiled = mx.compile(
+      (...args: any[]) => {
+        traces++;
+        return step(...args);
+      },
+      { shapeless: true },
+    );
+    const w = mx.array([[0.5, -1, 0.25], [1, 0, -0.5], [0.1, 0.2, 0.3], [-0.7, 0.4, 0]]);
+    const b = mx.array([0.1, -0.2, 0]);
+    for (const batch of [5, 2, 8]) {
+      const x = mx.array(Array.from({ length: batch }, (_, i) => [0, 1, 2, 3].map((k) => Math.sin(i * 4 + k))));
+      const y = mx.array(Array.from({ length: batch }, (_, i) => (i * 2) % 3), mx.int32);
+      const [v, [gw, gb]] = compiled(w, b, x, y) as any;
+      const [ve, [gwe, gbe]] = step(w, b, x, y) as any;
+      expect(v.item()).toBeCloseTo(ve.item(), 5);
+      (gw.tolist() as number[][]).flat().forEach((g, i) => expect(g).toBeCloseTo((gwe.tolist() as number[][]).flat()[i]!, 5));
+      (gb.tolist() as number[]).forEach((g, i) => expect(g).toBeCloseTo((gbe.tolist() as number[])[i]!, 5));
+    }
+    expect(traces).toBe(1);
+  });
+
   it("shapeless: embedding lookups and concatenation follow the sequence length", () => {
     const table = [[0.5, -1], [2, 0.25], [-3, 1.5], [1, 1], [0, -2]];
     let traces = 0;

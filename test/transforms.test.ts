@@ -99,6 +99,8 @@ describe("grad and valueAndGrad", () => {
     const x = mx.array([1, 2]);
     expect(() => mx.grad(f, { argnums: -1 })).toThrowError("[grad] Can't compute the gradient of negative argument index -1.");
     expect(() => mx.grad(f, { argnums: [0, 0] })).toThrowError("[grad] Duplicate argument index 0 is not allowed.");
+    expect(() => mx.valueAndGrad(f, [0, 1] as any)).toThrowError("[valueAndGrad] Expected an options object, got Array.");
+    expect(() => mx.grad(f, { argnum: 1 } as any)).toThrowError("[grad] Unknown option 'argnum'; expected argnums, argnames.");
     expect(() => mx.valueAndGrad(f, { argnums: [] })).toThrowError(/^\[valueAndGrad\] Gradient wrt no argument requested/);
     expect(() => mx.grad(f, { argnums: 2 })(x, x)).toThrowError(
       "[grad] Can't compute the gradient of argument index 2 because the function was called with only 2 positional arguments.",

@@ -9,6 +9,7 @@ import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
 import { flatten, isPlainObject, leaves } from "./tree.js";
 import { refill } from "./refill.js";
+import { optionsArg } from "./ops.js";
 
 type AnyFn = (...args: any[]) => any;
 
@@ -60,7 +61,8 @@ export interface GradOptions {
   argnames?: string | string[];
 }
 
-function gradOptions(opts: GradOptions, tag: string): { argnums: number[]; argnames: string[] } {
+function gradOptions(options: GradOptions, tag: string): { argnums: number[]; argnames: string[] } {
+  const opts = optionsArg<GradOptions>(options, tag, ["argnums", "argnames"]);
   const argnames = opts.argnames === undefined ? [] : typeof opts.argnames === "string" ? [opts.argnames] : [...opts.argnames];
   let argnums: number[];
   if (opts.argnums === undefined) argnums = argnames.length ? [] : [0];

@@ -260,9 +260,9 @@ std::vector<array> Reduce::vjp(const std::vector<array>& p, const std::vector<ar
   const array& c = cot[0];
   switch (type_) {
     case ReduceType::sum:
-      return {broadcast_to(c, x.shape())};
+      return {broadcast_like(c, x)};
     case ReduceType::prod:
-      return {multiply(broadcast_to(c, x.shape()), prod_of_others(x, axes_))};
+      return {multiply(broadcast_like(c, x), prod_of_others(x, axes_))};
     case ReduceType::max:
     case ReduceType::min: {
       // Ties share the gradient equally, as in MLX.

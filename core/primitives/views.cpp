@@ -136,6 +136,13 @@ bool Broadcast::is_equivalent(const Primitive& o) const {
   return p && p->shape_ == shape_;
 }
 
+std::vector<Shape> Broadcast::output_shapes(const std::vector<Shape>& in) const {
+  if (in.size() < 2) return {};  // follows its reader (compile_passes.cpp)
+  if (broadcast_shapes(in[0], in[1], "compile") != in[1])
+    fail("compile", "shapeless: Broadcast of shape ", shape_str(in[0]), " can't take the shape ", shape_str(in[1]), ".");
+  return {in[1]};
+}
+
 void AsType::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   copy_convert(in[0], out[0]);
 }
@@ -195,22 +202,34 @@ std::vector<array> Transpose::jvp(const std::vector<array>&, const std::vector<a
 }
 
 std::vector<array> Broadcast::vjp(const std::vector<array>& primals, const std::vector<array>& cot,
-                                  const std::vector<int>&, const std::vector<array>&) {
-  // Sum over the dims the broadcast created or stretched.
-  const Shape& in = primals[0].shape();
-  int diff = int(shape_.size()) - int(in.size());
-  std::vector<int> axes;
-  for (int i = 0; i < int(shape_.size()); ++i)
-    if (i < diff || (in[i - diff] == 1 && shape_[i] != 1)) axes.push_back(i);
-  // Keeping the summed axes leaves the leading new ones to drop (a squeeze,
-  // not a reshape to `in`, so the rule holds for any shape under shapeless compile).
-  array r = sum(cot[0], axes, true);
-  std::vector<int> leading;
-  for (int i = 0; i < diff; ++i) leading.push_back(i);
-  return {leading.empty() ? r : squeeze(r, leading)};
+                                  const std::vector<int>& argnums, const std::vector<array>&) {
+  std::vector<array> out;
+  for (int arg : argnums) {
+    if (arg == 1) {  // the shape donor: its data doesn't matter
+      out.push_back(broadcast_like(array::scalar(0, primals[1].dtype()), primals[1]));
+      continue;
+    }
+    // Sum over the dims the broadcast created or stretched. Keeping the
+    // summed axes leaves the leading new ones to drop (a squeeze, not a
+    // reshape to `in`, so the rule holds for any shape under shapeless compile).
+    const Shape& in = primals[0].shape();
+    int diff = int(shape_.size()) - int(in.size());
+    std::vector<int> axes;
+    for (int i = 0; i < int(shape_.size()); ++i)
+      if (i < diff || (in[i - diff] == 1 && shape_[i] != 1)) axes.push_back(i);
+    array r = sum(cot[0], axes, true);
+    std::vector<int> leading;
+    for (int i = 0; i < diff; ++i) leading.push_back(i);
+    out.push_back(leading.empty() ? r : squeeze(r, leading));
+  }
+  return out;
 }
-std::vector<array> Broadcast::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
-  return {broadcast_to(tan[0], shape_)};
+std::vector<array> Broadcast::jvp(const std::vector<array>& primals, const std::vector<array>& tan,
+                                  const std::vector<int>& argnums) {
+  for (size_t k = 0; k < argnums.size(); ++k)
+    if (argnums[k] == 0)
+      return {primals.size() > 1 ? broadcast_like(tan[k], primals[1]) : broadcast_to(tan[k], shape_)};
+  return {broadcast_like(array::scalar(0, primals[0].dtype()), primals[1])};  // only the donor moved
 }
 
 // A cast to or from bool is piecewise constant: its derivative is zero (so
@@ -279,6 +298,8 @@ std::pair<std::vector<array>, std::vector<int>> Transpose::vmap(const std::vecto
 
 std::pair<std::vector<array>, std::vector<int>> Broadcast::vmap(const std::vector<array>& in,
                                                                 const std::vector<int>& ax) {
+  // A shape donor's values don't matter: only the broadcast input's batch does.
+  if (ax[0] < 0) return {{broadcast_to(in[0], shape_)}, {-1}};
   array x = batch_first(in[0], ax[0]);
   Shape s = x.shape();  // (B, per-example...): pad per-example rank up to the target's
   s.insert(s.begin() + 1, shape_.size() - (s.size() - 1), 1);

@@ -83,7 +83,8 @@ class Transpose : public Primitive {
 };
 
 // Its output shape is fixed; shapeless compile takes it from the node that
-// reads the broadcast (compile_passes.cpp).
+// reads the broadcast (compile_passes.cpp), or from a second input whose
+// shape (not data) is the target (broadcast_like under a shapeless trace).
 class Broadcast : public Primitive {
  public:
   explicit Broadcast(Shape shape) : shape_(std::move(shape)) {}
@@ -91,6 +92,7 @@ class Broadcast : public Primitive {
   std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>&, const std::vector<Shape>& outputs) const override {
     return std::make_shared<Broadcast>(outputs[0]);
   }
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;

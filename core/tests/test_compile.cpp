@@ -262,6 +262,40 @@ TEST_CASE("a shapeless convolutional classifier follows the batch size and the i
                     doctest::Contains("[compile] shapeless: Conv got an input of shape (2,6,6,3)"));
 }
 
+TEST_CASE("a shapeless training step (value and gradients) follows the batch size") {
+  // Gradients of reductions broadcast back to their input's shape: under a
+  // shapeless trace that broadcast takes the input as its shape donor.
+  Fn loss = [](const std::vector<array>& in) {  // w (4,3), b (3), x (B,4), one-hot labels (B,3)
+    array logits = add(matmul(in[2], in[0]), in[1]);
+    array picked = sum(multiply(log_softmax(logits, {-1}), in[3]), {-1});
+    return std::vector<array>{negative(mean(picked, {0}))};
+  };
+  Fn step = [&](const std::vector<array>& in) {
+    auto [value, grads] = value_and_grad(loss, in, {0, 1});
+    return std::vector<array>{value[0], grads[0], grads[1]};
+  };
+  auto one_hot = [](int64_t batch) {
+    array a = array::empty({batch, 3}, Dtype::float32);
+    for (int64_t i = 0; i < a.size(); ++i) a.data<float>()[i] = (i / 3) % 3 == i % 3 ? 1.f : 0.f;
+    return a;
+  };
+  array w = random_f32({4, 3}, 1), b = random_f32({3}, 2);
+  for (bool fuse : {true, false}) {
+    CAPTURE(fuse);
+    auto g = compile_trace(step, {w, b, random_f32({5, 4}, 3), one_hot(5)}, fuse, true);
+    for (int64_t batch : {5, 2, 9}) {
+      CAPTURE(batch);
+      std::vector<array> in = {w, b, random_f32({batch, 4}, 10 + batch), one_hot(batch)};
+      auto got = compile_replay(*g, in), want = step(in);
+      for (size_t k = 0; k < got.size(); ++k) {
+        CAPTURE(k);
+        CHECK(got[k].shape() == want[k].shape());
+        check_close(got[k], want[k], 1e-5);
+      }
+    }
+  }
+}
+
 TEST_CASE("shapeless mean under vmap counts the per-example axes") {
   Fn centre = [](const std::vector<array>& in) { return std::vector<array>{subtract(in[0], mean(in[0], {0}, true))}; };
   auto g = compile_trace(centre, {random_f32({3, 2}, 1)}, true, true);
