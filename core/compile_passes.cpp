@@ -42,9 +42,10 @@ bool is_noop(const CompiledGraph& g, const CompiledGraph::Node& n) {
   const int in = n.inputs[0];
   const bool same = g.value_shapes[in] == n.shapes[0] && g.value_dtypes[in] == n.dtypes[0];
   if (!same) return false;
-  if (dynamic_cast<const Copy*>(p) || dynamic_cast<const Broadcast*>(p) || dynamic_cast<const Reshape*>(p) ||
-      dynamic_cast<const AsType*>(p))
-    return true;
+  if (dynamic_cast<const Copy*>(p) || dynamic_cast<const AsType*>(p)) return true;
+  // Shapeless: a reshape or broadcast the caller wrote may be an identity
+  // only at the traced shape.
+  if (dynamic_cast<const Broadcast*>(p) || dynamic_cast<const Reshape*>(p)) return !g.shapeless;
   if (auto t = dynamic_cast<const Transpose*>(p)) {
     for (size_t i = 0; i < t->axes().size(); ++i)
       if (t->axes()[i] != int(i)) return false;
@@ -182,7 +183,8 @@ namespace {
 // A Broadcast whose target, under shapeless replay, comes from the node that
 // reads it (one without a shape donor, see broadcast_like).
 bool follows_reader(const CompiledGraph::Node& n) {
-  return n.inputs.size() == 1 && dynamic_cast<const Broadcast*>(n.primitive.get());
+  auto b = dynamic_cast<const Broadcast*>(n.primitive.get());
+  return n.inputs.size() == 1 && b && !b->written();
 }
 
 // The shape a Broadcast operand of `reader` takes for these value shapes:
@@ -312,7 +314,8 @@ void plan_shapeless(CompiledGraph& g) {
       fail("compile", "shapeless: ", n.primitive->name(),
            " fixes its output shape when traced, so the function can't be replayed on other shapes (shapeless "
            "compile supports elementwise ops, broadcasting, transposes, squeeze/expandDims/flatten, reductions, "
-           "matmul, take and concatenate); compile without shapeless.");
+           "matmul, take, concatenate, and reshapes, slices and integer indexes as written); compile without "
+           "shapeless.");
     if (out != n.shapes)
       fail("compile", "shapeless: ", n.primitive->name(), "'s output shape ", shape_str(n.shapes[0]),
            " can't be worked out from its operands' shapes; compile without shapeless.");

@@ -87,15 +87,15 @@ array round(const array& a, int decimals) {
 }
 
 array isnan(const array& a) {
-  if (!is_floating(a.dtype())) return zeros(a.shape(), Dtype::bool_);
+  if (!is_floating(a.dtype())) return full_like(a, 0.0, Dtype::bool_);
   return unary<IsNaN>(a, a.dtype(), Dtype::bool_);
 }
 array isinf(const array& a) {
-  if (!is_floating(a.dtype())) return zeros(a.shape(), Dtype::bool_);
+  if (!is_floating(a.dtype())) return full_like(a, 0.0, Dtype::bool_);
   return unary<IsInf>(a, a.dtype(), Dtype::bool_);
 }
 array isfinite(const array& a) {
-  if (!is_floating(a.dtype())) return ones(a.shape(), Dtype::bool_);
+  if (!is_floating(a.dtype())) return full_like(a, 1.0, Dtype::bool_);
   return unary<IsFinite>(a, a.dtype(), Dtype::bool_);
 }
 array logical_not(const array& a) { return unary<LogicalNot>(a, Dtype::bool_, Dtype::bool_); }
@@ -139,8 +139,8 @@ array identity(int n, Dtype dtype) {
   return eye(n, n, 0, dtype);
 }
 
-array zeros_like(const array& a) { return zeros(a.shape(), a.dtype()); }
-array ones_like(const array& a) { return ones(a.shape(), a.dtype()); }
+array zeros_like(const array& a) { return full_like(a, 0.0, a.dtype()); }
+array ones_like(const array& a) { return full_like(a, 1.0, a.dtype()); }
 
 array tri(int n, int m, int k, Dtype dtype) {
   if (n < 0 || m < 0) fail("tri", "N and M must be non-negative integers.");

@@ -48,6 +48,10 @@ array full(const Shape& shape, double value, Dtype dtype) {
 }
 array zeros(const Shape& shape, Dtype dtype) { return full(shape, 0.0, dtype); }
 array ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }
+array full_like(const array& like, double value, Dtype dtype) {
+  if (!tracing_shapeless()) return full(like.shape(), value, dtype);
+  return broadcast_like(full({}, value, dtype), like);
+}
 
 // ---- type and shape ----
 
@@ -70,28 +74,39 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   return out;
 }
 
+void check_broadcast_to(const Shape& from, const Shape& shape, const char* op) {
+  // Each dim of `from` (aligned on the right) must be 1 or the target's.
+  bool ok = shape.size() >= from.size();
+  for (size_t i = 0; ok && i < from.size(); ++i) {
+    const int64_t d = from[from.size() - 1 - i], t = shape[shape.size() - 1 - i];
+    ok = d == t || d == 1;
+  }
+  if (!ok) fail(op, "Cannot broadcast array of shape ", shape_str(from), " to shape ", shape_str(shape), ".");
+}
+
 array broadcast_to(const array& a, const Shape& shape, const char* op) {
   if (a.shape() == shape) return a;
   for (auto d : shape)
     if (d < 0) fail(op, "Negative dimension in shape ", shape_str(shape), ".");
-  // Each dim of a (aligned on the right) must be 1 or the target's.
-  bool ok = shape.size() >= size_t(a.ndim());
-  for (int i = 0; ok && i < a.ndim(); ++i) {
-    const int64_t d = a.shape()[a.ndim() - 1 - i], t = shape[shape.size() - 1 - i];
-    ok = d == t || d == 1;
-  }
-  if (!ok) fail(op, "Cannot broadcast array of shape ", shape_str(a.shape()), " to shape ", shape_str(shape), ".");
+  check_broadcast_to(a.shape(), shape, op);
   check_shape_limits(shape, op);
   return array(shape, a.dtype(), std::make_shared<Broadcast>(shape), {a});
 }
 
+array broadcast_to_as_written(const array& a, const Shape& shape) {
+  array out = broadcast_to(a, shape);
+  if (!tracing_shapeless()) return out;
+  return array(shape, a.dtype(), std::make_shared<Broadcast>(shape, /*written=*/true), {a});
+}
+
 array broadcast_like(const array& a, const array& like) {
-  if (a.shape() == like.shape() || !tracing_shapeless()) return broadcast_to(a, like.shape());
+  // Shapeless: a node even where the shapes match now; they may not on replay.
+  if (!tracing_shapeless()) return broadcast_to(a, like.shape());
   broadcast_to(a, like.shape());  // validates
   return array(like.shape(), a.dtype(), std::make_shared<Broadcast>(like.shape()), {a, like});
 }
 
-array reshape(const array& a, Shape shape) {
+Shape reshaped_shape(int64_t size, Shape shape) {
   int infer = -1;
   int64_t known = 1;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -105,16 +120,26 @@ array reshape(const array& a, Shape shape) {
     }
   }
   if (infer >= 0) {
-    if (known == 0 || a.size() % known != 0)
-      fail("reshape", "Cannot infer the shape of an array of size ", a.size(), " reshaped to ", shape_str(shape), ".");
-    shape[infer] = a.size() / known;
+    if (known == 0 || size % known != 0)
+      fail("reshape", "Cannot infer the shape of an array of size ", size, " reshaped to ", shape_str(shape), ".");
+    shape[infer] = size / known;
     known *= shape[infer];
   }
-  if (known != a.size())
-    fail("reshape", "Cannot reshape array of size ", a.size(), " into shape ", shape_str(shape), ".");
+  if (known != size) fail("reshape", "Cannot reshape array of size ", size, " into shape ", shape_str(shape), ".");
   check_shape_limits(shape, "reshape");
+  return shape;
+}
+
+array reshape(const array& a, Shape shape) {
+  shape = reshaped_shape(a.size(), std::move(shape));
   if (shape == a.shape()) return a;
   return array(shape, a.dtype(), std::make_shared<Reshape>(shape), {a});
+}
+
+array reshape_as_written(const array& a, const Shape& written) {
+  if (!tracing_shapeless()) return reshape(a, written);
+  Shape shape = reshaped_shape(a.size(), written);
+  return array(shape, a.dtype(), std::make_shared<Reshape>(shape, written), {a});
 }
 
 array transpose(const array& a, std::vector<int> axes) {

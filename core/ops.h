@@ -12,16 +12,32 @@ namespace wmx {
 array full(const Shape& shape, double value, Dtype dtype);
 array zeros(const Shape& shape, Dtype dtype);
 array ones(const Shape& shape, Dtype dtype);
+// `value` in `like`'s shape; under a shapeless compile trace the result
+// follows like's shape on replay (see broadcast_like).
+array full_like(const array& like, double value, Dtype dtype);
 
 // Type and shape
 array astype(const array& a, Dtype dtype);
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 array broadcast_to(const array& a, const Shape& shape, const char* op = "broadcast_to");
+// Throws "[op] Cannot broadcast ..." unless `from` broadcasts to `shape`.
+void check_broadcast_to(const Shape& from, const Shape& shape, const char* op);
 // `a` broadcast to `like`'s shape (transform rules use it). Under a shapeless
 // compile trace the Broadcast also takes `like` as an input, whose shape
 // (never its data) gives the target when the trace replays on new shapes.
 array broadcast_like(const array& a, const array& like);
 array reshape(const array& a, Shape shape);  // one dim may be -1
+// reshape's target for `size` elements: validated, a -1 inferred.
+Shape reshaped_shape(int64_t size, Shape shape);
+
+// The public API's entries for shapes the caller wrote. Under a shapeless
+// compile trace they keep the argument in their node, even one that is an
+// identity at the traced shape, and replays work it out again on new shapes
+// (a -1 is inferred anew, a broadcast target stays as written). Internal
+// callers pass shapes worked out from traced shapes and use reshape and
+// broadcast_to, whose nodes shapeless rejects: replaying those would be wrong.
+array reshape_as_written(const array& a, const Shape& shape);
+array broadcast_to_as_written(const array& a, const Shape& shape);
 array transpose(const array& a, std::vector<int> axes);
 array transpose(const array& a);  // reverses the axes
 array squeeze(const array& a, const std::vector<int>& axes);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "compile.h"
 #include "error.h"
 #include "math_ops.h"
 #include "ops.h"
@@ -21,32 +22,6 @@ std::vector<int> unique_axes(const std::vector<int>& axes, int ndim, const char*
   std::sort(s.begin(), s.end());
   if (std::adjacent_find(s.begin(), s.end()) != s.end()) fail(op, "Received duplicate axes.");
   return out;
-}
-
-// Python's slice.indices(dim): (start, step, length).
-struct Range {
-  int64_t start, step, len;
-};
-Range normalize_slice(int64_t dim, const SliceArg& s, const char* op) {
-  int64_t step = s.step.value_or(1);
-  if (step == 0) fail(op, "Slice step cannot be zero.");
-  const int64_t lower = step > 0 ? 0 : -1, upper = step > 0 ? dim : dim - 1;
-  auto fix = [&](std::optional<int64_t> v, int64_t dflt) {
-    if (!v) return dflt;
-    int64_t x = *v;
-    if (x < 0) {
-      x += dim;
-      if (x < lower) x = lower;
-    } else if (x > upper) {
-      x = upper;
-    }
-    return x;
-  };
-  int64_t start = fix(s.start, step > 0 ? lower : upper);
-  int64_t stop = fix(s.stop, step > 0 ? upper : lower);
-  int64_t len = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
-                         : (start > stop ? (start - stop - step - 1) / -step : 0);
-  return {start, step, len};
 }
 
 Dtype common_dtype(const std::vector<array>& xs) {
@@ -115,7 +90,7 @@ std::vector<array> split(const array& a, const std::vector<int64_t>& indices, in
     SliceArg s;
     if (i > 0) s.start = indices[i - 1];
     if (i < indices.size()) s.stop = indices[i];
-    Range r = normalize_slice(dim, s, "split");
+    SliceRange r = slice_range(dim, s, "split");
     (void)prev;
     Shape start(a.ndim(), 0), step(a.ndim(), 1), shape = a.shape();
     start[ax] = r.len > 0 ? r.start : 0;
@@ -310,7 +285,7 @@ array slice(const array& a, const std::vector<SliceArg>& slices) {
     fail("slice", "Too many slices (", slices.size(), ") for an array with ", a.ndim(), " dimensions.");
   Shape start(a.ndim(), 0), step(a.ndim(), 1), shape = a.shape();
   for (size_t d = 0; d < slices.size(); ++d) {
-    Range r = normalize_slice(a.shape()[d], slices[d], "slice");
+    SliceRange r = slice_range(a.shape()[d], slices[d], "slice");
     start[d] = r.start;
     step[d] = r.step;
     shape[d] = r.len;
@@ -461,6 +436,7 @@ struct IndexPlan {
   int p = 0;                      // where the I block goes among the tail dims
   bool has_adv = false;
   int trailing_full = 0;          // axes at the end taken whole (no entry after them)
+  std::vector<WrittenAxis> written;  // without arrays: each axis' entry as written
 
   Shape result_shape() const {
     Shape r(tail.begin(), tail.begin() + p);
@@ -508,6 +484,7 @@ IndexPlan plan_index(const array& a, const std::vector<IndexEntry>& idx, const c
   P.start.assign(nd, 0);
   P.step.assign(nd, 1);
   P.len = a.shape();
+  if (!has_array) P.written.resize(nd);
   int axis = 0;
   for (int pos = 0; pos < int(ex.size()); ++pos) {
     const IndexEntry& e = ex[pos];
@@ -517,20 +494,18 @@ IndexPlan plan_index(const array& a, const std::vector<IndexEntry>& idx, const c
         P.tail_axis.push_back(-1);
         break;
       case IndexEntry::Slice: {
-        Range r = normalize_slice(a.shape()[axis], e.slice, op);
+        SliceRange r = slice_range(a.shape()[axis], e.slice, op);
         P.start[axis] = r.start;
         P.step[axis] = r.step;
         P.len[axis] = r.len;
         P.tail.push_back(r.len);
         P.tail_axis.push_back(axis);
+        if (!has_array) P.written[axis].slice = e.slice;
         ++axis;
         break;
       }
       case IndexEntry::Int: {
-        const int64_t dim = a.shape()[axis];
-        int64_t v = e.value < 0 ? e.value + dim : e.value;
-        if (v < 0 || v >= dim)
-          fail(op, "Index ", e.value, " is out of bounds for axis ", axis, " with size ", dim, ".");
+        const int64_t v = point_index(a.shape()[axis], e.value, axis, op);
         if (has_array) {
           P.adv_axes.push_back(axis);
           P.adv.push_back(int_index(v));
@@ -538,6 +513,7 @@ IndexPlan plan_index(const array& a, const std::vector<IndexEntry>& idx, const c
         } else {
           P.start[axis] = v;
           P.len[axis] = 1;
+          P.written[axis].point = e.value;
         }
         ++axis;
         break;
@@ -576,9 +552,28 @@ IndexPlan plan_index(const array& a, const std::vector<IndexEntry>& idx, const c
 
 }  // namespace
 
+namespace {
+// The strided region of a plan as a view; under a shapeless compile trace it
+// keeps the index as written (so its shape follows new input shapes).
+array plan_view(const array& a, const IndexPlan& P) {
+  return make_slice(a, P.start, P.step, P.len, tracing_shapeless() ? P.written : std::vector<WrittenAxis>{});
+}
+}  // namespace
+
 array index(const array& a, const std::vector<IndexEntry>& idx) {
   IndexPlan P = plan_index(a, idx, "index");
-  array view = make_slice(a, P.start, P.step, P.len);
+  array view = plan_view(a, P);
+  if (!P.has_adv && tracing_shapeless()) {
+    // Integer-indexed axes dropped and new axes inserted by views that
+    // follow new shapes (a reshape to P.tail would fix the traced one).
+    std::vector<int> points, inserted;
+    for (int d = 0; d < a.ndim(); ++d)
+      if (P.written[d].point) points.push_back(d);
+    for (size_t i = 0; i < P.tail_axis.size(); ++i)
+      if (P.tail_axis[i] < 0) inserted.push_back(int(i));
+    if (!points.empty()) view = squeeze(view, points);
+    return inserted.empty() ? view : expand_dims(view, inserted);
+  }
   if (!P.has_adv) return reshape(view, P.tail);
   Shape sizes = view.shape();
   for (int ax : P.adv_axes) sizes[ax] = 1;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "array.h"
+#include "slicing.h"
 
 namespace wmx {
 
@@ -29,11 +30,8 @@ array swapaxes(const array& a, int axis1, int axis2);
 std::vector<array> broadcast_arrays(const std::vector<array>& arrays);
 array as_strided(const array& a, const Shape& shape, const Strides& strides, int64_t offset = 0);
 
-// Basic slicing as a strided view: per-axis start/stop/step already given
-// for every axis (Python slice semantics for each: normalized here).
-struct SliceArg {
-  std::optional<int64_t> start, stop, step;
-};
+// Basic slicing as a strided view: per-axis start/stop/step for the leading
+// axes (Python slice semantics for each: normalized here).
 array slice(const array& a, const std::vector<SliceArg>& slices);
 // MLX's dynamic slice: `start` an integer array (one value per axis in
 // `axes`, or a scalar for one axis); slice_size is the output shape.

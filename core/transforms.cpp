@@ -106,7 +106,7 @@ std::pair<std::vector<array>, std::vector<array>> vjp(const Fn& fun, const std::
         out_cots.push_back(f->second);
         any = true;
       } else {
-        out_cots.push_back(zeros(o.shape(), o.dtype()));
+        out_cots.push_back(full_like(o, 0.0, o.dtype()));
       }
     }
     if (!any) continue;
@@ -125,7 +125,7 @@ std::pair<std::vector<array>, std::vector<array>> vjp(const Fn& fun, const std::
   for (size_t i = 0; i < primals.size(); ++i) {
     auto f = cot.find(tracers[i].id());
     grads.push_back(f != cot.end() ? astype(f->second, primals[i].dtype())
-                                   : zeros(primals[i].shape(), primals[i].dtype()));
+                                   : full_like(primals[i], 0.0, primals[i].dtype()));
   }
   return {outputs, grads};
 }
@@ -161,7 +161,7 @@ std::pair<std::vector<array>, std::vector<array>> jvp(const Fn& fun, const std::
   std::vector<array> result;
   for (auto& o : outputs) {
     auto f = tan.find(o.id());
-    result.push_back(f != tan.end() ? astype(f->second, o.dtype()) : zeros(o.shape(), o.dtype()));
+    result.push_back(f != tan.end() ? astype(f->second, o.dtype()) : full_like(o, 0.0, o.dtype()));
   }
   return {outputs, result};
 }

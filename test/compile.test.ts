@@ -293,14 +293,108 @@ describe("compile", () => {
     expect(outer(mx.array([[1, 2], [3, 4], [5, 6], [7, 8]])).tolist()).toEqual([8, 10]);
   });
 
+  it("shapeless: shapes and indexes the function wrote replay as written on new shapes", () => {
+    // Each function runs compiled (one trace) and eagerly on every shape; the
+    // answers must agree, errors included. Hand values pin the traced shape.
+    const grid = (r: number, c: number) => mx.array(Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => 10 * i + j)));
+    const fns: Record<string, (x: any) => any> = {
+      reshapeInfer: (x) => x.reshape(-1, 2).add(0), // a -1 inferred again
+      reshapeFixed: (x) => x.reshape(3, 2), // fits only inputs of 6 elements
+      reshapeIdentityAtTrace: (x) => x.reshape(2, 3).mul(2),
+      broadcastTo: (x) => mx.broadcastTo(x, [2, 3]).add(1), // an identity at (2,3)
+      fullFromArray: (x) => mx.full([2, 2, 3], x.index(0)),
+      rows: (x) => x.index(mx.slice(0, 2)), // an identity at (2,3)
+      lastRow: (x) => x.index(-1),
+      tailColumns: (x) => x.index("...", mx.slice(1)),
+      reversedEveryOther: (x) => x.index(mx.slice(null, null, -2), null, 0),
+      point: (x) => x.index(1, 2),
+      onesLike: (x) => mx.onesLike(x),
+      zerosLikeSum: (x) => mx.zerosLike(x).add(1).sum(0),
+    };
+    const traced = [2, 3] as const;
+    const want: Record<string, unknown> = {
+      reshapeInfer: [[0, 1], [2, 10], [11, 12]],
+      reshapeFixed: [[0, 1], [2, 10], [11, 12]],
+      reshapeIdentityAtTrace: [[0, 2, 4], [20, 22, 24]],
+      broadcastTo: [[1, 2, 3], [11, 12, 13]],
+      fullFromArray: [[[0, 1, 2], [0, 1, 2]], [[0, 1, 2], [0, 1, 2]]],
+      rows: [[0, 1, 2], [10, 11, 12]],
+      lastRow: [10, 11, 12],
+      tailColumns: [[1, 2], [11, 12]],
+      reversedEveryOther: [[10]],
+      point: 12,
+      onesLike: [[1, 1, 1], [1, 1, 1]],
+      zerosLikeSum: [2, 2, 2],
+    };
+    const outcome = (f: () => any) => {
+      try {
+        const y = f();
+        return { shape: y.shape, value: y.tolist() };
+      } catch (e) {
+        return { error: (e as Error).message.replace(/^\[compile\] /, "") };
+      }
+    };
+    for (const [name, fn] of Object.entries(fns)) {
+      let traces = 0;
+      const f = mx.compile((x: any) => (traces++, fn(x)), { shapeless: true });
+      const first = outcome(() => f(grid(...traced)));
+      if (name in want) expect([name, first.value]).toEqual([name, want[name]]);
+      for (const [r, c] of [[1, 3], [2, 3], [3, 2], [4, 5], [1, 1]] as const) {
+        const got = outcome(() => f(grid(r, c)));
+        const eager = outcome(() => fn(grid(r, c)));
+        if ("error" in eager) expect([name, r, c, got.error]).toEqual([name, r, c, expect.stringMatching(/\S/)]);
+        else expect([name, r, c, got]).toEqual([name, r, c, eager]);
+      }
+      expect([name, traces]).toEqual([name, 1]);
+    }
+    // Errors at replay name the op and the problem.
+    const point = mx.compile((x: any) => x.index(2), { shapeless: true });
+    expect(point(mx.array([5, 6, 7])).item()).toBe(7);
+    expect(() => point(mx.array([5, 6]))).toThrowError(/^\[index\] Index 2 is out of bounds for axis 0 with size 2\.$/);
+    const fixed = mx.compile((x: any) => x.reshape(2, 2), { shapeless: true });
+    expect(fixed(mx.array([1, 2, 3, 4])).tolist()).toEqual([[1, 2], [3, 4]]);
+    expect(() => fixed(mx.array([1, 2, 3]))).toThrowError(/^\[reshape\] Cannot reshape array of size 3 into shape \(2,2\)\.$/);
+    const widened = mx.compile((x: any) => mx.broadcastTo(x, [2, 3]), { shapeless: true });
+    widened(mx.array([1, 2, 3]));
+    expect(() => widened(mx.array([1, 2]))).toThrowError(/^\[broadcast_to\] Cannot broadcast array of shape \(2\) to shape \(2,3\)\.$/);
+  });
+
+  it("shapeless: gradients through slices and indexes follow new shapes", () => {
+    // loss = sum(x[:, 1:]^2) + 3 x[-1, 0]: the gradient is 2x off the first
+    // column and 3 at the last row's first element.
+    const loss = (x: any) => x.index(mx.slice(null), mx.slice(1)).square().sum().add(x.index(-1, 0).mul(3));
+    let traces = 0;
+    const g = mx.compile((x: any) => (traces++, mx.grad(loss)(x)), { shapeless: true });
+    for (const [r, c] of [[2, 3], [4, 2], [1, 5]] as const) {
+      const xs = Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => i - j / 2));
+      const want = xs.map((row, i) => row.map((v, j) => (j > 0 ? 2 * v : 0) + (i === r - 1 && j === 0 ? 3 : 0)));
+      expect(g(mx.array(xs)).tolist()).toEqual(want);
+    }
+    expect(traces).toBe(1);
+  });
+
+  it("shapeless: squeeze without axes depends on the shape, so its trace holds for that shape only", () => {
+    let traces = 0;
+    const f = mx.compile((x: any) => (traces++, mx.squeeze(x).mul(2)), { shapeless: true });
+    expect(f(mx.array([[1, 2, 3]])).tolist()).toEqual([2, 4, 6]);
+    expect(f(mx.array([[3, 2, 1]])).tolist()).toEqual([6, 4, 2]);
+    expect(() => f(mx.array([[1, 2], [3, 4]]))).toThrowError(/^\[compile\] shapeless: the function read the shape of a traced array/);
+    expect(traces).toBe(1);
+  });
+
   it("shapeless rejects functions whose shapes are fixed when traced, and they compile without it", () => {
-    const reshaped = (x: any) => x.reshape(3, 2).exp();
-    expect(() => mx.compile(reshaped, { shapeless: true })(mx.ones([2, 3]))).toThrowError(
-      /^\[compile\] shapeless: Reshape fixes its output shape when traced/,
+    // pad and topk work out their slices from the traced shape (topk(x, 3) of
+    // 3 elements is even an identity there): replaying those would be wrong.
+    const padded = (x: any) => mx.pad(x, 1).exp();
+    expect(() => mx.compile(padded, { shapeless: true })(mx.zeros([2, 3]))).toThrowError(
+      /^\[compile\] shapeless: SliceUpdate fixes its output shape when traced/,
     );
-    expect(() => mx.compile((x: any) => x.index(mx.slice(0, 1)), { shapeless: true })(mx.ones([2, 3]))).toThrowError(
-      /^\[compile\] shapeless: \w+ fixes its output shape when traced/,
+    expect(() => mx.compile((x: any) => mx.topk(x, 3), { shapeless: true })(mx.array([3, 1, 2]))).toThrowError(
+      /^\[compile\] shapeless: Slice fixes its output shape when traced/,
     );
-    expect(mx.compile(reshaped)(mx.zeros([2, 3])).tolist()).toEqual([[1, 1], [1, 1], [1, 1]]);
+    expect(() => mx.compile((x: any) => mx.tile(x, [2, 1]), { shapeless: true })(mx.ones([2, 3]))).toThrowError(
+      /^\[compile\] shapeless: \w+ fixes its output shape when traced|^\[compile\] shapeless: a broadcast to the fixed shape/,
+    );
+    expect(mx.compile(padded)(mx.zeros([1, 1])).tolist()).toEqual([[1, 1, 1], [1, 1, 1], [1, 1, 1]]);
   });
 });

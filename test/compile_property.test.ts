@@ -1,7 +1,8 @@
-// Property test: randomly generated programs of elementwise ops and
-// reductions give the same values compiled (traced once, simplified, fused)
-// as run eagerly, and shapeless traces replayed on other shapes do too. Fused kernels run the same float32 element functions as
-// the eager kernels, so the comparison is exact (NaN equals NaN).
+// Property test: randomly generated programs of elementwise ops, reductions
+// and written indexes give the same values compiled (traced once,
+// simplified, fused) as run eagerly, and shapeless traces replayed on other
+// shapes do too. Fused kernels run the same float32 element functions as the
+// eager kernels, so the comparison is exact (NaN equals NaN).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { mx } from "./setup.js";
@@ -11,6 +12,9 @@ const UNARY = ["exp", "tanh", "sigmoid", "abs", "negative", "square", "sin", "sq
 const BINARY = ["add", "subtract", "multiply", "divide", "maximum", "minimum", "power"];
 const REDUCE = ["sum", "max", "min", "mean"];
 const SCALAR = ["addScalar", "mulScalar"];
+// Indexes and shapes as a function writes them (shapeless replays them on new
+// shapes): a reversed axis, the first row, the last column, ones like x.
+const SHAPE = ["flipRows", "firstRow", "lastColumn", "onesLike"];
 
 // Runs `steps` over a pool that starts as the inputs; returns the last value
 // and every reduction (so reductions in the middle are outputs too).
@@ -24,6 +28,14 @@ function program(steps: Step[], inputs: any[]): any[] {
     else if (BINARY.includes(s.op)) v = (mx as any)[s.op](pick(s.a), pick(s.b));
     else if (s.op === "addScalar") v = mx.add(pick(s.a), 0.25 * (s.b % 7) - 0.75);
     else if (s.op === "mulScalar") v = mx.multiply(pick(s.a), 0.5 + (s.b % 3));
+    else if (SHAPE.includes(s.op)) {
+      const x = pick(s.a);
+      if (s.op === "onesLike") v = mx.onesLike(x).add(pick(s.b));
+      else if (x.ndim === 0) v = x;
+      else if (s.op === "flipRows") v = x.index(mx.slice(null, null, -1));
+      else if (s.op === "firstRow") v = x.index(mx.slice(0, 1));
+      else v = x.index("...", mx.slice(-1));
+    }
     else {
       const x = pick(s.a);
       // keepdims: the result broadcasts against the others in later steps
@@ -36,7 +48,7 @@ function program(steps: Step[], inputs: any[]): any[] {
 }
 
 const step = fc.record({
-  op: fc.constantFrom(...UNARY, ...BINARY, ...REDUCE, ...SCALAR),
+  op: fc.constantFrom(...UNARY, ...BINARY, ...REDUCE, ...SCALAR, ...SHAPE),
   a: fc.nat(40),
   b: fc.nat(40),
   axis: fc.nat(3),
@@ -109,7 +121,9 @@ describe("compile property", () => {
               },
               { shapeless: true },
             );
-            for (const [r, c] of [[rows, cols], ...others]) {
+            // Changing one dim alone keeps some results' shapes (the last
+            // column of a wider matrix) while their inputs' change.
+            for (const [r, c] of [[rows, cols], [rows, cols + 3], [rows + 2, cols], ...others]) {
               const inputs = inputsAt(r!, c!);
               const eager = program(steps, inputs);
               (f(...inputs) as any[]).forEach((got, i) => same(got, eager[i]));
@@ -118,7 +132,7 @@ describe("compile property", () => {
             f.dispose();
           }),
       ),
-      { numRuns: 60, seed: 20261126 },
+      { numRuns: 200, seed: 20261126 },
     );
   });
 

@@ -71,7 +71,8 @@ export type NestedList = Scalar | NestedList[];
  */
 export const shapeReads = { watching: 0, seen: false };
 
-function noteShapeRead(a: MxArray): void {
+/** @internal Also for ops whose result depends on the shape's values (squeeze without axes). */
+export function noteShapeRead(a: MxArray): void {
   if (shapeReads.watching > 0 && !shapeReads.seen && core().m._wmx_is_tracer(a.handle) === 1) shapeReads.seen = true;
 }
 

@@ -52,8 +52,10 @@ export interface CompileOptions {
    * Trace once per rank and dtype instead of per shape: calls with new
    * shapes replay the same graph. Elementwise ops, broadcasting, transposes,
    * squeeze/expandDims/flatten, reductions (mean, var... count at run time),
-   * matmul, take and concatenate follow new shapes; tracing anything whose
-   * output shape is fixed at trace time (reshape to given sizes, slicing,
+   * matmul, take and concatenate follow new shapes; shapes and indexes the
+   * function writes (reshape with a -1, x.index(...) with integers, slices,
+   * null and "...", broadcastTo) are worked out again as written. Tracing
+   * anything whose shape is worked out from the traced one (pad, tile, topk,
    * conv) throws. Numbers computed from `x.shape` would be baked into the trace:
    * if the function reads a traced array's `shape` or `size`, calling it
    * with other shapes throws instead of replaying.

@@ -2,7 +2,7 @@
 // values), weak typing of JS scalars, and one call into the core each.
 
 import { core } from "./runtime.js";
-import { MxArray, type ArrayOrScalar, type Axis, type NestedList, type Scalar, fromHandle } from "./array.js";
+import { MxArray, type ArrayOrScalar, type Axis, type NestedList, type Scalar, fromHandle, noteShapeRead } from "./array.js";
 import {
   Dtype, toDtype, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16,
   float32, float64,
@@ -378,7 +378,10 @@ export function squeeze(a: MxArray, axis?: Axis): MxArray {
   const c = core();
   const h = requireArray(a, "squeeze").handle;
   const ax = axesArg(axis, "squeeze");
-  if (!ax) return wrap(c.m._wmx_squeeze(h, 0, -1));
+  if (!ax) {
+    noteShapeRead(a); // which axes go depends on the shape: a shapeless trace holds for this one only
+    return wrap(c.m._wmx_squeeze(h, 0, -1));
+  }
   return c.withInts(ax, (p, n) => wrap(c.m._wmx_squeeze(h, p, n)));
 }
 

@@ -199,7 +199,7 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_matmul(int32_t a, int32_t b) {
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_reshape(int32_t h, const int32_t* shape, int32_t ndim) {
-  return make([&] { return reshape(wmx_get(h), read_shape(shape, ndim)); });
+  return make([&] { return reshape_as_written(wmx_get(h), read_shape(shape, ndim)); });
 }
 
 // naxes < 0 reverses the axes.
@@ -208,7 +208,7 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_transpose(int32_t h, const int32_t* axes, int32
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_broadcast_to(int32_t h, const int32_t* shape, int32_t ndim) {
-  return make([&] { return broadcast_to(wmx_get(h), read_shape(shape, ndim)); });
+  return make([&] { return broadcast_to_as_written(wmx_get(h), read_shape(shape, ndim)); });
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_squeeze(int32_t h, const int32_t* axes, int32_t naxes) {

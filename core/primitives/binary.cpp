@@ -102,7 +102,7 @@ namespace wmx {
 
 namespace {
 
-array zeros_like(const array& a) { return zeros(a.shape(), a.dtype()); }
+array zeros_like(const array& a) { return full_like(a, 0.0, a.dtype()); }
 
 // Sums the jvp contributions d(out)/d(arg) * tangent over the given args.
 template <typename F>

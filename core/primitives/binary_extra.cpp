@@ -110,7 +110,7 @@ Float32Kernel ArcTan2::float32_kernel() const { return {nullptr, &binary_run<flo
 
 namespace {
 
-array zeros_of(const array& a) { return zeros(a.shape(), a.dtype()); }
+array zeros_of(const array& a) { return full_like(a, 0.0, a.dtype()); }
 
 template <typename F>
 std::vector<array> each(const std::vector<int>& argnums, F&& rule) {
@@ -140,7 +140,7 @@ std::vector<array> FloorDivide::jvp(const std::vector<array>& p, const std::vect
 
 // a % b = a - floor(a / b) * b: d/da = 1, d/db = -floor(a / b).
 static array rem_deriv(const std::vector<array>& p, int arg) {
-  if (arg == 0) return ones(p[0].shape(), p[0].dtype());
+  if (arg == 0) return full_like(p[0], 1.0, p[0].dtype());
   return negative(floor_divide(p[0], p[1]));
 }
 std::vector<array> Remainder::vjp(const std::vector<array>& p, const std::vector<array>& cot,

@@ -119,7 +119,7 @@ std::vector<array> Select::jvp(const std::vector<array>& p, const std::vector<ar
     if (argnums[i] == 1) tx = tan[i];
     if (argnums[i] == 2) ty = tan[i];
   }
-  if (!tx.valid() && !ty.valid()) return {zeros(p[1].shape(), p[1].dtype())};
+  if (!tx.valid() && !ty.valid()) return {full_like(p[1], 0.0, p[1].dtype())};
   if (!tx.valid()) tx = zeros_like(ty);
   if (!ty.valid()) ty = zeros_like(tx);
   return {where(p[0], tx, ty)};

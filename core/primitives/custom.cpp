@@ -31,7 +31,7 @@ std::vector<array> CustomTransforms::vjp(const std::vector<array>& in, const std
     all = wmx::vjp(fun_, p, cot).second;  // recompute the forward pass here
   }
   std::vector<array> res;
-  for (int a : argnums) res.push_back(a < num_primals_ ? all[a] : zeros(in[a].shape(), in[a].dtype()));
+  for (int a : argnums) res.push_back(a < num_primals_ ? all[a] : full_like(in[a], 0.0, in[a].dtype()));
   return res;
 }
 
@@ -39,7 +39,7 @@ std::vector<array> CustomTransforms::jvp(const std::vector<array>& in, const std
                                          const std::vector<int>& argnums) {
   std::vector<array> p = primals(in);
   std::vector<array> t;
-  for (auto& x : p) t.push_back(zeros(x.shape(), x.dtype()));
+  for (auto& x : p) t.push_back(full_like(x, 0.0, x.dtype()));
   for (size_t k = 0; k < argnums.size(); ++k)
     if (argnums[k] < num_primals_) t[argnums[k]] = tan[k];
   size_t n_out = in.size() - num_primals_;

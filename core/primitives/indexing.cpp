@@ -1,5 +1,7 @@
 #include "primitives/indexing.h"
 
+#include "compile.h"
+
 #include <algorithm>
 #include <atomic>
 #include <climits>
@@ -218,7 +220,38 @@ void Slice::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
 }
 bool Slice::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Slice*>(&o);
-  return p && p->start_ == start_ && p->step_ == step_;
+  return p && p->start_ == start_ && p->step_ == step_ && p->written_ == written_;
+}
+
+namespace {
+// A written index resolved against an input shape: per-axis start, step and length.
+struct Region {
+  Shape start, step, len;
+};
+Region resolve(const Shape& in, const std::vector<WrittenAxis>& written) {
+  Region r{Shape(in.size()), Shape(in.size()), Shape(in.size())};
+  for (size_t d = 0; d < in.size(); ++d) {
+    SliceRange x = written_range(in[d], written[d], int(d), "index");
+    r.start[d] = x.start;
+    r.step[d] = x.step;
+    r.len[d] = x.len;
+  }
+  return r;
+}
+// A batch axis in front of a written index: taken whole.
+std::vector<WrittenAxis> batched(std::vector<WrittenAxis> written) {
+  if (!written.empty()) written.insert(written.begin(), WrittenAxis{});
+  return written;
+}
+}  // namespace
+
+std::vector<Shape> Slice::output_shapes(const std::vector<Shape>& in) const {
+  if (written_.empty()) return {};
+  return {resolve(in[0], written_).len};
+}
+std::shared_ptr<Primitive> Slice::for_shapes(const std::vector<Shape>& in, const std::vector<Shape>&) const {
+  Region r = resolve(in[0], written_);
+  return std::make_shared<Slice>(r.start, r.step, r.len, written_);
 }
 
 void SliceUpdate::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
@@ -237,7 +270,18 @@ void SliceUpdate::eval_cpu(const std::vector<array>& in, std::vector<array>& out
 }
 bool SliceUpdate::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const SliceUpdate*>(&o);
-  return p && p->start_ == start_ && p->step_ == step_;
+  return p && p->start_ == start_ && p->step_ == step_ && p->written_ == written_;
+}
+std::vector<Shape> SliceUpdate::output_shapes(const std::vector<Shape>& in) const {
+  if (written_.empty()) return {};
+  if (resolve(in[0], written_).len != in[1])
+    fail("compile", "shapeless: a slice update of shape ", shape_str(in[1]), " doesn't fit its region of an array of shape ",
+         shape_str(in[0]), ".");
+  return {in[0]};
+}
+std::shared_ptr<Primitive> SliceUpdate::for_shapes(const std::vector<Shape>& in, const std::vector<Shape>&) const {
+  Region r = resolve(in[0], written_);
+  return std::make_shared<SliceUpdate>(r.start, r.step, written_);
 }
 
 // ---------------------------------------------------------------- Gather
@@ -408,15 +452,20 @@ bool AsStrided::is_equivalent(const Primitive& o) const {
 
 // ---------------------------------------------------------------- graph builders
 
-array make_slice(const array& a, const Shape& start, const Shape& step, const Shape& out_shape) {
-  bool identity = out_shape == a.shape();
+array make_slice(const array& a, const Shape& start, const Shape& step, const Shape& out_shape,
+                 std::vector<WrittenAxis> written) {
+  // Shapeless: a node even for an identity, which may not be one on replay
+  // (a slice without `written` then rejects the trace instead of dropping out).
+  bool identity = out_shape == a.shape() && written.empty() && !tracing_shapeless();
   for (int d = 0; d < a.ndim() && identity; ++d) identity = start[d] == 0 && step[d] == 1;
   if (identity) return a;
-  return array(out_shape, a.dtype(), std::make_shared<Slice>(start, step, out_shape), {a});
+  return array(out_shape, a.dtype(), std::make_shared<Slice>(start, step, out_shape, std::move(written)), {a});
 }
 
-array make_slice_update(const array& a, const array& update, const Shape& start, const Shape& step) {
-  return array(a.shape(), a.dtype(), std::make_shared<SliceUpdate>(start, step), {a, astype(update, a.dtype())});
+array make_slice_update(const array& a, const array& update, const Shape& start, const Shape& step,
+                        std::vector<WrittenAxis> written) {
+  return array(a.shape(), a.dtype(), std::make_shared<SliceUpdate>(start, step, std::move(written)),
+               {a, astype(update, a.dtype())});
 }
 
 array make_gather(const array& a, const std::vector<array>& indices, const std::vector<int>& axes,
@@ -529,10 +578,10 @@ array to_batched(const array& x, int ax, int64_t B) {
 
 std::vector<array> Slice::vjp(const std::vector<array>& p, const std::vector<array>& cot, const std::vector<int>&,
                               const std::vector<array>&) {
-  return {make_slice_update(zeros_like(p[0]), cot[0], start_, step_)};
+  return {make_slice_update(zeros_like(p[0]), cot[0], start_, step_, written_)};
 }
 std::vector<array> Slice::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
-  return {make_slice(tan[0], start_, step_, shape_)};
+  return {make_slice(tan[0], start_, step_, shape_, written_)};
 }
 std::pair<std::vector<array>, std::vector<int>> Slice::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
   array x = batch_first(in[0], ax[0]);
@@ -540,7 +589,7 @@ std::pair<std::vector<array>, std::vector<int>> Slice::vmap(const std::vector<ar
   start.insert(start.begin(), 0);
   step.insert(step.begin(), 1);
   shape.insert(shape.begin(), x.shape()[0]);
-  return {{make_slice(x, start, step, shape)}, {0}};
+  return {{make_slice(x, start, step, shape, batched(written_))}, {0}};
 }
 
 // ---- SliceUpdate ----
@@ -549,8 +598,8 @@ std::vector<array> SliceUpdate::vjp(const std::vector<array>& p, const std::vect
                                     const std::vector<int>& argnums, const std::vector<array>&) {
   std::vector<array> out;
   for (int arg : argnums) {
-    if (arg == 0) out.push_back(make_slice_update(cot[0], zeros(p[1].shape(), cot[0].dtype()), start_, step_));
-    else out.push_back(make_slice(cot[0], start_, step_, p[1].shape()));
+    if (arg == 0) out.push_back(make_slice_update(cot[0], zeros_like(astype(p[1], cot[0].dtype())), start_, step_, written_));
+    else out.push_back(make_slice(cot[0], start_, step_, p[1].shape(), written_));
   }
   return out;
 }
@@ -558,9 +607,9 @@ std::vector<array> SliceUpdate::jvp(const std::vector<array>& p, const std::vect
                                     const std::vector<int>& argnums) {
   array ts, tu;
   for (size_t i = 0; i < argnums.size(); ++i) (argnums[i] == 0 ? ts : tu) = tan[i];
-  if (!ts.valid()) ts = zeros(p[0].shape(), tu.dtype());
-  if (!tu.valid()) tu = zeros(p[1].shape(), ts.dtype());
-  return {make_slice_update(ts, tu, start_, step_)};
+  if (!ts.valid()) ts = zeros_like(astype(p[0], tu.dtype()));
+  if (!tu.valid()) tu = zeros_like(astype(p[1], ts.dtype()));
+  return {make_slice_update(ts, tu, start_, step_, written_)};
 }
 std::pair<std::vector<array>, std::vector<int>> SliceUpdate::vmap(const std::vector<array>& in,
                                                                   const std::vector<int>& ax) {
@@ -568,7 +617,8 @@ std::pair<std::vector<array>, std::vector<int>> SliceUpdate::vmap(const std::vec
   Shape start = start_, step = step_;
   start.insert(start.begin(), 0);
   step.insert(step.begin(), 1);
-  return {{make_slice_update(to_batched(in[0], ax[0], B), to_batched(in[1], ax[1], B), start, step)}, {0}};
+  return {{make_slice_update(to_batched(in[0], ax[0], B), to_batched(in[1], ax[1], B), start, step, batched(written_))},
+          {0}};
 }
 
 // ---- Gather: the vjp is a scatter-add ----
@@ -634,7 +684,7 @@ std::vector<array> Scatter::vjp(const std::vector<array>& p, const std::vector<a
     }
     if (arg == 0) {
       switch (op_) {
-        case ScatterOp::set: out.push_back(make_scatter(c, idx, zeros(u.shape(), c.dtype()), axes_, op_, tag_)); break;
+        case ScatterOp::set: out.push_back(make_scatter(c, idx, full_like(u, 0.0, c.dtype()), axes_, op_, tag_)); break;
         case ScatterOp::add: out.push_back(c); break;
         case ScatterOp::prod: out.push_back(make_scatter(c, idx, u, axes_, op_, tag_)); break;
         default: out.push_back(multiply(c, astype(equal(a, outs[0]), c.dtype()))); break;
@@ -670,8 +720,8 @@ std::vector<array> Scatter::jvp(const std::vector<array>& p, const std::vector<a
     (argnums[i] == 0 ? ta : tu) = tan[i];
   }
   if (!ta.valid() && !tu.valid()) return {zeros_like(a)};
-  if (!ta.valid()) ta = zeros(a.shape(), tu.dtype());
-  if (!tu.valid()) tu = zeros(u.shape(), ta.dtype());
+  if (!ta.valid()) ta = full_like(a, 0.0, tu.dtype());
+  if (!tu.valid()) tu = full_like(u, 0.0, ta.dtype());
   if (op_ == ScatterOp::set || op_ == ScatterOp::add) return {make_scatter(ta, idx, tu, axes_, op_, tag_)};
   array out = make_scatter(a, idx, u, axes_, op_, tag_);
   if (op_ == ScatterOp::prod) {
@@ -728,7 +778,7 @@ std::vector<array> Concatenate::jvp(const std::vector<array>& p, const std::vect
   Shape shape = p[0].shape();
   shape[axis_] = 0;
   for (size_t i = 0; i < p.size(); ++i) {
-    if (!ts[i].valid()) ts[i] = zeros(p[i].shape(), t);
+    if (!ts[i].valid()) ts[i] = full_like(p[i], 0.0, t);
     shape[axis_] += p[i].shape()[axis_];
   }
   return {array(shape, t, std::make_shared<Concatenate>(axis_), ts)};

@@ -14,32 +14,45 @@
 // and scatter's arithmetic is one tiny run function per op x dtype.
 #pragma once
 #include "primitive.h"
+#include "slicing.h"
 
 namespace wmx {
 
+// Slice and SliceUpdate may carry the index as the caller wrote it, one
+// entry per axis (`written`, recorded under shapeless compile): their shapes
+// then follow new input shapes. Without it they are fixed to the traced shape.
 class Slice : public Primitive {
  public:
-  Slice(Shape start, Shape step, Shape shape)
-      : start_(std::move(start)), step_(std::move(step)), shape_(std::move(shape)) {}
+  Slice(Shape start, Shape step, Shape shape, std::vector<WrittenAxis> written = {})
+      : start_(std::move(start)), step_(std::move(step)), shape_(std::move(shape)), written_(std::move(written)) {}
   const char* name() const override { return "Slice"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+  std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>& inputs,
+                                        const std::vector<Shape>& outputs) const override;
 
  private:
   Shape start_, step_, shape_;  // per axis; shape_ is the output's
+  std::vector<WrittenAxis> written_;
 };
 
 class SliceUpdate : public Primitive {
  public:
-  SliceUpdate(Shape start, Shape step) : start_(std::move(start)), step_(std::move(step)) {}
+  SliceUpdate(Shape start, Shape step, std::vector<WrittenAxis> written = {})
+      : start_(std::move(start)), step_(std::move(step)), written_(std::move(written)) {}
   const char* name() const override { return "SliceUpdate"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+  std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>& inputs,
+                                        const std::vector<Shape>& outputs) const override;
 
  private:
   Shape start_, step_;  // the region is update.shape() long on each axis
+  std::vector<WrittenAxis> written_;
 };
 
 // `whole` marks a gather of whole rows (take, array indexing): slice size 1
@@ -111,8 +124,12 @@ class AsStrided : public Primitive {
 
 // Graph builders used by the rules and by shape_ops.cpp (no validation beyond
 // shapes: callers validate).
-array make_slice(const array& a, const Shape& start, const Shape& step, const Shape& out_shape);
-array make_slice_update(const array& a, const array& update, const Shape& start, const Shape& step);
+// `written` (see Slice): a slice that is an identity at the traced shape still
+// gets its node then, since it may not be one at the next.
+array make_slice(const array& a, const Shape& start, const Shape& step, const Shape& out_shape,
+                 std::vector<WrittenAxis> written = {});
+array make_slice_update(const array& a, const array& update, const Shape& start, const Shape& step,
+                        std::vector<WrittenAxis> written = {});
 array make_gather(const array& a, const std::vector<array>& indices, const std::vector<int>& axes,
                   const Shape& slice_sizes, const char* tag = "gather");
 array make_scatter(const array& a, const std::vector<array>& indices, const array& updates,

@@ -75,7 +75,7 @@ void RandomBits::eval_cpu(const std::vector<array>& in, std::vector<array>& out)
 
 std::vector<array> RandomBits::vjp(const std::vector<array>& p, const std::vector<array>&, const std::vector<int>&,
                                    const std::vector<array>&) {
-  return {zeros(p[0].shape(), p[0].dtype())};
+  return {full_like(p[0], 0.0, p[0].dtype())};
 }
 std::vector<array> RandomBits::jvp(const std::vector<array>& p, const std::vector<array>&, const std::vector<int>&) {
   Shape s(p[0].shape().begin(), p[0].shape().end() - 1);

@@ -271,7 +271,7 @@ std::vector<array> Reduce::vjp(const std::vector<array>& p, const std::vector<ar
       return {multiply(mask, divide(c, count))};
     }
     default:
-      return {zeros(x.shape(), x.dtype())};
+      return {full_like(x, 0.0, x.dtype())};
   }
 }
 
@@ -304,7 +304,7 @@ namespace wmx {
 // A function of the input's shape alone: no derivative flows to the input.
 std::vector<array> NumberOfElements::vjp(const std::vector<array>& p, const std::vector<array>&,
                                          const std::vector<int>&, const std::vector<array>&) {
-  return {zeros(p[0].shape(), p[0].dtype())};
+  return {full_like(p[0], 0.0, p[0].dtype())};
 }
 std::vector<array> NumberOfElements::jvp(const std::vector<array>&, const std::vector<array>&, const std::vector<int>&) {
   return {zeros({}, dtype_)};

@@ -313,7 +313,7 @@ std::vector<array> Scan::vjp(const std::vector<array>& p, const std::vector<arra
       CumprodParts q = cumprod_parts(x, axis_, reverse_, inclusive_);
       array from_y = divide(cumsum(multiply(c, q.y), axis_, !reverse_, inclusive_), q.x_safe);
       array from_y1 = cumsum(multiply(c, q.y1), axis_, !reverse_, inclusive_);
-      array zero = zeros(x.shape(), from_y.dtype());
+      array zero = full_like(x, 0.0, from_y.dtype());
       return {where(q.before_zero, from_y, where(q.first_zero, from_y1, zero))};
     }
     default: {
@@ -333,7 +333,7 @@ std::vector<array> Scan::jvp(const std::vector<array>& p, const std::vector<arra
     case ScanType::prod: {
       CumprodParts q = cumprod_parts(x, axis_, reverse_, inclusive_);
       array no_zero = multiply(q.y, cumsum(divide(t, q.x_safe), axis_, reverse_, inclusive_));
-      array t_first = sum(where(q.first_zero, t, zeros(t.shape(), t.dtype())), {axis_}, true);
+      array t_first = sum(where(q.first_zero, t, full_like(t, 0.0, t.dtype())), {axis_}, true);
       return {where(q.window_zero, multiply(t_first, q.y1), no_zero)};
     }
     default: {
@@ -369,7 +369,7 @@ void ArgReduce::eval_cpu(const std::vector<array>& in, std::vector<array>& out) 
 
 std::vector<array> ArgReduce::vjp(const std::vector<array>& p, const std::vector<array>&, const std::vector<int>&,
                                   const std::vector<array>&) {
-  return {zeros(p[0].shape(), p[0].dtype())};
+  return {full_like(p[0], 0.0, p[0].dtype())};
 }
 std::vector<array> ArgReduce::jvp(const std::vector<array>& p, const std::vector<array>&, const std::vector<int>&) {
   Shape s = p[0].shape();
@@ -398,13 +398,13 @@ void Sort::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
 
 std::vector<array> Sort::vjp(const std::vector<array>& p, const std::vector<array>& cot, const std::vector<int>&,
                              const std::vector<array>&) {
-  if (indices_) return {zeros(p[0].shape(), p[0].dtype())};
+  if (indices_) return {full_like(p[0], 0.0, p[0].dtype())};
   // sort(x) = take_along_axis(x, argsort(x)): scatter the cotangent back.
   array idx = argsort(p[0], axis_);
-  return {put_along_axis(zeros(p[0].shape(), cot[0].dtype()), idx, cot[0], axis_)};
+  return {put_along_axis(full_like(p[0], 0.0, cot[0].dtype()), idx, cot[0], axis_)};
 }
 std::vector<array> Sort::jvp(const std::vector<array>& p, const std::vector<array>& tan, const std::vector<int>&) {
-  if (indices_) return {zeros(p[0].shape(), Dtype::uint32)};
+  if (indices_) return {full_like(p[0], 0.0, Dtype::uint32)};
   return {take_along_axis(tan[0], argsort(p[0], axis_), axis_)};
 }
 std::pair<std::vector<array>, std::vector<int>> Sort::vmap(const std::vector<array>& in, const std::vector<int>& ax) {

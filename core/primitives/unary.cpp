@@ -330,7 +330,7 @@ std::vector<array> Negative::jvp(const std::vector<array>&, const std::vector<ar
   }                                                                                               \
   std::vector<array> Name::jvp(const std::vector<array>& p, const std::vector<array>&,            \
                                const std::vector<int>&) {                                         \
-    return {zeros(p[0].shape(), out_dtype)};                                                      \
+    return {full_like(p[0], 0.0, out_dtype)};                                                      \
   }
 WMX_ZERO_RULES(Sign, p[0].dtype())
 WMX_ZERO_RULES(Floor, p[0].dtype())

@@ -60,7 +60,11 @@ void Reshape::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
 }
 bool Reshape::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Reshape*>(&o);
-  return p && p->shape_ == shape_;
+  return p && p->shape_ == shape_ && p->written_ == written_;
+}
+std::vector<Shape> Reshape::output_shapes(const std::vector<Shape>& in) const {
+  if (!written_) return {};
+  return {reshaped_shape(shape_size(in[0]), *written_)};
 }
 
 // Shape rules of the axis-changing views (their ops validated the axes).
@@ -133,10 +137,14 @@ void Broadcast::eval_cpu(const std::vector<array>& in, std::vector<array>& out) 
 }
 bool Broadcast::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Broadcast*>(&o);
-  return p && p->shape_ == shape_;
+  return p && p->shape_ == shape_ && p->written_ == written_;
 }
 
 std::vector<Shape> Broadcast::output_shapes(const std::vector<Shape>& in) const {
+  if (written_) {
+    check_broadcast_to(in[0], shape_, "broadcast_to");
+    return {shape_};
+  }
   if (in.size() < 2) return {};  // follows its reader (compile_passes.cpp)
   if (broadcast_shapes(in[0], in[1], "compile") != in[1])
     fail("compile", "shapeless: Broadcast of shape ", shape_str(in[0]), " can't take the shape ", shape_str(in[1]), ".");
@@ -238,12 +246,12 @@ std::vector<array> Broadcast::jvp(const std::vector<array>& primals, const std::
 std::vector<array> AsType::vjp(const std::vector<array>& primals, const std::vector<array>& cot,
                                const std::vector<int>&, const std::vector<array>&) {
   if (dtype_ == Dtype::bool_ || primals[0].dtype() == Dtype::bool_)
-    return {zeros(primals[0].shape(), primals[0].dtype())};
+    return {full_like(primals[0], 0.0, primals[0].dtype())};
   return {astype(cot[0], primals[0].dtype())};
 }
 std::vector<array> AsType::jvp(const std::vector<array>& primals, const std::vector<array>& tan,
                                const std::vector<int>&) {
-  if (dtype_ == Dtype::bool_ || primals[0].dtype() == Dtype::bool_) return {zeros(primals[0].shape(), dtype_)};
+  if (dtype_ == Dtype::bool_ || primals[0].dtype() == Dtype::bool_) return {full_like(primals[0], 0.0, dtype_)};
   return {astype(tan[0], dtype_)};
 }
 

@@ -6,21 +6,31 @@
 #pragma once
 #include <typeinfo>
 
+#include <optional>
+
 #include "primitive.h"
 
 namespace wmx {
 
+// `written`: the shape as the caller wrote it (a -1 included), kept under
+// shapeless compile so a replay infers the output shape again.
 class Reshape : public Primitive {
  public:
-  explicit Reshape(Shape shape) : shape_(std::move(shape)) {}
+  explicit Reshape(Shape shape, std::optional<Shape> written = std::nullopt)
+      : shape_(std::move(shape)), written_(std::move(written)) {}
   const char* name() const override { return "Reshape"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+  std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>&, const std::vector<Shape>& outputs) const override {
+    return std::make_shared<Reshape>(outputs[0], written_);
+  }
   const Shape& shape() const { return shape_; }
 
  private:
   Shape shape_;
+  std::optional<Shape> written_;
 };
 
 // Axes start..end (inclusive, non-negative) merged into one.
@@ -85,20 +95,26 @@ class Transpose : public Primitive {
 // Its output shape is fixed; shapeless compile takes it from the node that
 // reads the broadcast (compile_passes.cpp), or from a second input whose
 // shape (not data) is the target (broadcast_like under a shapeless trace).
+// Under shapeless compile a Broadcast's target comes from its second input
+// (a shape donor, see broadcast_like), stays as the caller wrote it
+// (`written`, broadcast_to_as_written), or else follows what its reader
+// calls for (the broadcasts of binary ops; compile_passes.cpp).
 class Broadcast : public Primitive {
  public:
-  explicit Broadcast(Shape shape) : shape_(std::move(shape)) {}
+  explicit Broadcast(Shape shape, bool written = false) : shape_(std::move(shape)), written_(written) {}
   const char* name() const override { return "Broadcast"; }
   std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>&, const std::vector<Shape>& outputs) const override {
-    return std::make_shared<Broadcast>(outputs[0]);
+    return std::make_shared<Broadcast>(outputs[0], written_);
   }
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  bool written() const { return written_; }
 
  private:
   Shape shape_;
+  bool written_;
 };
 
 class AsType : public Primitive {
