@@ -56,7 +56,10 @@ bool is_noop(const CompiledGraph& g, const CompiledGraph::Node& n) {
 
 bool fusable(const CompiledGraph& g, const CompiledGraph::Node& n) {
   if (n.shapes.size() != 1 || n.dtypes[0] != Dtype::float32) return false;
-  if (size_t(n.primitive->float32_kernel().arity()) != n.inputs.size()) return false;
+  // A primitive without a float32 kernel has arity 0 (so do nullary ones like
+  // Arange, which have no inputs either: they can't be steps).
+  const int arity = n.primitive->float32_kernel().arity();
+  if (arity == 0 || size_t(arity) != n.inputs.size()) return false;
   for (int v : n.inputs)
     if (g.value_dtypes[v] != Dtype::float32 || g.value_shapes[v] != n.shapes[0]) return false;
   return true;

@@ -36,7 +36,7 @@ array addmm(const array& c, const array& a, const array& b, double alpha, double
 }
 
 array outer(const array& a, const array& b) {
-  return multiply(reshape(a, {-1, 1}), reshape(b, {1, -1}));
+  return multiply(expand_dims(flatten(a), {1}), expand_dims(flatten(b), {0}));
 }
 
 array inner(const array& a, const array& b) {

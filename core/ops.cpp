@@ -136,6 +136,12 @@ array reshape(const array& a, Shape shape) {
   return array(shape, a.dtype(), std::make_shared<Reshape>(shape), {a});
 }
 
+array reshape_like(const array& a, const array& like) {
+  if (!tracing_shapeless()) return reshape(a, like.shape());
+  reshape(a, like.shape());  // validates
+  return array(like.shape(), a.dtype(), std::make_shared<Reshape>(like.shape()), {a, like});
+}
+
 array reshape_as_written(const array& a, const Shape& written) {
   if (!tracing_shapeless()) return reshape(a, written);
   Shape shape = reshaped_shape(a.size(), written);

@@ -27,6 +27,9 @@ void check_broadcast_to(const Shape& from, const Shape& shape, const char* op);
 // (never its data) gives the target when the trace replays on new shapes.
 array broadcast_like(const array& a, const array& like);
 array reshape(const array& a, Shape shape);  // one dim may be -1
+// `a` reshaped to `like`'s shape (transform rules use it); under a shapeless
+// compile trace `like` is a shape donor as in broadcast_like.
+array reshape_like(const array& a, const array& like);
 // reshape's target for `size` elements: validated, a -1 inferred.
 Shape reshaped_shape(int64_t size, Shape shape);
 

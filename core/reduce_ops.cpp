@@ -77,8 +77,13 @@ static array arg_reduce(const array& a, int axis, bool keepdims, bool is_max) {
 static array arg_reduce_all(const array& a, bool keepdims, bool is_max) {
   const char* op = is_max ? "argmax" : "argmin";
   if (a.size() == 0) fail(op, "Cannot ", op, " an array of size zero (shape ", shape_str(a.shape()), ").");
-  array r = arg_reduce(reshape(a, {a.size()}), 0, false, is_max);
-  return keepdims ? reshape(r, Shape(a.ndim(), 1)) : r;
+  // flatten and expand_dims rather than reshapes: their shapes follow the
+  // input's under shapeless compile.
+  array r = arg_reduce(flatten(a), 0, false, is_max);
+  if (!keepdims || a.ndim() == 0) return r;
+  std::vector<int> all(a.ndim());
+  for (int d = 0; d < a.ndim(); ++d) all[d] = d;
+  return expand_dims(r, all);
 }
 
 array argmax(const array& a, int axis, bool keepdims) { return arg_reduce(a, axis, keepdims, true); }
@@ -204,7 +209,7 @@ array array_equal(const array& a_in, const array& b_in, bool equal_nan) {
 
 static array scan(const array& a, std::optional<int> axis, bool reverse, bool inclusive, ScanType type,
                   const char* op) {
-  if (!axis) return scan(reshape(a, {a.size()}), 0, reverse, inclusive, type, op);
+  if (!axis) return scan(flatten(a), 0, reverse, inclusive, type, op);
   if (a.ndim() == 0) fail(op, "Cannot scan along axis ", *axis, " of a 0-dimensional array.");
   int ax = normalize_axis(*axis, a.ndim(), op);
   Dtype t = a.dtype();
@@ -229,7 +234,7 @@ array cummin(const array& a, std::optional<int> axis, bool reverse, bool inclusi
 // ---- sorting ----
 
 static array sort_impl(const array& a, std::optional<int> axis, bool indices, const char* op) {
-  if (!axis) return sort_impl(reshape(a, {a.size()}), 0, indices, op);
+  if (!axis) return sort_impl(flatten(a), 0, indices, op);
   if (a.ndim() == 0) fail(op, "Cannot sort along axis ", *axis, " of a 0-dimensional array.");
   int ax = normalize_axis(*axis, a.ndim(), op);
   return array(a.shape(), indices ? Dtype::uint32 : a.dtype(), std::make_shared<Sort>(ax, indices), {a});
@@ -239,7 +244,7 @@ array sort(const array& a, std::optional<int> axis) { return sort_impl(a, axis, 
 array argsort(const array& a, std::optional<int> axis) { return sort_impl(a, axis, true, "argsort"); }
 
 array topk(const array& a, int k, std::optional<int> axis) {
-  if (!axis) return topk(reshape(a, {a.size()}), k, 0);
+  if (!axis) return topk(flatten(a), k, 0);
   if (a.ndim() == 0) fail("topk", "Cannot take topk along axis ", *axis, " of a 0-dimensional array.");
   int ax = normalize_axis(*axis, a.ndim(), "topk");
   int64_t n = a.shape()[ax];

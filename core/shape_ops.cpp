@@ -135,7 +135,7 @@ array tile(const array& a, const std::vector<int64_t>& reps_in) {
 
 array repeat(const array& a, int64_t repeats, std::optional<int> axis) {
   if (repeats < 0) fail("repeat", "Number of repeats cannot be negative, got ", repeats, ".");
-  if (!axis) return repeat(reshape(a, {-1}), repeats, 0);
+  if (!axis) return repeat(flatten(a), repeats, 0);
   if (a.ndim() == 0) return repeat(reshape(a, {1}), repeats, 0);
   int ax = normalize_axis(*axis, a.ndim(), "repeat");
   Shape bshape = a.shape();
@@ -354,7 +354,7 @@ array take(const array& a, const array& indices, int axis) {
   return transpose(g, perm);
 }
 
-array take(const array& a, const array& indices) { return take(reshape(a, {-1}), indices, 0); }
+array take(const array& a, const array& indices) { return take(flatten(a), indices, 0); }
 
 namespace {
 // Index arrays for every axis of `shape` (aranges on all but `axis`, where
@@ -400,7 +400,7 @@ array take_along_axis(const array& a_in, const array& indices, std::optional<int
 array put_along_axis(const array& a, const array& indices, const array& values, std::optional<int> axis) {
   check_index_dtype(indices, "put_along_axis");
   if (!axis) {
-    return reshape(put_along_axis(reshape(a, {-1}), indices, values, 0), a.shape());
+    return reshape_like(put_along_axis(flatten(a), indices, values, 0), a);
   }
   if (indices.ndim() != a.ndim())
     fail("put_along_axis", "Indices of dimension ", indices.ndim(), " does not match array of dimension ", a.ndim(),

@@ -35,6 +35,13 @@ describe("compile", () => {
     expect(() => mx.compile((g: any) => g)(new Map())).toThrowError(/^\[compile\] .* but '0' is a Map\./);
   });
 
+  it("creation ops inside a compiled function are constants of the graph", () => {
+    // Nullary primitives (arange, linspace) have no float32 kernel to fuse.
+    const f = mx.compile((x: any) => x.add(mx.linspace(0, 1, 3)).mul(mx.arange(3)).add(mx.eye(2, 3)));
+    expect(f(mx.ones([2, 3])).tolist()).toEqual([[1, 1.5, 4], [0, 2.5, 4]]);
+    expect(f(mx.zeros([2, 3])).tolist()).toEqual([[1, 0.5, 2], [0, 1.5, 2]]);
+  });
+
   it("merges equal constants and common subexpressions", () => {
     const f = mx.compile((x: any) => x.mul(2).add(x.mul(2)).sum());
     expect(f(mx.array([1, 2])).item()).toBe(12);
@@ -310,6 +317,16 @@ describe("compile", () => {
       point: (x) => x.index(1, 2),
       onesLike: (x) => mx.onesLike(x),
       zerosLikeSum: (x) => mx.zerosLike(x).add(1).sum(0),
+      // ops on the flattened array flatten rather than reshape to a size
+      argmaxFlat: (x) => mx.argmax(x, null, true),
+      cumsumFlat: (x) => mx.cumsum(x),
+      sortFlat: (x) => mx.sort(x, null),
+      takeFlat: (x) => mx.take(x, mx.array([4, 0], mx.int32)),
+      outer: (x) => mx.outer(x, mx.array([1, -1])),
+      // gradients through reshapes take the input's shape at run time
+      gradReshape: (x) => mx.grad((y: any) => y.reshape(-1).square().sum())(x),
+      gradFlatten: (x) => mx.grad((y: any) => mx.flatten(y).exp().sum())(x),
+      gradTake: (x) => mx.grad((y: any) => mx.take(y, mx.array([0, 0, 1], mx.int32), 1).sum())(x),
     };
     const traced = [2, 3] as const;
     const want: Record<string, unknown> = {
@@ -325,6 +342,13 @@ describe("compile", () => {
       point: 12,
       onesLike: [[1, 1, 1], [1, 1, 1]],
       zerosLikeSum: [2, 2, 2],
+      argmaxFlat: [[5]],
+      cumsumFlat: [0, 1, 3, 13, 24, 36],
+      sortFlat: [0, 1, 2, 10, 11, 12],
+      takeFlat: [11, 0],
+      outer: [[0, -0], [1, -1], [2, -2], [10, -10], [11, -11], [12, -12]],
+      gradReshape: [[0, 2, 4], [20, 22, 24]],
+      gradTake: [[2, 1, 0], [2, 1, 0]],
     };
     const outcome = (f: () => any) => {
       try {

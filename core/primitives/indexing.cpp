@@ -397,7 +397,11 @@ void Scatter::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
 }
 bool Scatter::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Scatter*>(&o);
-  return p && p->op_ == op_ && p->axes_ == axes_;
+  return p && p->op_ == op_ && p->axes_ == axes_ && p->whole_ == whole_;
+}
+std::vector<Shape> Scatter::output_shapes(const std::vector<Shape>& in) const {
+  if (!whole_) return {};
+  return {in[0]};
 }
 
 // ---------------------------------------------------------------- Concatenate
@@ -489,7 +493,7 @@ array make_gather(const array& a, const std::vector<array>& indices, const std::
 }
 
 array make_scatter(const array& a, const std::vector<array>& indices, const array& updates,
-                   const std::vector<int>& axes, ScatterOp op, const char* tag) {
+                   const std::vector<int>& axes, ScatterOp op, const char* tag, bool whole) {
   Shape I;
   for (auto& x : indices) {
     if (!is_integral(x.dtype()))
@@ -505,7 +509,7 @@ array make_scatter(const array& a, const std::vector<array>& indices, const arra
   std::vector<array> inputs{a};
   for (auto& x : indices) inputs.push_back(broadcast_to(x, I, tag));
   inputs.push_back(astype(updates, a.dtype()));
-  return array(a.shape(), a.dtype(), std::make_shared<Scatter>(op, axes, tag), inputs);
+  return array(a.shape(), a.dtype(), std::make_shared<Scatter>(op, axes, tag, whole), inputs);
 }
 
 }  // namespace wmx
@@ -633,7 +637,7 @@ std::vector<array> Gather::vjp(const std::vector<array>& p, const std::vector<ar
       continue;
     }
     std::vector<array> idx(p.begin() + 1, p.end());
-    out.push_back(make_scatter(zeros_like(p[0]), idx, cot[0], axes_, ScatterOp::add, tag_));
+    out.push_back(make_scatter(zeros_like(p[0]), idx, cot[0], axes_, ScatterOp::add, tag_, whole_));
   }
   return out;
 }

@@ -79,19 +79,26 @@ class Gather : public Primitive {
 
 enum class ScatterOp { set, add, prod, max, min };
 
+// `whole` marks the gradient of a whole-row Gather: its indices are the
+// caller's and its updates follow the gather's shape, so under shapeless
+// compile its output takes the first input's shape. Other scatters' index
+// grids are worked out from traced shapes (put_along_axis, x.at[...]): those
+// can't be replayed on others.
 class Scatter : public Primitive {
  public:
-  Scatter(ScatterOp op, std::vector<int> axes, const char* tag = "scatter")
-      : op_(op), axes_(std::move(axes)), tag_(tag) {}
+  Scatter(ScatterOp op, std::vector<int> axes, const char* tag = "scatter", bool whole = false)
+      : op_(op), axes_(std::move(axes)), tag_(tag), whole_(whole) {}
   const char* name() const override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
 
  private:
   ScatterOp op_;
   std::vector<int> axes_;
   const char* tag_;
+  bool whole_;
 };
 
 class Concatenate : public Primitive {
@@ -133,6 +140,6 @@ array make_slice_update(const array& a, const array& update, const Shape& start,
 array make_gather(const array& a, const std::vector<array>& indices, const std::vector<int>& axes,
                   const Shape& slice_sizes, const char* tag = "gather");
 array make_scatter(const array& a, const std::vector<array>& indices, const array& updates,
-                   const std::vector<int>& axes, ScatterOp op, const char* tag = "scatter");
+                   const std::vector<int>& axes, ScatterOp op, const char* tag = "scatter", bool whole = false);
 
 }  // namespace wmx

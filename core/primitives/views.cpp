@@ -63,6 +63,11 @@ bool Reshape::is_equivalent(const Primitive& o) const {
   return p && p->shape_ == shape_ && p->written_ == written_;
 }
 std::vector<Shape> Reshape::output_shapes(const std::vector<Shape>& in) const {
+  if (in.size() == 2) {
+    if (shape_size(in[0]) != shape_size(in[1]))
+      fail("compile", "shapeless: can't reshape ", shape_str(in[0]), " to the shape ", shape_str(in[1]), ".");
+    return {in[1]};
+  }
   if (!written_) return {};
   return {reshaped_shape(shape_size(in[0]), *written_)};
 }
@@ -167,17 +172,24 @@ bool AsType::is_equivalent(const Primitive& o) const {
 
 namespace wmx {
 
+// A second input is a shape donor (reshape_like): its data gets no gradient.
 std::vector<array> Reshape::vjp(const std::vector<array>& primals, const std::vector<array>& cot,
-                                const std::vector<int>&, const std::vector<array>&) {
-  return {reshape(cot[0], primals[0].shape())};
+                                const std::vector<int>& argnums, const std::vector<array>&) {
+  std::vector<array> out;
+  for (int arg : argnums)
+    out.push_back(arg == 0 ? reshape_like(cot[0], primals[0]) : full_like(primals[1], 0.0, primals[1].dtype()));
+  return out;
 }
-std::vector<array> Reshape::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
-  return {reshape(tan[0], shape_)};
+std::vector<array> Reshape::jvp(const std::vector<array>& primals, const std::vector<array>& tan,
+                                const std::vector<int>& argnums) {
+  if (argnums[0] != 0) return {full_like(primals[1], 0.0, primals[0].dtype())};  // only the donor moved
+  if (primals.size() > 1) return {reshape_like(tan[0], primals[1])};
+  return {written_ ? reshape_as_written(tan[0], *written_) : reshape(tan[0], shape_)};
 }
 
 std::vector<array> Flatten::vjp(const std::vector<array>& primals, const std::vector<array>& cot,
                                 const std::vector<int>&, const std::vector<array>&) {
-  return {reshape(cot[0], primals[0].shape())};
+  return {reshape_like(cot[0], primals[0])};
 }
 std::vector<array> Flatten::jvp(const std::vector<array>&, const std::vector<array>& tan, const std::vector<int>&) {
   return {flatten(tan[0], start_, end_)};
@@ -273,7 +285,10 @@ std::vector<array> Copy::jvp(const std::vector<array>&, const std::vector<array>
 namespace wmx {
 
 std::pair<std::vector<array>, std::vector<int>> Reshape::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
+  if (ax[0] < 0) return {{reshape(in[0], shape_)}, {-1}};  // only a shape donor is batched
   array x = batch_first(in[0], ax[0]);
+  // (Not as written under shapeless: a -1 for the batch would also take in a
+  // per-example size that no longer fits, where the eager op throws.)
   Shape s = shape_;
   s.insert(s.begin(), x.shape()[0]);
   return {{reshape(x, s)}, {0}};

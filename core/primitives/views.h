@@ -12,8 +12,9 @@
 
 namespace wmx {
 
-// `written`: the shape as the caller wrote it (a -1 included), kept under
-// shapeless compile so a replay infers the output shape again.
+// Under shapeless compile a Reshape's shape is worked out again on replay
+// from `written`, the shape as the caller wrote it (a -1 included), or from a
+// second input whose shape (never its data) it takes (reshape_like).
 class Reshape : public Primitive {
  public:
   explicit Reshape(Shape shape, std::optional<Shape> written = std::nullopt)
