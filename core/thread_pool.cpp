@@ -27,6 +27,14 @@ namespace {
 
 thread_local bool t_inside_parallel = false;
 
+// Putting a thread to sleep and waking it costs tens of microseconds (a
+// futex; Atomics.wait in wasm), as much as a whole small op: a pool that
+// sleeps between the back-to-back jobs of a graph's evaluation has its
+// workers join each job late, and the caller then sleeps waiting for them.
+// So workers, and the caller waiting for a job's end, spin this many checks
+// (some tens of microseconds) before they block.
+constexpr int kSpinChecks = 1 << 18;
+
 class Pool {
  public:
   ~Pool() { resize(1); }
@@ -35,12 +43,12 @@ class Pool {
     std::lock_guard<std::mutex> own(owner_);
     {
       std::lock_guard<std::mutex> lk(mu_);
-      stop_ = true;
+      stop_.store(true);
     }
     cv_.notify_all();
     for (auto& t : workers_) t.join();
     workers_.clear();
-    stop_ = false;
+    stop_.store(false);
     for (int i = 1; i < total; ++i) workers_.emplace_back([this] { work(); });
   }
   int size() const { return int(workers_.size()) + 1; }
@@ -68,6 +76,10 @@ class Pool {
     std::unique_lock<std::mutex> lk(mu_);
     // Wait for the chunks and for every worker to leave drain(), so none can
     // touch this job's state once the next job starts.
+    lk.unlock();
+    for (int i = 0; i < kSpinChecks && (pending_.load() != 0 || active_.load() != 0); ++i) {
+    }
+    lk.lock();
     done_cv_.wait(lk, [this] { return pending_ == 0 && active_ == 0; });
     fn_ = nullptr;
     if (error_) std::rethrow_exception(error_);
@@ -95,11 +107,14 @@ class Pool {
     t_inside_parallel = true;
     uint64_t seen = 0;
     for (;;) {
+      for (int i = 0; i < kSpinChecks && generation_.load() == seen && !stop_.load(); ++i) {
+      }
       {
         std::unique_lock<std::mutex> lk(mu_);
-        cv_.wait(lk, [&] { return stop_ || (generation_ != seen && fn_ != nullptr); });
+        cv_.wait(lk, [&] { return stop_ || generation_ != seen; });
         if (stop_) return;
         seen = generation_;
+        if (fn_ == nullptr) continue;  // that job ended before this worker got to it
         ++active_;
       }
       drain();
@@ -112,11 +127,14 @@ class Pool {
   std::mutex mu_;
   std::condition_variable cv_, done_cv_;
   std::vector<std::thread> workers_;
-  bool stop_ = false;
-  uint64_t generation_ = 0;
+  // Written under mu_ (the condition variables need it), atomic so that
+  // spinning threads can read them without it.
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int64_t> pending_{0};
+  std::atomic<int> active_{0};  // workers inside drain()
   const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
-  int64_t n_ = 0, chunk_ = 1, pending_ = 0;
-  int active_ = 0;  // workers inside drain()
+  int64_t n_ = 0, chunk_ = 1;
   std::atomic<int64_t> next_{0};
   std::exception_ptr error_;
 };

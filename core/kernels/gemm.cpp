@@ -20,12 +20,16 @@ constexpr int MR = 4;
 constexpr int NR = 8;
 constexpr int64_t KC = 256;  // depth of one packed block (A panel 4 KB, B panel 8 KB: L1)
 constexpr int64_t NC = 2048;  // columns of B packed at once (KC*NC floats = 2 MB)
+// A product of fewer multiply-adds runs on the calling thread alone (some
+// tens of microseconds): handing its packing and tiles to the pool costs more
+// than the pool saves.
+constexpr int64_t kParallelMacs = int64_t(1) << 20;
 
 // Packs rows [0, M) of A's columns [k0, k0+kc) as MR-row panels: panel p holds
 // A[p*MR + r][k0 + k] at p*MR*kc + k*MR + r; rows past M are zero.
-void pack_a(const float* A, int64_t rs, int64_t cs, int64_t M, int64_t k0, int64_t kc, float* out) {
+void pack_a(const float* A, int64_t rs, int64_t cs, int64_t M, int64_t k0, int64_t kc, float* out, bool par) {
   int64_t panels = (M + MR - 1) / MR;
-  parallel_for(panels, 16, [&](int64_t pb, int64_t pe) {
+  parallel_for(panels, par ? 16 : panels, [&](int64_t pb, int64_t pe) {
     for (int64_t p = pb; p < pe; ++p) {
       float* dst = out + p * MR * kc;
       for (int r = 0; r < MR; ++r) {
@@ -43,9 +47,9 @@ void pack_a(const float* A, int64_t rs, int64_t cs, int64_t M, int64_t k0, int64
 
 // Packs B's rows [k0, k0+kc) and columns [j0, j0+nc) as NR-column panels.
 void pack_b(const float* B, int64_t rs, int64_t cs, int64_t k0, int64_t kc, int64_t j0, int64_t nc,
-            float* out) {
+            float* out, bool par) {
   int64_t panels = (nc + NR - 1) / NR;
-  parallel_for(panels, 8, [&](int64_t pb, int64_t pe) {
+  parallel_for(panels, par ? 8 : panels, [&](int64_t pb, int64_t pe) {
     for (int64_t p = pb; p < pe; ++p) {
       float* dst = out + p * NR * kc;
       int64_t cols = std::min<int64_t>(NR, nc - p * NR);
@@ -119,20 +123,21 @@ void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, flo
   const float* A = static_cast<const float*>(Av.data);
   const float* B = static_cast<const float*>(Bv.data);
   const int64_t m_panels = (M + MR - 1) / MR;
+  const bool par = M * N * K >= kParallelMacs;
   std::vector<float> apack(size_t(m_panels * MR * std::min(K, KC)));
   std::vector<float> bpack(size_t(((std::min(N, NC) + NR - 1) / NR) * NR * std::min(K, KC)));
   for (int64_t k0 = 0; k0 < K; k0 += KC) {
     const int64_t kc = std::min(KC, K - k0);
     const bool accumulate = k0 > 0;
-    pack_a(A, Av.row_stride, Av.col_stride, M, k0, kc, apack.data());
+    pack_a(A, Av.row_stride, Av.col_stride, M, k0, kc, apack.data(), par);
     for (int64_t j0 = 0; j0 < N; j0 += NC) {
       const int64_t nc = std::min(NC, N - j0);
-      pack_b(B, Bv.row_stride, Bv.col_stride, k0, kc, j0, nc, bpack.data());
+      pack_b(B, Bv.row_stride, Bv.col_stride, k0, kc, j0, nc, bpack.data(), par);
       const int64_t n_panels = (nc + NR - 1) / NR;
       // Tasks are (4-panel row block) x (8-panel column block) tiles of C.
       const int64_t mb = 4, nb = 8;
       const int64_t mt = (m_panels + mb - 1) / mb, nt = (n_panels + nb - 1) / nb;
-      parallel_for(mt * nt, 1, [&](int64_t tb, int64_t te) {
+      parallel_for(mt * nt, par ? 1 : mt * nt, [&](int64_t tb, int64_t te) {
         for (int64_t t = tb; t < te; ++t) {
           int64_t pm0 = (t / nt) * mb, pn0 = (t % nt) * nb;
           for (int64_t pm = pm0; pm < std::min(m_panels, pm0 + mb); ++pm) {
