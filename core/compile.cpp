@@ -38,6 +38,7 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
                                              bool shapeless) {
   auto g = std::make_shared<CompiledGraph>();
   g->shapeless = shapeless;
+  g->under_shapeless = shapeless || tracing_shapeless();
   g->num_inputs = int(inputs.size());
   auto placeholder = std::make_shared<Placeholder>("compile", "the inputs");
   std::vector<array> tracers;

@@ -33,6 +33,10 @@ struct CompiledGraph {
   // of its operands the broadcast is). Nodes that don't depend on the
   // inputs (constants made inside the function) keep their traced shapes.
   bool shapeless = false;
+  // Traced inside a shapeless trace (or shapeless itself): its nodes end up
+  // in a graph that replays on new shapes, so a node that is an identity only
+  // at the traced shape stays.
+  bool under_shapeless = false;
   std::vector<bool> follows_inputs;                    // by node
   std::vector<std::pair<int, int>> broadcast_reader;  // by node; (-1, -1) unless a Broadcast
   // Nodes in an order to work out their shapes in: a Broadcast's target

@@ -45,7 +45,7 @@ bool is_noop(const CompiledGraph& g, const CompiledGraph::Node& n) {
   if (dynamic_cast<const Copy*>(p) || dynamic_cast<const AsType*>(p)) return true;
   // Shapeless: a reshape or broadcast the caller wrote may be an identity
   // only at the traced shape.
-  if (dynamic_cast<const Broadcast*>(p) || dynamic_cast<const Reshape*>(p)) return !g.shapeless;
+  if (dynamic_cast<const Broadcast*>(p) || dynamic_cast<const Reshape*>(p)) return !g.under_shapeless;
   if (auto t = dynamic_cast<const Transpose*>(p)) {
     for (size_t i = 0; i < t->axes().size(); ++i)
       if (t->axes()[i] != int(i)) return false;

@@ -298,6 +298,11 @@ describe("compile", () => {
     const outer = mx.compile((x: any) => inner(x).mul(2), { shapeless: true });
     expect(outer(mx.array([[1, 2], [3, 4]])).tolist()).toEqual([4, 6]);
     expect(outer(mx.array([[1, 2], [3, 4], [5, 6], [7, 8]])).tolist()).toEqual([8, 10]);
+    // The inner trace keeps what is an identity only at the traced shape.
+    const widen = mx.compile((x: any) => mx.broadcastTo(x, [2, 3]));
+    const outer2 = mx.compile((x: any) => widen(x).add(1), { shapeless: true });
+    expect(outer2(mx.full([2, 3], 1)).tolist()).toEqual([[2, 2, 2], [2, 2, 2]]);
+    expect(outer2(mx.array([[1, 2, 3]])).tolist()).toEqual([[2, 3, 4], [2, 3, 4]]);
   });
 
   it("shapeless: shapes and indexes the function wrote replay as written on new shapes", () => {

@@ -602,7 +602,7 @@ std::vector<array> SliceUpdate::vjp(const std::vector<array>& p, const std::vect
                                     const std::vector<int>& argnums, const std::vector<array>&) {
   std::vector<array> out;
   for (int arg : argnums) {
-    if (arg == 0) out.push_back(make_slice_update(cot[0], zeros_like(astype(p[1], cot[0].dtype())), start_, step_, written_));
+    if (arg == 0) out.push_back(make_slice_update(cot[0], full_like(p[1], 0.0, cot[0].dtype()), start_, step_, written_));
     else out.push_back(make_slice(cot[0], start_, step_, p[1].shape(), written_));
   }
   return out;
@@ -611,8 +611,8 @@ std::vector<array> SliceUpdate::jvp(const std::vector<array>& p, const std::vect
                                     const std::vector<int>& argnums) {
   array ts, tu;
   for (size_t i = 0; i < argnums.size(); ++i) (argnums[i] == 0 ? ts : tu) = tan[i];
-  if (!ts.valid()) ts = zeros_like(astype(p[0], tu.dtype()));
-  if (!tu.valid()) tu = zeros_like(astype(p[1], ts.dtype()));
+  if (!ts.valid()) ts = full_like(p[0], 0.0, tu.dtype());
+  if (!tu.valid()) tu = full_like(p[1], 0.0, ts.dtype());
   return {make_slice_update(ts, tu, start_, step_, written_)};
 }
 std::pair<std::vector<array>, std::vector<int>> SliceUpdate::vmap(const std::vector<array>& in,
