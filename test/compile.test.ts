@@ -332,6 +332,7 @@ describe("compile", () => {
       gradReshape: (x) => mx.grad((y: any) => y.reshape(-1).square().sum())(x),
       gradFlatten: (x) => mx.grad((y: any) => mx.flatten(y).exp().sum())(x),
       gradTake: (x) => mx.grad((y: any) => mx.take(y, mx.array([0, 0, 1], mx.int32), 1).sum())(x),
+      gradConcat: (x) => mx.grad((y: any) => mx.concatenate([y.square(), y.index("...", mx.slice(1)).mul(3)], 1).sum())(x),
     };
     const traced = [2, 3] as const;
     const want: Record<string, unknown> = {
@@ -354,6 +355,7 @@ describe("compile", () => {
       outer: [[0, -0], [1, -1], [2, -2], [10, -10], [11, -11], [12, -12]],
       gradReshape: [[0, 2, 4], [20, 22, 24]],
       gradTake: [[2, 1, 0], [2, 1, 0]],
+      gradConcat: [[0, 5, 7], [20, 25, 27]],
     };
     const outcome = (f: () => any) => {
       try {
@@ -398,6 +400,24 @@ describe("compile", () => {
       const xs = Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => i - j / 2));
       const want = xs.map((row, i) => row.map((v, j) => (j > 0 ? 2 * v : 0) + (i === r - 1 && j === 0 ? 3 : 0)));
       expect(g(mx.array(xs)).tolist()).toEqual(want);
+    }
+    expect(traces).toBe(1);
+  });
+
+  it("shapeless: a concatenation's gradient follows new shapes, and vmap, grad and jvp see through it", () => {
+    // loss = sum(y^2) + sum(y[:, 1:]^2): the gradient is 2y, 4y off column 0.
+    const loss = (y: any) => mx.concatenate([y.square(), y.index("...", mx.slice(1)).square()], 1).sum();
+    const grad = (xs: number[][]) => xs.map((r) => r.map((v, j) => (j > 0 ? 4 : 2) * v));
+    let traces = 0;
+    const c = mx.compile((y: any) => (traces++, mx.grad(loss)(y)), { shapeless: true });
+    for (const xs of [[[0.5, -1, 2], [1, 3, -2]], [[1, 2, 3, 4]], [[2], [-1]]]) {
+      const x = mx.array(xs);
+      expect(c(x).tolist()).toEqual(grad(xs));
+      expect(mx.vmap(c)(mx.stack([x, x.mul(2)])).tolist()).toEqual([grad(xs), grad(xs.map((r) => r.map((v) => 2 * v)))]);
+      // d/dy sum(grad^2) = 2 grad * d(grad)/dy: 8y in column 0, 32y elsewhere
+      expect(mx.grad((y: any) => c(y).square().sum())(x).tolist()).toEqual(xs.map((r) => r.map((v, j) => (j > 0 ? 32 : 8) * v)));
+      const [, [t]] = mx.jvp((y: any) => c(y), [x], [mx.onesLike(x)]) as any;
+      expect(t.tolist()).toEqual(xs.map((r) => r.map((_, j) => (j > 0 ? 4 : 2))));
     }
     expect(traces).toBe(1);
   });

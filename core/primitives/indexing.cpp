@@ -438,6 +438,30 @@ bool Concatenate::is_equivalent(const Primitive& o) const {
   return p && p->axis_ == axis_;
 }
 
+// ---------------------------------------------------------------- ConcatPart
+
+int64_t ConcatPart::offset(const std::vector<array>& in) const {
+  int64_t off = 0;
+  for (int i = 0; i < part_; ++i) off += in[1 + i].shape()[axis_];
+  return off;
+}
+void ConcatPart::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  const array& a = in[0];
+  const int64_t off = out[0].size() == 0 ? 0 : offset(in) * a.strides()[axis_];
+  out[0].set_view(a, a.strides(), a.offset() + off);
+}
+bool ConcatPart::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const ConcatPart*>(&o);
+  return p && p->axis_ == axis_ && p->part_ == part_;
+}
+std::vector<Shape> ConcatPart::output_shapes(const std::vector<Shape>& in) const {
+  const std::vector<Shape> parts(in.begin() + 1, in.end());
+  if (Concatenate(axis_).output_shapes(parts)[0] != in[0])
+    fail("compile", "shapeless: a concatenation's gradient of shape ", shape_str(in[0]),
+         " doesn't match its operands' shapes.");
+  return {in[1 + part_]};
+}
+
 // ---------------------------------------------------------------- AsStrided
 
 void AsStrided::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
@@ -764,6 +788,14 @@ std::pair<std::vector<array>, std::vector<int>> Scatter::vmap(const std::vector<
 
 std::vector<array> Concatenate::vjp(const std::vector<array>& p, const std::vector<array>& cot,
                                     const std::vector<int>& argnums, const std::vector<array>&) {
+  if (tracing_shapeless()) {  // regions placed by the operands' shapes at run time
+    std::vector<array> inputs{cot[0]};
+    inputs.insert(inputs.end(), p.begin(), p.end());
+    std::vector<array> out;
+    for (int arg : argnums)
+      out.push_back(array(p[arg].shape(), cot[0].dtype(), std::make_shared<ConcatPart>(axis_, arg), inputs));
+    return out;
+  }
   std::vector<int64_t> offsets{0};
   for (auto& x : p) offsets.push_back(offsets.back() + x.shape()[axis_]);
   std::vector<array> out;
@@ -796,6 +828,51 @@ std::pair<std::vector<array>, std::vector<int>> Concatenate::vmap(const std::vec
   shape[axis_ + 1] = 0;
   for (auto& x : xs) shape[axis_ + 1] += x.shape()[axis_ + 1];
   return {{array(shape, xs[0].dtype(), std::make_shared<Concatenate>(axis_ + 1), xs)}, {0}};
+}
+
+// ---- ConcatPart: a view of its first input; the operands only give shapes ----
+
+std::vector<array> ConcatPart::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                   const std::vector<int>& argnums, const std::vector<array>&) {
+  std::vector<array> out;
+  for (int arg : argnums) {
+    if (arg != 0) {
+      out.push_back(full_like(p[arg], 0.0, p[arg].dtype()));
+      continue;
+    }
+    Shape start(p[0].ndim(), 0), step(p[0].ndim(), 1);
+    start[axis_] = offset(p);
+    out.push_back(make_slice_update(full_like(p[0], 0.0, cot[0].dtype()), cot[0], start, step));
+  }
+  return out;
+}
+std::vector<array> ConcatPart::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                                   const std::vector<int>& argnums) {
+  if (argnums[0] != 0) return {full_like(p[1 + part_], 0.0, p[0].dtype())};  // only the operands moved
+  std::vector<array> inputs(p);
+  inputs[0] = tan[0];
+  return {array(p[1 + part_].shape(), tan[0].dtype(), std::make_shared<ConcatPart>(axis_, part_), inputs)};
+}
+std::pair<std::vector<array>, std::vector<int>> ConcatPart::vmap(const std::vector<array>& in,
+                                                                 const std::vector<int>& ax) {
+  // The region from the operands' per-example shapes, as a plain slice.
+  auto per_example = [&](int i) {
+    Shape s = in[1 + i].shape();
+    if (ax[1 + i] >= 0) s.erase(s.begin() + ax[1 + i]);
+    return s;
+  };
+  int64_t off = 0;
+  for (int i = 0; i < part_; ++i) off += per_example(i)[axis_];
+  if (ax[0] < 0) {
+    Shape start(in[0].ndim(), 0), step(in[0].ndim(), 1);
+    start[axis_] = off;
+    return {{make_slice(in[0], start, step, per_example(part_))}, {-1}};
+  }
+  array x = batch_first(in[0], ax[0]);
+  Shape start(x.ndim(), 0), step(x.ndim(), 1), shape = per_example(part_);
+  start[axis_ + 1] = off;
+  shape.insert(shape.begin(), x.shape()[0]);
+  return {{make_slice(x, start, step, shape)}, {0}};
 }
 
 // ---- AsStrided: the vjp scatter-adds into the flat input ----

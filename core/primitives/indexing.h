@@ -114,6 +114,24 @@ class Concatenate : public Primitive {
   int axis_;
 };
 
+// Operand `part`'s region of a concatenation along `axis` (a view): inputs
+// are the concatenation's cotangent and the concatenated operands, whose
+// shapes (never their data) place the region. Concatenate's gradient under a
+// shapeless compile trace, so it follows new operand shapes on replay.
+class ConcatPart : public Primitive {
+ public:
+  ConcatPart(int axis, int part) : axis_(axis), part_(part) {}
+  const char* name() const override { return "ConcatPart"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool is_equivalent(const Primitive& o) const override;
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+
+ private:
+  int64_t offset(const std::vector<array>& inputs) const;  // where the region starts on the axis
+  int axis_, part_;
+};
+
 class AsStrided : public Primitive {
  public:
   AsStrided(Shape shape, Strides strides, int64_t offset)
