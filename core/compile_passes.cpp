@@ -317,7 +317,7 @@ void plan_shapeless(CompiledGraph& g) {
       fail("compile", "shapeless: ", n.primitive->name(),
            " fixes its output shape when traced, so the function can't be replayed on other shapes (shapeless "
            "compile supports elementwise ops, broadcasting, transposes, squeeze/expandDims/flatten, reductions, "
-           "matmul, take, concatenate, and reshapes, slices and integer indexes as written); compile without "
+           "matmul, take, concatenate, and reshapes, slices, splits and integer indexes as written); compile without "
            "shapeless.");
     if (out != n.shapes)
       fail("compile", "shapeless: ", n.primitive->name(), "'s output shape ", shape_str(n.shapes[0]),

@@ -80,22 +80,32 @@ array stack(const std::vector<array>& arrays, int axis) {
   return concatenate(xs, ax);
 }
 
+namespace {
+// One piece of a split: the range `w` of axis `ax`, resolved now; under a
+// shapeless trace the piece keeps `w` to resolve it again on new shapes.
+array split_piece(const array& a, int ax, const WrittenAxis& w) {
+  const SliceRange r = written_range(a.shape()[ax], w, ax, "split");
+  Shape start(a.ndim(), 0), step(a.ndim(), 1), shape = a.shape();
+  start[ax] = r.len > 0 ? r.start : 0;
+  shape[ax] = r.len;
+  std::vector<WrittenAxis> written;
+  if (tracing_shapeless()) {
+    written.resize(a.ndim());
+    written[ax] = w;
+  }
+  return make_slice(a, start, step, shape, std::move(written));
+}
+}  // namespace
+
 std::vector<array> split(const array& a, const std::vector<int64_t>& indices, int axis) {
   if (a.ndim() == 0) fail("split", "Cannot split a zero-dimensional array.");
   int ax = normalize_axis(axis, a.ndim(), "split");
-  const int64_t dim = a.shape()[ax];
   std::vector<array> out;
-  int64_t prev = 0;
   for (size_t i = 0; i <= indices.size(); ++i) {
-    SliceArg s;
-    if (i > 0) s.start = indices[i - 1];
-    if (i < indices.size()) s.stop = indices[i];
-    SliceRange r = slice_range(dim, s, "split");
-    (void)prev;
-    Shape start(a.ndim(), 0), step(a.ndim(), 1), shape = a.shape();
-    start[ax] = r.len > 0 ? r.start : 0;
-    shape[ax] = r.len;
-    out.push_back(make_slice(a, start, step, shape));
+    WrittenAxis w;
+    if (i > 0) w.slice.start = indices[i - 1];
+    if (i < indices.size()) w.slice.stop = indices[i];
+    out.push_back(split_piece(a, ax, w));
   }
   return out;
 }
@@ -104,13 +114,13 @@ std::vector<array> split(const array& a, int sections, int axis) {
   if (a.ndim() == 0) fail("split", "Cannot split a zero-dimensional array.");
   int ax = normalize_axis(axis, a.ndim(), "split");
   if (sections <= 0) fail("split", "The number of sections must be positive, got ", sections, ".");
-  if (a.shape()[ax] % sections != 0)
-    fail("split", "Array split does not result in sub arrays with equal size: axis ", ax, " of size ",
-         a.shape()[ax], " into ", sections, " sections.");
-  std::vector<int64_t> idx;
-  const int64_t n = a.shape()[ax] / sections;
-  for (int i = 1; i < sections; ++i) idx.push_back(i * n);
-  return split(a, idx, ax);
+  std::vector<array> out;
+  for (int k = 0; k < sections; ++k) {
+    WrittenAxis w;
+    w.section = WrittenAxis::Section{k, sections};
+    out.push_back(split_piece(a, ax, w));
+  }
+  return out;
 }
 
 array tile(const array& a, const std::vector<int64_t>& reps_in) {

@@ -43,11 +43,17 @@ inline SliceRange slice_range(int64_t dim, const SliceArg& s, const char* op) {
   return {start, step, len};
 }
 
-// One axis of a basic index as written: a slice, or one integer index (a
-// `point`, kept here as a length-1 range; the op drops the axis after).
+// One axis of a slice as written: a range, one integer index (a `point`,
+// kept here as a length-1 range; the op drops the axis after), or part
+// `part` of `parts` equal sections of the axis (split).
 struct WrittenAxis {
+  struct Section {
+    int64_t part, parts;
+    bool operator==(const Section&) const = default;
+  };
   SliceArg slice;
   std::optional<int64_t> point;
+  std::optional<Section> section;
   bool operator==(const WrittenAxis&) const = default;
 };
 
@@ -60,6 +66,13 @@ inline int64_t point_index(int64_t dim, int64_t value, int axis, const char* op)
 
 inline SliceRange written_range(int64_t dim, const WrittenAxis& w, int axis, const char* op) {
   if (w.point) return {point_index(dim, *w.point, axis, op), 1, 1};
+  if (w.section) {
+    if (dim % w.section->parts != 0)
+      fail("split", "Array split does not result in sub arrays with equal size: axis ", axis, " of size ", dim,
+           " into ", w.section->parts, " sections.");
+    const int64_t len = dim / w.section->parts;
+    return {w.section->part * len, 1, len};
+  }
   return slice_range(dim, w.slice, op);
 }
 

@@ -322,6 +322,8 @@ describe("compile", () => {
       point: (x) => x.index(1, 2),
       onesLike: (x) => mx.onesLike(x),
       zerosLikeSum: (x) => mx.zerosLike(x).add(1).sum(0),
+      splitHalves: (x) => mx.split(x, 2, 0)[1], // (2,3): the second row; errors on 3 rows as eager
+      splitAt: (x) => mx.concatenate(mx.split(x, [1, -1], 1).reverse(), 1),
       // ops on the flattened array flatten rather than reshape to a size
       argmaxFlat: (x) => mx.argmax(x, null, true),
       cumsumFlat: (x) => mx.cumsum(x),
@@ -348,6 +350,8 @@ describe("compile", () => {
       point: 12,
       onesLike: [[1, 1, 1], [1, 1, 1]],
       zerosLikeSum: [2, 2, 2],
+      splitHalves: [[10, 11, 12]],
+      splitAt: [[2, 1, 0], [12, 11, 10]],
       argmaxFlat: [[5]],
       cumsumFlat: [0, 1, 3, 13, 24, 36],
       sortFlat: [0, 1, 2, 10, 11, 12],
@@ -420,6 +424,28 @@ describe("compile", () => {
       expect(t.tolist()).toEqual(xs.map((r) => r.map((_, j) => (j > 0 ? 4 : 2))));
     }
     expect(traces).toBe(1);
+  });
+
+  it("shapeless: an attention block (qkv split, scores over the sequence) follows the sequence length", () => {
+    const W = mx.random.normal([4, 12], { key: mx.random.key(1) });
+    const attend = (x: any) => {
+      const [q, k, v] = mx.split(mx.matmul(x, W), 3, -1);
+      const scores = mx.softmax(mx.matmul(q, mx.swapaxes(k, -1, -2)).mul(0.5), -1);
+      return mx.matmul(scores, v);
+    };
+    let traces = 0;
+    const f = mx.compile((x: any) => (traces++, attend(x)), { shapeless: true });
+    for (const T of [3, 5, 1, 8]) {
+      const x = mx.random.normal([2, T, 4], { key: mx.random.key(T) });
+      const got = f(x);
+      expect(got.shape).toEqual([2, T, 4]);
+      expect(mx.allclose(got, attend(x), 1e-5, 1e-6).item()).toBe(true);
+    }
+    expect(traces).toBe(1);
+    // Equal sections that no longer divide the axis fail as split does.
+    const halves = mx.compile((x: any) => mx.split(x, 2, -1)[0], { shapeless: true });
+    expect(halves(mx.ones([3, 4])).shape).toEqual([3, 2]);
+    expect(() => halves(mx.ones([3, 5]))).toThrowError(/^\[split\] Array split does not result in sub arrays with equal size: axis 1 of size 5 into 2 sections\.$/);
   });
 
   it("shapeless: squeeze without axes depends on the shape, so its trace holds for that shape only", () => {

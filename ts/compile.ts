@@ -54,7 +54,7 @@ export interface CompileOptions {
    * squeeze/expandDims/flatten, reductions (mean, var... count at run time),
    * matmul, take and concatenate follow new shapes; shapes and indexes the
    * function writes (reshape with a -1, x.index(...) with integers, slices,
-   * null and "...", broadcastTo) are worked out again as written. Tracing
+   * null and "...", split, broadcastTo) are worked out again as written. Tracing
    * anything whose shape is worked out from the traced one (pad, tile, topk,
    * conv) throws. Numbers computed from `x.shape` would be baked into the trace:
    * if the function reads a traced array's `shape` or `size`, calling it
