@@ -169,14 +169,13 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
       out_shapes = std::move(node_shapes[i]);
       // Primitives that hold shapes (a Broadcast's target, a slice's start
       // counted from the end) are rebuilt for new ones.
-      std::vector<Shape> in_shapes;
       bool changed = out_shapes != n.shapes;
-      for (size_t k = 0; k < ins.size(); ++k) {
-        in_shapes.push_back(ins[k].shape());
-        changed = changed || in_shapes[k] != g.value_shapes[n.inputs[k]];
-      }
-      if (changed)
+      for (size_t k = 0; k < ins.size() && !changed; ++k) changed = ins[k].shape() != g.value_shapes[n.inputs[k]];
+      if (changed) {
+        std::vector<Shape> in_shapes;
+        for (auto& x : ins) in_shapes.push_back(x.shape());
         if (auto p = n.primitive->for_shapes(in_shapes, out_shapes)) primitive = std::move(p);
+      }
     }
     std::vector<array> outs = n.shapes.size() == 1
                                   ? std::vector<array>{array(out_shapes[0], n.dtypes[0], primitive, ins)}

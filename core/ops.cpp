@@ -75,6 +75,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 }
 
 void check_broadcast_to(const Shape& from, const Shape& shape, const char* op) {
+  for (auto d : shape)
+    if (d < 0) fail(op, "Negative dimension in shape ", shape_str(shape), ".");
   // Each dim of `from` (aligned on the right) must be 1 or the target's.
   bool ok = shape.size() >= from.size();
   for (size_t i = 0; ok && i < from.size(); ++i) {
@@ -82,27 +84,25 @@ void check_broadcast_to(const Shape& from, const Shape& shape, const char* op) {
     ok = d == t || d == 1;
   }
   if (!ok) fail(op, "Cannot broadcast array of shape ", shape_str(from), " to shape ", shape_str(shape), ".");
+  check_shape_limits(shape, op);
 }
 
 array broadcast_to(const array& a, const Shape& shape, const char* op) {
   if (a.shape() == shape) return a;
-  for (auto d : shape)
-    if (d < 0) fail(op, "Negative dimension in shape ", shape_str(shape), ".");
   check_broadcast_to(a.shape(), shape, op);
-  check_shape_limits(shape, op);
   return array(shape, a.dtype(), std::make_shared<Broadcast>(shape), {a});
 }
 
 array broadcast_to_as_written(const array& a, const Shape& shape) {
-  array out = broadcast_to(a, shape);
-  if (!tracing_shapeless()) return out;
+  if (!tracing_shapeless()) return broadcast_to(a, shape);
+  check_broadcast_to(a.shape(), shape, "broadcast_to");
   return array(shape, a.dtype(), std::make_shared<Broadcast>(shape, /*written=*/true), {a});
 }
 
 array broadcast_like(const array& a, const array& like) {
   // Shapeless: a node even where the shapes match now; they may not on replay.
   if (!tracing_shapeless()) return broadcast_to(a, like.shape());
-  broadcast_to(a, like.shape());  // validates
+  check_broadcast_to(a.shape(), like.shape(), "broadcast_to");
   return array(like.shape(), a.dtype(), std::make_shared<Broadcast>(like.shape()), {a, like});
 }
 
@@ -138,7 +138,7 @@ array reshape(const array& a, Shape shape) {
 
 array reshape_like(const array& a, const array& like) {
   if (!tracing_shapeless()) return reshape(a, like.shape());
-  reshape(a, like.shape());  // validates
+  reshaped_shape(a.size(), like.shape());  // validates
   return array(like.shape(), a.dtype(), std::make_shared<Reshape>(like.shape()), {a, like});
 }
 

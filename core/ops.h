@@ -20,7 +20,7 @@ array full_like(const array& like, double value, Dtype dtype);
 array astype(const array& a, Dtype dtype);
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 array broadcast_to(const array& a, const Shape& shape, const char* op = "broadcast_to");
-// Throws "[op] Cannot broadcast ..." unless `from` broadcasts to `shape`.
+// Throws "[op] ..." unless `shape` is a valid target that `from` broadcasts to.
 void check_broadcast_to(const Shape& from, const Shape& shape, const char* op);
 // `a` broadcast to `like`'s shape (transform rules use it). Under a shapeless
 // compile trace the Broadcast also takes `like` as an input, whose shape

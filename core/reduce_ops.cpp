@@ -80,10 +80,7 @@ static array arg_reduce_all(const array& a, bool keepdims, bool is_max) {
   // flatten and expand_dims rather than reshapes: their shapes follow the
   // input's under shapeless compile.
   array r = arg_reduce(flatten(a), 0, false, is_max);
-  if (!keepdims || a.ndim() == 0) return r;
-  std::vector<int> all(a.ndim());
-  for (int d = 0; d < a.ndim(); ++d) all[d] = d;
-  return expand_dims(r, all);
+  return keepdims ? expand_dims(r, all_axes(a.ndim())) : r;
 }
 
 array argmax(const array& a, int axis, bool keepdims) { return arg_reduce(a, axis, keepdims, true); }

@@ -446,7 +446,9 @@ struct IndexPlan {
   int p = 0;                      // where the I block goes among the tail dims
   bool has_adv = false;
   int trailing_full = 0;          // axes at the end taken whole (no entry after them)
-  std::vector<WrittenAxis> written;  // without arrays: each axis' entry as written
+  // Under a shapeless trace and without arrays: each axis' entry as written
+  // (empty otherwise, so eager indexing pays nothing for it).
+  std::vector<WrittenAxis> written;
 
   Shape result_shape() const {
     Shape r(tail.begin(), tail.begin() + p);
@@ -494,7 +496,7 @@ IndexPlan plan_index(const array& a, const std::vector<IndexEntry>& idx, const c
   P.start.assign(nd, 0);
   P.step.assign(nd, 1);
   P.len = a.shape();
-  if (!has_array) P.written.resize(nd);
+  if (!has_array && tracing_shapeless()) P.written.resize(nd);
   int axis = 0;
   for (int pos = 0; pos < int(ex.size()); ++pos) {
     const IndexEntry& e = ex[pos];
@@ -510,7 +512,7 @@ IndexPlan plan_index(const array& a, const std::vector<IndexEntry>& idx, const c
         P.len[axis] = r.len;
         P.tail.push_back(r.len);
         P.tail_axis.push_back(axis);
-        if (!has_array) P.written[axis].slice = e.slice;
+        if (!P.written.empty()) P.written[axis].slice = e.slice;
         ++axis;
         break;
       }
@@ -523,7 +525,7 @@ IndexPlan plan_index(const array& a, const std::vector<IndexEntry>& idx, const c
         } else {
           P.start[axis] = v;
           P.len[axis] = 1;
-          P.written[axis].point = e.value;
+          if (!P.written.empty()) P.written[axis].point = e.value;
         }
         ++axis;
         break;
@@ -560,14 +562,10 @@ IndexPlan plan_index(const array& a, const std::vector<IndexEntry>& idx, const c
   return P;
 }
 
-}  // namespace
-
-namespace {
 // The strided region of a plan as a view; under a shapeless compile trace it
 // keeps the index as written (so its shape follows new input shapes).
-array plan_view(const array& a, const IndexPlan& P) {
-  return make_slice(a, P.start, P.step, P.len, tracing_shapeless() ? P.written : std::vector<WrittenAxis>{});
-}
+array plan_view(const array& a, const IndexPlan& P) { return make_slice(a, P.start, P.step, P.len, P.written); }
+
 }  // namespace
 
 array index(const array& a, const std::vector<IndexEntry>& idx) {

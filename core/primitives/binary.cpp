@@ -1,6 +1,7 @@
 #include "primitives/binary.h"
 
 #include "kernels/elementwise.h"
+#include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"
 
@@ -101,8 +102,6 @@ Float32Kernel GreaterEqual::float32_kernel() const { return {}; } // bool output
 namespace wmx {
 
 namespace {
-
-array zeros_like(const array& a) { return full_like(a, 0.0, a.dtype()); }
 
 // Sums the jvp contributions d(out)/d(arg) * tangent over the given args.
 template <typename F>

@@ -110,8 +110,6 @@ Float32Kernel ArcTan2::float32_kernel() const { return {nullptr, &binary_run<flo
 
 namespace {
 
-array zeros_of(const array& a) { return full_like(a, 0.0, a.dtype()); }
-
 template <typename F>
 std::vector<array> each(const std::vector<int>& argnums, F&& rule) {
   std::vector<array> out;
@@ -131,11 +129,11 @@ array jvp_sum(const std::vector<array>& tangents, const std::vector<int>& argnum
 // floor_divide is piecewise constant.
 std::vector<array> FloorDivide::vjp(const std::vector<array>& p, const std::vector<array>&,
                                     const std::vector<int>& argnums, const std::vector<array>&) {
-  return each(argnums, [&](int arg) { return zeros_of(p[arg]); });
+  return each(argnums, [&](int arg) { return zeros_like(p[arg]); });
 }
 std::vector<array> FloorDivide::jvp(const std::vector<array>& p, const std::vector<array>&,
                                     const std::vector<int>&) {
-  return {zeros_of(p[0])};
+  return {zeros_like(p[0])};
 }
 
 // a % b = a - floor(a / b) * b: d/da = 1, d/db = -floor(a / b).

@@ -440,6 +440,15 @@ bool Concatenate::is_equivalent(const Primitive& o) const {
 
 // ---------------------------------------------------------------- ConcatPart
 
+namespace {
+// `region`'s part of a concatenation of `operands` along `axis`.
+array concat_part(const array& region, const std::vector<array>& operands, int axis, int part) {
+  std::vector<array> inputs{region};
+  inputs.insert(inputs.end(), operands.begin(), operands.end());
+  return array(operands[part].shape(), region.dtype(), std::make_shared<ConcatPart>(axis, part), inputs);
+}
+}  // namespace
+
 int64_t ConcatPart::offset(const std::vector<array>& in) const {
   int64_t off = 0;
   for (int i = 0; i < part_; ++i) off += in[1 + i].shape()[axis_];
@@ -789,11 +798,8 @@ std::pair<std::vector<array>, std::vector<int>> Scatter::vmap(const std::vector<
 std::vector<array> Concatenate::vjp(const std::vector<array>& p, const std::vector<array>& cot,
                                     const std::vector<int>& argnums, const std::vector<array>&) {
   if (tracing_shapeless()) {  // regions placed by the operands' shapes at run time
-    std::vector<array> inputs{cot[0]};
-    inputs.insert(inputs.end(), p.begin(), p.end());
     std::vector<array> out;
-    for (int arg : argnums)
-      out.push_back(array(p[arg].shape(), cot[0].dtype(), std::make_shared<ConcatPart>(axis_, arg), inputs));
+    for (int arg : argnums) out.push_back(concat_part(cot[0], p, axis_, arg));
     return out;
   }
   std::vector<int64_t> offsets{0};
@@ -849,9 +855,7 @@ std::vector<array> ConcatPart::vjp(const std::vector<array>& p, const std::vecto
 std::vector<array> ConcatPart::jvp(const std::vector<array>& p, const std::vector<array>& tan,
                                    const std::vector<int>& argnums) {
   if (argnums[0] != 0) return {full_like(p[1 + part_], 0.0, p[0].dtype())};  // only the operands moved
-  std::vector<array> inputs(p);
-  inputs[0] = tan[0];
-  return {array(p[1 + part_].shape(), tan[0].dtype(), std::make_shared<ConcatPart>(axis_, part_), inputs)};
+  return {concat_part(tan[0], std::vector<array>(p.begin() + 1, p.end()), axis_, part_)};
 }
 std::pair<std::vector<array>, std::vector<int>> ConcatPart::vmap(const std::vector<array>& in,
                                                                  const std::vector<int>& ax) {

@@ -226,7 +226,7 @@ std::vector<array> Broadcast::vjp(const std::vector<array>& primals, const std::
   std::vector<array> out;
   for (int arg : argnums) {
     if (arg == 1) {  // the shape donor: its data doesn't matter
-      out.push_back(broadcast_like(array::scalar(0, primals[1].dtype()), primals[1]));
+      out.push_back(full_like(primals[1], 0.0, primals[1].dtype()));
       continue;
     }
     // Sum over the dims the broadcast created or stretched. Keeping the
@@ -249,7 +249,7 @@ std::vector<array> Broadcast::jvp(const std::vector<array>& primals, const std::
   for (size_t k = 0; k < argnums.size(); ++k)
     if (argnums[k] == 0)
       return {primals.size() > 1 ? broadcast_like(tan[k], primals[1]) : broadcast_to(tan[k], shape_)};
-  return {broadcast_like(array::scalar(0, primals[0].dtype()), primals[1])};  // only the donor moved
+  return {full_like(primals[1], 0.0, primals[0].dtype())};  // only the donor moved
 }
 
 // A cast to or from bool is piecewise constant: its derivative is zero (so

@@ -93,9 +93,6 @@ class Transpose : public Primitive {
   std::vector<int> axes_;
 };
 
-// Its output shape is fixed; shapeless compile takes it from the node that
-// reads the broadcast (compile_passes.cpp), or from a second input whose
-// shape (not data) is the target (broadcast_like under a shapeless trace).
 // Under shapeless compile a Broadcast's target comes from its second input
 // (a shape donor, see broadcast_like), stays as the caller wrote it
 // (`written`, broadcast_to_as_written), or else follows what its reader
