@@ -54,6 +54,10 @@ void trim_locked(State& s, size_t target) {
 
 }  // namespace
 
+const char* const kOutOfMemoryAdvice =
+    "out of memory (wasm memory ends at 4 GiB). Free arrays you no longer need with dispose(), `using` or "
+    "mx.tidy(), then try again.";
+
 void* malloc(uint64_t nbytes) {
   if (nbytes > std::numeric_limits<size_t>::max() - 65536)
     fail("malloc", "Unable to allocate ", nbytes, " bytes: more than this build's address space.");
@@ -79,7 +83,7 @@ void* malloc(uint64_t nbytes) {
       }
       p = std::aligned_alloc(kAlign, b);
     }
-    if (!p) fail("malloc", "Unable to allocate ", nbytes, " bytes: out of memory.");
+    if (!p) fail("malloc", "Unable to allocate ", nbytes, " bytes: ", kOutOfMemoryAdvice);
   }
   std::lock_guard<std::mutex> lk(s.mu);
   s.live += b;

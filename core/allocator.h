@@ -11,6 +11,9 @@
 
 namespace wmx::allocator {
 
+// What an out-of-memory error tells the user to do (also used for std::bad_alloc at the boundary).
+extern const char* const kOutOfMemoryAdvice;
+
 // Throws "[malloc] Unable to allocate N bytes ..." when the memory can't be had.
 void* malloc(uint64_t nbytes);
 void free(void* ptr, uint64_t nbytes);

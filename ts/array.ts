@@ -12,52 +12,13 @@ import * as math from "./math.js";
 import * as shape from "./shape_ops.js";
 import * as red from "./reduce_ops.js";
 import { track } from "./scope.js";
+import { markUnowned, release, watch } from "./safety_net.js";
 
 // Hosts without explicit resource management still get a well-known key
 // for `using` (TypeScript and esbuild fall back to the same registered symbol).
 if (typeof Symbol.dispose !== "symbol") {
   Object.defineProperty(Symbol, "dispose", { value: Symbol.for("Symbol.dispose") });
 }
-
-// Safety net for arrays nobody disposed: wasm memory is invisible to the GC,
-// so when the JS handle is collected we release the core's reference. Some
-// hosts (Workers before the enable_weak_ref flag) have no FinalizationRegistry:
-// there only dispose()/tidy() free memory.
-//
-// dispose() doesn't unregister (an unregister token makes registration about
-// 2.5x dearer, and this is on every op's path). Instead each handle slot has a
-// generation, bumped whenever the slot is released; the registry holds
-// (generation, handle), and a stale entry for a reused slot does nothing.
-const GEN_SHIFT = 2 ** 26; // handles below 64M
-let generations = new Uint32Array(1024);
-
-function generationOf(h: number): number {
-  if (h >= generations.length) {
-    const grown = new Uint32Array(Math.max(h + 1, generations.length * 2));
-    grown.set(generations);
-    generations = grown;
-  }
-  return generations[h]!;
-}
-
-/** Releases a handle slot in the core and retires its generation. */
-function release(h: number): void {
-  generations[h] = (generations[h]! + 1) % GEN_SHIFT;
-  core().m._wmx_release(h);
-}
-
-const registry =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<number>((held) => {
-        const h = held % GEN_SHIFT;
-        if (generations[h] !== Math.floor(held / GEN_SHIFT)) return; // disposed already
-        try {
-          release(h);
-        } catch {
-          // The core is gone: nothing to free.
-        }
-      })
-    : { register() {} };
 
 export type Scalar = number | boolean | bigint;
 export type ArrayOrScalar = MxArray | Scalar;
@@ -99,8 +60,8 @@ export class MxArray {
     if (token !== internal)
       throw new Error("[Array] Make arrays with mx.array(...) or the ops; the Array constructor is internal.");
     this.#handle = handle;
-    registry.register(this, generationOf(handle) * GEN_SHIFT + handle);
-    track(this);
+    watch(this, handle);
+    if (!track(this)) markUnowned(handle);
   }
 
   /** @internal */

@@ -1,6 +1,7 @@
 // The operations on `mx`: argument checking that is JS-specific (types of JS
 // values), weak typing of JS scalars, and one call into the core each.
 
+import { afterEval } from "./safety_net.js";
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar, type Axis, type NestedList, type Scalar, fromHandle, noteShapeRead } from "./array.js";
 import {
@@ -411,6 +412,7 @@ export function evaluate(...trees: unknown[]): void {
   if (arrays.length === 0) return;
   const c = core();
   c.check(c.withInts(arrays.map((a) => a.handle), (p, n) => c.m._wmx_eval(p, n)));
+  afterEval(); // evaluation is where memory grows: the safety net looks here
 }
 
 /**
@@ -421,4 +423,5 @@ export async function asyncEval(...trees: unknown[]): Promise<void> {
   const arrays = leaves(trees).filter((l): l is MxArray => l instanceof MxArray);
   if (arrays.length === 0) return;
   await core().evalAsync(arrays.map((a) => a.handle));
+  afterEval();
 }

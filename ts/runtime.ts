@@ -3,6 +3,7 @@
 // other module reaches the wasm exports through `core()`.
 
 import type { Loader, LoadedBackend, LoadOptions } from "./backend/types.js";
+import { outOfMemory } from "./safety_net.js";
 
 export interface InitOptions extends LoadOptions {
   /** Reserved for the WebGPU backend (not available yet). */
@@ -64,6 +65,28 @@ export type Callback = (inputs: number[]) => number[];
 const SCRATCH_INTS = 256;
 
 /**
+ * The exports that return a pointer into wasm memory. A wasm i32 reaches JS
+ * as a signed number, so a pointer above 2 GiB would read as negative (and
+ * every typed-array view or index made from it would be wrong); these come
+ * back as unsigned numbers instead. Pointers that C++ passes *to* JS (the
+ * callback's arguments) get the same `>>> 0` where they arrive.
+ */
+const POINTER_RESULTS = ["_malloc", "_wmx_data", "_wmx_last_error", "_wmx_async_eval", "_wmx_compile_describe"] as const;
+
+function unsignedPointers(module: CoreExports): CoreExports {
+  // A view of the module (the other exports through the prototype): the glue's
+  // export stubs replace themselves on the Module object at their first call,
+  // so wrappers written onto the Module itself would be lost.
+  const view = Object.create(module) as Record<string, unknown>;
+  const m = module as unknown as Record<string, unknown>;
+  for (const name of POINTER_RESULTS) {
+    if (typeof m[name] !== "function") continue;
+    view[name] = (...args: number[]) => (m[name] as (...a: number[]) => number)(...args) >>> 0;
+  }
+  return view as unknown as CoreExports;
+}
+
+/**
  * Memory in use: `liveArrays` counts array handles neither disposed nor
  * collected, `liveBytes` the data buffers arrays hold (an unevaluated array
  * holds none), `peakBytes` its high-water mark, `cacheBytes` freed buffers
@@ -92,15 +115,17 @@ export class Core {
   private pendingError: unknown = null;
 
   constructor(b: LoadedBackend) {
-    this.m = b.module as CoreExports;
+    this.m = unsignedPointers(b.module as CoreExports);
     this.memory_ = b.memory;
     this.variant = b.variant;
     const t = this.m._wmx_init(b.threads);
     if (t < 0) this.fail();
     this.threads = t;
     this.scratch = this.m._malloc(SCRATCH_INTS * 4);
-    this.m.wmxCall = (fn, inputs, n, outPtr) => this.runCallback(fn, inputs, n, outPtr);
-    this.m.wmxRelease = (fn) => void this.callbacks.delete(fn);
+    // The glue's EM_JS functions read these from the Module object itself.
+    const module = b.module as CoreExports;
+    module.wmxCall = (fn, inputs, n, outPtr) => this.runCallback(fn, inputs, n, outPtr);
+    module.wmxRelease = (fn) => void this.callbacks.delete(fn);
   }
 
   /** Throws the core's last error as a JS Error (or the JS callback's own exception). */
@@ -110,7 +135,9 @@ export class Core {
       this.pendingError = null;
       throw e;
     }
-    throw new Error(this.m.UTF8ToString(this.m._wmx_last_error()));
+    const message = this.m.UTF8ToString(this.m._wmx_last_error());
+    if (message.startsWith("[malloc]")) outOfMemory();
+    throw new Error(message);
   }
 
   /** Makes `f` callable from C++ for the duration of `body(id)`. */
@@ -136,14 +163,16 @@ export class Core {
   }
 
   private runCallback(fn: number, inputs: number, n: number, outPtr: number): number {
+    inputs >>>= 0; // pointers from C++ arrive signed
+    outPtr >>>= 0;
     try {
       const f = this.callbacks.get(fn);
       if (!f) throw new Error(`[webmx] No JavaScript function is registered under id ${fn}.`);
       const outs = f(this.readInts(inputs, n));
       const p = this.m._malloc(Math.max(1, outs.length) * 4);
       this.heap();
-      this.i32.set(outs, p >> 2);
-      this.i32[outPtr >> 2] = p;
+      this.i32.set(outs, p >>> 2);
+      this.i32[outPtr >>> 2] = p;
       return outs.length;
     } catch (e) {
       this.pendingError = e;
@@ -185,7 +214,7 @@ export class Core {
     const big = ints.length > SCRATCH_INTS;
     const ptr = big ? this.m._malloc(ints.length * 4) : this.scratch;
     this.heap();
-    this.i32.set(ints, ptr >> 2);
+    this.i32.set(ints, ptr >>> 2);
     try {
       return f(ptr, ints.length);
     } finally {
@@ -196,7 +225,7 @@ export class Core {
   /** Reads `n` int32s at ptr. */
   readInts(ptr: number, n: number): number[] {
     this.heap();
-    return Array.from(this.i32.subarray(ptr >> 2, (ptr >> 2) + n));
+    return Array.from(this.i32.subarray(ptr >>> 2, (ptr >>> 2) + n));
   }
 
   /**

@@ -3,9 +3,11 @@
 #pragma once
 #include <cstdint>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
+#include "allocator.h"
 #include "array.h"
 
 // Stores an array and returns its new handle.
@@ -28,6 +30,8 @@ template <typename R, typename F>
 R guard(R on_error, F&& f) {
   try {
     return f();
+  } catch (const std::bad_alloc&) {  // a container or node the allocator didn't make
+    wmx_set_error(std::string("[malloc] Unable to allocate memory: ") + wmx::allocator::kOutOfMemoryAdvice);
   } catch (const std::exception& e) {
     wmx_set_error(e.what());
   } catch (...) {

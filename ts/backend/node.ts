@@ -8,8 +8,11 @@
 // CommonJS worker); it shares web-mt/webmx-mt.wasm. Its pool workers are unref'd
 // (wasm/js/pthread-post.js), so a script that used webmx exits by itself.
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { readFile } from "node:fs/promises";
 import * as os from "node:os";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
 import { fileURLToPath } from "node:url";
 
 import {
@@ -22,6 +25,33 @@ import {
   type EmscriptenFactory,
 } from "./instantiate.js";
 import type { LoadedBackend, LoadOptions, Loader } from "./types.js";
+import { registerAsyncContext } from "../scope.js";
+import { pressure } from "../safety_net.js";
+
+// Async tidy tells its own arrays from other code's through the async context
+// (process.getBuiltinModule, which scope.ts would use otherwise, is Node >= 20.16).
+registerAsyncContext(AsyncLocalStorage);
+
+// Node lets a library ask for a collection: gc() from a context made while
+// --expose-gc is set (the flag is put back at once, so the user's own
+// contexts don't see gc). The safety net asks when unowned arrays pile up.
+let gcFn: (() => void) | null | undefined;
+function nodeGc(): (() => void) | null {
+  const own = (globalThis as { gc?: unknown }).gc;
+  if (typeof own === "function") return own as () => void;
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as unknown;
+    v8.setFlagsFromString("--no-expose-gc");
+    return typeof gc === "function" ? (gc as () => void) : null;
+  } catch {
+    return null;
+  }
+}
+pressure.collect = () => {
+  if (gcFn === undefined) gcFn = nodeGc();
+  gcFn?.();
+};
 
 function hostParallelism(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
