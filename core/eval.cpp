@@ -8,6 +8,7 @@
 #include <thread>
 #endif
 
+#include "error.h"
 #include "graph_walk.h"
 #include "primitive.h"
 #include "transforms.h"
@@ -23,6 +24,14 @@ void eval_locked(const std::vector<array>& outputs);
 void eval(const std::vector<array>& outputs) {
   std::lock_guard<std::recursive_mutex> lock(g_eval_mutex);
   eval_locked(outputs);
+}
+
+// As in MLX: a transform's tracers can't be evaluated on another thread while
+// the transform runs (and the promise would outlive the trace).
+static void check_not_tracing_async() {
+  if (tracing_depth() > 0)
+    fail("async_eval", "Asynchronous evaluation is not allowed inside a graph transformation (grad, vjp, jvp, vmap, "
+         "compile).");
 }
 
 #ifdef WMX_THREADS
@@ -70,11 +79,13 @@ class AsyncEvaluator {
 }  // namespace
 
 void eval_async(std::vector<array> outputs, std::function<void(std::exception_ptr)> done) {
+  check_not_tracing_async();
   static AsyncEvaluator* evaluator = new AsyncEvaluator();  // never destroyed: its thread never exits
   evaluator->submit(std::move(outputs), std::move(done));
 }
 #else
 void eval_async(std::vector<array> outputs, std::function<void(std::exception_ptr)> done) {
+  check_not_tracing_async();
   std::exception_ptr error;
   try {
     eval(outputs);

@@ -1,5 +1,7 @@
 #include "random.h"
 
+#include <algorithm>
+
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -187,6 +189,8 @@ array categorical(const array& logits_in, int axis_in, const std::optional<Shape
            shape_str(shape), ".");
     shape = *shape_in;
   }
+  // No samples asked for (a 0 in the shape): an empty result, as MLX, not argmax's error on an empty input.
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return zeros(shape, Dtype::uint32);
   // Gumbel-max: argmax(logits + gumbel) along axis.
   Shape gshape = shape;
   int64_t offset = axis + int64_t(shape.size()) - logits.ndim() + 1;

@@ -142,15 +142,8 @@ array arctan2(const array& a, const array& b) {
   return binary_prim<ArcTan2>(a, b, "arctan2", float_of(promote_types(a.dtype(), b.dtype())));
 }
 
-array logaddexp(const array& a_in, const array& b_in) {
-  Dtype t = float_of(promote_types(a_in.dtype(), b_in.dtype()));
-  broadcast_shapes(a_in.shape(), b_in.shape(), "logaddexp");
-  array a = astype(a_in, t), b = astype(b_in, t);
-  array hi = maximum(a, b), lo = minimum(a, b);
-  array out = add(hi, log1p(exp(subtract(lo, hi))));
-  // Both -inf (or both +inf): the difference is nan; the answer is that infinity.
-  array same_inf = logical_and(isinf(lo), equal(lo, hi));
-  return where(same_inf, lo, out);
+array logaddexp(const array& a, const array& b) {
+  return binary_prim<LogAddExp>(a, b, "logaddexp", float_of(promote_types(a.dtype(), b.dtype())));
 }
 
 array logical_and(const array& a, const array& b) {

@@ -64,12 +64,14 @@ std::vector<array> trace_tape(const std::vector<array>& sources, const std::vect
   return tape;
 }
 
-// `b` (a cotangent or tangent) must match `a` (its output or primal) in shape and dtype.
-void check_like(const array& a, const array& b, const char* tag, const char* what, size_t i, const char* of) {
+// `b` (a cotangent or tangent) must match `a` (its output or primal) in shape,
+// and in dtype when `same_dtype` (vjp casts a cotangent to its output's dtype, as MLX).
+void check_like(const array& a, const array& b, const char* tag, const char* what, size_t i, const char* of,
+                bool same_dtype = true) {
   if (a.shape() != b.shape())
     fail(tag, what, " ", i, " has shape ", shape_str(b.shape()), " but the corresponding ", of, " has shape ",
          shape_str(a.shape()), ".");
-  if (a.dtype() != b.dtype())
+  if (same_dtype && a.dtype() != b.dtype())
     fail(tag, what, " ", i, " has dtype ", name_of(b.dtype()), " but the corresponding ", of, " has dtype ",
          name_of(a.dtype()), ".");
 }
@@ -83,7 +85,7 @@ std::pair<std::vector<array>, std::vector<array>> vjp(const Fn& fun, const std::
   std::vector<array> outputs = fun(tracers);
   if (cotangents.size() != outputs.size())
     fail("vjp", "Expected ", outputs.size(), " cotangents (one per output), got ", cotangents.size(), ".");
-  for (size_t i = 0; i < outputs.size(); ++i) check_like(outputs[i], cotangents[i], "vjp", "Cotangent", i, "output");
+  for (size_t i = 0; i < outputs.size(); ++i) check_like(outputs[i], cotangents[i], "vjp", "Cotangent", i, "output", false);
 
   std::unordered_set<const ArrayNode*> on_path;
   std::vector<array> tape = trace_tape(tracers, outputs, on_path, /*cut_stop_gradient=*/true);
@@ -161,7 +163,10 @@ std::pair<std::vector<array>, std::vector<array>> jvp(const Fn& fun, const std::
   std::vector<array> result;
   for (auto& o : outputs) {
     auto f = tan.find(o.id());
-    result.push_back(f != tan.end() ? astype(f->second, o.dtype()) : full_like(o, 0.0, o.dtype()));
+    // A floating output's tangent takes its dtype; a bool or integer output
+    // (a comparison) keeps the tangent's floating zeros, as in MLX.
+    if (f == tan.end()) result.push_back(full_like(o, 0.0, o.dtype()));
+    else result.push_back(is_floating(o.dtype()) ? astype(f->second, o.dtype()) : f->second);
   }
   return {outputs, result};
 }

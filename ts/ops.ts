@@ -419,9 +419,9 @@ export function evaluate(...trees: unknown[]): void {
  * Resolves once every array leaf of the trees is evaluated. With the threaded
  * build the work runs on the core's own thread and this thread stays free.
  */
-export async function asyncEval(...trees: unknown[]): Promise<void> {
+export function asyncEval(...trees: unknown[]): Promise<void> {
   const arrays = leaves(trees).filter((l): l is MxArray => l instanceof MxArray);
-  if (arrays.length === 0) return;
-  await core().evalAsync(arrays.map((a) => a.handle));
-  afterEval();
+  if (arrays.length === 0) return Promise.resolve();
+  // Not async itself: what the core refuses (inside a transform) throws here, not as a stray rejection.
+  return core().evalAsync(arrays.map((a) => a.handle)).then(afterEval);
 }

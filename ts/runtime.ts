@@ -233,9 +233,14 @@ export class Core {
    * the calling thread stays free meanwhile. (Single-thread build: evaluates
    * inline, then resolves.)
    */
-  async evalAsync(handles: number[]): Promise<void> {
+  evalAsync(handles: number[]): Promise<void> {
+    // Started here, synchronously, so that a refusal (inside a transform) throws at the call.
     const job = this.withInts(handles, (p, n) => this.m._wmx_async_eval(p, n));
     if (job === 0) this.fail();
+    return this.waitForJob(job);
+  }
+
+  private async waitForJob(job: number): Promise<void> {
     // In Node the pool's workers are unref'd; while we wait on one of them,
     // keep them referenced so that the process doesn't exit under us.
     if (this.pendingAsync++ === 0) this.m.refThreads?.(true);

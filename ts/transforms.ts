@@ -506,9 +506,12 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
       : 0;
     const jvpId = j
       ? c.registerPersistent(
-          callback((all) =>
-            matchTree(j(a.view(all.slice(0, np)), a.view(all.slice(np), () => null)), out.tree, tag, "jvp rule", "the function's output"),
-          ),
+          callback((all) => {
+            // Last comes a flag per primal: 0 where the input has no tangent (the rule gets null, as in MLX).
+            const has = all.pop()!.tolist() as number[];
+            const tangents = all.slice(np).map((t, i) => (has[i] ? t : null));
+            return matchTree(j(a.view(all.slice(0, np)), a.view(tangents, () => null)), out.tree, tag, "jvp rule", "the function's output");
+          }),
         )
       : 0;
     const vmapId = m

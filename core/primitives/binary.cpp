@@ -202,9 +202,10 @@ std::vector<array> Minimum::jvp(const std::vector<array>& p, const std::vector<a
                                const std::vector<int>& argnums, const std::vector<array>&) {           \
     return zero_vjps(p, argnums);                                                                       \
   }                                                                                                     \
-  std::vector<array> Name::jvp(const std::vector<array>& p, const std::vector<array>&,                  \
+  std::vector<array> Name::jvp(const std::vector<array>& p, const std::vector<array>& tan,               \
                                const std::vector<int>&) {                                               \
-    return {zeros(broadcast_shapes(p[0].shape(), p[1].shape(), #Name), Dtype::bool_)};                  \
+    /* zeros of the tangent's dtype, as MLX (a bool tangent would poison sums of tangents) */            \
+    return {zeros(broadcast_shapes(p[0].shape(), p[1].shape(), #Name), tan[0].dtype())};                 \
   }
 WMX_ZERO_RULES(Equal)
 WMX_ZERO_RULES(NotEqual)

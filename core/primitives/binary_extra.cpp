@@ -92,6 +92,21 @@ struct ArcTan2Op {
   }
 };
 
+// max + log1p(exp(min - max)): exact when one term dominates; equal
+// infinities give that infinity (their difference would be nan).
+struct LogAddExpOp {
+  template <typename F> static F apply(F a, F b) {
+    if (std::isnan(a) || std::isnan(b)) return a + b;
+    F hi = a > b ? a : b, lo = a > b ? b : a;
+    if (std::isinf(lo) && lo == hi) return lo;
+    return hi + std::log1p(std::exp(lo - hi));
+  }
+  template <typename C> C operator()(C a, C b) const {
+    if constexpr (std::is_floating_point_v<C>) return apply(a, b);
+    else return C(apply(double(a), double(b)));
+  }
+};
+
 }  // namespace
 
 void FloorDivide::eval_cpu(const std::vector<array>& in, std::vector<array>& out) { same_type<FloorDivOp>(in, out); }
@@ -105,6 +120,10 @@ Float32Kernel FloorDivide::float32_kernel() const { return {nullptr, &binary_run
 Float32Kernel Remainder::float32_kernel() const { return {nullptr, &binary_run<float, float, RemainderOp>}; }
 Float32Kernel Power::float32_kernel() const { return {nullptr, &binary_run<float, float, PowerOp>}; }
 Float32Kernel ArcTan2::float32_kernel() const { return {nullptr, &binary_run<float, float, ArcTan2Op>}; }
+void LogAddExp::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  same_type<LogAddExpOp>(in, out);  // floating inputs only (ops layer)
+}
+Float32Kernel LogAddExp::float32_kernel() const { return {nullptr, &binary_run<float, float, LogAddExpOp>}; }
 
 // ---- transform rules (vjp: one cotangent per argnum; jvp: tangents[i] is for argnums[i]) ----
 
@@ -182,6 +201,20 @@ std::vector<array> ArcTan2::jvp(const std::vector<array>& p, const std::vector<a
   return {jvp_sum(tan, argnums, [&](int arg) { return atan2_deriv(p, arg); })};
 }
 
+// d/da logaddexp(a, b) = exp(a) / (exp(a) + exp(b)) = sigmoid(a - b): 0.5 each
+// at a tie (as MLX), and 1/0 when one argument is +inf and the other finite.
+static array lae_deriv(const std::vector<array>& p, int arg) {
+  return sigmoid(arg == 0 ? subtract(p[0], p[1]) : subtract(p[1], p[0]));
+}
+std::vector<array> LogAddExp::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                  const std::vector<int>& argnums, const std::vector<array>&) {
+  return each(argnums, [&](int arg) { return multiply(cot[0], lae_deriv(p, arg)); });
+}
+std::vector<array> LogAddExp::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                                  const std::vector<int>& argnums) {
+  return {jvp_sum(tan, argnums, [&](int arg) { return lae_deriv(p, arg); })};
+}
+
 #define WMX_EXTRA_VMAP(Name, op)                                                                         \
   std::pair<std::vector<array>, std::vector<int>> Name::vmap(const std::vector<array>& in,               \
                                                              const std::vector<int>& axes) {             \
@@ -192,6 +225,7 @@ WMX_EXTRA_VMAP(FloorDivide, floor_divide)
 WMX_EXTRA_VMAP(Remainder, remainder)
 WMX_EXTRA_VMAP(Power, power)
 WMX_EXTRA_VMAP(ArcTan2, arctan2)
+WMX_EXTRA_VMAP(LogAddExp, logaddexp)
 #undef WMX_EXTRA_VMAP
 
 }  // namespace wmx

@@ -9,5 +9,6 @@ WMX_ELEMENTWISE_PRIMITIVE(FloorDivide)  // Python's // (integers: floor of the q
 WMX_ELEMENTWISE_PRIMITIVE(Remainder)    // Python's % (result has the sign of the divisor; x % 0 = 0 for integers)
 WMX_ELEMENTWISE_PRIMITIVE(Power)
 WMX_ELEMENTWISE_PRIMITIVE(ArcTan2)
+WMX_ELEMENTWISE_PRIMITIVE(LogAddExp)  // log(exp(a) + exp(b)), its own primitive so that ties split the gradient
 
 }  // namespace wmx

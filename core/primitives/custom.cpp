@@ -1,5 +1,7 @@
 #include "primitives/custom.h"
 
+#include <algorithm>
+
 #include "error.h"
 #include "ops.h"
 
@@ -44,8 +46,17 @@ std::vector<array> CustomTransforms::jvp(const std::vector<array>& in, const std
     if (argnums[k] < num_primals_) t[argnums[k]] = tan[k];
   size_t n_out = in.size() - num_primals_;
   if (!rules_.jvp) return wmx::jvp(fun_, p, t).second;
+  // The rule gets the primals, their tangents (zeros where an input has none),
+  // and last an int32 flag per primal: 1 where it has a tangent, so that the
+  // JS side can hand the rule null for the others, as MLX passes None.
+  std::vector<int32_t> has(p.size(), 0);
+  for (int a : argnums)
+    if (a < num_primals_) has[a] = 1;
   std::vector<array> args = p;
   args.insert(args.end(), t.begin(), t.end());
+  array flags = array::empty({int64_t(has.size())}, Dtype::int32);
+  std::copy(has.begin(), has.end(), flags.data<int32_t>());
+  args.push_back(flags);
   std::vector<array> res = rules_.jvp(args);
   if (res.size() != n_out)
     fail(tag_, "The jvp rule must return one tangent per output (", n_out, "), got ", res.size(), ".");
@@ -126,6 +137,7 @@ std::pair<std::vector<array>, std::vector<int>> CustomTransforms::vmap(const std
     rules.jvp = [r = rules_.jvp, in_axes](const std::vector<array>& args) {
       std::vector<int> arg_axes = in_axes;
       arg_axes.insert(arg_axes.end(), in_axes.begin(), in_axes.end());
+      arg_axes.push_back(kNoAxis);  // the has-tangent flags are not batched
       return wmx::vmap(r, args, arg_axes, {0});
     };
   }

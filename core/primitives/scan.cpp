@@ -399,13 +399,15 @@ void Sort::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
 std::vector<array> Sort::vjp(const std::vector<array>& p, const std::vector<array>& cot, const std::vector<int>&,
                              const std::vector<array>&) {
   if (indices_) return {full_like(p[0], 0.0, p[0].dtype())};
-  // sort(x) = take_along_axis(x, argsort(x)): scatter the cotangent back.
-  array idx = argsort(p[0], axis_);
+  // sort(x) = take_along_axis(x, argsort(x)): scatter the cotangent back. The
+  // permutation is locally constant (as in MLX), so higher orders never ask
+  // for a gradient of the integer indices.
+  array idx = stop_gradient(argsort(p[0], axis_));
   return {put_along_axis(full_like(p[0], 0.0, cot[0].dtype()), idx, cot[0], axis_)};
 }
 std::vector<array> Sort::jvp(const std::vector<array>& p, const std::vector<array>& tan, const std::vector<int>&) {
   if (indices_) return {full_like(p[0], 0.0, Dtype::uint32)};
-  return {take_along_axis(tan[0], argsort(p[0], axis_), axis_)};
+  return {take_along_axis(tan[0], stop_gradient(argsort(p[0], axis_)), axis_)};
 }
 std::pair<std::vector<array>, std::vector<int>> Sort::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
   array x = batch_first(in[0], ax[0]);

@@ -1,0 +1,164 @@
+// Behaviours matched to MLX (issue: MLX conformance): gradients at ties,
+// higher-order gradients through sort/topk, vjp's cotangent cast, the jvp of
+// comparisons, customFunction's null tangents, asyncEval inside transforms,
+// empty categorical requests. Expected values are worked out by hand from
+// MLX's rules (cited per case).
+import { describe, expect, it } from "vitest";
+import { mx } from "./setup.js";
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const close = (got: number[], want: number[], tol = 1e-6) => {
+  expect(got.length).toBe(want.length);
+  got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]!))));
+};
+
+describe("gradients", () => {
+  it("logaddexp splits the gradient at a tie (0.5 each) and follows sigmoid(a - b) elsewhere", () => {
+    const g = mx.grad((a: any, b: any) => mx.logaddexp(a, b).sum(), { argnums: [0, 1] });
+    const [ga, gb] = g(mx.array([1, 2, 0, -3]), mx.array([1, 0, 2, -3])) as any;
+    close(ga.tolist(), [0.5, sigmoid(2), sigmoid(-2), 0.5]);
+    close(gb.tolist(), [0.5, sigmoid(-2), sigmoid(2), 0.5]);
+    // One side infinite: all of it to the larger argument (MLX's sigmoid rule).
+    const [gi, gj] = g(mx.array([Infinity, 0]), mx.array([0, -Infinity])) as any;
+    expect(gi.tolist()).toEqual([1, 1]);
+    expect(gj.tolist()).toEqual([0, 0]);
+    // jvp agrees: ta * sigmoid(a - b) + tb * sigmoid(b - a)
+    const [, [t]] = mx.jvp((a: any, b: any) => mx.logaddexp(a, b), [mx.array([1, 2]), mx.array([1, 0])], [mx.array([1, 0]), mx.array([0, 1])]);
+    close(t!.tolist() as number[], [0.5, sigmoid(-2)]);
+  });
+
+  it("logaddexp's values: stable for far-apart arguments, exact at equal infinities", () => {
+    const a = mx.array([1, 0, -Infinity, Infinity, Infinity, 0, NaN], mx.float64);
+    const b = mx.array([1, -20, -Infinity, Infinity, -Infinity, -Infinity, 0], mx.float64);
+    const got = mx.logaddexp(a, b).tolist() as number[];
+    const want = [1 + Math.LN2, Math.log1p(Math.exp(-20)), -Infinity, Infinity, Infinity, 0, NaN];
+    got.forEach((g, i) => {
+      if (Number.isNaN(want[i]!)) expect(g).toBeNaN();
+      else if (!Number.isFinite(want[i]!)) expect(g).toBe(want[i]);
+      else expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(want[i]!)));
+    });
+    expect(mx.logaddexp(mx.array([0], mx.float16), mx.array([0], mx.float16)).dtype).toBe(mx.float16);
+    expect(mx.logaddexp(mx.array([1], mx.int32), mx.array([1], mx.int32)).dtype).toBe(mx.float32);
+  });
+
+  it("second-order gradients through sort: d/dx sum(grad(f)(x) * v) = 2v", () => {
+    const f = (x: any) => mx.square(mx.sort(x)).sum();
+    const v = mx.array([0.5, -1, 2, 3]);
+    const x = mx.array([3, -1, 2, 0.25]);
+    expect(mx.grad(f)(x).tolist()).toEqual([6, -2, 4, 0.5]); // 2x, whatever the order
+    const h = mx.grad((y: any) => mx.grad(f)(y).mul(v).sum());
+    expect(h(x).tolist()).toEqual([1, -2, 4, 6]);
+    // and along another axis of a matrix
+    const f2 = (m: any) => mx.square(mx.sort(m, 0)).sum();
+    const w = mx.array([[1, 2], [3, 4]]);
+    const h2 = mx.grad((m: any) => mx.grad(f2)(m).mul(w).sum());
+    expect(h2(mx.array([[5, -1], [2, 7]])).tolist()).toEqual([[2, 4], [6, 8]]);
+  });
+
+  it("second-order gradients through topk: 2v on the k largest entries only", () => {
+    const f = (x: any) => mx.square(mx.topk(x, 2)).sum();
+    const v = mx.array([1, 2, 3, 4, 5]);
+    const x = mx.array([0.5, 9, -3, 4, 1]);
+    expect(mx.grad(f)(x).tolist()).toEqual([0, 18, 0, 8, 0]);
+    const h = mx.grad((y: any) => mx.grad(f)(y).mul(v).sum());
+    expect(h(x).tolist()).toEqual([0, 4, 0, 8, 0]);
+  });
+
+  it("the gradient of an integer index stays an error", () => {
+    expect(() => mx.grad((i: any) => mx.take(mx.array([1, 2, 3]), i).sum())(mx.array([0, 1], mx.int32))).toThrowError(
+      /integer|stopGradient|int32/,
+    );
+  });
+
+  it("vjp casts a cotangent to its output's dtype (float32 cotangent for a float16 output)", () => {
+    const x = mx.array([1, 2, 3], mx.float16);
+    const [outs, [g]] = mx.vjp((a: any) => a.mul(3), [x], [mx.array([1, 0.5, 2], mx.float32)]);
+    expect(outs[0]!.dtype).toBe(mx.float16);
+    expect(g!.dtype).toBe(mx.float16);
+    expect(g!.tolist()).toEqual([3, 1.5, 6]);
+    // a shape mismatch is still an error
+    expect(() => mx.vjp((a: any) => a.mul(3), [x], [mx.array([1, 2], mx.float32)])).toThrowError(
+      /^\[vjp\] Cotangent 0 has shape \(2\)/,
+    );
+  });
+
+  it("the jvp of a comparison is zeros of the tangent's dtype, not bool", () => {
+    for (const op of [mx.greater, mx.less, mx.equal, mx.notEqual, mx.lessEqual, mx.greaterEqual]) {
+      const [[o], [t]] = mx.jvp((a: any) => op(a, mx.array([0, 0, 0])), [mx.array([-1, 0, 1])], [mx.array([5, 5, 5])]);
+      expect(o!.dtype).toBe(mx.bool);
+      expect(t!.dtype).toBe(mx.float32);
+      expect(t!.tolist()).toEqual([0, 0, 0]);
+    }
+    // so tangents of a mix of comparisons and arithmetic add up
+    const [, [t]] = mx.jvp((a: any) => mx.greater(a, 0).astype(mx.float32).add(a.mul(2)), [mx.array([1, -1])], [mx.array([1, 1])]);
+    expect(t!.tolist()).toEqual([2, 2]);
+  });
+
+  it("a customFunction's jvp rule gets null for the tangent of an input that has none", () => {
+    const seen: unknown[][] = [];
+    const cf = mx
+      .customFunction((x: any, y: any) => x.mul(y))
+      .jvp((p: any, t: any) => {
+        seen.push(t);
+        return t[0].mul(p[1]);
+      });
+    const y = mx.array([3, 4]); // closed over: no tangent
+    const [[o], [t]] = mx.jvp((x: any) => cf(x, y), [mx.array([1, 2])], [mx.array([10, 100])]);
+    expect(o!.tolist()).toEqual([3, 8]);
+    expect(t!.tolist()).toEqual([30, 400]);
+    expect(seen.length).toBe(1);
+    expect(seen[0]![0]).toBeInstanceOf(mx.Array);
+    expect(seen[0]![1]).toBeNull();
+    // both inputs with tangents: both arrays
+    const both = mx
+      .customFunction((x: any, y: any) => x.mul(y))
+      .jvp((p: any, t: any) => {
+        seen.push(t);
+        return t[0].mul(p[1]).add(t[1].mul(p[0]));
+      });
+    const [, [t2]] = mx.jvp((a: any, b: any) => both(a, b), [mx.array([1, 2]), y], [mx.array([1, 1]), mx.array([1, 1])]);
+    expect(t2!.tolist()).toEqual([4, 6]);
+    expect(seen[1]![1]).toBeInstanceOf(mx.Array);
+  });
+});
+
+describe("asyncEval inside a transformation", () => {
+  const message = /^\[async_eval\] .*not allowed inside a graph transformation/;
+  const x = mx.array([1, 2, 3]);
+  const body = (a: any) => {
+    void mx.asyncEval(a.mul(2));
+    return a.sum();
+  };
+  it.each([
+    ["grad", () => mx.grad(body)(x)],
+    ["vjp", () => mx.vjp(body, [x], [mx.array(1)])],
+    ["jvp", () => mx.jvp(body, [x], [x])],
+    ["vmap", () => mx.vmap(body)(mx.array([[1, 2], [3, 4]]))],
+    ["compile", () => mx.compile(body)(x)],
+  ])("%s throws at the call, and the module stays usable", async (_name, run) => {
+    expect(run).toThrowError(message);
+    expect(mx.array([1, 2]).add(1).tolist()).toEqual([2, 3]);
+    const y = x.mul(2);
+    await mx.asyncEval(y); // outside a transform it works
+    expect(y.tolist()).toEqual([2, 4, 6]);
+  });
+});
+
+describe("random: empty requests", () => {
+  it("categorical with numSamples 0 returns shape [0] (and [2, 0] for a batch)", () => {
+    const one = mx.random.categorical(mx.array([0.1, 0.2, 0.7]).log(), { numSamples: 0 });
+    expect(one.shape).toEqual([0]);
+    expect(one.dtype).toBe(mx.uint32);
+    expect(mx.random.categorical(mx.zeros([2, 3]), { numSamples: 0 }).shape).toEqual([2, 0]);
+    expect(mx.random.categorical(mx.zeros([2, 3]), { shape: [0, 2] }).shape).toEqual([0, 2]);
+  });
+  it("every sampler gives an empty array of the right dtype for an empty shape", () => {
+    expect(mx.random.uniform(0, 1, [0, 3]).shape).toEqual([0, 3]);
+    expect(mx.random.normal([0]).shape).toEqual([0]);
+    expect(mx.random.randint(0, 5, [0]).dtype).toBe(mx.int32);
+    expect(mx.random.bernoulli(0.5, [0]).dtype).toBe(mx.bool);
+    expect(mx.random.truncatedNormal(-1, 1, [0]).shape).toEqual([0]);
+    expect(mx.random.gumbel([3, 0]).tolist()).toEqual([[], [], []]);
+    expect(mx.random.bits([0]).shape).toEqual([0]);
+  });
+});
