@@ -49,6 +49,16 @@ describe.each(configs)("Cloudflare Workers via Miniflare ($name)", ({ compatibil
     expect(body.message).toMatch(/^\[init\] threads are not available in Cloudflare Workers/);
   });
 
+  it.each([
+    ["/bytes", /^\[init\] Cloudflare Workers cannot compile wasm from bytes; import the \.wasm as a module/],
+    ["/url", /^\[init\] in Cloudflare Workers opts\.wasm must be a WebAssembly\.Module/],
+    ["/threaded-module", /^\[init\] opts\.wasm is the threaded build; Cloudflare Workers need webmx-st\.wasm/],
+  ])("refuses opts.wasm that Workers cannot use: %s", async (path, message) => {
+    const body = (await (await mf.dispatchFetch(`http://localhost${path}`)).json()) as any;
+    expect(body.ok).toBe(false);
+    expect(body.message).toMatch(message);
+  });
+
   it("runs a computation on the single-thread build", async () => {
     const res = await mf.dispatchFetch("http://localhost/");
     const body = (await res.json()) as any;
