@@ -239,10 +239,12 @@ $(TSC_STAMP): $(TS_SRCS) tsconfig.json node_modules/.package-lock.json
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json
 	@touch $@
 
-# Type-checks the whole package, then the browser + Workers graph alone without
+# Type-checks the whole package, the test suites (test/tsconfig.json: "webmx"
+# is the package's source), then the browser + Workers graph alone without
 # @types/node (only ts/backend/node.ts may use Node APIs).
 typecheck: node_modules/.package-lock.json
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
+	$(NODE) node_modules/typescript/bin/tsc -p test/tsconfig.json
 	@mkdir -p $(BUILD)
 	echo '{"extends":"../tsconfig.json","compilerOptions":{"noEmit":true,"types":[]},"include":[],"files":["../ts/entry/browser.ts","../ts/entry/workers.ts"]}' > $(BUILD)/tsconfig.web.json
 	$(NODE) node_modules/typescript/bin/tsc -p $(BUILD)/tsconfig.web.json
