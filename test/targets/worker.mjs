@@ -1,8 +1,10 @@
 // Cloudflare Worker used by workers.test.ts (run in Miniflare). It imports the
 // package's Workers entry as a consumer's bundle would see it.
 import * as mx from "../../dist/workers.js";
-// The threaded build's module, to check that the Workers loader refuses it.
+// The threaded build's module, to check that the Workers loader refuses it, and
+// the single-thread one as a caller would pass it in opts.wasm.
 import threadedWasm from "../../dist/web-mt/webmx-mt.wasm";
+import singleThreadWasm from "../../dist/st/webmx-st.wasm";
 
 // init() options that must fail with a tagged error (before the first successful init).
 const BAD_INITS = {
@@ -24,7 +26,8 @@ export default {
           return Response.json({ ok: false, message: String(e && e.message) });
         }
       }
-      await mx.init();
+      // "/explicit-module": opts.wasm given by the caller; else the packaged module.
+      await mx.init(url.pathname === "/explicit-module" ? { wasm: singleThreadWasm } : {});
       const a = mx.array([1, 2, 3]);
       const b = mx.array([10, 20, 30]);
       const c = mx.add(a, b).sum();

@@ -17,7 +17,7 @@ const configs = [
   { name: "nodejs_compat", compatibilityDate: "2026-04-01", compatibilityFlags: ["nodejs_compat"] },
 ];
 
-describe.each(configs)("Cloudflare Workers via Miniflare ($name)", ({ compatibilityDate, compatibilityFlags }) => {
+describe.each(configs)("Cloudflare Workers via Miniflare ($name)", ({ name, compatibilityDate, compatibilityFlags }) => {
   let mf: Miniflare;
 
   beforeAll(async () => {
@@ -59,8 +59,9 @@ describe.each(configs)("Cloudflare Workers via Miniflare ($name)", ({ compatibil
     expect(body.message).toMatch(message);
   });
 
+  // One load per Worker: the first config loads the packaged .wasm, the second the caller's opts.wasm.
   it("runs a computation on the single-thread build", async () => {
-    const res = await mf.dispatchFetch("http://localhost/");
+    const res = await mf.dispatchFetch(`http://localhost/${name === "plain" ? "" : "explicit-module"}`);
     const body = (await res.json()) as any;
     expect(body.error, body.error).toBeUndefined();
     expect(res.status).toBe(200);
