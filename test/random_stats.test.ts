@@ -310,6 +310,24 @@ describe("discrete samplers", () => {
     }
   });
 
+  it("split keys give uncorrelated streams; a stream has no lag-1 correlation", () => {
+    // Pearson's r of n independent pairs has standard deviation about 1 / sqrt(n).
+    const n = N;
+    const corr = (a: number[], b: number[]) => {
+      const ma = moments(a), mb = moments(b);
+      let c = 0;
+      for (let i = 0; i < a.length; ++i) c += (a[i]! - ma.mean) * (b[i]! - mb.mean);
+      return c / a.length / Math.sqrt(ma.variance * mb.variance);
+    };
+    const ks = r.split(r.key(80), 3);
+    const [a, b, c] = [0, 1, 2].map((i) => numbers(r.uniform(0, 1, [n], { key: ks.index(i) })));
+    for (const [x, y] of [[a!, b!], [a!, c!], [b!, c!]]) expect(Math.abs(corr(x, y))).toBeLessThan(Z_MEAN / Math.sqrt(n));
+    expect(Math.abs(corr(a!.slice(1), a!.slice(0, -1)))).toBeLessThan(Z_MEAN / Math.sqrt(n - 1));
+    // The two halves of the bit layout (words j and n/2 + j share a threefry counter pair).
+    const half = n / 2;
+    expect(Math.abs(corr(a!.slice(0, half), a!.slice(half)))).toBeLessThan(Z_MEAN / Math.sqrt(half));
+  });
+
   /** softmax in float64 JS. */
   const softmax = (l: number[]): number[] => {
     const m = Math.max(...l), e = l.map((x) => Math.exp(x - m)), s = e.reduce((a, b) => a + b, 0);
