@@ -69,3 +69,33 @@ describe.each(configs)("Cloudflare Workers via Miniflare ($name)", ({ name, comp
     expect(body.info.threads).toBe(1);
   });
 });
+
+// A bundler that hands the .wasm over as bytes (here Miniflare's "Data" rule: an
+// ArrayBuffer) instead of a compiled module: init() says how to configure it.
+describe("Cloudflare Workers with the .wasm imported as bytes", () => {
+  let mf: Miniflare;
+  beforeAll(async () => {
+    mf = new Miniflare({
+      modules: true,
+      scriptPath: script,
+      modulesRoot: root,
+      modulesRules: [
+        { type: "Data", include: ["**/*.wasm"], fallthrough: true },
+        { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      ],
+      compatibilityDate: "2025-01-01",
+    });
+    await mf.ready;
+  });
+  afterAll(async () => {
+    await mf?.dispose();
+  });
+
+  it("init() fails with a tagged error naming the fix", async () => {
+    const res = await mf.dispatchFetch("http://localhost/");
+    const body = (await res.json()) as any;
+    expect(res.status).toBe(500);
+    expect(body.error).toMatch(
+      /\[init\] webmx-st\.wasm was not imported as a WebAssembly\.Module; configure the bundler to treat \*\.wasm as CompiledWasm/);
+  });
+});
