@@ -10,6 +10,7 @@
 #                     (WEBMX_TEST_THREADS=0) and the mt build (=2), then test/targets
 #   make test-native | test-js | test-targets | typecheck   one part of `make test`
 #   make demo|bench   node examples/demo.mjs | node bench/run.mjs (after dist)
+#   make mutants      plants known bugs in a scratch copy, reports which the suites catch (slow)
 #   make sizes        .wasm / glue sizes (raw, gzip)
 #   make clean
 #
@@ -108,7 +109,7 @@ DIST_STAMP := $(BUILD)/.dist-stamp
 
 # ================================================================ targets
 .PHONY: all wasm native dist test test-native test-js test-targets \
-        demo bench clean toolchain typecheck sizes
+        demo bench clean toolchain typecheck sizes mutants
 
 all: native wasm dist
 
@@ -239,10 +240,12 @@ $(TSC_STAMP): $(TS_SRCS) tsconfig.json node_modules/.package-lock.json
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json
 	@touch $@
 
-# Type-checks the whole package, then the browser + Workers graph alone without
+# Type-checks the whole package, the test suites (test/tsconfig.json: "webmx"
+# is the package's source), then the browser + Workers graph alone without
 # @types/node (only ts/backend/node.ts may use Node APIs).
 typecheck: node_modules/.package-lock.json
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
+	$(NODE) node_modules/typescript/bin/tsc -p test/tsconfig.json
 	@mkdir -p $(BUILD)
 	echo '{"extends":"../tsconfig.json","compilerOptions":{"noEmit":true,"types":[]},"include":[],"files":["../ts/entry/browser.ts","../ts/entry/workers.ts"]}' > $(BUILD)/tsconfig.web.json
 	$(NODE) node_modules/typescript/bin/tsc -p $(BUILD)/tsconfig.web.json
@@ -272,6 +275,10 @@ test-js: $(DIST_STAMP)
 
 test-targets: $(DIST_STAMP)
 	WEBMX_TEST_TARGETS=1 $(VITEST)
+
+# Not part of `make test`: each planted C++ bug relinks the wasm (minutes each).
+mutants: $(DIST_STAMP)
+	test/mutants/plant.sh $(MUTANTS)
 
 demo: $(DIST_STAMP)
 	$(NODE) examples/demo.mjs

@@ -392,6 +392,7 @@ const noBadArgs: Record<string, string> = {
   "Array#size": "getter", "Array#nbytes": "getter", "Array#T": "getter", "Array#dispose": "no arguments",
   "Array#dataSync": "no arguments", "Array#data": "no arguments", "Array#tolist": "no arguments",
   "Array#toString": "no arguments",
+  "Array#toJSON": "no arguments (JSON.stringify passes a key, which is ignored)",
   // Unary methods take no argument; their function forms (mx.exp, ...) are swept with bad operands.
   ...Object.fromEntries(
     ["abs", "exp", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos", "tanh", "sigmoid"]

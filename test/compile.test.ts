@@ -74,7 +74,7 @@ describe("compile", () => {
     const y = mx.array([[1], [2], [3]]);
     const loss = (p: any, xb: any, yb: any) => mx.matmul(xb, p.w).add(p.b).sub(yb).square().mean();
     const vg = mx.valueAndGrad(loss);
-    const eagerStep = (p: any) => {
+    const eagerStep = (p: any): [any, any] => {
       const [l, g] = vg(p, x, y);
       return [l, mx.tree.map((a: any, d: any) => a.sub(d.mul(0.01)), p, g)];
     };
@@ -233,7 +233,7 @@ describe("compile", () => {
     const step = mx.valueAndGrad(loss, { argnums: [0, 1] });
     let traces = 0;
     const compiled = mx.compile(
-      (...args: any[]) => {
+      (...args: Parameters<typeof step>) => {
         traces++;
         return step(...args);
       },

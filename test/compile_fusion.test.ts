@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { mx } from "./setup.js";
 
-const M = mx as any;
+const M = mx;
 const bits = (a: any) => Array.from(new Uint32Array(Float32Array.from(a.reshape(-1).tolist() as number[]).buffer));
 const ramp = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k) * 2);
 
@@ -78,7 +78,7 @@ describe("compile fusion", () => {
     const t = mx.array(ramp(50, 0.2));
     const [, je] = M.jvp((a: any) => chain10(a, y), [x], [t]);
     const [, jc] = M.jvp((a: any) => mx.compile(chain10)(a, y), [x], [t]);
-    (jc[0].tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo(je[0].tolist()[i], 5));
+    (jc[0].tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo((je[0].tolist() as number[])[i]!, 5));
     const rows = mx.array(ramp(60, 0.5)).reshape(6, 10), ys = mx.array(ramp(10, 0.8));
     const vm = mx.vmap(mx.compile(chain10), { inAxes: [0, null] })(rows, ys);
     expect(bits(vm)).toEqual(bits(chain10(rows, ys)));

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { mx } from "./setup.js";
 import * as ref from "./reference.js";
 
-const M = mx as any;
+const M = mx;
+// Error paths that pass deliberately wrong arguments go through an untyped alias.
+const junkM = mx as any;
 const flat = (a: any) => Array.from(a.dataSync() as ArrayLike<number>, Number);
 const rnd = (shape: number[], seed = 1, dtype = mx.float64) =>
   mx.array(Float64Array.from(ref.rand(ref.size(shape), seed))).reshape(shape).astype(dtype);
@@ -81,13 +83,21 @@ describe("convolutions", () => {
     expect(M.conv1d(x, w, { padding: 1, stride: 2 }).tolist()).toEqual([[[-2], [-2], [4]]]);
     expect(M.conv1d(x, w, { dilation: 2 }).tolist()).toEqual([[[-4]]]);
     expect(M.convTranspose1d(mx.array([[[1], [2]]]), w).tolist()).toEqual([[[1], [2], [-1], [-2]]]);
+    // conv1d is the reference's conv2d of height 1 (an independent loop, not webmx's conv2d).
     const x2 = rnd([2, 9, 4], 3), w2 = rnd([6, 3, 2], 4);
+    const q1 = { s: [1, 2], p: [0, 1], d: [1, 2], g: 2 };
     const a = M.conv1d(x2, w2, { stride: 2, padding: 1, dilation: 2, groups: 2 });
-    const b = M.conv2d(x2.reshape([2, 1, 9, 4]), w2.reshape([6, 1, 3, 2]),
-      { stride: [1, 2], padding: [0, 1], dilation: [1, 2], groups: 2 });
-    close(flat(a), flat(b));
+    const want1 = refConv(flat(x2), [2, 1, 9, 4], flat(w2), [6, 1, 3, 2], q1);
+    expect(a.shape).toEqual([2, want1.shape[2], 6]);
+    close(flat(a), want1.data);
+    const t1 = M.convTranspose1d(x2, w2, { stride: 2, padding: 1, dilation: 2, groups: 2 });
+    const wantT = refConv(flat(x2), [2, 1, 9, 4], flat(w2), [6, 1, 3, 2], q1, true);
+    expect(t1.shape).toEqual([2, wantT.shape[2], 6]);
+    close(flat(t1), wantT.data);
     const s = rnd([1, 5, 5, 2], 5), k = rnd([2, 3, 3, 2], 6);
-    close(flat(M.conv2d(s, k, { padding: 1 })), flat(M.conv2d(s, k, { padding: [1, 1] })));
+    const want2 = refConv(flat(s), [1, 5, 5, 2], flat(k), [2, 3, 3, 2], { s: [1, 1], p: [1, 1], d: [1, 1], g: 1 });
+    close(flat(M.conv2d(s, k, { padding: 1 })), want2.data);
+    close(flat(M.conv2d(s, k, { padding: [1, 1] })), want2.data);
   });
 
   it("gradients match finite differences; vmap matches a loop", () => {
@@ -140,12 +150,12 @@ describe("convolutions", () => {
     expect(() => M.conv2d(x, w, { stride: 0 })).toThrow(/^\[conv2d\] Stride must be positive/);
     expect(() => M.conv2d(x, w, { stride: [1, 2, 3] })).toThrow(/^\[conv2d\] stride must be an integer or a pair/);
     expect(() => M.conv2d(x, w, { groups: 1.5 })).toThrow(/^\[conv2d\] groups must be an integer/);
-    expect(() => M.conv2d(x, w, 3)).toThrow(/^\[conv2d\] Options must be an object/);
+    expect(() => junkM.conv2d(x, w, 3)).toThrow(/^\[conv2d\] Options must be an object/);
     expect(() => M.conv2d(x, rnd([2, 7, 3, 4]))).toThrow(/^\[conv2d\] The padded input/);
     expect(() => M.conv1d(x, w)).toThrow(/^\[conv1d\]/);
     expect(() => M.conv2d(x.astype(mx.int32), w.astype(mx.int32))).toThrow(/^\[conv2d\] Only real floating/);
     expect(() => M.convTranspose2d(x, rnd([2, 3, 3, 3]))).toThrow(/^\[conv_transpose2d\]/);
-    expect(() => M.conv2d([1], w)).toThrow(/^\[conv2d\] input must be an mx.Array/);
+    expect(() => junkM.conv2d([1], w)).toThrow(/^\[conv2d\] input must be an mx.Array/);
     expect(M.conv2d(x, w).shape).toEqual([1, 3, 3, 2]);
   });
 });

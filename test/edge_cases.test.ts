@@ -454,9 +454,22 @@ describe("matmul", () => {
           const want = matmulRef(A, B);
           const got = mx.matmul(make(A, dtype, la), make(B, dtype, lb));
           expect(got.dtype.name).toBe(dtype);
+          // Rounding-error bound (Higham, Accuracy and Stability, 3.1): a dot product of K
+          // terms accumulated with unit roundoff u is off by at most gamma_K * sum|a_k b_k|,
+          // gamma_K = K u / (1 - K u); float16 accumulates in float32 (its products are exact
+          // there) and rounds the result once more to float16, half an ulp: 2^-11 |result|.
           const K = sa[sa.length - 1]!;
-          const tol = dtype === "float16" ? 2e-3 * Math.sqrt(K + 1) * 8 : dtype === "float32" ? 1e-6 * K * 8 : 1e-13 * K;
-          expectRef(got, want, tol, `${dtype} ${JSON.stringify(sa)}x${JSON.stringify(sb)}`);
+          const uAcc = dtype === "float64" ? 2 ** -53 : 2 ** -24, uOut = dtype === "float16" ? 2 ** -11 : 0;
+          const gamma = (K * uAcc) / (1 - K * uAcc);
+          const absRef = (r: Ref): Ref => ({ shape: r.shape, data: r.data.map(Math.abs) });
+          const mag = matmulRef(absRef(A), absRef(B)).data;
+          const g = numbers(got), what = `${dtype} ${JSON.stringify(sa)}x${JSON.stringify(sb)}`;
+          expect(got.shape, what).toEqual(want.shape);
+          const bad = want.data.flatMap((w, i) => {
+            const bound = uOut * Math.abs(w) + gamma * mag[i]! + (dtype === "float16" ? 2 ** -25 : 0);
+            return Math.abs(g[i]! - w) <= bound ? [] : [`[${i}] got ${g[i]} want ${w} bound ${bound}`];
+          });
+          expect(bad.slice(0, 5), what).toEqual([]);
         });
       });
     });

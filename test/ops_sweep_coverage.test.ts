@@ -93,7 +93,8 @@ describe("gradients with respect to integer indices", () => {
       expect(() => mx.jvp((v: any) => f(v), [ii], [mx.onesLike(ii)])).toThrowError(msg);
       const g = mx.grad((v: any) => f(mx.stopGradient(v)))(ii);
       expect(g.dtype).toBe(mx.int32);
-      expect(g.tolist()).toEqual(mx.zerosLike(ii).tolist());
+      expect(g.shape).toEqual(ii.shape);
+      expect(Array.from(g.dataSync() as Int32Array).every((v) => v === 0)).toBe(true);
       // the module is fine afterwards: the gradient w.r.t. x still works
       expect(mx.grad((v: any) => v.mul(2).sum())(x).tolist()).toEqual([[2, 2, 2], [2, 2, 2]]);
     });

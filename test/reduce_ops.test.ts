@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { mx } from "./setup.js";
 import { rand } from "./reference.js";
 
-const m = mx as any;
+const m = mx;
+// Error paths that pass deliberately wrong arguments go through an untyped alias.
+const junkm = mx as any;
 const vals = (a: any): number[] => Array.from(a.dataSync() as ArrayLike<number>, Number);
 const f64 = (data: number[], shape?: number[]) => {
   const a = mx.array(Float64Array.from(data));
@@ -45,7 +47,7 @@ describe("reductions and normalisers", () => {
     expect(m.std(mx.array([1, 2, 3, 4])).item()).toBeCloseTo(Math.sqrt(1.25), 6);
     expect(() => m.var(x, 2)).toThrow("[var] Invalid axis 2 for an array with 2 dimensions.");
     expect(() => m.std(x, 0, false, 0.5)).toThrow("[std] ddof must be an integer, got number 0.5.");
-    expect(() => m.var([1, 2])).toThrow(/^\[var\] Expected an mx.Array/);
+    expect(() => junkm.var([1, 2])).toThrow(/^\[var\] Expected an mx.Array/);
   });
 
   it("argmax, argmin: uint32, first index, NaN, flattened", () => {
@@ -61,7 +63,7 @@ describe("reductions and normalisers", () => {
     expect(m.argmax(mx.transpose(x), 0).tolist()).toEqual([2, 0, 2]);
     expect(() => m.argmax(x, 2)).toThrow("[argmax] Invalid axis 2 for an array with 2 dimensions.");
     expect(() => m.argmin(mx.zeros([0]))).toThrow(/^\[argmin\] Cannot argmin an array of size zero/);
-    expect(() => m.argmax(x, [0, 1])).toThrow("[argmax] The axis must be an integer or null, got Array.");
+    expect(() => junkm.argmax(x, [0, 1])).toThrow("[argmax] The axis must be an integer or null, got Array.");
   });
 
   it("logsumexp, softmax, logSoftmax: values and stability", () => {
@@ -86,8 +88,8 @@ describe("reductions and normalisers", () => {
     expect(m.softmax(h, -1, { precise: true }).dtype).toBe(mx.float16);
     close(vals(m.softmax(h, -1, { precise: true })), [0.09003057, 0.24472847, 0.66524096], 2e-3);
     expect(() => m.softmax(x, 3)).toThrow("[softmax] Invalid axis 3 for an array with 2 dimensions.");
-    expect(() => m.softmax(x, 0, { precise: 1 })).toThrow("[softmax] precise must be a boolean, got number 1.");
-    expect(() => m.logSoftmax(x, 0, 5)).toThrow("[log_softmax] Expected an options object, got number 5.");
+    expect(() => junkm.softmax(x, 0, { precise: 1 })).toThrow("[softmax] precise must be a boolean, got number 1.");
+    expect(() => junkm.logSoftmax(x, 0, 5)).toThrow("[log_softmax] Expected an options object, got number 5.");
   });
 
   it("gradients through the public transforms", () => {
@@ -117,7 +119,7 @@ describe("binary ops", () => {
     close(vals(m.remainder(f64(af), f64(bf))), af.map((x, i) => pyMod(x, bf[i]!)));
     expect(vals(m.remainder(mx.array([5], mx.int32), 0))).toEqual([0]);
     expect(() => m.remainder(mx.array([1, 2]), mx.array([1, 2, 3]))).toThrow("[remainder] Shapes (2) and (3) cannot be broadcast.");
-    expect(() => m.floorDivide("a", 1)).toThrow(/^\[floor_divide\] Expected an mx.Array or a JS number/);
+    expect(() => junkm.floorDivide("a", 1)).toThrow(/^\[floor_divide\] Expected an mx.Array or a JS number/);
   });
 
   it("power, arctan2, logaddexp, logicalAnd/Or", () => {
@@ -142,14 +144,14 @@ describe("binary ops", () => {
     expect(vals(m.clip(x, 1, null))).toEqual([1, 1, 1, 2, 5]);
     expect(m.clip(mx.array([1, 5], mx.int32), 2, 3).dtype).toBe(mx.int32);
     expect(() => m.clip(x, null, null)).toThrow("[clip] At most one of a_min and a_max may be None.");
-    expect(() => m.clip(x, 1)).toThrow("[clip] a_min and a_max are required (pass null for no bound).");
+    expect(() => junkm.clip(x, 1)).toThrow("[clip] a_min and a_max are required (pass null for no bound).");
     const p = f64([1, 1, Infinity, Infinity, NaN, 1e10]), q = f64([1 + 1e-6, 1.1, Infinity, -Infinity, NaN, 1.00001e10]);
     expect(m.isclose(p, q).tolist()).toEqual([true, false, true, false, false, true]);
     expect(m.isclose(p, q, 1e-5, 1e-8, { equalNan: true }).tolist()).toEqual([true, false, true, false, true, true]);
     expect(m.isclose(p, q, 0.2).tolist()).toEqual([true, true, true, false, false, true]);
     expect(m.allclose(f64([1, 2]), f64([1, 2 + 1e-9])).item()).toBe(true);
     expect(m.allclose(f64([1, 2]), f64([1, 2.1])).item()).toBe(false);
-    expect(() => m.isclose(p, q, "x")).toThrow("[isclose] rtol must be a number, got string x.");
+    expect(() => junkm.isclose(p, q, "x")).toThrow("[isclose] rtol must be a number, got string x.");
     expect(m.arrayEqual(mx.array([1, 2], mx.int32), mx.array([1, 2])).item()).toBe(true);
     expect(m.arrayEqual(mx.array([1, 2]), mx.array([[1, 2]])).item()).toBe(false);
     expect(m.arrayEqual(f64([1, NaN]), f64([1, NaN])).item()).toBe(false);
@@ -192,7 +194,7 @@ describe("scans", () => {
     expect(m.cumsum(mx.array([1, 2], mx.int32)).dtype).toBe(mx.int32);
     expect(vals(m.cumsum(mx.transpose(x), 0))).toEqual(vals(mx.transpose(m.cumsum(x, 1))));
     expect(() => m.cumsum(x, 2)).toThrow("[cumsum] Invalid axis 2 for an array with 2 dimensions.");
-    expect(() => m.cumprod(x, 0, { reverse: "yes" })).toThrow("[cumprod] reverse must be a boolean, got string yes.");
+    expect(() => junkm.cumprod(x, 0, { reverse: "yes" })).toThrow("[cumprod] reverse must be a boolean, got string yes.");
     expect(() => m.cummax(x, 0.5)).toThrow("[cummax] The axis must be an integer or null, got number 0.5.");
   });
 
@@ -232,9 +234,9 @@ describe("sorting", () => {
     const before = mx.memory().liveArrays;
     for (let i = 0; i < 5; ++i) {
       expect(() => m.clip(a, null, null)).toThrow();
-      expect(() => m.clip(a, 0, "x")).toThrow();
+      expect(() => junkm.clip(a, 0, "x")).toThrow();
       expect(() => m.remainder(a, b)).toThrow();
-      expect(() => m.isclose(a, 1, 1e-5, 1e-8, { equalNan: 2 })).toThrow();
+      expect(() => junkm.isclose(a, 1, 1e-5, 1e-8, { equalNan: 2 })).toThrow();
     }
     expect(mx.memory().liveArrays).toBe(before);
     expect(m.cumsum(mx.array([1, 2, 3])).tolist()).toEqual([1, 3, 6]);

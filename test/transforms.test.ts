@@ -116,7 +116,7 @@ describe("grad and valueAndGrad", () => {
     );
     expect(() => mx.valueAndGrad((a: any) => [a.mul(2)])(x)).toThrowError(/^\[valueAndGrad\] The function must return a scalar array or a non-empty JS array/);
     const boom = new TypeError("boom");
-    expect(() => mx.grad(() => { throw boom; })(x)).toThrow(boom); // the user's own exception, unchanged
+    expect(() => mx.grad((_x: any) => { throw boom; })(x)).toThrow(boom); // the user's own exception, unchanged
     expect(mx.add(x, 1).tolist()).toEqual([2, 3]);
   });
 

@@ -13,6 +13,7 @@ import * as shape from "./shape_ops.js";
 import * as red from "./reduce_ops.js";
 import { track } from "./scope.js";
 import { markUnowned, release, watch } from "./safety_net.js";
+import { formatArray } from "./format.js";
 
 // Hosts without explicit resource management still get a well-known key
 // for `using` (TypeScript and esbuild fall back to the same registered symbol).
@@ -145,11 +146,21 @@ export class MxArray {
     };
     return build(0);
   }
+  /** MLX's printout: `array([[1, 2],\n       [3, 4]], dtype=float32)`, long axes elided. */
   toString(): string {
     if (this.disposed) return "array(<disposed>)";
-    const fmt = (v: NestedList): string =>
-      globalThis.Array.isArray(v) ? `[${v.map(fmt).join(", ")}]` : typeof v === "boolean" ? (v ? "True" : "False") : String(v);
-    return `array(${fmt(this.tolist())}, dtype=${this.dtype.name})`;
+    return formatArray(this.#dims(), this.dtype, toScalars(this.dtype, readData(this)));
+  }
+  /** Node's util.inspect and console.log print what toString() does. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+  /** JSON.stringify gives nested lists; 64-bit integers beyond 2^53 become strings. */
+  toJSON(): unknown {
+    const json = (v: NestedList): unknown =>
+      globalThis.Array.isArray(v) ? v.map(json)
+        : typeof v === "bigint" ? (v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : String(v)) : v;
+    return json(this.tolist());
   }
 
   // ---- methods mirroring the ops ----

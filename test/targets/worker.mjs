@@ -1,20 +1,33 @@
 // Cloudflare Worker used by workers.test.ts (run in Miniflare). It imports the
 // package's Workers entry as a consumer's bundle would see it.
 import * as mx from "../../dist/workers.js";
+// The threaded build's module, to check that the Workers loader refuses it, and
+// the single-thread one as a caller would pass it in opts.wasm.
+import threadedWasm from "../../dist/web-mt/webmx-mt.wasm";
+import singleThreadWasm from "../../dist/st/webmx-st.wasm";
+
+// init() options that must fail with a tagged error (before the first successful init).
+const BAD_INITS = {
+  "/threads": { threads: 4 },
+  "/bytes": { wasm: new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]) },
+  "/url": { wasm: "https://example.com/webmx-st.wasm" },
+  "/threaded-module": { wasm: threadedWasm },
+};
 
 export default {
   async fetch(request) {
     const url = new URL(request.url);
     try {
-      if (url.pathname === "/threads") {
+      if (url.pathname in BAD_INITS) {
         try {
-          await mx.init({ threads: 4 });
+          await mx.init(BAD_INITS[url.pathname]);
           return Response.json({ ok: true });
         } catch (e) {
           return Response.json({ ok: false, message: String(e && e.message) });
         }
       }
-      await mx.init();
+      // "/explicit-module": opts.wasm given by the caller; else the packaged module.
+      await mx.init(url.pathname === "/explicit-module" ? { wasm: singleThreadWasm } : {});
       const a = mx.array([1, 2, 3]);
       const b = mx.array([10, 20, 30]);
       const c = mx.add(a, b).sum();

@@ -17,7 +17,7 @@ const configs = [
   { name: "nodejs_compat", compatibilityDate: "2026-04-01", compatibilityFlags: ["nodejs_compat"] },
 ];
 
-describe.each(configs)("Cloudflare Workers via Miniflare ($name)", ({ compatibilityDate, compatibilityFlags }) => {
+describe.each(configs)("Cloudflare Workers via Miniflare ($name)", ({ name, compatibilityDate, compatibilityFlags }) => {
   let mf: Miniflare;
 
   beforeAll(async () => {
@@ -49,12 +49,53 @@ describe.each(configs)("Cloudflare Workers via Miniflare ($name)", ({ compatibil
     expect(body.message).toMatch(/^\[init\] threads are not available in Cloudflare Workers/);
   });
 
+  it.each([
+    ["/bytes", /^\[init\] Cloudflare Workers cannot compile wasm from bytes; import the \.wasm as a module/],
+    ["/url", /^\[init\] in Cloudflare Workers opts\.wasm must be a WebAssembly\.Module/],
+    ["/threaded-module", /^\[init\] opts\.wasm is the threaded build; Cloudflare Workers need webmx-st\.wasm/],
+  ])("refuses opts.wasm that Workers cannot use: %s", async (path, message) => {
+    const body = (await (await mf.dispatchFetch(`http://localhost${path}`)).json()) as any;
+    expect(body.ok).toBe(false);
+    expect(body.message).toMatch(message);
+  });
+
+  // One load per Worker: the first config loads the packaged .wasm, the second the caller's opts.wasm.
   it("runs a computation on the single-thread build", async () => {
-    const res = await mf.dispatchFetch("http://localhost/");
+    const res = await mf.dispatchFetch(`http://localhost/${name === "plain" ? "" : "explicit-module"}`);
     const body = (await res.json()) as any;
     expect(body.error, body.error).toBeUndefined();
     expect(res.status).toBe(200);
     expect(body.value).toBe(66);
     expect(body.info.threads).toBe(1);
+  });
+});
+
+// A bundler that hands the .wasm over as bytes (here Miniflare's "Data" rule: an
+// ArrayBuffer) instead of a compiled module: init() says how to configure it.
+describe("Cloudflare Workers with the .wasm imported as bytes", () => {
+  let mf: Miniflare;
+  beforeAll(async () => {
+    mf = new Miniflare({
+      modules: true,
+      scriptPath: script,
+      modulesRoot: root,
+      modulesRules: [
+        { type: "Data", include: ["**/*.wasm"], fallthrough: true },
+        { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      ],
+      compatibilityDate: "2025-01-01",
+    });
+    await mf.ready;
+  });
+  afterAll(async () => {
+    await mf?.dispose();
+  });
+
+  it("init() fails with a tagged error naming the fix", async () => {
+    const res = await mf.dispatchFetch("http://localhost/");
+    const body = (await res.json()) as any;
+    expect(res.status).toBe(500);
+    expect(body.error).toMatch(
+      /\[init\] webmx-st\.wasm was not imported as a WebAssembly\.Module; configure the bundler to treat \*\.wasm as CompiledWasm/);
   });
 });

@@ -78,7 +78,13 @@ export async function compileBytes(bytes: ArrayBuffer | ArrayBufferView): Promis
 export async function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
   const href = String(url);
   const get = async () => {
-    const res = await fetch(href, { credentials: "same-origin" });
+    let res: Response;
+    try {
+      res = await fetch(href, { credentials: "same-origin" });
+    } catch (e) {
+      // A network failure (refused, DNS, CORS) rejects with a bare "fetch failed".
+      throw withCause(`[init] could not fetch ${href}: ${messageOf(e)}`, e);
+    }
     if (!res.ok) throw new Error(`[init] could not fetch ${href}: HTTP ${res.status}`);
     return res;
   };
@@ -133,7 +139,9 @@ export function instantiate(create: EmscriptenFactory, opts: InstantiateOptions)
     const fail = (e: unknown) => {
       if (settled) return;
       settled = true;
-      reject(e instanceof Error ? e : withCause(`[init] webmx failed to load: ${messageOf(e)}`, e));
+      // The glue's own failures (its fetch of the .wasm, an abort) arrive untagged.
+      const tagged = e instanceof Error && e.message.startsWith("[init]");
+      reject(tagged ? e : withCause(`[init] webmx failed to load: ${messageOf(e)}`, e));
     };
     const moduleArg: Record<string, unknown> = { ...opts.moduleArg };
     const mod = opts.wasm;
@@ -144,6 +152,12 @@ export function instantiate(create: EmscriptenFactory, opts: InstantiateOptions)
       ) => {
         WebAssembly.instantiate(mod, imports).then((instance) => {
           memory = findMemory(instance.exports) ?? findMemory(imports);
+          // Every webmx build exports (st) or imports (mt) its memory; without one the
+          // glue would fail on an undefined buffer with no hint of the cause.
+          if (!memory) {
+            fail(new Error("[init] opts.wasm is not a webmx build: it neither exports nor imports a WebAssembly.Memory"));
+            return;
+          }
           receiveInstance(instance, mod);
         }).catch((e) => fail(withCause(`[init] could not instantiate the webmx .wasm: ${messageOf(e)}`, e)));
         return {};
