@@ -103,7 +103,14 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
     for (auto& in : a.inputs()) ins.push_back(id.at(in.id()));
     std::vector<array> outs = a.outputs();
     bool merged = false;
+    // Under shapeless replay an implicit Broadcast takes its shape from the
+    // node that reads it: two of them that agree at the traced shape may
+    // disagree at the next (x broadcast against y here and against z there,
+    // with |y| == |z| only by chance), so they are never merged.
+    const auto* bc = dynamic_cast<const Broadcast*>(&a.primitive());
+    const bool reader_shaped = g->under_shapeless && bc && !bc->written() && a.inputs().size() == 1;
     auto range = by_inputs.equal_range(ins);
+    if (reader_shaped) range.first = range.second;
     for (auto it = range.first; it != range.second && !merged; ++it) {
       const auto& n = g->nodes[it->second];
       if (n.shapes.size() != outs.size() || !a.primitive().is_equivalent(*n.primitive)) continue;

@@ -130,8 +130,11 @@ void fuse_elementwise(CompiledGraph& g) {
       // Read through a Broadcast: the fused kernel broadcasts its inputs itself.
       // A shape donor (broadcast_like under a shapeless trace) stays an
       // input, unread, so that the fused node's shape follows it.
+      // A broadcast to a shape the caller wrote stays a node of its own under
+      // shapeless: its target doesn't follow the fused node's operands.
       const int p = g.producer[v];
-      if (p >= 0 && dynamic_cast<const Broadcast*>(g.nodes[p].primitive.get())) {
+      const auto* bc = p >= 0 ? dynamic_cast<const Broadcast*>(g.nodes[p].primitive.get()) : nullptr;
+      if (bc && !(g.under_shapeless && bc->written())) {
         if (g.nodes[p].inputs.size() > 1) add_input(g.nodes[p].inputs[1]);
         v = g.nodes[p].inputs[0];
       }

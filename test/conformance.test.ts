@@ -162,3 +162,29 @@ describe("random: empty requests", () => {
     expect(mx.random.bits([0]).shape).toEqual([0]);
   });
 });
+
+describe("compile shapeless: replay doesn't depend on sizes that were equal by chance", () => {
+  it("two implicit broadcasts of one array, equal at the traced shape, stay apart", () => {
+    const f = (p: any) =>
+      mx.less(p.reshape(-1, 1), p.reshape(1, -1)).sum().add(p.reshape(-1, 1).mul(mx.arange(0, 8)).sum());
+    // by hand: sum_{i<j} 1 over n distinct increasing values = n(n-1)/2; sum_i sum_k i*k = (n(n-1)/2)(28)
+    const want = (n: number) => (n * (n - 1)) / 2 + ((n * (n - 1)) / 2) * 28;
+    const c = mx.compile(f, { shapeless: true });
+    for (const n of [8, 12, 5, 8]) expect(c(mx.arange(0, n)).item()).toBe(want(n));
+    expect(c.traces.length).toBe(1);
+  });
+
+  it("a written broadcastTo before a fused chain keeps its target", () => {
+    const g = (a: any) => mx.sin(mx.tanh(mx.broadcastTo(a, [2, 3])));
+    const c = mx.compile(g, { shapeless: true });
+    const a3 = mx.array([0.5, -1, 2]);
+    const want3 = [0.5, -1, 2].map((v) => Math.sin(Math.tanh(v)));
+    const got3 = c(a3).tolist() as number[][];
+    expect(got3.length).toBe(2);
+    got3.forEach((row) => close(row, want3));
+    const got1 = c(mx.array([0.25])).tolist() as number[][];
+    got1.forEach((row) => close(row, [0.25, 0.25, 0.25].map((v) => Math.sin(Math.tanh(v)))));
+    expect(c.traces.length).toBe(1);
+    expect(() => c(mx.array([1, 2]))).toThrowError(/^\[broadcast_to\]/);
+  });
+});
