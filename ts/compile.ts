@@ -8,7 +8,7 @@
 import { MxArray, dimsOf, fromHandle, shapeReads } from "./array.js";
 import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
-import { flattenAs, isPlainObject, walk } from "./tree.js";
+import { flattenAs, isPlainObject, walk } from "./tree_walk.js";
 import { refill } from "./refill.js";
 import { boolArg, optionsArg } from "./ops.js";
 import { typeName } from "./describe.js";

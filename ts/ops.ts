@@ -9,7 +9,7 @@ import {
 } from "./dtype.js";
 import { numberToBfloat16, numberToHalf } from "./half.js";
 import { describe } from "./describe.js";
-import { leavesAs } from "./tree.js";
+import { leavesAs } from "./tree_walk.js";
 import { maxNdim } from "./limits.js";
 
 /** @internal wraps a handle returned by the core (throwing its error if it failed) */
@@ -169,6 +169,8 @@ function shapeArg(shape: number | number[], op: string): number[] {
 /** A shape of a new array: no dimension may be negative. */
 function newShapeArg(shape: number | number[], op: string): number[] {
   const s = shapeArg(shape, op);
+  // (the core checks this too, under the name of the op it runs: "full" for zeros)
+  if (s.length > maxNdim()) throw new Error(`[${op}] The shape has ${s.length} dimensions; at most ${maxNdim()} are supported.`);
   if (s.some((d) => d < 0)) throw new Error(`[${op}] Negative dimension in shape (${s.join(",")}).`);
   if (!s.includes(0) && s.reduce((a, b) => a * b, 1) >= 2 ** 53)
     throw new Error(`[${op}] The shape (${s.join(",")}) has more than 2^53 elements.`);

@@ -1,6 +1,6 @@
 // Rebuilding a tree with new leaves (internal: the transforms and compile
 // put results back into the structure of their inputs or outputs).
-import { rebuild } from "./tree.js";
+import { rebuild } from "./tree_walk.js";
 
 /**
  * A copy of `tree` whose leaves, in flatten() order, are taken from `values`

@@ -7,7 +7,7 @@
 import { MxArray, fromHandle } from "./array.js";
 import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
-import { checkDepth, flattenAs, isPlainObject, leavesAs, rebuild } from "./tree.js";
+import { checkDepth, flattenAs, isPlainObject, leavesAs, rebuild } from "./tree_walk.js";
 import { refill } from "./refill.js";
 import { optionsArg } from "./ops.js";
 import { typeName } from "./describe.js";
