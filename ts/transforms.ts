@@ -15,7 +15,7 @@ import { typeName } from "./describe.js";
 type AnyFn = (...args: any[]) => any;
 
 function describe(v: unknown): string {
-  if (v instanceof MxArray) return `an array of shape (${v.shape.join(",")})`;
+  if (v instanceof MxArray) return v.disposed ? "a disposed array" : `an array of shape (${v.shape.join(",")})`;
   if (v === null || v === undefined) return String(v);
   if (globalThis.Array.isArray(v)) return `a JS array of length ${v.length}`;
   if (typeof v === "object") return `an object of type ${typeName(v)}`;
@@ -279,7 +279,7 @@ const NO_AXIS = -2147483648; // wasm/transforms.cpp's "not mapped"
 /**
  * The axis of every array leaf of `tree`, from a prefix tree of axes: a
  * number or null applies to everything below it. (An explicit stack, as
- * every tree walk: see tree.ts.)
+ * every tree walk: see tree_walk.ts.)
  */
 function leafAxes(tree: unknown, spec: unknown, what: string, out: number[]): void {
   const stack: [unknown, unknown, string, number][] = [[tree, spec, "", 1]];
