@@ -398,6 +398,10 @@ row("tree.unflatten", () => M.tree.unflatten([[".".repeat(10_000), 1]]), /^\[tre
 row("tree.map", () => M.tree.map(5, x23), /^\[tree.map\] Expected a function, got number 5/);
 row("tree.map", () => M.tree.map((a: unknown) => a, deep100k), tooDeep("tree.map"));
 row("tree.map", () => M.tree.map((a: unknown) => a, [1, 2], [1]), /^\[tree.map\] The trees do not have the same structure/);
+// Found by the fuzzer: fn ran on 9,999 leaves of a cyclic tree before the walk failed, and the
+// arrays it returned were lost. The trees are now checked before fn sees a leaf (the row's leak check).
+row("tree.map", () => M.tree.map(() => mx.array(1), { self: cyclic }), tooDeep("tree.map"));
+row("tree.map", () => M.tree.map(() => mx.array(1), [1, 2, 3], [1, 2]), /^\[tree.map\] The trees do not have the same structure/);
 row("tree.flatten", () => M.tree.flatten(deep100k), tooDeep("tree.flatten"));
 row("tree.flatten", () => M.tree.flatten(cyclic), tooDeep("tree.flatten"));
 row("tree.flatten", () => M.tree.flatten([1], 5), /^\[tree.flatten\] The prefix must be a string, got number 5/);

@@ -72,10 +72,20 @@ export function unflatten(pairs: [string, unknown][]): unknown {
   return out;
 }
 
-/** Maps every leaf; `rest` trees must have the same structure as `tree`. */
+/**
+ * Maps every leaf; `rest` trees must have the same structure as `tree`.
+ * The trees are checked whole (depth, structure) before `fn` sees a leaf: a
+ * map that fails part way would drop the arrays fn had already returned,
+ * leaving them to the GC.
+ */
 export function map(fn: (...leaves: any[]) => unknown, tree: unknown, ...rest: unknown[]): unknown {
-  const tag = "tree.map";
-  if (typeof fn !== "function") throw new Error(`[${tag}] Expected a function, got ${describe(fn)}.`);
+  if (typeof fn !== "function") throw new Error(`[tree.map] Expected a function, got ${describe(fn)}.`);
+  mapLeaves(tree, rest, () => undefined);
+  return mapLeaves(tree, rest, (value, rests) => fn(value, ...rests));
+}
+
+/** A copy of `tree` with each leaf replaced by `leaf(value, the matching leaves of rest)`. */
+function mapLeaves(tree: unknown, rest: unknown[], leaf: (value: unknown, rests: unknown[]) => unknown): unknown {
   // Each open container's copy and the matching subtrees of `rest`.
   let root: unknown;
   const open: Record<string | number, unknown>[] = [];
@@ -86,7 +96,7 @@ export function map(fn: (...leaves: any[]) => unknown, tree: unknown, ...rest: u
     if (key === undefined) root = v;
     else setKey(open[open.length - 1]!, key, v);
   };
-  walk(tree, tag, {
+  walk(tree, "tree.map", {
     enter(node, key, parent) {
       const rs = restAt(key, parent);
       const c = globalThis.Array.isArray(node) ? new globalThis.Array(node.length) : {};
@@ -94,7 +104,7 @@ export function map(fn: (...leaves: any[]) => unknown, tree: unknown, ...rest: u
       open.push(c as Record<string | number, unknown>);
       restOpen.push(rs);
     },
-    leaf: (value, key, parent) => place(fn(value, ...restAt(key, parent)), key),
+    leaf: (value, key, parent) => place(leaf(value, restAt(key, parent)), key),
     exit() {
       open.pop();
       restOpen.pop();
