@@ -80,12 +80,15 @@ export function unflatten(pairs: [string, unknown][]): unknown {
  */
 export function map(fn: (...leaves: any[]) => unknown, tree: unknown, ...rest: unknown[]): unknown {
   if (typeof fn !== "function") throw new Error(`[tree.map] Expected a function, got ${describe(fn)}.`);
-  mapLeaves(tree, rest, () => undefined);
+  mapLeaves(tree, rest, null);
   return mapLeaves(tree, rest, (value, rests) => fn(value, ...rests));
 }
 
-/** A copy of `tree` with each leaf replaced by `leaf(value, the matching leaves of rest)`. */
-function mapLeaves(tree: unknown, rest: unknown[], leaf: (value: unknown, rests: unknown[]) => unknown): unknown {
+/**
+ * A copy of `tree` with each leaf replaced by `leaf(value, the matching
+ * leaves of rest)`; with `leaf` null, only the checks (nothing is built).
+ */
+function mapLeaves(tree: unknown, rest: unknown[], leaf: ((value: unknown, rests: unknown[]) => unknown) | null): unknown {
   // Each open container's copy and the matching subtrees of `rest`.
   let root: unknown;
   const open: Record<string | number, unknown>[] = [];
@@ -98,13 +101,16 @@ function mapLeaves(tree: unknown, rest: unknown[], leaf: (value: unknown, rests:
   };
   walk(tree, "tree.map", {
     enter(node, key, parent) {
-      const rs = restAt(key, parent);
-      const c = globalThis.Array.isArray(node) ? new globalThis.Array(node.length) : {};
-      place(c, key);
+      const rs = rest.length ? restAt(key, parent) : rest;
+      const c = !leaf ? null : globalThis.Array.isArray(node) ? new globalThis.Array(node.length) : {};
+      if (c) place(c, key);
       open.push(c as Record<string | number, unknown>);
       restOpen.push(rs);
     },
-    leaf: (value, key, parent) => place(leaf(value, restAt(key, parent)), key),
+    leaf(value, key, parent) {
+      const rs = rest.length ? restAt(key, parent) : rest;
+      if (leaf) place(leaf(value, rs), key);
+    },
     exit() {
       open.pop();
       restOpen.pop();

@@ -32,14 +32,6 @@ export function isNode(x: unknown): x is unknown[] | Record<string, unknown> {
   return globalThis.Array.isArray(x) || isPlainObject(x);
 }
 
-/** A container's keys in walk order: array indices (holes skipped, as forEach does) or Object.keys. */
-function keysOf(node: unknown[] | Record<string, unknown>): (string | number)[] {
-  if (!globalThis.Array.isArray(node)) return Object.keys(node);
-  const keys: number[] = [];
-  for (let i = 0; i < node.length; ++i) if (i in node) keys.push(i);
-  return keys;
-}
-
 /**
  * Sets `o[k]`; "__proto__" becomes an own key (a plain assignment would
  * replace the object's prototype). @internal
@@ -64,13 +56,15 @@ export interface Visitor {
  * ("layers.0.weight", starting from `prefix`) are built only when `paths`.
  */
 export function walk(tree: unknown, tag: string, v: Visitor, paths = false, prefix = ""): void {
-  interface Frame { node: unknown[] | Record<string, unknown>; keys: (string | number)[]; next: number; path: string }
+  // An open container: arrays go by index (holes skipped, as forEach does), objects by Object.keys.
+  interface Frame { node: unknown[] | Record<string, unknown>; keys: string[] | null; n: number; next: number; path: string }
   const stack: Frame[] = [];
   const visit = (t: unknown, key: string | number | undefined, parent: unknown, path: string) => {
     if (isNode(t)) {
       checkDepth(stack.length + 1, tag);
       v.enter?.(t, key, parent, path);
-      stack.push({ node: t, keys: keysOf(t), next: 0, path });
+      const keys = globalThis.Array.isArray(t) ? null : Object.keys(t);
+      stack.push({ node: t, keys, n: keys ? keys.length : (t as unknown[]).length, next: 0, path });
     } else {
       v.leaf(t, key, parent, path);
     }
@@ -78,13 +72,21 @@ export function walk(tree: unknown, tag: string, v: Visitor, paths = false, pref
   visit(tree, undefined, undefined, prefix);
   while (stack.length) {
     const f = stack[stack.length - 1]!;
-    if (f.next === f.keys.length) {
+    if (f.next === f.n) {
       stack.pop();
       v.exit?.(f.node);
       continue;
     }
-    const k = f.keys[f.next++]!;
-    const child = (f.node as Record<string | number, unknown>)[k];
+    const i = f.next++;
+    let k: string | number, child: unknown;
+    if (f.keys) {
+      k = f.keys[i]!;
+      child = (f.node as Record<string, unknown>)[k];
+    } else {
+      k = i;
+      child = (f.node as unknown[])[i];
+      if (child === undefined && !(i in f.node)) continue; // a hole
+    }
     visit(child, k, f.node, paths ? (f.path ? `${f.path}.${k}` : String(k)) : "");
   }
 }
