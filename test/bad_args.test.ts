@@ -373,6 +373,12 @@ row("compile", () => mx.compile(f0, { outputs: v3 }), /^\[compile\] outputs must
 row("compile", () => mx.compile(f0, { inputs: v3 }), /^\[compile\] inputs must be a tree of arrays \(a JS array or a plain object\), got MxArray/);
 row("compile", () => mx.compile(f0, { shapeless: 1 } as any), /^\[compile\] shapeless must be a boolean, got number 1/);
 row("compile", () => mx.compile(f0, { output: {} } as any), /^\[compile\] Unknown option 'output'; expected inputs, outputs, shapeless, fuse/);
+// Found by the fuzzer: x.data() on a tracer inside vmap gave a rejected promise that the transform
+// dropped, so Node ended the process on an unhandled rejection. A returned promise is an error now.
+const promised = /The function returned a Promise: transforms trace synchronous functions/;
+row("vmap", () => mx.vmap((a: any) => a.data())(v3), new RegExp(`^\\[vmap\\] ${promised.source}`));
+row("grad", () => mx.grad(async (a: any) => a.sum())(v3), new RegExp(`^\\[grad\\] ${promised.source}`));
+row("compile", () => mx.compile(async (a: any) => a)(v3), new RegExp(`^\\[compile\\] ${promised.source}`));
 row("customFunction", () => M.customFunction(f0)(deep100k), tooDeep("customFunction"));
 row("customFunction", () => M.customFunction(f0).vjp(5), /^\[customFunction\] The vjp rule must be a function, got a number \(5\)/);
 row("checkpoint", () => M.checkpoint(f0)(deep100k), tooDeep("checkpoint"));

@@ -12,6 +12,7 @@ import { flattenAs, isPlainObject, walk } from "./tree_walk.js";
 import { refill } from "./refill.js";
 import { boolArg, optionsArg } from "./ops.js";
 import { typeName } from "./describe.js";
+import { traceable } from "./transforms.js";
 
 interface CompileExports {
   _wmx_compile_trace(fn: number, inputs: number, n: number, flags: number): number;
@@ -240,7 +241,7 @@ export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): C
             // may replace whole subtrees, and the originals go back where they were.
             const slots = stateIn.map(([p], i) => setPath(opts.inputs, p, tracers[argArrays.length + i]));
             try {
-              const out = fn(...(refillArrays(args, argTracers) as any[]));
+              const out = traceable(fn(...(refillArrays(args, argTracers) as any[])), "compile");
               const outs = arrayPaths(out).map(([, a]) => a);
               const stateOut = arrayPaths(opts.outputs);
               e.outTree = out;

@@ -24,6 +24,20 @@ function describe(v: unknown): string {
 }
 
 /**
+ * @internal What a traced function returned, which a transform can't use if
+ * it is a Promise (an async function: transforms trace synchronous code).
+ * The transform drops that promise, so it also takes care of its rejection,
+ * which would otherwise end a Node process as unhandled.
+ */
+export function traceable<T>(out: T, tag: string): T {
+  if (out instanceof Promise) {
+    out.catch(() => undefined);
+    throw new Error(`[${tag}] The function returned a Promise: transforms trace synchronous functions (await outside them).`);
+  }
+  return out;
+}
+
+/**
  * Runs `fn` on tracer arrays from C++: wraps the input handles, calls fn in a
  * scope, and returns fresh handles of its array outputs (every array fn
  * created, inputs and outputs included, is freed when it returns).
@@ -128,7 +142,7 @@ function makeValueAndGrad(fn: AnyFn, opts: GradOptions, tag: "grad" | "valueAndG
       argnums.forEach((a, i) => (pos[a] = newTrees[i]));
       const kw = { ...kwargs };
       argnames.forEach((n, i) => (kw[n] = newTrees[argnums.length + i]));
-      const out = fn(...pos, ...(argnames.length ? [kw] : []));
+      const out = traceable(fn(...pos, ...(argnames.length ? [kw] : [])), tag);
       const loss = out instanceof MxArray ? out : globalThis.Array.isArray(out) && out.length > 0 ? out[0] : undefined;
       if (!(loss instanceof MxArray) || loss.ndim !== 0 || (tag === "grad" && !(out instanceof MxArray))) {
         throw new Error(
@@ -213,7 +227,7 @@ function pairTransform(tag: "vjp" | "jvp", fn: AnyFn, primals: MxArray[], second
     (id, ptr) =>
       (tag === "vjp" ? c.m._wmx_vjp : c.m._wmx_jvp)(id, ptr, p.length, ptr + p.length * 4, s.length),
     (tracers) => {
-      const outs = outputsOf(fn(...tracers), tag);
+      const outs = outputsOf(traceable(fn(...tracers), tag), tag);
       nOut = outs.length;
       return outs;
     },
@@ -340,7 +354,7 @@ export function vmap<F extends AnyFn>(fn: F, options: VmapOptions = {}): (...arg
         () => {
           const tracers = handles.map((h) => fromHandle(h));
           const rebuilt = refill(tree, tracers, 0, undefined, "vmap").tree;
-          const out = single ? fn(rebuilt) : fn(...(rebuilt as unknown[]));
+          const out = traceable(single ? fn(rebuilt) : fn(...(rebuilt as unknown[])), "vmap");
           const outAxes: number[] = [];
           let ospec: unknown = outSpec;
           if (globalThis.Array.isArray(outSpec) && outSpec.length === 1 && out instanceof MxArray) ospec = outSpec[0];
@@ -495,7 +509,7 @@ function argumentsOf(args: unknown[], tag: string): Arguments {
  */
 function nodeFunction(fn: AnyFn, a: Arguments, out: { tree: unknown }) {
   return callback((ins) => {
-    const result = fn(...(fillArrays(a.args, ins, undefined, a.tag) as unknown[]));
+    const result = traceable(fn(...(fillArrays(a.args, ins, undefined, a.tag) as unknown[])), a.tag);
     out.tree = result;
     return arraysOf(result, a.tag);
   });
@@ -541,14 +555,14 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
             const k = nOut();
             const cots = fillArrays(out.tree, all.slice(np, np + k));
             const outs = fillArrays(out.tree, all.slice(np + k));
-            return matchTree(v(a.view(all.slice(0, np)), cots, outs), a.view(a.arrays), tag, "vjp rule", primalsName);
+            return matchTree(traceable(v(a.view(all.slice(0, np)), cots, outs), tag), a.view(a.arrays), tag, "vjp rule", primalsName);
           }),
         )
       : 0;
     const jvpId = j
       ? c.registerPersistent(
           callback((all) =>
-            matchTree(j(a.view(all.slice(0, np)), a.view(all.slice(np), () => null)), out.tree, tag, "jvp rule", "the function's output"),
+            matchTree(traceable(j(a.view(all.slice(0, np)), a.view(all.slice(np), () => null)), tag), out.tree, tag, "jvp rule", "the function's output"),
           ),
         )
       : 0;
@@ -558,7 +572,7 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
             () => {
               const all = handles.map((h) => fromHandle(h));
               const axes = (all.pop()!.tolist() as number[]).map((x) => (x < 0 ? null : x));
-              const res = m(a.view(all), a.view(axes, () => null));
+              const res = traceable(m(a.view(all), a.view(axes, () => null)), tag);
               if (!globalThis.Array.isArray(res) || res.length !== 2)
                 throw new Error(`[${tag}] The vmap rule must return [outputs, axes], but it returned ${describe(res)}.`);
               const outs = matchTree(res[0], out.tree, tag, "vmap rule's outputs", "the function's output");

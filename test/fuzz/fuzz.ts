@@ -74,8 +74,12 @@ export function targets(mx: any): Target[] {
     if (key === "constructor") continue;
     const d = Object.getOwnPropertyDescriptor(proto, key)!;
     const name = `Array#${String(key)}`;
-    if (typeof d.value === "function") out.push({ name, call: (j, args) => j.array()[key](...args) });
-    else if (d.get) out.push({ name, call: (j) => j.array()[key] });
+    // The receiver: a fresh junk array, or the first argument when it is an array (inside a
+    // transform, a tracer: a junk callback's `x.sum()`).
+    const split = (j: Junk, args: unknown[]): [any, unknown[]] =>
+      args[0] instanceof mx.Array && j.chance(0.5) ? [args[0], args.slice(1)] : [j.array(), args];
+    if (typeof d.value === "function") out.push({ name, call: (j, args) => { const [x, rest] = split(j, args); return x[key](...rest); } });
+    else if (d.get) out.push({ name, call: (j, args) => split(j, args)[0][key] });
   }
   return out;
 }
@@ -109,6 +113,47 @@ function learnOptions(mx: any, all: Target[], junk: Junk): void {
   junk.made.length = 0;
 }
 
+/**
+ * An op under a transform: "vmap∘sum" calls mx.vmap((...xs) => sum(...xs,
+ * ...args)) on batched arrays, and likewise grad (of the sum of the op's
+ * result), compile (shapeless at times), jvp, vjp and checkpoint. The op's
+ * transform rules (and compile's replay) then meet the junk that follows its
+ * array arguments. `ops` are the targets that may run there.
+ */
+function transformTargets(mx: any, ops: Target[]): Target[] {
+  const shapes = [[], [3], [2, 3], [3, 1], [1, 3], [0]];
+  const inputs = (j: Junk, batch: number[]) => {
+    const shape = j.pick(shapes);
+    return Array.from({ length: 1 + j.int(2) }, () => j.floats([...batch, ...(j.chance(0.8) ? shape : j.pick(shapes))]));
+  };
+  const opOn = (j: Junk, extra: unknown[]) => {
+    const op = j.pick(ops);
+    return (...xs: unknown[]) => op.call(j, [...xs, ...extra]);
+  };
+  const scalar = (r: unknown) => (r instanceof mx.Array ? r.sum() : r);
+  return [
+    { name: "vmap∘op", call: (j, extra) => mx.vmap(opOn(j, extra))(...inputs(j, [2])) },
+    { name: "grad∘op", call: (j, extra) => { const f = opOn(j, extra); return mx.grad((...xs: unknown[]) => scalar(f(...xs)))(...inputs(j, [])); } },
+    { name: "compile∘op", call: (j, extra) => {
+      // Traced, then replayed: the first result is freed with the junk.
+      const f = mx.compile(opOn(j, extra), { shapeless: j.chance(0.3) });
+      const xs = inputs(j, []);
+      j.made.push(...arraysIn(mx, [f(...xs)]));
+      return f(...xs);
+    } },
+    { name: "jvp∘op", call: (j, extra) => { const xs = inputs(j, []); return mx.jvp(opOn(j, extra), xs, xs.map((x: any) => j.floats(x.shape))); } },
+    { name: "vjp∘op", call: (j, extra) => {
+      const f = opOn(j, extra);
+      const xs = inputs(j, []);
+      const out = mx.tidy(() => f(...xs));
+      j.made.push(...arraysIn(mx, [out]));
+      const outs = out instanceof mx.Array ? [out] : Array.isArray(out) ? out : [];
+      return mx.vjp(f, xs, outs.map((o: any) => (o instanceof mx.Array ? j.floats(o.shape) : o)));
+    } },
+    { name: "checkpoint∘op", call: (j, extra) => { const f = mx.checkpoint(opOn(j, extra)); return mx.grad((...xs: unknown[]) => scalar(f(...xs)))(...inputs(j, [])); } },
+  ];
+}
+
 /** A short, never-throwing description of a value for findings. */
 function show(v: unknown, depth = 0): string {
   try {
@@ -131,7 +176,11 @@ function show(v: unknown, depth = 0): string {
   }
 }
 
-/** The mx.Arrays reachable in a value through arrays and plain objects, without recursion and without throwing. */
+/**
+ * The mx.Arrays reachable in a value through arrays and plain objects,
+ * without recursion and without throwing. Promises met on the way (what
+ * tree.map returns for an async fn) get a catch: the fuzzer drops them.
+ */
 function arraysIn(mx: any, v: unknown, limit = 200_000): any[] {
   const found: any[] = [];
   const seen = new Set<unknown>();
@@ -142,6 +191,7 @@ function arraysIn(mx: any, v: unknown, limit = 200_000): any[] {
     seen.add(t);
     try {
       if (t instanceof mx.Array) found.push(t);
+      else if (t instanceof Promise) t.catch(() => undefined);
       else if (Array.isArray(t)) for (const c of t) stack.push(c);
       else if (Object.getPrototypeOf(t) === Object.prototype || Object.getPrototypeOf(t) === null)
         for (const k of Object.keys(t)) stack.push((t as any)[k]);
@@ -170,6 +220,17 @@ export async function fuzz(mx: any, opts: FuzzOptions): Promise<FuzzResult> {
   const junk = new Junk(mx, opts.seed);
   const all = targets(mx).filter((t) => !opts.only || opts.only.test(t.name));
   learnOptions(mx, all, junk);
+  // Callbacks of the junk may run an op on their arguments: inside grad, vmap or compile that
+  // fuzzes the op's transform rules. Not the ones with global effects, nor keep (what a callback
+  // keeps is the callback's to free).
+  const ops = all.filter((t) => !/^(init|keep|tidy|setCacheLimit|clearCache|disableCompile|enableCompile|memory|random\.seed)$/.test(t.name));
+  const composed = transformTargets(mx, ops).filter((t) => !opts.only || opts.only.test(t.name));
+  all.push(...composed, ...composed, ...composed); // (thrice: each is many ops)
+  junk.inner = (args) => {
+    const t = junk.pick(ops);
+    const more = junk.chance(0.5) ? [junk.plausible()] : [];
+    return t.call(junk, [...args, ...more]);
+  };
   const findings = new Map<string, Finding>();
   const live = () => mx.memory().liveArrays;
   const note = (target: string, problem: string, call: string, iteration: number) => {

@@ -111,12 +111,22 @@ export class Junk {
     return a;
   }
 
+  /** A float32 array of this shape with small values (the inputs of a transformed op). */
+  floats(shape: number[]): any {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const a = this.mx.tidy(() => this.mx.array(Float32Array.from({ length: size }, () => Math.round(this.rand() * 8 - 4) / 2)).reshape(shape));
+    this.made.push(a);
+    return a;
+  }
+
   /** A callback of the kind users hand to transforms, tidy and tree.map. */
   fn(): (...args: any[]) => any {
     const mx = this.mx;
     const junk = this;
     const v = this.value(1);
-    switch (this.int(9)) {
+    switch (this.int(11)) {
+      // An op of the package on the arguments (tracers, inside a transform): set by the fuzzer.
+      case 9: case 10: return (...a: any[]) => mx.tidy(() => junk.inner?.(a));
       case 0: return (...a: any[]) => a[0];
       case 1: return (x: any) => (x instanceof mx.Array ? x.sum() : x);
       // (tidy: called outside a transform, the intermediate would be the junk's own leak)
@@ -129,6 +139,9 @@ export class Junk {
       default: return throwingProxy(function () {}) as any;
     }
   }
+
+  /** Calls a random op with these leading arguments (and maybe junk after them); set by the fuzzer. */
+  inner: ((args: unknown[]) => unknown) | null = null;
 
   /** Option names of the op being called (learnt by the fuzzer from its "Unknown option" errors). */
   optionKeys: readonly string[] = [];
