@@ -19,7 +19,7 @@
 // Runs are deterministic for a seed (test/fuzz.test.ts runs a short one in
 // `make test`, `make fuzz` a long one).
 
-import { Junk, JunkError } from "./junk.js";
+import { Junk, JunkError, arraysIn } from "./junk.js";
 
 /** The message of a tagged error: "[op] " then the problem ("[tree.unflatten] ...", "[conv2d] ..."). */
 export const TAG = /^\[[A-Za-z0-9_.]+\] \S/;
@@ -130,7 +130,7 @@ function transformTargets(mx: any, ops: Target[]): Target[] {
     const op = j.pick(ops);
     return (...xs: unknown[]) => op.call(j, [...xs, ...extra]);
   };
-  const scalar = (r: unknown) => (r instanceof mx.Array ? r.sum() : r);
+  const scalar = (r: unknown) => (r instanceof mx.Array ? (r as any).sum() : r);
   return [
     { name: "vmap∘op", call: (j, extra) => mx.vmap(opOn(j, extra))(...inputs(j, [2])) },
     { name: "grad∘op", call: (j, extra) => { const f = opOn(j, extra); return mx.grad((...xs: unknown[]) => scalar(f(...xs)))(...inputs(j, [])); } },
@@ -174,32 +174,6 @@ function show(v: unknown, depth = 0): string {
   } catch {
     return "<throws>";
   }
-}
-
-/**
- * The mx.Arrays reachable in a value through arrays and plain objects,
- * without recursion and without throwing. Promises met on the way (what
- * tree.map returns for an async fn) get a catch: the fuzzer drops them.
- */
-function arraysIn(mx: any, v: unknown, limit = 200_000): any[] {
-  const found: any[] = [];
-  const seen = new Set<unknown>();
-  const stack = [v];
-  while (stack.length && seen.size < limit) {
-    const t = stack.pop();
-    if (t === null || typeof t !== "object" || seen.has(t)) continue;
-    seen.add(t);
-    try {
-      if (t instanceof mx.Array) found.push(t);
-      else if (t instanceof Promise) t.catch(() => undefined);
-      else if (Array.isArray(t)) for (const c of t) stack.push(c);
-      else if (Object.getPrototypeOf(t) === Object.prototype || Object.getPrototypeOf(t) === null)
-        for (const k of Object.keys(t)) stack.push((t as any)[k]);
-    } catch {
-      // a Proxy or getter of the junk: nothing of ours inside
-    }
-  }
-  return found;
 }
 
 /** The problem with what a call threw, or null when it is acceptable. */

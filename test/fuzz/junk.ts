@@ -10,6 +10,32 @@ export class JunkError extends Error {
   }
 }
 
+/**
+ * The mx.Arrays reachable in a value through arrays and plain objects,
+ * without recursion and without throwing. Promises met on the way (what
+ * tree.map returns for an async fn) get a catch: the fuzzer drops them.
+ */
+export function arraysIn(mx: any, v: unknown, limit = 200_000): any[] {
+  const found: any[] = [];
+  const seen = new Set<unknown>();
+  const stack = [v];
+  while (stack.length && seen.size < limit) {
+    const t = stack.pop();
+    if (t === null || typeof t !== "object" || seen.has(t)) continue;
+    seen.add(t);
+    try {
+      if (t instanceof mx.Array) found.push(t);
+      else if (t instanceof Promise) t.catch(() => undefined);
+      else if (Array.isArray(t)) for (const c of t) stack.push(c);
+      else if (Object.getPrototypeOf(t) === Object.prototype || Object.getPrototypeOf(t) === null)
+        for (const k of Object.keys(t)) stack.push((t as any)[k]);
+    } catch {
+      // a Proxy or getter of the junk: nothing of ours inside
+    }
+  }
+  return found;
+}
+
 /** mulberry32: a small, fast, seedable PRNG (deterministic runs for a given seed). */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -126,18 +152,26 @@ export class Junk {
     const v = this.value(1);
     switch (this.int(11)) {
       // An op of the package on the arguments (tracers, inside a transform): set by the fuzzer.
-      case 9: case 10: return (...a: any[]) => mx.tidy(() => junk.inner?.(a));
+      // What it returns is the junk's to free if the call it was given to fails part way (a
+      // later leaf of tree.map throwing): the callback is the user's code, and so is the cleanup.
+      case 9: case 10: return (...a: any[]) => junk.owned(mx.tidy(() => junk.inner?.(a)));
       case 0: return (...a: any[]) => a[0];
-      case 1: return (x: any) => (x instanceof mx.Array ? x.sum() : x);
+      case 1: return (x: any) => junk.owned(x instanceof mx.Array ? x.sum() : x);
       // (tidy: called outside a transform, the intermediate would be the junk's own leak)
-      case 2: return (x: any) => mx.tidy(() => (x instanceof mx.Array ? x.mul(x).sum() : mx.array(1)));
+      case 2: return (x: any) => junk.owned(mx.tidy(() => (x instanceof mx.Array ? x.mul(x).sum() : mx.array(1))));
       case 3: return () => { throw new JunkError("callback"); };
       case 4: return () => v; // whatever junk
       case 5: return (...a: any[]) => a; // its arguments back
       case 6: return async (x: any) => x; // a promise
-      case 7: return (x: any) => { const t = mx.ones([2]); junk.made.push(t); return x instanceof mx.Array ? x.add(t) : t; };
+      case 7: return (x: any) => { const t = mx.ones([2]); junk.made.push(t); return junk.owned(x instanceof mx.Array ? x.add(t) : t); };
       default: return throwingProxy(function () {}) as any;
     }
+  }
+
+  /** `r`, with the arrays in it recorded in `made` (freed after the call; a no-op for freed tracers). */
+  owned<T>(r: T): T {
+    this.made.push(...arraysIn(this.mx, r));
+    return r;
   }
 
   /** Calls a random op with these leading arguments (and maybe junk after them); set by the fuzzer. */
