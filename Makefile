@@ -11,6 +11,8 @@
 #   make test-native | test-js | test-targets | typecheck   one part of `make test`
 #   make demo|bench   node examples/demo.mjs | node bench/run.mjs (after dist)
 #   make mutants      plants known bugs in a scratch copy, reports which the suites catch (slow)
+#   make fuzz         the junk-argument fuzzer (test/fuzz/) for long on both builds:
+#                     FUZZ_ITERATIONS (default 100000 per build), FUZZ_SEED (default: the time)
 #   make sizes        .wasm / glue sizes (raw, gzip)
 #   make clean
 #
@@ -109,7 +111,7 @@ DIST_STAMP := $(BUILD)/.dist-stamp
 
 # ================================================================ targets
 .PHONY: all wasm native dist test test-native test-js test-targets \
-        demo bench clean toolchain typecheck sizes mutants
+        demo bench clean toolchain typecheck sizes mutants fuzz
 
 all: native wasm dist
 
@@ -279,6 +281,14 @@ test-targets: $(DIST_STAMP)
 # Not part of `make test`: each planted C++ bug relinks the wasm (minutes each).
 mutants: $(DIST_STAMP)
 	test/mutants/plant.sh $(MUTANTS)
+
+# `make test` runs test/fuzz.test.ts briefly (seed 1, a few thousand calls);
+# this runs it for long with a fresh seed, printed in the test's name.
+FUZZ_ITERATIONS ?= 100000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: $(DIST_STAMP)
+	WEBMX_TEST_THREADS=0 WEBMX_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) WEBMX_FUZZ_SEED=$(FUZZ_SEED) $(VITEST) test/fuzz.test.ts
+	WEBMX_TEST_THREADS=2 WEBMX_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) WEBMX_FUZZ_SEED=$(FUZZ_SEED) $(VITEST) test/fuzz.test.ts
 
 demo: $(DIST_STAMP)
 	$(NODE) examples/demo.mjs

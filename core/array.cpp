@@ -6,6 +6,7 @@
 #include "allocator.h"
 #include "error.h"
 #include "primitive.h"
+#include "shape_limits.h"
 
 namespace wmx {
 
@@ -54,8 +55,35 @@ bool is_row_contiguous(const Shape& shape, const Strides& strides) {
   return true;
 }
 
+void fail_too_many_dims(const Shape& shape, const char* op) {
+  // A 100,000-dimension shape would make a message of megabytes: show its rank only.
+  fail(op, "The shape has ", shape.size(), " dimensions; at most ", kMaxNdim, " are supported.");
+}
+
+namespace {
+// The tag of an error raised while making a node: its primitive's name in
+// snake_case (ExpandDims -> expand_dims), as the ops name themselves.
+std::string node_tag(const Primitive* p) {
+  if (!p) return "array";
+  std::string tag;
+  for (const char* c = p->name(); *c; ++c) {
+    if (*c >= 'A' && *c <= 'Z') {
+      if (!tag.empty()) tag += '_';
+      tag += char(*c - 'A' + 'a');
+    } else {
+      tag += *c;
+    }
+  }
+  return tag;
+}
+}  // namespace
+
 ArrayNode::ArrayNode(Shape s, Dtype t, std::shared_ptr<Primitive> p, std::vector<array> in)
     : shape(std::move(s)), dtype(t), primitive(std::move(p)), inputs(std::move(in)) {
+  // The one place every array is made: ops check the limit with their own
+  // tag first; this catches any that don't (vmap adding an axis, a gather
+  // whose indices add dims, ...).
+  if (shape.size() > size_t(kMaxNdim)) fail_too_many_dims(shape, node_tag(primitive.get()).c_str());
   size = shape_size(shape);
   strides = row_major_strides(shape);
   // A node computed from a transform's tracer is part of the trace too.

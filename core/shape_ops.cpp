@@ -75,6 +75,9 @@ array stack(const std::vector<array>& arrays, int axis) {
       fail("stack", "All arrays must have the same shape, got ", shape_str(arrays[0].shape()), " and ",
            shape_str(x.shape()), ".");
   int ax = normalize_axis(axis, arrays[0].ndim() + 1, "stack");
+  Shape out = arrays[0].shape();
+  out.insert(out.begin() + ax, int64_t(arrays.size()));
+  check_shape_limits(out, "stack");  // under this op's name, not expand_dims's
   std::vector<array> xs;
   for (auto& x : arrays) xs.push_back(expand_dims(x, {ax}));
   return concatenate(xs, ax);
@@ -559,6 +562,11 @@ IndexPlan plan_index(const array& a, const std::vector<IndexEntry>& idx, const c
     if (e.kind != IndexEntry::Slice || P.start[ax] != 0 || P.step[ax] != 1 || P.len[ax] != a.shape()[ax]) break;
     ++P.trailing_full;
   }
+  // The result (the indices' dims, then the tail) within the limits, under
+  // this op's name rather than that of the reshape or gather it runs.
+  Shape out = P.I;
+  out.insert(out.end(), P.tail.begin(), P.tail.end());
+  check_shape_limits(out, op);
   return P;
 }
 

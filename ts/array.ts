@@ -14,6 +14,7 @@ import * as red from "./reduce_ops.js";
 import { track } from "./scope.js";
 import { markUnowned, release, watch } from "./safety_net.js";
 import { formatArray } from "./format.js";
+import { maxNdim } from "./limits.js";
 
 // Hosts without explicit resource management still get a well-known key
 // for `using` (TypeScript and esbuild fall back to the same registered symbol).
@@ -78,8 +79,9 @@ export class MxArray {
     if (!this.#shape) {
       const c = core();
       const ptr = c.scratchPtr();
-      const nd = c.check(c.m._wmx_shape(this.handle, ptr, 64));
-      if (nd > 64) throw new Error("[shape] Arrays with more than 64 dimensions are not supported.");
+      const limit = maxNdim(); // the core makes no array with more (core/shape_limits.h)
+      const nd = c.check(c.m._wmx_shape(this.handle, ptr, limit));
+      if (nd > limit) throw new Error(`[shape] Arrays with more than ${limit} dimensions are not supported.`);
       this.#shape = c.readInts(ptr, nd);
     }
     return this.#shape;

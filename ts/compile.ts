@@ -8,8 +8,11 @@
 import { MxArray, dimsOf, fromHandle, shapeReads } from "./array.js";
 import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
-import { flatten, isPlainObject } from "./tree.js";
+import { flattenAs, isPlainObject, walk } from "./tree_walk.js";
 import { refill } from "./refill.js";
+import { boolArg, optionsArg } from "./ops.js";
+import { typeName } from "./describe.js";
+import { traceable } from "./transforms.js";
 
 interface CompileExports {
   _wmx_compile_trace(fn: number, inputs: number, n: number, flags: number): number;
@@ -70,7 +73,7 @@ export interface CompileOptions {
 
 function describe(v: unknown): string {
   if (v === null) return "null";
-  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
+  if (typeof v === "object") return typeName(v);
   return typeof v;
 }
 
@@ -95,12 +98,41 @@ function leafKey(leaf: unknown, path: string, arrays: MxArray[], shapeless: bool
   }
 }
 
-/** A key for the structure of `tree` (containers and paths) plus its leaves. */
-function treeKey(tree: unknown, arrays: MxArray[], shapeless: boolean, path = ""): string {
-  const sub = (t: unknown, p: string) => treeKey(t, arrays, shapeless, path ? `${path}.${p}` : p);
-  if (globalThis.Array.isArray(tree)) return `[${tree.map((t, i) => sub(t, String(i))).join(",")}]`;
-  if (isPlainObject(tree)) return `{${Object.keys(tree).map((k) => `${JSON.stringify(k)}:${sub(tree[k], k)}`).join(",")}}`;
-  return leafKey(tree, path, arrays, shapeless);
+/**
+ * A key for the structure of `tree` (containers, their keys, array slots)
+ * plus its leaves, e.g. `[0:A11(2,3),1:{"lr":0.1}]`. Built from walk()'s
+ * events: no recursion, whatever the depth.
+ */
+function treeKey(tree: unknown, arrays: MxArray[], shapeless: boolean): string {
+  const parts: string[] = [];
+  const first: boolean[] = []; // per open container: no child written yet
+  const slot = (key: string | number | undefined) => {
+    if (key === undefined) return;
+    if (!first[first.length - 1]) parts.push(",");
+    first[first.length - 1] = false;
+    parts.push(typeof key === "number" ? `${key}:` : `${JSON.stringify(key)}:`);
+  };
+  walk(
+    tree,
+    "compile",
+    {
+      enter(node, key) {
+        slot(key);
+        parts.push(globalThis.Array.isArray(node) ? "[" : "{");
+        first.push(true);
+      },
+      leaf(value, key, _parent, path) {
+        slot(key);
+        parts.push(leafKey(value, path, arrays, shapeless));
+      },
+      exit(node) {
+        first.pop();
+        parts.push(globalThis.Array.isArray(node) ? "]" : "}");
+      },
+    },
+    true,
+  );
+  return parts.join("");
 }
 
 /** Sets the leaf at a dotted path; returns its container and key. */
@@ -114,13 +146,13 @@ function setPath(tree: unknown, path: string, value: unknown): [any, string] {
 }
 
 function arrayPaths(tree: unknown): [string, MxArray][] {
-  if (tree === undefined) return [];
-  return flatten(tree).filter((e): e is [string, MxArray] => e[1] instanceof MxArray);
+  if (tree === undefined || tree === null) return [];
+  return flattenAs(tree, "compile").filter((e): e is [string, MxArray] => e[1] instanceof MxArray);
 }
 
 /** Replaces the leaves of `tree` that are arrays, in order, with `values`. */
 const refillArrays = (tree: unknown, values: MxArray[]): unknown =>
-  refill(tree, values, 0, (leaf) => leaf instanceof MxArray).tree;
+  refill(tree, values, 0, (leaf) => leaf instanceof MxArray, "compile").tree;
 
 interface Entry {
   graph: number;
@@ -155,8 +187,19 @@ export interface Compiled<F extends AnyFn> {
 }
 
 /** `fn` traced once per key and replayed from then on (MLX's compile). */
-export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Compiled<F> {
+export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): Compiled<F> {
   if (typeof fn !== "function") throw new Error(`[compile] Expected a function, got a ${describe(fn)}.`);
+  const opts = optionsArg<CompileOptions>(options, "compile", ["inputs", "outputs", "shapeless", "fuse"]);
+  // Captured state is a tree whose leaves are swapped for tracers and written
+  // back in place, so it must be a container (as MLX's lists and dicts): a
+  // bare array has no place to write to.
+  for (const which of ["inputs", "outputs"] as const) {
+    const t = opts[which];
+    if (t !== undefined && t !== null && !globalThis.Array.isArray(t) && !isPlainObject(t))
+      throw new Error(`[compile] ${which} must be a tree of arrays (a JS array or a plain object), got ${describe(t)}; wrap a single array as [x] or {x}.`);
+  }
+  boolArg(opts.shapeless, "shapeless", "compile");
+  if (opts.fuse !== undefined) boolArg(opts.fuse, "fuse", "compile");
   const cache = new Map<string, Entry>();
   const graphs: number[] = [];
   let written: MxArray[] = []; // state arrays written into opts.outputs by the last call
@@ -198,7 +241,7 @@ export function compile<F extends AnyFn>(fn: F, opts: CompileOptions = {}): Comp
             // may replace whole subtrees, and the originals go back where they were.
             const slots = stateIn.map(([p], i) => setPath(opts.inputs, p, tracers[argArrays.length + i]));
             try {
-              const out = fn(...(refillArrays(args, argTracers) as any[]));
+              const out = traceable(fn(...(refillArrays(args, argTracers) as any[])), "compile");
               const outs = arrayPaths(out).map(([, a]) => a);
               const stateOut = arrayPaths(opts.outputs);
               e.outTree = out;

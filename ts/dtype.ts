@@ -1,5 +1,7 @@
 // The 13 dtypes. Codes mirror core/dtype.h (they cross the wasm boundary).
 
+import { describe } from "./describe.js";
+
 export type DtypeName =
   | "bool" | "uint8" | "uint16" | "uint32" | "uint64" | "int8" | "int16" | "int32" | "int64"
   | "float16" | "bfloat16" | "float32" | "float64";
@@ -49,7 +51,8 @@ export function toDtype(d: unknown, op: string): Dtype {
     const found = dtypes.find((t) => t.name === d);
     if (found) return found;
   }
-  throw new Error(`[${op}] Unknown dtype ${String(d)}; expected one of ${dtypes.map((t) => t.name).join(", ")}.`);
+  // (describe: String() throws on Object.create(null) and on symbols in templates)
+  throw new Error(`[${op}] Unknown dtype ${typeof d === "string" ? d : describe(d)}; expected one of ${dtypes.map((t) => t.name).join(", ")}.`);
 }
 
 /** The TypedArray a dtype reads back as (float16/bfloat16 widen to float32). */

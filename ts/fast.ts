@@ -3,7 +3,7 @@
 
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
-import { arrayArg, boolArg, isInt32, numArg, optionsArg, wrap } from "./ops.js";
+import { arrayArg, boolArg, describe, isInt32, numArg, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_linalg.cpp used here. */
 interface FastExports {
@@ -45,9 +45,9 @@ export interface RopeOptions {
 export function rope(x: MxArray, dims: number, options: RopeOptions = {}): MxArray {
   const op = "rope";
   const o = optionsArg<RopeOptions>(options, op, ["traditional", "base", "scale", "offset"]);
-  if (!isInt32(dims)) throw new Error(`[${op}] dims must be an integer, got ${String(dims)}.`);
+  if (!isInt32(dims)) throw new Error(`[${op}] dims must be an integer, got ${describe(dims)}.`);
   const offset = o.offset ?? 0;
-  if (!isInt32(offset)) throw new Error(`[${op}] offset must be an integer, got ${String(offset)}.`);
+  if (!isInt32(offset)) throw new Error(`[${op}] offset must be an integer, got ${describe(offset)}.`);
   const traditional = boolArg(o.traditional, "traditional", op);
   return wrap(m()._wmx_rope(arrayArg(x, "x", op).handle, dims, traditional ? 1 : 0,
     numArg(o.base ?? 10000, "base", op), numArg(o.scale ?? 1, "scale", op), offset));

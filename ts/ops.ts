@@ -9,7 +9,9 @@ import {
   float32, float64,
 } from "./dtype.js";
 import { numberToBfloat16, numberToHalf } from "./half.js";
-import { leaves } from "./tree.js";
+import { describe } from "./describe.js";
+import { leavesAs } from "./tree_walk.js";
+import { maxNdim } from "./limits.js";
 
 /** @internal wraps a handle returned by the core (throwing its error if it failed) */
 export function wrap(h: number): MxArray {
@@ -35,33 +37,38 @@ function typedArrayDtype(v: TypedArray): Dtype {
   return uint64;
 }
 
-/** Shape and flat leaves of nested JS arrays; throws on ragged input or bad leaves. */
-function flattenNested(value: unknown): { shape: number[]; flat: Scalar[] } {
+/**
+ * @internal Shape and flat leaves of nested JS arrays; throws on ragged input
+ * or bad leaves. The nesting depth is the array's ndim, so a list nested
+ * deeper than the core's limit (or one that contains itself) is refused
+ * before the walk (which recurses once per dimension).
+ */
+export function flattenNested(value: unknown, op = "array"): { shape: number[]; flat: Scalar[] } {
   const shape: number[] = [];
-  for (let v = value; globalThis.Array.isArray(v); v = v[0]) shape.push(v.length);
+  const limit = maxNdim();
+  for (let v = value; globalThis.Array.isArray(v); v = v[0]) {
+    if (shape.length === limit)
+      throw new Error(`[${op}] The nested list is deeper than ${limit} levels (or contains itself); arrays have at most ${limit} dimensions.`);
+    shape.push(v.length);
+  }
   const flat: Scalar[] = [];
   const walk = (v: unknown, d: number) => {
     if (d === shape.length) {
       if (typeof v !== "number" && typeof v !== "boolean" && typeof v !== "bigint")
-        throw new Error(`[array] Unsupported value ${describe(v)} in nested array; expected numbers, booleans or bigints.`);
+        throw new Error(`[${op}] Unsupported value ${describe(v)} in nested array; expected numbers, booleans or bigints.`);
       flat.push(v);
       return;
     }
     if (!globalThis.Array.isArray(v) || v.length !== shape[d])
-      throw new Error(`[array] Inhomogeneous nested array: expected a list of length ${shape[d]} at depth ${d}.`);
+      throw new Error(`[${op}] Inhomogeneous nested array: expected a list of length ${shape[d]} at depth ${d}.`);
     for (const c of v) walk(c, d + 1);
   };
   walk(value, 0);
   return { shape, flat };
 }
 
-/** @internal "string x", "number 1.5", "undefined", "Array": a JS value as error messages name it. */
-export function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "object") return v.constructor?.name ?? "object";
-  return `${typeof v} ${String(v)}`;
-}
+/** @internal (ts/describe.ts, re-exported for the op modules) */
+export { describe };
 
 const oddF32 = new Float32Array(1);
 const oddU32 = new Uint32Array(oddF32.buffer);
@@ -163,6 +170,8 @@ function shapeArg(shape: number | number[], op: string): number[] {
 /** A shape of a new array: no dimension may be negative. */
 function newShapeArg(shape: number | number[], op: string): number[] {
   const s = shapeArg(shape, op);
+  // (the core checks this too, under the name of the op it runs: "full" for zeros)
+  if (s.length > maxNdim()) throw new Error(`[${op}] The shape has ${s.length} dimensions; at most ${maxNdim()} are supported.`);
   if (s.some((d) => d < 0)) throw new Error(`[${op}] Negative dimension in shape (${s.join(",")}).`);
   if (!s.includes(0) && s.reduce((a, b) => a * b, 1) >= 2 ** 53)
     throw new Error(`[${op}] The shape (${s.join(",")}) has more than 2^53 elements.`);
@@ -408,7 +417,7 @@ export function flatten(a: MxArray): MxArray {
 
 /** Evaluates every mx.Array leaf of the given trees; other leaves are ignored. */
 export function evaluate(...trees: unknown[]): void {
-  const arrays = leaves(trees).filter((l): l is MxArray => l instanceof MxArray);
+  const arrays = leavesAs(trees, "eval").filter((l): l is MxArray => l instanceof MxArray);
   if (arrays.length === 0) return;
   const c = core();
   c.check(c.withInts(arrays.map((a) => a.handle), (p, n) => c.m._wmx_eval(p, n)));
@@ -420,7 +429,7 @@ export function evaluate(...trees: unknown[]): void {
  * build the work runs on the core's own thread and this thread stays free.
  */
 export function asyncEval(...trees: unknown[]): Promise<void> {
-  const arrays = leaves(trees).filter((l): l is MxArray => l instanceof MxArray);
+  const arrays = leavesAs(trees, "asyncEval").filter((l): l is MxArray => l instanceof MxArray);
   if (arrays.length === 0) return Promise.resolve();
   // Not async itself: what the core refuses (inside a transform) throws here, not as a stray rejection.
   return core().evalAsync(arrays.map((a) => a.handle)).then(afterEval);

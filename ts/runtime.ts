@@ -4,6 +4,7 @@
 
 import type { Loader, LoadedBackend, LoadOptions } from "./backend/types.js";
 import { outOfMemory } from "./safety_net.js";
+import { describe } from "./describe.js";
 
 export interface InitOptions extends LoadOptions {
   /** Reserved for the WebGPU backend (not available yet). */
@@ -329,8 +330,10 @@ export function memory(): MemoryInfo {
 
 /** How many bytes of freed buffers the core keeps for reuse (default 256 MiB). */
 export function setCacheLimit(bytes: number): void {
-  if (!(bytes >= 0)) throw new Error(`[setCacheLimit] The limit must be a number of bytes >= 0, got ${bytes}.`);
-  core().m._wmx_set_cache_limit(bytes);
+  // typeof first: `>=` throws on a symbol, and a bigint would pass it and then fail in the wasm call.
+  if (typeof bytes !== "number" || !(bytes >= 0))
+    throw new Error(`[setCacheLimit] The limit must be a number of bytes >= 0, got ${describe(bytes)}.`);
+  core().m._wmx_set_cache_limit(Math.min(bytes, 2 ** 32 - 1)); // (Infinity: no limit; size_t is 32-bit)
 }
 
 /** Frees the cached buffers now. */

@@ -7,7 +7,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar, fromHandle } from "./array.js";
 import { Dtype, bool, int32, int64, float32 } from "./dtype.js";
-import { array, describe, optionsArg, wrap } from "./ops.js";
+import { array, describe, flattenNested, optionsArg, wrap } from "./ops.js";
 
 /** The exports of wasm/api_shape.cpp and wasm/results.cpp. */
 interface ShapeExports {
@@ -103,7 +103,8 @@ function toIndex(x: unknown, op: string): MxArray {
     return wrap(m()._wmx_scalar(x, int32.code));
   }
   if (globalThis.Array.isArray(x)) {
-    const flat = (x as unknown[]).flat(Infinity);
+    // (not x.flat(Infinity), which recurses: flattenNested caps the depth at the dimension limit)
+    const { flat } = flattenNested(x, op);
     if (!flat.every((v) => typeof v === "number" && Number.isInteger(v)))
       throw new Error(`[${op}] Index lists must hold integers only.`);
     return array(x as number[], int32);
@@ -174,7 +175,7 @@ export function pad(a: MxArray, padWidth: PadWidth, opts: PadOptions = {}): MxAr
   const x = requireArray(a, "pad");
   const { mode = "constant", constantValues = 0 } = optionsArg<PadOptions>(opts, "pad", ["mode", "constantValues"]);
   if (mode !== "constant" && mode !== "edge")
-    throw new Error(`[pad] Invalid padding mode '${String(mode)}': expected 'constant' or 'edge'.`);
+    throw new Error(`[pad] Invalid padding mode ${typeof mode === "string" ? `'${mode}'` : describe(mode)}: expected 'constant' or 'edge'.`);
   const bad = () => new Error(`[pad] The pad width must be an integer, a pair of integers or a list of pairs, got ${describe(padWidth)}.`);
   let pairs: number[][];
   const pair = (p: unknown): number[] => {

@@ -7,18 +7,34 @@
 import { MxArray, fromHandle } from "./array.js";
 import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
-import { flatten, isPlainObject, leaves } from "./tree.js";
+import { checkDepth, flattenAs, isPlainObject, leavesAs, rebuild } from "./tree_walk.js";
 import { refill } from "./refill.js";
 import { optionsArg } from "./ops.js";
+import { typeName } from "./describe.js";
 
 type AnyFn = (...args: any[]) => any;
 
 function describe(v: unknown): string {
-  if (v instanceof MxArray) return `an array of shape (${v.shape.join(",")})`;
+  if (v instanceof MxArray) return v.disposed ? "a disposed array" : `an array of shape (${v.shape.join(",")})`;
   if (v === null || v === undefined) return String(v);
   if (globalThis.Array.isArray(v)) return `a JS array of length ${v.length}`;
-  if (typeof v === "object") return `an object of type ${v.constructor?.name ?? "Object"}`;
-  return `a ${typeof v} (${String(v)})`;
+  if (typeof v === "object") return `an object of type ${typeName(v)}`;
+  if (typeof v === "function") return "a function";
+  return `a ${typeof v} (${String(v).slice(0, 60)})`;
+}
+
+/**
+ * @internal What a traced function returned, which a transform can't use if
+ * it is a Promise (an async function: transforms trace synchronous code).
+ * The transform drops that promise, so it also takes care of its rejection,
+ * which would otherwise end a Node process as unhandled.
+ */
+export function traceable<T>(out: T, tag: string): T {
+  if (out instanceof Promise) {
+    out.catch(() => undefined);
+    throw new Error(`[${tag}] The function returned a Promise: transforms trace synchronous functions (await outside them).`);
+  }
+  return out;
 }
 
 /**
@@ -39,7 +55,7 @@ function callback(fn: (inputs: MxArray[]) => MxArray[]) {
 }
 
 function arrayLeaves(tree: unknown, tag: string, what: string): MxArray[] {
-  return flatten(tree).map(([path, leaf]) => {
+  return flattenAs(tree, tag).map(([path, leaf]) => {
     if (!(leaf instanceof MxArray))
       throw new Error(`[${tag}] ${what} must contain only arrays, but ${path ? `'${path}'` : "it"} is ${describe(leaf)}.`);
     return leaf;
@@ -63,10 +79,16 @@ export interface GradOptions {
 
 function gradOptions(options: GradOptions, tag: string): { argnums: number[]; argnames: string[] } {
   const opts = optionsArg<GradOptions>(options, tag, ["argnums", "argnames"]);
-  const argnames = opts.argnames === undefined ? [] : typeof opts.argnames === "string" ? [opts.argnames] : [...opts.argnames];
+  const list = (v: unknown, what: string): unknown[] => {
+    if (!globalThis.Array.isArray(v)) throw new Error(`[${tag}] ${what}, got ${describe(v)}.`);
+    return [...v];
+  };
+  const argnames = (opts.argnames === undefined ? [] : typeof opts.argnames === "string" ? [opts.argnames]
+    : list(opts.argnames, "argnames must be a string or a list of strings")) as string[];
   let argnums: number[];
   if (opts.argnums === undefined) argnums = argnames.length ? [] : [0];
-  else argnums = typeof opts.argnums === "number" ? [opts.argnums] : [...opts.argnums];
+  else argnums = (typeof opts.argnums === "number" ? [opts.argnums]
+    : list(opts.argnums, "argnums must be an integer or a list of integers")) as number[];
   for (const a of argnums) {
     if (!Number.isInteger(a)) throw new Error(`[${tag}] argnums must be integers, got ${describe(a)}.`);
     if (a < 0) throw new Error(`[${tag}] Can't compute the gradient of negative argument index ${a}.`);
@@ -112,7 +134,7 @@ function makeValueAndGrad(fn: AnyFn, opts: GradOptions, tag: "grad" | "valueAndG
     const traced = (tracers: MxArray[]): MxArray[] => {
       let at = 0;
       const newTrees = trees.map((t) => {
-        const r = refill(t, tracers, at);
+        const r = refill(t, tracers, at, undefined, tag);
         at = r.next;
         return r.tree;
       });
@@ -120,7 +142,7 @@ function makeValueAndGrad(fn: AnyFn, opts: GradOptions, tag: "grad" | "valueAndG
       argnums.forEach((a, i) => (pos[a] = newTrees[i]));
       const kw = { ...kwargs };
       argnames.forEach((n, i) => (kw[n] = newTrees[argnums.length + i]));
-      const out = fn(...pos, ...(argnames.length ? [kw] : []));
+      const out = traceable(fn(...pos, ...(argnames.length ? [kw] : [])), tag);
       const loss = out instanceof MxArray ? out : globalThis.Array.isArray(out) && out.length > 0 ? out[0] : undefined;
       if (!(loss instanceof MxArray) || loss.ndim !== 0 || (tag === "grad" && !(out instanceof MxArray))) {
         throw new Error(
@@ -130,7 +152,7 @@ function makeValueAndGrad(fn: AnyFn, opts: GradOptions, tag: "grad" | "valueAndG
         );
       }
       outTree = out;
-      const outs = leaves(out).filter((l): l is MxArray => l instanceof MxArray);
+      const outs = leavesAs(out, tag).filter((l): l is MxArray => l instanceof MxArray);
       outArrays = outs.length;
       return outs;
     };
@@ -146,10 +168,10 @@ function makeValueAndGrad(fn: AnyFn, opts: GradOptions, tag: "grad" | "valueAndG
 
     // Rebuild fn's output (non-array leaves come back as they were) and the gradient trees.
     let vi = 0;
-    const value = refill(outTree, leaves(outTree).map((l) => (l instanceof MxArray ? values[vi++] : l))).tree;
+    const value = refill(outTree, leavesAs(outTree, tag).map((l) => (l instanceof MxArray ? values[vi++] : l)), 0, undefined, tag).tree;
     let gi = 0;
     const gradTrees = trees.map((t) => {
-      const r = refill(t, grads, gi);
+      const r = refill(t, grads, gi, undefined, tag);
       gi = r.next;
       return r.tree;
     });
@@ -174,7 +196,7 @@ export function grad<F extends AnyFn>(fn: F, opts: GradOptions = {}): (...args: 
   const vg = makeValueAndGrad(fn, opts, "grad");
   return (...args: any[]) => {
     const [value, g] = vg(...args);
-    for (const a of leaves(value)) if (a instanceof MxArray) a.dispose();
+    for (const a of leavesAs(value, "grad")) if (a instanceof MxArray) a.dispose();
     return g;
   };
 }
@@ -205,7 +227,7 @@ function pairTransform(tag: "vjp" | "jvp", fn: AnyFn, primals: MxArray[], second
     (id, ptr) =>
       (tag === "vjp" ? c.m._wmx_vjp : c.m._wmx_jvp)(id, ptr, p.length, ptr + p.length * 4, s.length),
     (tracers) => {
-      const outs = outputsOf(fn(...tracers), tag);
+      const outs = outputsOf(traceable(fn(...tracers), tag), tag);
       nOut = outs.length;
       return outs;
     },
@@ -231,18 +253,29 @@ export function jvp(fn: AnyFn, primals: MxArray[], tangents: MxArray[]): [MxArra
  * ones). fn may be async: the arrays are freed when its promise settles.
  */
 export function tidy<T>(fn: () => T): T {
-  return scoped(fn, (r) => leaves(r).filter((l): l is MxArray => l instanceof MxArray));
+  if (typeof fn !== "function") throw new Error(`[tidy] Expected a function, got ${describe(fn)}.`);
+  const survivors = (r: unknown) => leavesAs(r, "tidy").filter((l): l is MxArray => l instanceof MxArray);
+  // The result is walked once inside fn's part of the scope too: a result
+  // tidy can't walk (nested too deep) then fails like fn throwing would,
+  // freeing what fn made, instead of failing while the scope is closed.
+  const checked = () => {
+    const r = fn();
+    if (r instanceof Promise) return r.then((v) => (survivors(v), v)) as T;
+    survivors(r);
+    return r;
+  };
+  return scoped(checked, survivors);
 }
 
 /** Exempts the arrays of a tree from enclosing tidy() calls and transforms; returns the tree. */
 export function keep<T>(tree: T): T {
-  keepArrays(leaves(tree).filter((l): l is MxArray => l instanceof MxArray));
+  keepArrays(leavesAs(tree, "keep").filter((l): l is MxArray => l instanceof MxArray));
   return tree;
 }
 
 /** Disposes every array leaf of the given trees. */
 export function dispose(...trees: unknown[]): void {
-  for (const l of leaves(trees)) if (l instanceof MxArray) l.dispose();
+  for (const l of leavesAs(trees, "dispose")) if (l instanceof MxArray) l.dispose();
 }
 
 // ---- vmap ----
@@ -259,42 +292,49 @@ const NO_AXIS = -2147483648; // wasm/transforms.cpp's "not mapped"
 
 /**
  * The axis of every array leaf of `tree`, from a prefix tree of axes: a
- * number or null applies to everything below it.
+ * number or null applies to everything below it. (An explicit stack, as
+ * every tree walk: see tree_walk.ts.)
  */
-function leafAxes(tree: unknown, spec: unknown, what: string, out: number[], path = ""): void {
-  const where = path ? ` at '${path}'` : "";
-  if (spec === null || typeof spec === "number") {
-    if (typeof spec === "number" && !Number.isInteger(spec))
-      throw new Error(`[vmap] ${what} axes must be integers or null, got ${spec}${where}.`);
-    for (const [p, leaf] of flatten(tree, path)) {
-      if (!(leaf instanceof MxArray))
-        throw new Error(`[vmap] ${what} must contain only arrays, but ${p ? `'${p}'` : "it"} is ${describe(leaf)}.`);
-      out.push(spec === null ? NO_AXIS : spec);
+function leafAxes(tree: unknown, spec: unknown, what: string, out: number[]): void {
+  const stack: [unknown, unknown, string, number][] = [[tree, spec, "", 1]];
+  while (stack.length) {
+    const [t, sp, path, depth] = stack.pop()!;
+    checkDepth(depth, "vmap");
+    const where = path ? ` at '${path}'` : "";
+    if (sp === null || typeof sp === "number") {
+      if (typeof sp === "number" && !(Number.isInteger(sp) && Math.abs(sp) <= 0x7fffffff))
+        throw new Error(`[vmap] ${what} axes must be integers or null, got ${sp}${where}.`);
+      for (const [p, leaf] of flattenAs(t, "vmap", path)) {
+        if (!(leaf instanceof MxArray))
+          throw new Error(`[vmap] ${what} must contain only arrays, but ${p ? `'${p}'` : "it"} is ${describe(leaf)}.`);
+        out.push(sp === null ? NO_AXIS : sp);
+      }
+      continue;
     }
-    return;
-  }
-  const sub = (k: string | number) => (path ? `${path}.${k}` : String(k));
-  if (globalThis.Array.isArray(spec)) {
-    if (!globalThis.Array.isArray(tree) || tree.length !== spec.length)
-      throw new Error(`[vmap] The ${what.toLowerCase()} axes${where} are a list of length ${spec.length}, which doesn't match ${describe(tree)}.`);
-    spec.forEach((s, i) => leafAxes(tree[i], s, what, out, sub(i)));
-    return;
-  }
-  if (isPlainObject(spec)) {
-    if (!isPlainObject(tree))
-      throw new Error(`[vmap] The ${what.toLowerCase()} axes${where} are an object, which doesn't match ${describe(tree)}.`);
-    for (const k of Object.keys(tree)) {
-      if (!(k in spec)) throw new Error(`[vmap] The ${what.toLowerCase()} axes${where} have no entry for '${k}'.`);
-      leafAxes(tree[k], spec[k], what, out, sub(k));
+    const sub = (k: string | number) => (path ? `${path}.${k}` : String(k));
+    // Children go on the stack last first, so they come off in flatten() order.
+    if (globalThis.Array.isArray(sp)) {
+      if (!globalThis.Array.isArray(t) || t.length !== sp.length)
+        throw new Error(`[vmap] The ${what.toLowerCase()} axes${where} are a list of length ${sp.length}, which doesn't match ${describe(t)}.`);
+      for (let i = sp.length - 1; i >= 0; --i) stack.push([t[i], sp[i], sub(i), depth + 1]);
+      continue;
     }
-    return;
+    if (isPlainObject(sp)) {
+      if (!isPlainObject(t))
+        throw new Error(`[vmap] The ${what.toLowerCase()} axes${where} are an object, which doesn't match ${describe(t)}.`);
+      const keys = Object.keys(t);
+      for (const k of keys) if (!(k in sp)) throw new Error(`[vmap] The ${what.toLowerCase()} axes${where} have no entry for '${k}'.`);
+      for (let i = keys.length - 1; i >= 0; --i) stack.push([t[keys[i]!], sp[keys[i]!], sub(keys[i]!), depth + 1]);
+      continue;
+    }
+    throw new Error(`[vmap] ${what} axes must be numbers, null or trees of them, got ${describe(sp)}${where}.`);
   }
-  throw new Error(`[vmap] ${what} axes must be numbers, null or trees of them, got ${describe(spec)}${where}.`);
 }
 
 /** Maps `fn` over axes of its arguments (default: axis 0 of every array). */
-export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
+export function vmap<F extends AnyFn>(fn: F, options: VmapOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
   if (typeof fn !== "function") throw new Error(`[vmap] Expected a function, got ${describe(fn)}.`);
+  const opts = optionsArg<VmapOptions>(options, "vmap", ["inAxes", "outAxes"]);
   const inSpec = opts.inAxes === undefined ? 0 : opts.inAxes;
   const outSpec = opts.outAxes === undefined ? 0 : opts.outAxes;
   return ((...args: any[]) => {
@@ -305,7 +345,7 @@ export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: 
     if (single && globalThis.Array.isArray(inSpec) && inSpec.length === 1 && !globalThis.Array.isArray(args[0])) spec = inSpec[0];
     const axes: number[] = [];
     leafAxes(tree, spec, "Inputs", axes);
-    const inputs = leaves(tree) as MxArray[];
+    const inputs = leavesAs(tree, "vmap") as MxArray[];
 
     let outTree: unknown = null;
     const c = core();
@@ -313,14 +353,14 @@ export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: 
       scoped(
         () => {
           const tracers = handles.map((h) => fromHandle(h));
-          const rebuilt = refill(tree, tracers).tree;
-          const out = single ? fn(rebuilt) : fn(...(rebuilt as unknown[]));
+          const rebuilt = refill(tree, tracers, 0, undefined, "vmap").tree;
+          const out = traceable(single ? fn(rebuilt) : fn(...(rebuilt as unknown[])), "vmap");
           const outAxes: number[] = [];
           let ospec: unknown = outSpec;
           if (globalThis.Array.isArray(outSpec) && outSpec.length === 1 && out instanceof MxArray) ospec = outSpec[0];
           leafAxes(out, ospec, "Outputs", outAxes);
           outTree = out;
-          const outs = leaves(out) as MxArray[];
+          const outs = leavesAs(out, "vmap") as MxArray[];
           return [...outs.map((a) => c.check(c.m._wmx_retain(a.handle))), ...outAxes];
         },
         () => [],
@@ -329,7 +369,7 @@ export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: 
     const n = c.withCallback(traced, (id) => c.withInts(ints, (p) => c.m._wmx_vmap(id, p, inputs.length, p + inputs.length * 4)));
     if (n < 0) c.fail();
     const results = c.takeResults(n).map((h) => fromHandle(h));
-    return refill(outTree, results).tree;
+    return refill(outTree, results, 0, undefined, "vmap").tree;
   }) as any;
 }
 
@@ -341,27 +381,22 @@ export function vmap<F extends AnyFn>(fn: F, opts: VmapOptions = {}): (...args: 
 // on trees too, shaped like the arguments or like fn's output.
 
 /** A tree's array leaves, in flatten() order. */
-function arraysOf(tree: unknown): MxArray[] {
-  return leaves(tree).filter((l): l is MxArray => l instanceof MxArray);
+function arraysOf(tree: unknown, tag = "customFunction"): MxArray[] {
+  return leavesAs(tree, tag).filter((l): l is MxArray => l instanceof MxArray);
 }
 
 /**
  * `tree` with its array leaves replaced, in order, by `values`; every other
  * leaf becomes `constant(leaf)` (kept as is by default).
  */
-function fillArrays(tree: unknown, values: readonly unknown[], constant: (leaf: unknown) => unknown = (l) => l): unknown {
+function fillArrays(
+  tree: unknown,
+  values: readonly unknown[],
+  constant: (leaf: unknown) => unknown = (l) => l,
+  tag = "customFunction",
+): unknown {
   let i = 0;
-  return refillWith(tree, (leaf) => (leaf instanceof MxArray ? values[i++] : constant(leaf)));
-}
-
-function refillWith(tree: unknown, leaf: (l: unknown) => unknown): unknown {
-  if (globalThis.Array.isArray(tree)) return tree.map((t) => refillWith(t, leaf));
-  if (isPlainObject(tree)) {
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(tree)) o[k] = refillWith(tree[k], leaf);
-    return o;
-  }
-  return leaf(tree);
+  return rebuild(tree, tag, (leaf) => (leaf instanceof MxArray ? values[i++] : constant(leaf)));
 }
 
 function expectation(like: unknown): string {
@@ -375,12 +410,15 @@ function expectation(like: unknown): string {
  * `like` (a tree of arrays and constants): the same containers down to every
  * array leaf of `like`, and an array there. Where `like` holds no array (a
  * constant, or a subtree of constants) anything goes, `null` included: no
- * gradient or tangent flows there.
+ * gradient or tangent flows there. (An explicit stack, as every tree walk.)
  */
 function matchTree(got: unknown, like: unknown, tag: string, what: string, likeName: string): MxArray[] {
   const out: MxArray[] = [];
-  const walk = (g: unknown, l: unknown, path: string) => {
-    if (!arraysOf(l).length) return;
+  const stack: [unknown, unknown, string, number][] = [[got, like, "", 1]];
+  while (stack.length) {
+    const [g, l, path, depth] = stack.pop()!;
+    checkDepth(depth, tag);
+    if (!arraysOf(l, tag).length) continue;
     const mismatch = () =>
       new Error(
         path
@@ -388,22 +426,23 @@ function matchTree(got: unknown, like: unknown, tag: string, what: string, likeN
           : `[${tag}] The ${what} must return ${expectation(l)}, like ${likeName}, but it returned ${describe(g)}.`,
       );
     const sub = (k: string | number) => (path ? `${path}.${k}` : String(k));
+    // Children go on the stack last first, so they come off in flatten() order.
     if (l instanceof MxArray) {
       if (!(g instanceof MxArray)) throw mismatch();
       out.push(g);
     } else if (globalThis.Array.isArray(l)) {
       if (!globalThis.Array.isArray(g) || g.length !== l.length) throw mismatch();
-      l.forEach((c, i) => walk(g[i], c, sub(i)));
+      for (let i = l.length - 1; i >= 0; --i) stack.push([g[i], l[i], sub(i), depth + 1]);
     } else {
       const lo = l as Record<string, unknown>;
       if (!isPlainObject(g)) throw mismatch();
       const extra = Object.keys(g).find((k) => !(k in lo));
       if (extra !== undefined)
         throw new Error(`[${tag}] The ${what} must return a tree like ${likeName}, but ${path ? `at '${path}' ` : ""}it has the unexpected key '${extra}'.`);
-      for (const k of Object.keys(lo)) walk(g[k], lo[k], sub(k));
+      const keys = Object.keys(lo);
+      for (let i = keys.length - 1; i >= 0; --i) stack.push([g[keys[i]!], lo[keys[i]!], sub(keys[i]!), depth + 1]);
     }
-  };
-  walk(got, like, "");
+  }
   return out;
 }
 
@@ -411,37 +450,53 @@ function matchTree(got: unknown, like: unknown, tag: string, what: string, likeN
  * One axis per array leaf of `like` from a prefix tree `spec` of numbers and
  * nulls (null: not batched). Constant leaves take no axis.
  */
-function ruleAxes(like: unknown, spec: unknown, tag: string, path = ""): (number | null)[] {
-  const where = path ? ` at '${path}'` : "";
-  if (spec === null || typeof spec === "number") {
-    if (typeof spec === "number" && !Number.isInteger(spec))
-      throw new Error(`[${tag}] The vmap rule's output axes must be integers or null, got ${spec}${where}.`);
-    return arraysOf(like).map(() => spec);
+function ruleAxes(like: unknown, spec: unknown, tag: string): (number | null)[] {
+  const out: (number | null)[] = [];
+  const stack: [unknown, unknown, string, number][] = [[like, spec, "", 1]];
+  while (stack.length) {
+    const [l, sp, path, depth] = stack.pop()!;
+    checkDepth(depth, tag);
+    const where = path ? ` at '${path}'` : "";
+    if (sp === null || typeof sp === "number") {
+      if (typeof sp === "number" && !Number.isInteger(sp))
+        throw new Error(`[${tag}] The vmap rule's output axes must be integers or null, got ${sp}${where}.`);
+      for (const _ of arraysOf(l, tag)) out.push(sp);
+      continue;
+    }
+    const sub = (k: string | number) => (path ? `${path}.${k}` : String(k));
+    if (globalThis.Array.isArray(sp) && globalThis.Array.isArray(l) && sp.length === l.length) {
+      for (let i = l.length - 1; i >= 0; --i) stack.push([l[i], sp[i], sub(i), depth + 1]);
+      continue;
+    }
+    if (isPlainObject(sp) && isPlainObject(l) && Object.keys(l).every((k) => k in sp)) {
+      const keys = Object.keys(l);
+      for (let i = keys.length - 1; i >= 0; --i) stack.push([l[keys[i]!], sp[keys[i]!], sub(keys[i]!), depth + 1]);
+      continue;
+    }
+    throw new Error(
+      `[${tag}] The vmap rule's output axes must be a number, null or a prefix tree of the outputs' structure, but${where ? ` ${where.slice(1)}` : ""} they are ${describe(sp)} where the outputs are ${describe(l)}.`,
+    );
   }
-  const sub = (k: string | number) => (path ? `${path}.${k}` : String(k));
-  if (globalThis.Array.isArray(spec) && globalThis.Array.isArray(like) && spec.length === like.length)
-    return like.flatMap((l, i) => ruleAxes(l, spec[i], tag, sub(i)));
-  if (isPlainObject(spec) && isPlainObject(like) && Object.keys(like).every((k) => k in spec))
-    return Object.keys(like).flatMap((k) => ruleAxes(like[k], spec[k], tag, sub(k)));
-  throw new Error(
-    `[${tag}] The vmap rule's output axes must be a number, null or a prefix tree of the outputs' structure, but${where ? ` ${where.slice(1)}` : ""} they are ${describe(spec)} where the outputs are ${describe(like)}.`,
-  );
+  return out;
 }
 
 /** `fn`'s arguments as a tree, the array leaves as the C++ node's inputs. */
 interface Arguments {
+  /** customFunction or checkpoint: the tag of errors */
+  tag: string;
   args: unknown[];
   arrays: MxArray[];
   /** The arguments with the arrays replaced by `values`, as fn or a rule sees them (one argument: itself). */
   view(values: readonly unknown[], constant?: (leaf: unknown) => unknown): unknown;
 }
 
-function argumentsOf(args: unknown[]): Arguments {
+function argumentsOf(args: unknown[], tag: string): Arguments {
   return {
+    tag,
     args,
-    arrays: arraysOf(args),
+    arrays: arraysOf(args, tag),
     view(values, constant) {
-      const t = fillArrays(args, values, constant) as unknown[];
+      const t = fillArrays(args, values, constant, tag) as unknown[];
       return args.length === 1 ? t[0] : t;
     },
   };
@@ -454,9 +509,9 @@ function argumentsOf(args: unknown[]): Arguments {
  */
 function nodeFunction(fn: AnyFn, a: Arguments, out: { tree: unknown }) {
   return callback((ins) => {
-    const result = fn(...(fillArrays(a.args, ins) as unknown[]));
+    const result = traceable(fn(...(fillArrays(a.args, ins, undefined, a.tag) as unknown[])), a.tag);
     out.tree = result;
-    return arraysOf(result);
+    return arraysOf(result, a.tag);
   });
 }
 
@@ -486,7 +541,7 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
   let vmapRule: ((i: any, a: any) => [any, any]) | null = null;
 
   const cf = ((...args: any[]) => {
-    const a = argumentsOf(args);
+    const a = argumentsOf(args, tag);
     const np = a.arrays.length;
     const out = { tree: undefined as unknown };
     const nOut = () => arraysOf(out.tree).length;
@@ -500,7 +555,7 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
             const k = nOut();
             const cots = fillArrays(out.tree, all.slice(np, np + k));
             const outs = fillArrays(out.tree, all.slice(np + k));
-            return matchTree(v(a.view(all.slice(0, np)), cots, outs), a.view(a.arrays), tag, "vjp rule", primalsName);
+            return matchTree(traceable(v(a.view(all.slice(0, np)), cots, outs), tag), a.view(a.arrays), tag, "vjp rule", primalsName);
           }),
         )
       : 0;
@@ -510,7 +565,7 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
             // Last comes a flag per primal: 0 where the input has no tangent (the rule gets null, as in MLX).
             const has = all.pop()!.tolist() as number[];
             const tangents = all.slice(np).map((t, i) => (has[i] ? t : null));
-            return matchTree(j(a.view(all.slice(0, np)), a.view(tangents, () => null)), out.tree, tag, "jvp rule", "the function's output");
+            return matchTree(traceable(j(a.view(all.slice(0, np)), a.view(tangents, () => null)), tag), out.tree, tag, "jvp rule", "the function's output");
           }),
         )
       : 0;
@@ -520,7 +575,7 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
             () => {
               const all = handles.map((h) => fromHandle(h));
               const axes = (all.pop()!.tolist() as number[]).map((x) => (x < 0 ? null : x));
-              const res = m(a.view(all), a.view(axes, () => null));
+              const res = traceable(m(a.view(all), a.view(axes, () => null)), tag);
               if (!globalThis.Array.isArray(res) || res.length !== 2)
                 throw new Error(`[${tag}] The vmap rule must return [outputs, axes], but it returned ${describe(res)}.`);
               const outs = matchTree(res[0], out.tree, tag, "vmap rule's outputs", "the function's output");
@@ -542,9 +597,13 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
     if (n < 0) c.fail();
     return fillArrays(out.tree, c.takeResults(n).map((h) => fromHandle(h)));
   }) as CustomFunction<F>;
-  cf.vjp = (f) => ((vjpRule = f), cf);
-  cf.jvp = (f) => ((jvpRule = f), cf);
-  cf.vmap = (f) => ((vmapRule = f), cf);
+  const rule = <R>(f: R, name: string): R => {
+    if (typeof f !== "function") throw new Error(`[${tag}] The ${name} rule must be a function, got ${describe(f)}.`);
+    return f;
+  };
+  cf.vjp = (f) => ((vjpRule = rule(f, "vjp")), cf);
+  cf.jvp = (f) => ((jvpRule = rule(f, "jvp")), cf);
+  cf.vmap = (f) => ((vmapRule = rule(f, "vmap")), cf);
   Object.defineProperty(cf, "name", { value: fn.name });
   return cf;
 }
@@ -556,12 +615,12 @@ export function customFunction<F extends AnyFn>(fn: F): CustomFunction<F> {
 export function checkpoint<F extends AnyFn>(fn: F): (...args: Parameters<F>) => ReturnType<F> {
   if (typeof fn !== "function") throw new Error(`[checkpoint] Expected a function, got ${describe(fn)}.`);
   return ((...args: any[]) => {
-    const a = argumentsOf(args);
+    const a = argumentsOf(args, "checkpoint");
     const out = { tree: undefined as unknown };
     const c = core();
     const id = c.registerPersistent(nodeFunction(fn, a, out));
     const n = c.withInts(a.arrays.map((x) => x.handle), (p) => c.m._wmx_checkpoint(id, p, a.arrays.length));
     if (n < 0) c.fail();
-    return fillArrays(out.tree, c.takeResults(n).map((h) => fromHandle(h)));
+    return fillArrays(out.tree, c.takeResults(n).map((h) => fromHandle(h)), undefined, "checkpoint");
   }) as any;
 }

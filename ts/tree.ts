@@ -1,77 +1,122 @@
 // Trees as in mlx.utils: JS arrays play lists/tuples, plain objects dicts;
-// everything else (mx.Array, numbers, strings, null, ...) is a leaf.
+// everything else (mx.Array, numbers, strings, null, ...) is a leaf. The
+// walks themselves (no recursion, one depth limit) are in tree_walk.ts.
+
+import { describe } from "./describe.js";
+import { checkDepth, flattenAs, isNode, leavesAs, setKey, walk } from "./tree_walk.js";
+
+export { isPlainObject, MAX_TREE_DEPTH } from "./tree_walk.js";
 
 export type Tree<L = unknown> = L | Tree<L>[] | { [key: string]: Tree<L> };
 
-/** True for `{}`-style objects (not class instances, not arrays). */
-export function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== "object") return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
-function isNode(x: unknown): x is unknown[] | Record<string, unknown> {
-  return globalThis.Array.isArray(x) || isPlainObject(x);
-}
-
 /** `[path, leaf]` pairs with dotted paths ("layers.0.weight"), depth first. */
 export function flatten(tree: unknown, prefix = ""): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  const walk = (t: unknown, path: string) => {
-    if (globalThis.Array.isArray(t)) t.forEach((c, i) => walk(c, path ? `${path}.${i}` : String(i)));
-    else if (isPlainObject(t)) for (const k of Object.keys(t)) walk(t[k], path ? `${path}.${k}` : k);
-    else out.push([path, t]);
-  };
-  walk(tree, prefix);
-  return out;
-}
-
-/** Rebuilds a tree from flatten()'s pairs; numeric path parts make arrays. */
-export function unflatten(pairs: [string, unknown][]): unknown {
-  if (pairs.length === 1 && pairs[0]![0] === "") return pairs[0]![1];
-  const root: Record<string, unknown> = {};
-  for (const [path, leaf] of pairs) {
-    const parts = path.split(".");
-    let node: Record<string, unknown> = root;
-    for (let i = 0; i < parts.length - 1; ++i) {
-      const k = parts[i]!;
-      node[k] ??= {};
-      node = node[k] as Record<string, unknown>;
-    }
-    node[parts[parts.length - 1]!] = leaf;
-  }
-  const fix = (n: unknown): unknown => {
-    if (!isPlainObject(n)) return n;
-    const keys = Object.keys(n);
-    const numeric = keys.length > 0 && keys.every((k) => /^\d+$/.test(k));
-    if (numeric) {
-      const arr: unknown[] = [];
-      for (const k of keys) arr[Number(k)] = fix(n[k]);
-      return arr;
-    }
-    const o: Record<string, unknown> = {};
-    for (const k of keys) o[k] = fix(n[k]);
-    return o;
-  };
-  return fix(root);
+  return flattenAs(tree, "tree.flatten", prefix);
 }
 
 /** The leaves in flatten() order. */
 export function leaves(tree: unknown): unknown[] {
-  return flatten(tree).map(([, l]) => l);
+  return leavesAs(tree, "tree.leaves");
 }
 
-/** Maps every leaf; `rest` trees must have the same structure as `tree`. */
+/** Rebuilds a tree from flatten()'s pairs; numeric path parts make arrays. */
+export function unflatten(pairs: [string, unknown][]): unknown {
+  const tag = "tree.unflatten";
+  if (!globalThis.Array.isArray(pairs))
+    throw new Error(`[${tag}] Expected a list of [path, value] pairs, got ${describe(pairs)}.`);
+  pairs.forEach((p, i) => {
+    if (!globalThis.Array.isArray(p) || p.length !== 2 || typeof p[0] !== "string")
+      throw new Error(`[${tag}] Expected a list of [path, value] pairs with string paths, but element ${i} is ${globalThis.Array.isArray(p) ? `a list of length ${p.length}${p.length === 2 ? ` whose path is ${describe(p[0])}` : ""}` : describe(p)}.`);
+  });
+  if (pairs.length === 1 && pairs[0]![0] === "") return pairs[0]![1];
+  // Built from Maps first: a path part such as "__proto__" or "constructor"
+  // is then an ordinary key, and a leaf can't be mistaken for a container.
+  const root = new Map<string, unknown>();
+  for (const [path, leaf] of pairs) {
+    const parts = path.split(".");
+    checkDepth(parts.length, tag);
+    let node = root;
+    for (let i = 0; i < parts.length - 1; ++i) {
+      let next = node.get(parts[i]!);
+      if (!node.has(parts[i]!)) node.set(parts[i]!, (next = new Map<string, unknown>()));
+      else if (!(next instanceof Map))
+        throw new Error(`[${tag}] The path '${path}' goes through '${parts.slice(0, i + 1).join(".")}', which is a leaf.`);
+      node = next as Map<string, unknown>;
+    }
+    const last = parts[parts.length - 1]!;
+    if (node.get(last) instanceof Map)
+      throw new Error(`[${tag}] The path '${path}' is a leaf and also holds other paths below it.`);
+    node.set(last, leaf);
+  }
+  // Maps become arrays when all their keys are numbers, else plain objects (no recursion).
+  const convert = (n: Map<string, unknown>): Record<string | number, unknown> => {
+    const keys = [...n.keys()];
+    return (keys.length > 0 && keys.every((k) => /^\d+$/.test(k)) ? [] : {}) as Record<string | number, unknown>;
+  };
+  const out = convert(root);
+  const stack: [Map<string, unknown>, Record<string | number, unknown>][] = [[root, out]];
+  while (stack.length) {
+    const [n, o] = stack.pop()!;
+    const isList = globalThis.Array.isArray(o);
+    for (const [k, v] of n) {
+      const key = isList ? Number(k) : k;
+      if (v instanceof Map) {
+        const c = convert(v);
+        setKey(o, key, c);
+        stack.push([v, c]);
+      } else {
+        setKey(o, key, v);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Maps every leaf; `rest` trees must have the same structure as `tree`.
+ * The trees are checked whole (depth, structure) before `fn` sees a leaf: a
+ * map that fails part way would drop the arrays fn had already returned,
+ * leaving them to the GC.
+ */
 export function map(fn: (...leaves: any[]) => unknown, tree: unknown, ...rest: unknown[]): unknown {
-  if (globalThis.Array.isArray(tree)) {
-    return tree.map((c, i) => map(fn, c, ...rest.map((r) => sub(r, i, tree))));
-  }
-  if (isPlainObject(tree)) {
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(tree)) o[k] = map(fn, tree[k], ...rest.map((r) => sub(r, k, tree)));
-    return o;
-  }
-  return fn(tree, ...rest);
+  if (typeof fn !== "function") throw new Error(`[tree.map] Expected a function, got ${describe(fn)}.`);
+  mapLeaves(tree, rest, null);
+  return mapLeaves(tree, rest, (value, rests) => fn(value, ...rests));
+}
+
+/**
+ * A copy of `tree` with each leaf replaced by `leaf(value, the matching
+ * leaves of rest)`; with `leaf` null, only the checks (nothing is built).
+ */
+function mapLeaves(tree: unknown, rest: unknown[], leaf: ((value: unknown, rests: unknown[]) => unknown) | null): unknown {
+  // Each open container's copy and the matching subtrees of `rest`.
+  let root: unknown;
+  const open: Record<string | number, unknown>[] = [];
+  const restOpen: unknown[][] = [];
+  const restAt = (key: string | number | undefined, parent: unknown) =>
+    key === undefined ? rest : restOpen[restOpen.length - 1]!.map((r) => sub(r, key, parent));
+  const place = (v: unknown, key: string | number | undefined) => {
+    if (key === undefined) root = v;
+    else setKey(open[open.length - 1]!, key, v);
+  };
+  walk(tree, "tree.map", {
+    enter(node, key, parent) {
+      const rs = rest.length ? restAt(key, parent) : rest;
+      const c = !leaf ? null : globalThis.Array.isArray(node) ? new globalThis.Array(node.length) : {};
+      if (c) place(c, key);
+      open.push(c as Record<string | number, unknown>);
+      restOpen.push(rs);
+    },
+    leaf(value, key, parent) {
+      const rs = rest.length ? restAt(key, parent) : rest;
+      if (leaf) place(leaf(value, rs), key);
+    },
+    exit() {
+      open.pop();
+      restOpen.pop();
+    },
+  });
+  return root;
 }
 
 function sub(r: unknown, key: string | number, like: unknown): unknown {

@@ -21,6 +21,7 @@
 #include "kernels/convert.h"
 #include "ops.h"
 #include "primitives/views.h"
+#include "shape_limits.h"
 #include "thread_pool.h"
 #include "transforms.h"
 
@@ -83,6 +84,7 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_empty(int32_t dtype, const int32_t* shape, int3
     Shape s = read_shape(shape, ndim);
     for (auto d : s)
       if (d < 0) fail("array", "Negative dimension in shape ", shape_str(s), ".");
+    check_shape_limits(s, "array");
     return array::empty(s, dtype_from_code(dtype, "array"));
   });
 }
@@ -103,6 +105,10 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_full(const int32_t* shape, int32_t ndim, double
 EMSCRIPTEN_KEEPALIVE int32_t wmx_dtype(int32_t h) {
   return guard<int32_t>(-1, [&] { return int32_t(wmx_get(h).dtype()); });
 }
+
+// The most dimensions an array may have (shape_limits.h): JS sizes its shape
+// reads and checks nested lists against it.
+EMSCRIPTEN_KEEPALIVE int32_t wmx_max_ndim() { return kMaxNdim; }
 
 // Writes the shape into out (room for `cap` dims) and returns ndim.
 EMSCRIPTEN_KEEPALIVE int32_t wmx_shape(int32_t h, int32_t* out, int32_t cap) {

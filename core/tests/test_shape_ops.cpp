@@ -440,3 +440,22 @@ TEST_CASE("large gathers and scatters use the thread pool correctly") {
   array s = index_update(zeros({n / 64, 64}, Dtype::float64), {A_(i32(iv, {n / 64}))}, x, UpdateOp::add);
   CHECK(values(sum(s))[0] == double(n) * (n - 1) / 2);
 }
+
+TEST_CASE("no op makes an array with more than 64 dimensions") {
+  const Shape ones64(64, 1);
+  auto x = make<float>({2.0f}, ones64);  // 64 dims is the limit, and allowed
+  CHECK(x.ndim() == 64);
+  CHECK_THROWS_WITH(expand_dims(x, {0}), "[expand_dims] The shape has 65 dimensions; at most 64 are supported.");
+  CHECK_THROWS_WITH(reshape(x, Shape(65, 1)), "[reshape] The shape has 65 dimensions; at most 64 are supported.");
+  CHECK_THROWS_WITH(broadcast_to(x, Shape(65, 1)), "[broadcast_to] The shape has 65 dimensions; at most 64 are supported.");
+  CHECK_THROWS_WITH(full(Shape(100000, 1), 1.0, Dtype::float32), "[full] The shape has 100000 dimensions; at most 64 are supported.");
+  CHECK_THROWS_WITH(stack({x, x}), "[stack] The shape has 65 dimensions; at most 64 are supported.");
+  CHECK_THROWS_WITH(index(x, {N_()}), "[index] The shape has 65 dimensions; at most 64 are supported.");
+  // A gather whose indices add dimensions: caught where the node is made.
+  // The limit holds for the gather node itself, which has the index's
+  // dimensions and all of the array's (the taken axis is squeezed after).
+  auto idx = make<int32_t>({0}, Shape(2, 1));
+  CHECK_THROWS_WITH(take(x, idx, 0), doctest::Contains("dimensions; at most 64 are supported."));
+  auto y = make<float>({1.0f}, Shape(62, 1));
+  CHECK(take(y, idx, 0).ndim() == 63);
+}

@@ -96,3 +96,13 @@ TEST_CASE("vmap of grad and grad of vmap") {
   };
   CHECK(values(value_and_grad(batched_sum, {x}, {0}).second[0]) == std::vector<double>{3, 12, 27});
 }
+
+TEST_CASE("vmap can't add a 65th dimension") {
+  // The mapped function makes a 64-dimension array from its 63-dimension
+  // slice; with the batch axis the result would have 65.
+  auto x = make<float>({1.0f, 2.0f}, [] { Shape s(64, 1); s[0] = 2; return s; }());
+  Fn f = [](const std::vector<array>& in) { return std::vector<array>{expand_dims(in[0], {0})}; };
+  CHECK_THROWS_WITH(vmap(f, {x}, {0}, {0}), doctest::Contains("The shape has 65 dimensions; at most 64 are supported."));
+  Fn g = [](const std::vector<array>& in) { return std::vector<array>{sum(in[0])}; };
+  CHECK(vmap(g, {x}, {0}, {0})[0].shape() == Shape{2});
+}
