@@ -6,22 +6,11 @@
 // first await is attributed, and nothing else is ever freed by the tidy.
 import { afterEach, describe, expect, it } from "vitest";
 import { mx } from "./setup.js";
+import { rng } from "./fuzz/junk.js";
 
 type A = ReturnType<typeof mx.array>;
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 const micro = () => Promise.resolve();
-
-/** A small seeded generator (mulberry32), so the interleavings are the same every run. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 afterEach(() => {
   mx._internal.simulateNoAsyncContext(false);

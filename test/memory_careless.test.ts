@@ -13,6 +13,16 @@ const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 const net = mx._internal.pressure;
 const defaults = { warnBytes: net.warnBytes, collect: net.collect };
 
+type A = ReturnType<typeof mx.zeros>;
+/** An MLX-style SGD loop with no tidy and no dispose, that never yields; `s.w` holds the last step even if one throws. */
+function carelessSteps(s: { w: A }, g: A, n: number): A {
+  for (let i = 0; i < n; i++) {
+    s.w = s.w.sub(g.mul(0.001));
+    mx.eval(s.w);
+  }
+  return s.w;
+}
+
 afterEach(() => {
   net.warnBytes = defaults.warnBytes;
   net.collect = defaults.collect;
@@ -60,19 +70,13 @@ describe("a careless training loop", () => {
     net.warned = false;
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const g = mx.ones([256, 1024]);
-    let w = mx.zeros([256, 1024]);
-    for (let i = 0; i < 300; i++) {
-      w = w.sub(g.mul(0.001));
-      mx.eval(w);
-    }
+    const s = { w: mx.zeros([256, 1024]) };
+    carelessSteps(s, g, 300);
     expect(warn).toHaveBeenCalledTimes(1);
     const msg = String(warn.mock.calls[0]![0]);
     expect(msg).toMatch(/^\[webmx\] \d+ arrays that were never disposed nor made inside mx\.tidy hold \d+ MiB/);
     expect(msg).toContain('README, "Memory"');
-    for (let i = 0; i < 300; i++) {
-      w = w.sub(g.mul(0.001));
-      mx.eval(w);
-    }
+    carelessSteps(s, g, 300);
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
@@ -95,13 +99,10 @@ describe("a careless training loop", () => {
   it("fails at the memory limit with a tagged error naming dispose/tidy, and recovers once the lost arrays are collected", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     const g = mx.ones([4096, 1024]); // 16 MiB
-    let w = mx.zeros([4096, 1024]);
+    const s = { w: mx.zeros([4096, 1024]) };
     let error: unknown = null;
     try {
-      for (let i = 0; i < 400; i++) {
-        w = w.sub(g.mul(0.001));
-        mx.eval(w); // never yields: the GC's finalizers can't run
-      }
+      carelessSteps(s, g, 400); // never yields: the GC's finalizers can't run
     } catch (e) {
       error = e;
     }
@@ -114,9 +115,9 @@ describe("a careless training loop", () => {
     // The module computes again, large work included.
     const big = mx.tidy(() => mx.full([2 ** 26], 2).mul(3)); // 256 MiB
     expect(big.index(12345).item()).toBe(6);
-    const v = w.index(0).index(0).item();
+    const v = s.w.index(0).index(0).item();
     expect(v).toBeLessThan(0);
     expect(v).toBeGreaterThan(-0.4);
-    mx.dispose(big, g, w);
+    mx.dispose(big, g, s.w);
   });
 });

@@ -192,28 +192,26 @@ static array atan2_deriv(const std::vector<array>& p, int arg) {
   array den = add(square(p[0]), square(p[1]));
   return arg == 0 ? divide(p[1], den) : divide(negative(p[0]), den);
 }
-std::vector<array> ArcTan2::vjp(const std::vector<array>& p, const std::vector<array>& cot,
-                                const std::vector<int>& argnums, const std::vector<array>&) {
-  return each(argnums, [&](int arg) { return multiply(cot[0], atan2_deriv(p, arg)); });
-}
-std::vector<array> ArcTan2::jvp(const std::vector<array>& p, const std::vector<array>& tan,
-                                const std::vector<int>& argnums) {
-  return {jvp_sum(tan, argnums, [&](int arg) { return atan2_deriv(p, arg); })};
-}
 
 // d/da logaddexp(a, b) = exp(a) / (exp(a) + exp(b)) = sigmoid(a - b): 0.5 each
 // at a tie (as MLX), and 1/0 when one argument is +inf and the other finite.
 static array lae_deriv(const std::vector<array>& p, int arg) {
   return sigmoid(arg == 0 ? subtract(p[0], p[1]) : subtract(p[1], p[0]));
 }
-std::vector<array> LogAddExp::vjp(const std::vector<array>& p, const std::vector<array>& cot,
-                                  const std::vector<int>& argnums, const std::vector<array>&) {
-  return each(argnums, [&](int arg) { return multiply(cot[0], lae_deriv(p, arg)); });
-}
-std::vector<array> LogAddExp::jvp(const std::vector<array>& p, const std::vector<array>& tan,
-                                  const std::vector<int>& argnums) {
-  return {jvp_sum(tan, argnums, [&](int arg) { return lae_deriv(p, arg); })};
-}
+
+// Rules of a primitive whose partial derivatives `deriv(p, arg)` need no output.
+#define WMX_DERIV_RULES(Name, deriv)                                                                     \
+  std::vector<array> Name::vjp(const std::vector<array>& p, const std::vector<array>& cot,               \
+                               const std::vector<int>& argnums, const std::vector<array>&) {             \
+    return each(argnums, [&](int arg) { return multiply(cot[0], deriv(p, arg)); });                      \
+  }                                                                                                      \
+  std::vector<array> Name::jvp(const std::vector<array>& p, const std::vector<array>& tan,               \
+                               const std::vector<int>& argnums) {                                        \
+    return {jvp_sum(tan, argnums, [&](int arg) { return deriv(p, arg); })};                              \
+  }
+WMX_DERIV_RULES(ArcTan2, atan2_deriv)
+WMX_DERIV_RULES(LogAddExp, lae_deriv)
+#undef WMX_DERIV_RULES
 
 #define WMX_EXTRA_VMAP(Name, op)                                                                         \
   std::pair<std::vector<array>, std::vector<int>> Name::vmap(const std::vector<array>& in,               \
