@@ -429,8 +429,17 @@ export function evaluate(...trees: unknown[]): void {
  * build the work runs on the core's own thread and this thread stays free.
  */
 export function asyncEval(...trees: unknown[]): Promise<void> {
-  const arrays = leavesAs(trees, "asyncEval").filter((l): l is MxArray => l instanceof MxArray);
-  if (arrays.length === 0) return Promise.resolve();
-  // Not async itself: what the core refuses (inside a transform) throws here, not as a stray rejection.
-  return core().evalAsync(arrays.map((a) => a.handle)).then(afterEval);
+  let handles: number[];
+  try {
+    handles = leavesAs(trees, "asyncEval")
+      .filter((l): l is MxArray => l instanceof MxArray)
+      .map((a) => a.handle);
+  } catch (e) {
+    return Promise.reject(e); // bad arguments: a rejection, as an async function gives
+  }
+  if (handles.length === 0) return Promise.resolve();
+  // Inside a transformation the core refuses to start, and that throws here,
+  // at the call (as MLX's async_eval does): a rejection nobody awaits inside
+  // the traced function would end Node with an unhandled rejection.
+  return core().evalAsync(handles).then(afterEval);
 }
