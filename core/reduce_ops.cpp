@@ -105,9 +105,9 @@ array logsumexp(const array& a, const std::vector<int>& axes, bool keepdims) {
     array r = logsumexp(flatten(x), {0}, false);
     return keepdims ? expand_dims(r, all_axes(x.ndim())) : r;
   }
-  // Other axis sets, composed. The max only shifts the exponent: the result does not depend on it, so
-  // its gradient contributions cancel (no stop_gradient, which vmap can't
-  // see through yet).
+  // Other axis sets, composed. The max only shifts the exponent: the result
+  // does not depend on it, so its gradient contributions cancel (no
+  // stop_gradient, which vmap can't see through yet).
   array m = max(x, ax, true);
   array inf_m = isinf(m);
   array m0 = where(inf_m, scalar_like(0, m), m);  // keeps exp() finite when the max is infinite
@@ -122,8 +122,8 @@ array softmax(const array& a, const std::vector<int>& axes, bool precise) {
   bool half = t == Dtype::float16 || t == Dtype::bfloat16;
   array x = astype(a, precise && half ? Dtype::float32 : t);
   if (ax.empty()) return astype(exp(subtract(x, x)), t);
-  if (ax.size() == 1) {  // its own kernel (computes half types in float)
-    array y = astype(a, t);  // (so precise or not)
+  if (ax.size() == 1) {  // the row kernel: half types run in float32, whether precise or not
+    array y = astype(a, t);
     return array(y.shape(), t, std::make_shared<Softmax>(ax[0]), {y});
   }
   array e = exp(subtract(x, max(x, ax, true)));  // shift-invariant: no stop_gradient needed
@@ -136,7 +136,7 @@ array log_softmax(const array& a, const std::vector<int>& axes, bool precise) {
   bool half = t == Dtype::float16 || t == Dtype::bfloat16;
   array x = astype(a, precise && half ? Dtype::float32 : t);
   if (x.size() == 0) return astype(x, t);
-  if (ax.size() == 1) {  // its own kernel (computes half types in float, so precise or not)
+  if (ax.size() == 1) {  // the row kernel: half types run in float32, whether precise or not
     array y = astype(a, t);
     return array(y.shape(), t, std::make_shared<LogSoftmax>(ax[0]), {y});
   }

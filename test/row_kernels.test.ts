@@ -65,26 +65,42 @@ describe("row kernels", () => {
 
   it("rows with -inf, +inf, NaN and huge values", () => {
     const I = Infinity;
-    const x = [
-      ...[-I, -I, -I, -I, -I, -I, -I, -I, -I],
-      ...[1, -I, 2, -I, 3, -I, 4, -I, -I],
-      ...[1, 2, I, 4, 5, 6, 7, 8, 9],
-      ...[1, 2, 3, 4, 5, 6, 7, 8, NaN],
-      ...[NaN, 2, 3, 4, 5, 6, 7, 8, 9],
-      ...[-1e30, 1e30, 0, 0, 0, 0, 0, 0, 0],
+    // 37 wide: the SIMD max loads 16, loops over 16 more, 5 go through its tail.
+    // Each row: [position, value] pairs over a finite base row; -1 fills it.
+    const W = 37;
+    const specials: [number, number][][] = [
+      [[-1, -I]], // all -inf: softmax NaN, logsumexp -inf
+      [[1, -I], [20, -I], [34, -I]], // some -inf: exact zeros / -inf
+      [[2, I]], // +inf in the body: logsumexp inf
+      [[35, I]], // +inf in the tail
+      [[36, NaN]], // NaN in the tail
+      [[3, NaN]], // NaN in the first loads
+      [[21, NaN], [7, I]], // NaN in the loop beside +inf: NaN wins
+      [[-1, -I], [26, NaN]], // NaN among -inf: NaN wins
+      [[0, -1e30], [19, 1e30]], // huge magnitudes
     ];
+    const x = specials.flatMap((sp) => {
+      const r = Array.from({ length: W }, (_, i) => (i % 7) - 2.5);
+      for (const [p, v] of sp) {
+        if (p < 0) r.fill(v);
+        else r[p] = v;
+      }
+      return Array.from(Float32Array.from(r));
+    });
+    const R = specials.length;
     for (const dt of [mx.float32, mx.float64]) {
-      const a = f32(x, [6, 9]).astype(dt);
-      checkRows(vals(mx.softmax(a, -1)), x, 9, "softmax", 2e-6);
-      checkRows(vals(mx.logSoftmax(a, -1)), x, 9, "logSoftmax", 2e-6);
-      checkRows(vals(mx.logsumexp(a, -1)), x, 9, "logsumexp", 2e-6);
+      const a = f32(x, [R, W]).astype(dt);
+      checkRows(vals(mx.softmax(a, -1)), x, W, "softmax", 2e-6);
+      checkRows(vals(mx.logSoftmax(a, -1)), x, W, "logSoftmax", 2e-6);
+      checkRows(vals(mx.logsumexp(a, -1)), x, W, "logsumexp", 2e-6);
     }
     // Pinned, so the reference is pinned too.
-    const l = vals(mx.logsumexp(f32(x, [6, 9]), -1));
+    const l = vals(mx.logsumexp(f32(x, [R, W]), -1));
     expect(l[0]).toBe(-Infinity);
     expect(l[2]).toBe(Infinity);
-    expect(l[3]).toBeNaN();
-    expect(vals(mx.softmax(f32(x, [6, 9]), -1))[10]).toBe(0);
+    expect(l[3]).toBe(Infinity);
+    for (const r of [4, 5, 6, 7]) expect(l[r]).toBeNaN();
+    expect(vals(mx.softmax(f32(x, [R, W]), -1))[W + 1]).toBe(0);
   });
 
   it("strided and batched layouts, and many rows (threads split them)", () => {

@@ -5,7 +5,7 @@
 // composed max/subtract/exp/sum/divide graph.
 //
 // Special values follow the composed definitions exactly: a NaN anywhere
-// makes the max NaN and the whole row NaN; a row whose max is +inf or -inf
+// makes the whole row NaN; a row whose max is +inf or -inf
 // goes through exp(inf - inf) = NaN in softmax, while log_softmax and
 // logsumexp take the max itself as the logsumexp (so logsumexp([-inf, -inf])
 // is -inf and logsumexp([inf, 1]) is inf, as numpy and MLX give).
@@ -16,27 +16,49 @@
 #include "kernels/simd.h"
 #include "kernels/vmath.h"
 
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
 namespace wmx::rows {
 
 using simd::f32x4;
 
-// The max of x[0, n), n >= 1; NaN when any element is NaN (a comparison-only
-// max would skip NaNs, and a row with a NaN must come out all NaN).
-inline float max_f32(const float* x, int64_t n) {
-  auto pick = [](f32x4 m, f32x4 v) { return simd::select((m != m) | (m > v), m, v); };
+// lanes of m where m >= v or m is NaN, else v: one maxps-like instruction
+// (wasm's NaN-propagating f32x4.max lowers to several), at the price of
+// skipping NaNs in v; see row_max_f32.
+inline f32x4 pmax(f32x4 m, f32x4 v) {
+#ifdef __wasm_simd128__
+  return (f32x4)wasm_f32x4_pmax((v128_t)m, (v128_t)v);
+#else
+  return simd::select(m < v, v, m);
+#endif
+}
+
+// The shift for a row x[0, n), n >= 1: its max when it holds no NaN. With a
+// NaN the value may be the max of the other elements, which gives the same
+// results, because exp(NaN - max) then turns the sum, and so the row, to NaN.
+// Only an infinite max skips that exp pass (it is the logsumexp itself), so
+// an infinite result is checked for NaNs, which must win.
+inline float row_max_f32(const float* x, int64_t n) {
   int64_t i = 0;
   float m = x[0];
-  if (n >= 8) {
-    f32x4 a = simd::load(x), b = simd::load(x + 4);
-    for (i = 8; i + 8 <= n; i += 8) {
-      a = pick(a, simd::load(x + i));
-      b = pick(b, simd::load(x + i + 4));
+  if (n >= 16) {  // four chains: the loop runs at load speed
+    f32x4 a = simd::load(x), b = simd::load(x + 4), c = simd::load(x + 8), d = simd::load(x + 12);
+    for (i = 16; i + 16 <= n; i += 16) {
+      a = pmax(a, simd::load(x + i));
+      b = pmax(b, simd::load(x + i + 4));
+      c = pmax(c, simd::load(x + i + 8));
+      d = pmax(d, simd::load(x + i + 12));
     }
-    a = pick(a, b);
+    a = pmax(pmax(a, b), pmax(c, d));
     m = a[0];
-    for (int k = 1; k < 4; ++k) m = (m != m || m > a[k]) ? m : a[k];
+    for (int k = 1; k < 4; ++k) m = (m != m || m >= a[k]) ? m : a[k];
   }
-  for (; i < n; ++i) m = (m != m || m > x[i]) ? m : x[i];
+  for (; i < n; ++i) m = (m != m || m >= x[i]) ? m : x[i];
+  if (std::isinf(m))
+    for (i = 0; i < n; ++i)
+      if (x[i] != x[i]) return x[i];
   return m;
 }
 
@@ -72,24 +94,16 @@ inline f32x4 vexp_nonpos(f32x4 x) {
 template <bool Store>
 inline float sum_exp_f32(const float* x, float m, float* e, int64_t n) {
   const f32x4 mv = simd::splat(m);
-  f32x4 s0 = simd::splat(0.0f), s1 = s0;  // two chains: adds overlap the next exp
+  // One vector an iteration: exp's arithmetic bounds the loop (two chains
+  // unrolled measured no faster), and the tail stays short.
+  f32x4 s0 = simd::splat(0.0f);
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    f32x4 e0 = vexp_nonpos(simd::load(x + i) - mv), e1 = vexp_nonpos(simd::load(x + i + 4) - mv);
-    if constexpr (Store) {
-      simd::store(e + i, e0);
-      simd::store(e + i + 4, e1);
-    }
-    s0 += e0;
-    s1 += e1;
-  }
-  if (i + 4 <= n) {
+  for (; i + 4 <= n; i += 4) {
     f32x4 e0 = vexp_nonpos(simd::load(x + i) - mv);
     if constexpr (Store) simd::store(e + i, e0);
     s0 += e0;
-    i += 4;
   }
-  float s = simd::hsum(s0 + s1);
+  float s = simd::hsum(s0);
   if (i < n) {  // the tail through the same vexp, so every element rounds alike
     float tmp[4] = {m, m, m, m};
     for (int64_t k = i; k < n; ++k) tmp[k - i] = x[k];
@@ -112,14 +126,14 @@ inline void affine_f32(const float* x, float a, float b, float* y, int64_t n) {
 
 // y = exp(x - max) / sum(exp(x - max)); y may be x.
 inline void softmax_f32(const float* x, float* y, int64_t n) {
-  const float m = max_f32(x, n);
+  const float m = row_max_f32(x, n);
   const float s = sum_exp_f32<true>(x, m, y, n);
   affine_f32(y, 1.0f / s, 0.0f, y, n);
 }
 
 // log(sum(exp(x))), shifted by the max; an infinite (or NaN) max is the answer.
 inline float logsumexp_f32(const float* x, int64_t n) {
-  const float m = max_f32(x, n);
+  const float m = row_max_f32(x, n);
   if (!std::isfinite(m)) return m;
   return m + std::log(sum_exp_f32<false>(x, m, nullptr, n));
 }
@@ -127,7 +141,7 @@ inline float logsumexp_f32(const float* x, int64_t n) {
 // y = x - logsumexp(x), as (x - max) - log(sum) for a finite max, which
 // keeps the small differences x - max exact; y may be x.
 inline void log_softmax_f32(const float* x, float* y, int64_t n) {
-  const float m = max_f32(x, n);
+  const float m = row_max_f32(x, n);
   if (!std::isfinite(m)) {
     affine_f32(x, 1.0f, -m, y, n);  // x - inf or x - NaN: what x - logsumexp gives
     return;

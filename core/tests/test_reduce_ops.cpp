@@ -454,31 +454,49 @@ TEST_CASE("row kernels: float32 rows of every length against float64") {
 
 TEST_CASE("row kernels: infinities and NaN give the composed results") {
   const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
-  // 9 wide, so the special values sit in both the SIMD body and the tail.
-  std::vector<float> v = {
-      -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf,  // all -inf: softmax NaN, logsumexp -inf
-      1, -inf, 2, -inf, 3, -inf, 4, -inf, -inf,             // some -inf: exact zeros / -inf
-      1, 2, inf, 4, 5, 6, 7, 8, 9,                          // +inf: logsumexp inf
-      1, 2, 3, 4, 5, 6, 7, 8, nan,                          // NaN in the tail
-      nan, 2, 3, 4, 5, 6, 7, 8, 9,                          // NaN in the body
-      -1e30f, 1e30f, 0, 0, 0, 0, 0, 0, 0,                    // huge magnitudes
+  // 37 wide: the SIMD max loads 16, loops over 16 more, and 5 go through its
+  // tail, so special values are placed in each part. Each row: (position, value) pairs
+  // over a finite base row; -2 at position fills the row.
+  const int64_t W = 37;
+  const std::vector<std::vector<std::pair<int, float>>> specials = {
+      {{-2, -inf}},                         // all -inf: softmax NaN, logsumexp -inf
+      {{1, -inf}, {20, -inf}, {34, -inf}},  // some -inf: exact zeros / -inf
+      {{2, inf}},                           // +inf in the body: logsumexp inf
+      {{35, inf}},                          // +inf in the tail
+      {{36, nan}},                          // NaN in the tail
+      {{3, nan}},                           // NaN in the first loads
+      {{21, nan}, {7, inf}},                // NaN in the loop beside +inf: NaN wins
+      {{-2, -inf}, {26, nan}},              // NaN among -inf: NaN wins
+      {{0, -1e30f}, {19, 1e30f}},           // huge magnitudes
   };
+  std::vector<float> v;
+  for (const auto& row : specials) {
+    std::vector<float> r;
+    for (int64_t i = 0; i < W; ++i) r.push_back(float(i % 7) - 2.5f);
+    for (auto [pos, val] : row) {
+      if (pos == -2) std::fill(r.begin(), r.end(), val);
+      else r[size_t(pos)] = val;
+    }
+    v.insert(v.end(), r.begin(), r.end());
+  }
+  const int64_t R = int64_t(specials.size());
   std::vector<double> x(v.begin(), v.end());
   for (Dtype t : {Dtype::float32, Dtype::float64}) {
-    array a = astype(f32(v, {6, 9}), t);
-    check_rows(values(softmax(a, {1})), x, 9, "softmax", 2e-6);
-    check_rows(values(log_softmax(a, {1})), x, 9, "log_softmax", 2e-6);
-    check_rows(values(logsumexp(a, {1})), x, 9, "logsumexp", 2e-6);
+    array a = astype(f32(v, {R, W}), t);
+    check_rows(values(softmax(a, {1})), x, W, "softmax", 2e-6);
+    check_rows(values(log_softmax(a, {1})), x, W, "log_softmax", 2e-6);
+    check_rows(values(logsumexp(a, {1})), x, W, "logsumexp", 2e-6);
   }
   // Spot values, so the reference itself is pinned.
-  auto s = values(softmax(f32(v, {6, 9}), {1}));
+  auto s = values(softmax(f32(v, {R, W}), {1}));
   CHECK(std::isnan(s[0]));
-  CHECK(s[9 + 1] == 0.0);
-  auto l = values(logsumexp(f32(v, {6, 9}), {1}));
+  CHECK(s[W + 1] == 0.0);
+  auto l = values(logsumexp(f32(v, {R, W}), {1}));
   CHECK(l[0] == -kInf);
   CHECK(l[2] == kInf);
-  CHECK(std::isnan(l[3]));
-  CHECK(l[5] == doctest::Approx(1e30));
+  CHECK(l[3] == kInf);
+  for (int r : {4, 5, 6, 7}) CHECK(std::isnan(l[size_t(r)]));
+  CHECK(l[8] == doctest::Approx(1e30));
 }
 
 TEST_CASE("row kernels: strided, batched and half inputs") {
