@@ -158,6 +158,37 @@ const time = (fn, reps = 5) => {
   mx.dispose([w1, w2, ...inputs]);
 }
 
+// 8. Row kernels over [1024, 4096] float32 along the last axis: GB/s counts
+// one read of the input and one write of the output (logsumexp writes one
+// value per row), beside a two-pass plain-JS softmax in float64.
+{
+  const R = 1024, C = 4096, n = R * C;
+  const X = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 4);
+  const x = mx.array(X).reshape(R, C);
+  const gbs = (bytes, ms) => `${ms.toFixed(2)} ms (${(bytes / (ms * 1e6)).toFixed(1)} GB/s)`;
+  const Y = new Float32Array(n);
+  const js = time(() => {
+    for (let r = 0; r < R; ++r) {
+      const o = r * C;
+      let m = -Infinity;
+      for (let i = 0; i < C; ++i) m = Math.max(m, X[o + i]);
+      let s = 0;
+      for (let i = 0; i < C; ++i) s += Y[o + i] = Math.exp(X[o + i] - m);
+      for (let i = 0; i < C; ++i) Y[o + i] /= s;
+    }
+  }, 3);
+  const cases = [
+    ["softmax", () => mx.softmax(x, -1), 8 * n],
+    ["logSoftmax", () => mx.logSoftmax(x, -1), 8 * n],
+    ["logsumexp", () => mx.logsumexp(x, -1), 4 * n + 4 * R],
+  ];
+  for (const [name, f, bytes] of cases) {
+    const ms = time(() => mx.tidy(() => mx.eval(f())), 7);
+    rows.push({ what: `${name} [${R}, ${C}] f32, last axis`, webmx: gbs(bytes, ms), baseline: name === "softmax" ? `${js.toFixed(1)} ms` : "-", ratio: name === "softmax" ? `${(js / ms).toFixed(1)}x` : "-" });
+  }
+  x.dispose();
+}
+
 console.log(`webmx bench: ${info.variant === "mt" ? `threaded, ${info.threads} threads` : "single thread"} (baseline: plain JS in the same process)`);
 console.table(rows);
 console.log(JSON.stringify({ backend: info, results: rows }));

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "math_ops.h"
 #include "ops.h"
+#include "reduce_ops.h"
 #include "shape_ops.h"
 
 namespace wmx {
@@ -146,9 +147,7 @@ array scaled_dot_product_attention(const array& q, const array& k, const array& 
     else
       s = add(s, astype(*mask, acc));
   }
-  array m = stop_gradient(max(s, {-1}, true));
-  array e = exp(subtract(s, m));
-  array p = astype(divide(e, sum(e, {-1}, true)), t);
+  array p = astype(softmax(s, {-1}), t);  // the one-pass row kernel
   array o = matmul(reshape(p, {B, Nk, rep, Tq, Tk}), v5);  // (B, Nk, rep, Tq, Dv)
   return reshape(o, {B, Nq, Tq, Dv});
 }

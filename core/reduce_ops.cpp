@@ -93,9 +93,21 @@ array logsumexp(const array& a, const std::vector<int>& axes, bool keepdims) {
   if (a.size() == 0) fail("logsumexp", "Cannot reduce an array of size zero (shape ", shape_str(a.shape()), ").");
   array x = astype(a, float_of(a.dtype()));
   if (ax.empty()) return x;
-  // The max only shifts the exponent: the result does not depend on it, so
-  // its gradient contributions cancel (no stop_gradient, which vmap can't
-  // see through yet).
+  if (ax.size() == 1) {  // the one-pass row kernel
+    Shape kept = x.shape();
+    kept[ax[0]] = 1;
+    array r(kept, x.dtype(), std::make_shared<LogSumExp>(ax[0]), {x});
+    return keepdims ? r : squeeze(r, ax);
+  }
+  if (int(ax.size()) == x.ndim()) {  // every axis: one row of the flattened array
+    // flatten and expand_dims rather than reshapes: their shapes follow the
+    // input's under shapeless compile.
+    array r = logsumexp(flatten(x), {0}, false);
+    return keepdims ? expand_dims(r, all_axes(x.ndim())) : r;
+  }
+  // Other axis sets, composed. The max only shifts the exponent: the result
+  // does not depend on it, so its gradient contributions cancel (no
+  // stop_gradient, which vmap can't see through yet).
   array m = max(x, ax, true);
   array inf_m = isinf(m);
   array m0 = where(inf_m, scalar_like(0, m), m);  // keeps exp() finite when the max is infinite
@@ -110,7 +122,7 @@ array softmax(const array& a, const std::vector<int>& axes, bool precise) {
   bool half = t == Dtype::float16 || t == Dtype::bfloat16;
   array x = astype(a, precise && half ? Dtype::float32 : t);
   if (ax.empty()) return astype(exp(subtract(x, x)), t);
-  if (ax.size() == 1) {  // its own kernel (computes half types in float)
+  if (ax.size() == 1) {  // the row kernel: half types run in float32, whether precise or not
     array y = astype(a, t);
     return array(y.shape(), t, std::make_shared<Softmax>(ax[0]), {y});
   }
@@ -124,6 +136,10 @@ array log_softmax(const array& a, const std::vector<int>& axes, bool precise) {
   bool half = t == Dtype::float16 || t == Dtype::bfloat16;
   array x = astype(a, precise && half ? Dtype::float32 : t);
   if (x.size() == 0) return astype(x, t);
+  if (ax.size() == 1) {  // the row kernel: half types run in float32, whether precise or not
+    array y = astype(a, t);
+    return array(y.shape(), t, std::make_shared<LogSoftmax>(ax[0]), {y});
+  }
   return astype(subtract(x, logsumexp(x, ax, true)), t);
 }
 

@@ -87,7 +87,7 @@ export function logsumexp(a: MxArray, axis?: Axis | null, keepdims = false): MxA
 }
 
 export interface SoftmaxOptions {
-  /** Compute float16/bfloat16 inputs in float32. */
+  /** Compute float16/bfloat16 inputs in float32 (over one axis they always are: its row kernel works in float32). */
   precise?: boolean;
 }
 /** exp(a) / sum(exp(a)) over `axis` (every axis when absent), computed stably. */

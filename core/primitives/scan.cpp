@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/rows.h"
 #include "kernels/strided.h"
 #include "math_ops.h"
 #include "ops.h"
@@ -136,35 +137,105 @@ void sort_run(const void* xv, int64_t sx, void* yv, int64_t sy, int64_t n, const
   }
 }
 
-// ---- softmax ----
+// ---- softmax, log_softmax, logsumexp: one pass per row ----
 
-template <typename T>
-void softmax_run(const void* xv, int64_t sx, void* yv, int64_t sy, int64_t n, const void*) {
-  using A = compute_t<T>;
+// Like axis_driver, but threads over every line (axis_driver threads over
+// the outer collapsed rows only, so a [rows, n] softmax along its last axis
+// would run on one thread). Each chunk holds about 32K elements.
+void line_driver(const array& in, int axis, const array& out, LineRun run) {
+  if (in.size() == 0 || out.size() == 0) return;
+  Shape sh;
+  Strides si, so;
+  for (int d = 0; d < in.ndim(); ++d) {
+    if (d == axis) continue;
+    sh.push_back(in.shape()[d]);
+    si.push_back(in.strides()[d]);
+    so.push_back(out.strides()[d]);
+  }
+  auto L = collapse_layout<2>(sh, {&si, &so});
+  // A trailing size-1 dim makes every line a row of the layout, so
+  // for_each_run's odometer walks lines and parallel_for splits them.
+  L.shape.push_back(1);
+  for (auto& st : L.strides) st.push_back(0);
+  const int64_t n = in.shape()[axis], sx = in.strides()[axis], sy = out.strides()[axis];
+  const char* x = static_cast<const char*>(in.raw_data());
+  char* y = static_cast<char*>(out.raw_data());
+  const int64_t ix = int64_t(in.itemsize()), iy = int64_t(out.itemsize());
+  auto lines = [&](int64_t b, int64_t e) {
+    for_each_run(L, b, e, [&](const std::array<int64_t, 2>& off, int64_t, const std::array<int64_t, 2>&) {
+      run(x + off[0] * ix, sx, y + off[1] * iy, sy, n, nullptr);
+    });
+  };
+  const int64_t rows = L.rows();
+  parallel_for(rows, std::max<int64_t>(1, (int64_t(1) << 15) / std::max<int64_t>(n, 1)), lines);
+}
+
+enum class RowOp { softmax, log_softmax, logsumexp };
+
+template <RowOp K> void row_f32(const float* x, float* y, int64_t n) {
+  if constexpr (K == RowOp::softmax) rows::softmax_f32(x, y, n);
+  else if constexpr (K == RowOp::log_softmax) rows::log_softmax_f32(x, y, n);
+  else *y = rows::logsumexp_f32(x, n);
+}
+
+// float32, float16, bfloat16: the float32 SIMD row kernel, straight on the
+// data for a contiguous float32 line, else on a float copy of the line
+// (half types round once, at the end). logsumexp writes one value.
+template <typename T, RowOp K>
+void row_run(const void* xv, int64_t sx, void* yv, int64_t sy, int64_t n, const void*) {
   const T* x = static_cast<const T*>(xv);
   T* y = static_cast<T*>(yv);
-  A mx = -std::numeric_limits<A>::infinity();
-  for (int64_t i = 0; i < n; ++i) {
-    A v = A(x[i * sx]);
-    mx = (mx != mx || mx > v) ? mx : v;  // NaN propagates
+  if constexpr (std::is_same_v<T, float>) {
+    if (sx == 1 && (sy == 1 || K == RowOp::logsumexp)) return row_f32<K>(x, y, n);
   }
-  A s = 0;
-  if (sy == 1) {
-    for (int64_t i = 0; i < n; ++i) {
-      A e = std::exp(A(x[i * sx]) - mx);
-      s += e;
-      y[i] = T(e);
-    }
-    const A inv = A(1) / s;
-    if constexpr (std::is_same_v<A, T>) {
-      for (int64_t i = 0; i < n; ++i) y[i] *= inv;
-    } else {  // half types: recompute rather than reread rounded values
-      for (int64_t i = 0; i < n; ++i) y[i] = T(std::exp(A(x[i * sx]) - mx) * inv);
-    }
+  float small[256];  // short rows (many of them, typically) skip the heap
+  std::vector<float> big;
+  float* buf = small;
+  if (n > 256) {
+    big.resize(size_t(n));
+    buf = big.data();
+  }
+  for (int64_t i = 0; i < n; ++i) buf[i] = float(x[i * sx]);
+  if constexpr (K == RowOp::logsumexp) {
+    float r;
+    row_f32<K>(buf, &r, n);
+    *y = T(r);
   } else {
-    for (int64_t i = 0; i < n; ++i) s += std::exp(A(x[i * sx]) - mx);
-    const A inv = A(1) / s;
-    for (int64_t i = 0; i < n; ++i) y[i * sy] = T(std::exp(A(x[i * sx]) - mx) * inv);
+    row_f32<K>(buf, buf, n);
+    for (int64_t i = 0; i < n; ++i) y[i * sy] = T(buf[i]);
+  }
+}
+
+// float64: scalar, the same definitions as rows.h.
+template <RowOp K>
+void row_run_f64(const void* xv, int64_t sx, void* yv, int64_t sy, int64_t n, const void*) {
+  const double* x = static_cast<const double*>(xv);
+  double* y = static_cast<double*>(yv);
+  double m = x[0];
+  for (int64_t i = 1; i < n; ++i) m = (m != m || m > x[i * sx]) ? m : x[i * sx];
+  if constexpr (K == RowOp::softmax) {
+    double s = 0;
+    for (int64_t i = 0; i < n; ++i) s += (y[i * sy] = std::exp(x[i * sx] - m));
+    const double inv = 1.0 / s;
+    for (int64_t i = 0; i < n; ++i) y[i * sy] *= inv;
+  } else {
+    double l = 0;  // log(sum(exp(x - m))); an infinite or NaN max stands alone
+    if (std::isfinite(m)) {
+      double s = 0;
+      for (int64_t i = 0; i < n; ++i) s += std::exp(x[i * sx] - m);
+      l = std::log(s);
+    }
+    if constexpr (K == RowOp::logsumexp) *y = m + l;
+    else for (int64_t i = 0; i < n; ++i) y[i * sy] = (x[i * sx] - m) - l;
+  }
+}
+
+template <RowOp K> LineRun row_run_for(Dtype t) {
+  switch (t) {
+    case Dtype::float16: return &row_run<float16_t, K>;
+    case Dtype::bfloat16: return &row_run<bfloat16_t, K>;
+    case Dtype::float64: return &row_run_f64<K>;
+    default: return &row_run<float, K>;  // the ops layer only emits floating inputs
   }
 }
 
@@ -179,14 +250,7 @@ bool Softmax::is_equivalent(const Primitive& o) const {
 
 void Softmax::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   out[0].allocate();
-  LineRun run = nullptr;
-  switch (in[0].dtype()) {
-    case Dtype::float16: run = &softmax_run<float16_t>; break;
-    case Dtype::bfloat16: run = &softmax_run<bfloat16_t>; break;
-    case Dtype::float64: run = &softmax_run<double>; break;
-    default: run = &softmax_run<float>; break;  // the ops layer only emits floating inputs
-  }
-  axis_driver(in[0], axis_, out[0], run, nullptr);
+  line_driver(in[0], axis_, out[0], row_run_for<RowOp::softmax>(in[0].dtype()));
 }
 
 // With y = softmax(x): vjp y * (c - sum(c * y)); jvp y * (t - sum(t * y)).
@@ -204,6 +268,65 @@ std::pair<std::vector<array>, std::vector<int>> Softmax::vmap(const std::vector<
   array x = batch_first(in[0], ax[0]);
   int axis = ax[0] >= 0 ? axis_ + 1 : axis_;
   return {{softmax(x, {axis})}, {ax[0] >= 0 ? 0 : -1}};
+}
+
+// ---- LogSoftmax ----
+
+bool LogSoftmax::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const LogSoftmax*>(&o);
+  return p && p->axis_ == axis_;
+}
+
+void LogSoftmax::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  out[0].allocate();
+  line_driver(in[0], axis_, out[0], row_run_for<RowOp::log_softmax>(in[0].dtype()));
+}
+
+// With y = log_softmax(x), softmax = exp(y): vjp c - exp(y) * sum(c);
+// jvp t - sum(t * exp(y)).
+std::vector<array> LogSoftmax::vjp(const std::vector<array>&, const std::vector<array>& cot, const std::vector<int>&,
+                                   const std::vector<array>& out) {
+  return {subtract(cot[0], multiply(exp(out[0]), sum(cot[0], {axis_}, true)))};
+}
+std::vector<array> LogSoftmax::jvp(const std::vector<array>& p, const std::vector<array>& tan,
+                                   const std::vector<int>&) {
+  array y = log_softmax(p[0], {axis_});
+  return {subtract(tan[0], sum(multiply(tan[0], exp(y)), {axis_}, true))};
+}
+std::pair<std::vector<array>, std::vector<int>> LogSoftmax::vmap(const std::vector<array>& in,
+                                                                 const std::vector<int>& ax) {
+  array x = batch_first(in[0], ax[0]);
+  int axis = ax[0] >= 0 ? axis_ + 1 : axis_;
+  return {{log_softmax(x, {axis})}, {ax[0] >= 0 ? 0 : -1}};
+}
+
+// ---- LogSumExp ----
+
+bool LogSumExp::is_equivalent(const Primitive& o) const {
+  auto p = dynamic_cast<const LogSumExp*>(&o);
+  return p && p->axis_ == axis_;
+}
+
+void LogSumExp::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  out[0].allocate();
+  line_driver(in[0], axis_, out[0], row_run_for<RowOp::logsumexp>(in[0].dtype()));
+}
+
+// With l = logsumexp(x) (axis kept): vjp c * exp(x - l) = c * softmax(x);
+// jvp sum(t * exp(x - l)).
+std::vector<array> LogSumExp::vjp(const std::vector<array>& p, const std::vector<array>& cot, const std::vector<int>&,
+                                  const std::vector<array>& out) {
+  return {multiply(cot[0], exp(subtract(p[0], out[0])))};
+}
+std::vector<array> LogSumExp::jvp(const std::vector<array>& p, const std::vector<array>& tan, const std::vector<int>&) {
+  array l = logsumexp(p[0], {axis_}, true);
+  return {sum(multiply(tan[0], exp(subtract(p[0], l))), {axis_}, true)};
+}
+std::pair<std::vector<array>, std::vector<int>> LogSumExp::vmap(const std::vector<array>& in,
+                                                                const std::vector<int>& ax) {
+  array x = batch_first(in[0], ax[0]);
+  int axis = ax[0] >= 0 ? axis_ + 1 : axis_;
+  return {{logsumexp(x, {axis}, true)}, {ax[0] >= 0 ? 0 : -1}};
 }
 
 // ---- Scan ----

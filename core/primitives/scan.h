@@ -63,7 +63,8 @@ class Sort : public Primitive {
 };
 
 // Softmax along one axis of a floating array (computed in float for half
-// types): exp(x - max) / sum(exp(x - max)).
+// types, rounded once): exp(x - max) / sum(exp(x - max)). One pass per row
+// (kernels/rows.h), threaded over rows.
 class Softmax : public Primitive {
  public:
   explicit Softmax(int axis) : axis_(axis) {}
@@ -71,6 +72,41 @@ class Softmax : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool keeps_shape() const override { return true; }
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  int axis_;
+};
+
+// x - logsumexp(x) along one axis of a floating array (float for half types,
+// rounded once); same shape and dtype.
+class LogSoftmax : public Primitive {
+ public:
+  explicit LogSoftmax(int axis) : axis_(axis) {}
+  const char* name() const override { return "LogSoftmax"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  bool keeps_shape() const override { return true; }
+  bool is_equivalent(const Primitive& o) const override;
+
+ private:
+  int axis_;
+};
+
+// log(sum(exp(x))) along one axis of a floating array, computed stably
+// (shifted by the max; an infinite max is the result). The output keeps the
+// axis with size 1; the ops layer squeezes it.
+class LogSumExp : public Primitive {
+ public:
+  explicit LogSumExp(int axis) : axis_(axis) {}
+  const char* name() const override { return "LogSumExp"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  WMX_TRANSFORM_RULES
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override {
+    Shape out = inputs[0];
+    out[axis_] = 1;
+    return {out};
+  }
   bool is_equivalent(const Primitive& o) const override;
 
  private:

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -15,6 +16,7 @@
 #include "reduce_ops.h"
 #include "shape_ops.h"
 #include "tests/helpers.h"
+#include "kernels/rows.h"
 #include "thread_pool.h"
 #include "transforms.h"
 
@@ -349,4 +351,249 @@ TEST_CASE("sort, argsort, topk") {
   check_jvp([](const array& x) { return sort(x, 0); }, XG(), f64({1, -2, 3, 0.5, 1, 2, -1, 0.3, 0.2, 4, -1, 1}, {3, 4}));
   check_vmap([](const array& x) { return sort(x, 0); }, X());
   check_vmap([](const array& x) { return argsort(x, -1); }, transpose(X()));
+}
+
+// ---- the one-pass row kernels (kernels/rows.h) against float64 references ----
+
+namespace {
+
+// float64 references, by the definitions the composed ops give: a NaN max
+// (any NaN) makes the row NaN; an infinite max is the logsumexp.
+double ref_max(const std::vector<double>& r) {
+  double m = r[0];
+  for (double v : r) m = (m != m || m > v) ? m : v;
+  return m;
+}
+double ref_lse(const std::vector<double>& r) {
+  double m = ref_max(r);
+  if (!std::isfinite(m)) return m;
+  double s = 0;
+  for (double v : r) s += std::exp(v - m);
+  return m + std::log(s);
+}
+std::vector<double> ref_softmax(const std::vector<double>& r) {
+  double m = ref_max(r), s = 0;
+  std::vector<double> e;
+  for (double v : r) s += e.emplace_back(std::exp(v - m));
+  for (double& v : e) v /= s;
+  return e;
+}
+std::vector<double> ref_log_softmax(const std::vector<double>& r) {
+  double l = ref_lse(r);
+  std::vector<double> y;
+  for (double v : r) y.push_back(v - l);
+  return y;
+}
+
+double scale_of(const std::vector<double>& r) {
+  double m = 0;
+  for (double v : r) m = std::isfinite(v) ? std::max(m, std::abs(v)) : m;
+  return m;
+}
+
+// Rows of a row-major [rows, n] value list.
+std::vector<std::vector<double>> split_rows(const std::vector<double>& v, int64_t n) {
+  std::vector<std::vector<double>> out;
+  for (size_t i = 0; i < v.size(); i += size_t(n)) out.emplace_back(v.begin() + i, v.begin() + i + n);
+  return out;
+}
+
+// Checks op(x) along the last axis of [rows, n] values against ref, row by row.
+// Softmax values (at most 1) are compared absolutely, the log outputs relative
+// to their magnitude plus the row's largest finite input.
+void check_rows(const std::vector<double>& got, const std::vector<double>& x, int64_t n, const char* what,
+                double tol) {
+  auto xr = split_rows(x, n);
+  auto gr = split_rows(got, got.size() == xr.size() ? 1 : n);
+  REQUIRE(gr.size() == xr.size());
+  for (size_t r = 0; r < xr.size(); ++r) {
+    std::vector<double> want;
+    std::string w = what;
+    if (w == "softmax") want = ref_softmax(xr[r]);
+    else if (w == "log_softmax") want = ref_log_softmax(xr[r]);
+    else want = {ref_lse(xr[r])};
+    for (size_t i = 0; i < want.size(); ++i) {
+      INFO(what, " row ", r, " element ", i, " n ", n);
+      if (std::isnan(want[i])) CHECK(std::isnan(gr[r][i]));
+      else if (std::isinf(want[i])) CHECK(gr[r][i] == want[i]);
+      // x - lse cancels: its rounding scales with the inputs' magnitude.
+      else CHECK(std::abs(gr[r][i] - want[i]) <= tol * (1 + std::abs(want[i]) + (w == "softmax" ? 0 : scale_of(xr[r]))));
+    }
+  }
+}
+
+// Deterministic test rows: large magnitudes, ties and a spread of scales.
+std::vector<float> row_data(int64_t count, unsigned seed, float scale) {
+  std::mt19937 g(seed);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(count));
+  for (auto& e : v) e = u(g) * scale;
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("row kernels: float32 rows of every length against float64") {
+  // Lengths around the 4- and 8-wide SIMD steps and the 256-element stack buffer.
+  for (int64_t n : {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 255, 256, 257, 1000}) {
+    for (float scale : {1.0f, 30.0f, 1e4f}) {
+      auto v = row_data(3 * n, unsigned(n * 7 + int(scale)), scale);
+      std::vector<double> x(v.begin(), v.end());
+      array a = f32(v, {3, n});
+      check_rows(values(softmax(a, {1})), x, n, "softmax", 2e-6);
+      check_rows(values(log_softmax(a, {1})), x, n, "log_softmax", 2e-6);
+      check_rows(values(logsumexp(a, {1})), x, n, "logsumexp", 2e-6);
+      // float64 takes the scalar path: tight.
+      array d = astype(a, Dtype::float64);
+      check_rows(values(softmax(d, {1})), x, n, "softmax", 1e-13);
+      check_rows(values(log_softmax(d, {1})), x, n, "log_softmax", 1e-13);
+      check_rows(values(logsumexp(d, {1})), x, n, "logsumexp", 1e-13);
+    }
+  }
+}
+
+TEST_CASE("row kernels: infinities and NaN give the composed results") {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  // 37 wide: the SIMD max loads 16, loops over 16 more, and 5 go through its
+  // tail, so special values are placed in each part. Each row: (position, value) pairs
+  // over a finite base row; -2 at position fills the row.
+  const int64_t W = 37;
+  const std::vector<std::vector<std::pair<int, float>>> specials = {
+      {{-2, -inf}},                         // all -inf: softmax NaN, logsumexp -inf
+      {{1, -inf}, {20, -inf}, {34, -inf}},  // some -inf: exact zeros / -inf
+      {{2, inf}},                           // +inf in the body: logsumexp inf
+      {{35, inf}},                          // +inf in the tail
+      {{36, nan}},                          // NaN in the tail
+      {{3, nan}},                           // NaN in the first loads
+      {{21, nan}, {7, inf}},                // NaN in the loop beside +inf: NaN wins
+      {{-2, -inf}, {26, nan}},              // NaN among -inf: NaN wins
+      {{0, -1e30f}, {19, 1e30f}},           // huge magnitudes
+  };
+  std::vector<float> v;
+  for (const auto& row : specials) {
+    std::vector<float> r;
+    for (int64_t i = 0; i < W; ++i) r.push_back(float(i % 7) - 2.5f);
+    for (auto [pos, val] : row) {
+      if (pos == -2) std::fill(r.begin(), r.end(), val);
+      else r[size_t(pos)] = val;
+    }
+    v.insert(v.end(), r.begin(), r.end());
+  }
+  const int64_t R = int64_t(specials.size());
+  std::vector<double> x(v.begin(), v.end());
+  for (Dtype t : {Dtype::float32, Dtype::float64}) {
+    array a = astype(f32(v, {R, W}), t);
+    check_rows(values(softmax(a, {1})), x, W, "softmax", 2e-6);
+    check_rows(values(log_softmax(a, {1})), x, W, "log_softmax", 2e-6);
+    check_rows(values(logsumexp(a, {1})), x, W, "logsumexp", 2e-6);
+  }
+  // Spot values, so the reference itself is pinned.
+  auto s = values(softmax(f32(v, {R, W}), {1}));
+  CHECK(std::isnan(s[0]));
+  CHECK(s[W + 1] == 0.0);
+  auto l = values(logsumexp(f32(v, {R, W}), {1}));
+  CHECK(l[0] == -kInf);
+  CHECK(l[2] == kInf);
+  CHECK(l[3] == kInf);
+  for (int r : {4, 5, 6, 7}) CHECK(std::isnan(l[size_t(r)]));
+  CHECK(l[8] == doctest::Approx(1e30));
+}
+
+TEST_CASE("row kernels: strided, batched and half inputs") {
+  const int64_t n = 37;
+  auto v = row_data(4 * 3 * n, 11u, 8.0f);
+  std::vector<double> x(v.begin(), v.end());
+  array a = f32(v, {4, 3, n});
+  // The same rows reached through a transpose: the reduced axis has stride != 1.
+  array at = transpose(a, {2, 0, 1});  // [n, 4, 3], rows along axis 0
+  check_rows(values(transpose(softmax(at, {0}), {1, 2, 0})), x, n, "softmax", 2e-6);
+  check_rows(values(transpose(log_softmax(at, {0}), {1, 2, 0})), x, n, "log_softmax", 2e-6);
+  check_rows(values(logsumexp(at, {0})), x, n, "logsumexp", 2e-6);
+  // Every second row through a strided slice: a batch stride that skips rows.
+  array sl = slice(reshape(a, {12, n}), {{0, 12, 2}, {0, n, 1}});
+  std::vector<double> xs;
+  for (int r = 0; r < 12; r += 2) xs.insert(xs.end(), x.begin() + r * n, x.begin() + (r + 1) * n);
+  check_rows(values(softmax(sl, {1})), xs, n, "softmax", 2e-6);
+  check_rows(values(logsumexp(sl, {1})), xs, n, "logsumexp", 2e-6);
+  // Half types compute in float32 and round once: within a half ulp or so.
+  for (Dtype t : {Dtype::float16, Dtype::bfloat16}) {
+    array h = astype(a, t);
+    std::vector<double> xh = values(h);  // the rounded inputs are the reference's inputs
+    const double tol = t == Dtype::float16 ? 1e-3 : 8e-3;
+    CHECK(softmax(h, {2}).dtype() == t);
+    CHECK(logsumexp(h, {2}).dtype() == t);
+    check_rows(values(softmax(h, {2})), xh, n, "softmax", tol);
+    check_rows(values(log_softmax(h, {2})), xh, n, "log_softmax", tol);
+    check_rows(values(logsumexp(h, {2})), xh, n, "logsumexp", tol);
+    check_rows(values(transpose(softmax(transpose(h, {2, 0, 1}), {0}), {1, 2, 0})), xh, n, "softmax", tol);
+  }
+  // Many rows, so that the threaded driver splits them (where threads exist).
+  auto w = row_data(2000 * 50, 5u, 20.0f);
+  std::vector<double> xw(w.begin(), w.end());
+  check_rows(values(softmax(f32(w, {2000, 50}), {1})), xw, 50, "softmax", 2e-6);
+  // logsumexp over every axis runs as one flattened row.
+  check_close(values(logsumexp(a, {0, 1, 2})), {ref_lse(x)}, 2e-6);
+  CHECK(logsumexp(a, {0, 1, 2}, true).shape() == Shape{1, 1, 1});
+}
+
+TEST_CASE("row kernels: gradients, jvp and vmap of the primitives") {
+  check_grad([](const array& x) { return wsum(log_softmax(x, {0})); }, X());
+  check_grad([](const array& x) { return wsum(logsumexp(x, {0}, true)); }, X());
+  check_grad([](const array& x) { return wsum(logsumexp(x, {0, 1})); }, X());
+  check_grad([](const array& x) { return wsum(softmax(x, {1})); }, X());
+  const array t = f64({1, -2, 3, 4, 0.5, 6, -7, 8, 9, 1, 11, 2}, {3, 4});
+  check_jvp([](const array& x) { return log_softmax(x, {1}); }, X(), t);
+  check_jvp([](const array& x) { return log_softmax(x, {0}); }, X(), t);
+  check_jvp([](const array& x) { return logsumexp(x, {1}); }, X(), t);
+  check_jvp([](const array& x) { return logsumexp(x, {0}, true); }, X(), t);
+  check_vmap([](const array& x) { return log_softmax(x, {0}); }, X());
+  check_vmap([](const array& x) { return logsumexp(x, {0}); }, X());
+  check_vmap([](const array& x) { return logsumexp(x, {0}, true); }, transpose(X(), {1, 0}));
+  // Second order through the rules (the vjp of a vjp).
+  auto g = [](const std::vector<array>& in) {
+    auto [v, gr] = value_and_grad([](const std::vector<array>& a) { return std::vector<array>{sum(logsumexp(a[0], {1}))}; },
+                                  in, {0});
+    return std::vector<array>{wsum(gr[0])};
+  };
+  auto [v2, g2] = value_and_grad(g, {X()}, {0});
+  // d/dx of sum(w * softmax(x)) along rows, by the softmax vjp in float64.
+  array want = softmax(X(), {1});
+  array w = multiply(reshape(arange(1, 13, 1, Dtype::float64), {3, 4}), array::scalar(0.37, Dtype::float64));
+  array want_g = multiply(want, subtract(w, sum(multiply(w, want), {1}, true)));
+  check_close(values(g2[0]), values(want_g), 1e-10);
+}
+
+TEST_CASE("row kernels: exp over x <= 0 against std::exp") {
+  // Every 997th float from 0 down to -87 (through the bits), and the edges.
+  double worst = 0;
+  const float lo = -87.0f;
+  uint32_t b0, b1;
+  float zero = 0.0f;
+  std::memcpy(&b0, &zero, 4);
+  std::memcpy(&b1, &lo, 4);
+  b0 = 0x80000000u;  // -0.0; negative floats grow in magnitude with their bits
+  std::vector<float> xs;
+  for (uint64_t b = b0; b <= b1; b += 997) {
+    float x;
+    uint32_t bb = uint32_t(b);
+    std::memcpy(&x, &bb, 4);
+    xs.push_back(x);
+  }
+  xs.push_back(lo);
+  while (xs.size() % 4) xs.push_back(0.0f);  // whole vectors, so lo is checked
+  for (size_t i = 0; i + 4 <= xs.size(); i += 4) {
+    simd::f32x4 v = rows::vexp_nonpos(simd::load(&xs[i]));
+    for (int k = 0; k < 4; ++k) {
+      double want = std::exp(double(xs[i + k]));
+      worst = std::max(worst, std::abs(double(v[k]) - want) / want);
+    }
+  }
+  MESSAGE("vexp_nonpos max relative error ", worst);
+  CHECK(worst < 4e-7);  // about 3 ulp
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  simd::f32x4 e = rows::vexp_nonpos(simd::f32x4{0.0f, -inf, nan, -87.5f});
+  CHECK(e[0] == 1.0f);
+  CHECK(e[1] == 0.0f);
+  CHECK(std::isnan(e[2]));
+  CHECK(e[3] == 0.0f);  // below the cutoff: flushed, not a wrong power of two
 }
