@@ -75,16 +75,7 @@ inline f32x4 vexp_nonpos(f32x4 x) {
   const f32x4 t = x * splat(1.44269504088896341f) + magic;
   const f32x4 n = t - magic;
   const f32x4 s = as_f(as_i(t) << 23);  // 2^n, valid for n >= -126
-  f32x4 r = x - n * splat(0.693359375f);
-  r = r - n * splat(-2.12194440e-4f);
-  const f32x4 z = r * r;
-  f32x4 p = splat(1.9875691500e-4f);
-  p = p * r + splat(1.3981999507e-3f);
-  p = p * r + splat(8.3334519073e-3f);
-  p = p * r + splat(4.1665795894e-2f);
-  p = p * r + splat(1.6666665459e-1f);
-  p = p * r + splat(5.0000001201e-1f);
-  const f32x4 y = (p * z + r + splat(1.0f)) * s;
+  const f32x4 y = exp_reduced(x, n) * s;
   return select(x < splat(-87.0f), splat(0.0f), y);  // -inf too; NaN compares false: kept
 }
 

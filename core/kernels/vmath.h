@@ -21,6 +21,22 @@ inline f32x4 select(i32x4 m, f32x4 a, f32x4 b) { return as_f((m & as_i(a)) | (~m
 inline f32x4 vabs(f32x4 x) { return as_f(as_i(x) & splat_i(0x7fffffff)); }
 inline f32x4 to_float(i32x4 v) { return __builtin_convertvector(v, f32x4); }
 
+// e^(x - n ln 2) for the n nearest x / ln 2: Cody-Waite reduction (ln 2 in
+// two parts) and a degree-6 polynomial. vexp and the row kernels' exp for
+// non-positive arguments (kernels/rows.h) differ only in how they scale by 2^n.
+inline f32x4 exp_reduced(f32x4 x, f32x4 n) {
+  f32x4 r = x - n * splat(0.693359375f);
+  r = r - n * splat(-2.12194440e-4f);
+  const f32x4 z = r * r;
+  f32x4 p = splat(1.9875691500e-4f);
+  p = p * r + splat(1.3981999507e-3f);
+  p = p * r + splat(8.3334519073e-3f);
+  p = p * r + splat(4.1665795894e-2f);
+  p = p * r + splat(1.6666665459e-1f);
+  p = p * r + splat(5.0000001201e-1f);
+  return p * z + r + splat(1.0f);
+}
+
 // e^x. |x| beyond the representable range saturates to inf / 0 (through
 // denormals, rounded once).
 inline f32x4 vexp(f32x4 x) {
@@ -31,16 +47,7 @@ inline f32x4 vexp(f32x4 x) {
   const f32x4 t = x * splat(1.44269504088896341f) + magic;
   const f32x4 n = t - magic;
   const i32x4 ni = as_i(t) - as_i(magic);
-  f32x4 r = x - n * splat(0.693359375f);  // Cody-Waite: ln 2 in two parts
-  r = r - n * splat(-2.12194440e-4f);
-  const f32x4 z = r * r;
-  f32x4 p = splat(1.9875691500e-4f);
-  p = p * r + splat(1.3981999507e-3f);
-  p = p * r + splat(8.3334519073e-3f);
-  p = p * r + splat(4.1665795894e-2f);
-  p = p * r + splat(1.6666665459e-1f);
-  p = p * r + splat(5.0000001201e-1f);
-  f32x4 y = p * z + r + splat(1.0f);
+  f32x4 y = exp_reduced(x, n);
   // y * 2^n as two exact power-of-two factors, so results in the denormal
   // range round once and 2^n itself never leaves the normal range.
   const i32x4 n1 = ni >> 1, n2 = ni - n1;

@@ -241,12 +241,17 @@ template <RowOp K> LineRun row_run_for(Dtype t) {
 
 }  // namespace
 
-// ---- Softmax ----
-
-bool Softmax::is_equivalent(const Primitive& o) const {
-  auto p = dynamic_cast<const Softmax*>(&o);
-  return p && p->axis_ == axis_;
+namespace {
+// vmap of a primitive along one axis: the batch goes first, the op is applied
+// again along the shifted axis, and the result is batched at 0 (or not at all).
+template <typename Op>
+std::pair<std::vector<array>, std::vector<int>> along_batched(const array& in, int batch_axis, int axis, Op op) {
+  array x = batch_first(in, batch_axis);
+  return {{op(x, batch_axis >= 0 ? axis + 1 : axis)}, {batch_axis >= 0 ? 0 : -1}};
 }
+}  // namespace
+
+// ---- Softmax ----
 
 void Softmax::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   out[0].allocate();
@@ -264,18 +269,11 @@ std::vector<array> Softmax::jvp(const std::vector<array>& p, const std::vector<a
   return {multiply(y, subtract(tan[0], sum(multiply(tan[0], y), {axis_}, true)))};
 }
 std::pair<std::vector<array>, std::vector<int>> Softmax::vmap(const std::vector<array>& in,
-                                                              const std::vector<int>& ax) {
-  array x = batch_first(in[0], ax[0]);
-  int axis = ax[0] >= 0 ? axis_ + 1 : axis_;
-  return {{softmax(x, {axis})}, {ax[0] >= 0 ? 0 : -1}};
+                                                                  const std::vector<int>& ax) {
+  return along_batched(in[0], ax[0], axis_, [&](const array& x, int axis) { return softmax(x, {axis}); });
 }
 
 // ---- LogSoftmax ----
-
-bool LogSoftmax::is_equivalent(const Primitive& o) const {
-  auto p = dynamic_cast<const LogSoftmax*>(&o);
-  return p && p->axis_ == axis_;
-}
 
 void LogSoftmax::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   out[0].allocate();
@@ -294,18 +292,11 @@ std::vector<array> LogSoftmax::jvp(const std::vector<array>& p, const std::vecto
   return {subtract(tan[0], sum(multiply(tan[0], exp(y)), {axis_}, true))};
 }
 std::pair<std::vector<array>, std::vector<int>> LogSoftmax::vmap(const std::vector<array>& in,
-                                                                 const std::vector<int>& ax) {
-  array x = batch_first(in[0], ax[0]);
-  int axis = ax[0] >= 0 ? axis_ + 1 : axis_;
-  return {{log_softmax(x, {axis})}, {ax[0] >= 0 ? 0 : -1}};
+                                                                     const std::vector<int>& ax) {
+  return along_batched(in[0], ax[0], axis_, [&](const array& x, int axis) { return log_softmax(x, {axis}); });
 }
 
 // ---- LogSumExp ----
-
-bool LogSumExp::is_equivalent(const Primitive& o) const {
-  auto p = dynamic_cast<const LogSumExp*>(&o);
-  return p && p->axis_ == axis_;
-}
 
 void LogSumExp::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   out[0].allocate();
@@ -323,10 +314,8 @@ std::vector<array> LogSumExp::jvp(const std::vector<array>& p, const std::vector
   return {sum(multiply(tan[0], exp(subtract(p[0], l))), {axis_}, true)};
 }
 std::pair<std::vector<array>, std::vector<int>> LogSumExp::vmap(const std::vector<array>& in,
-                                                                const std::vector<int>& ax) {
-  array x = batch_first(in[0], ax[0]);
-  int axis = ax[0] >= 0 ? axis_ + 1 : axis_;
-  return {{logsumexp(x, {axis}, true)}, {ax[0] >= 0 ? 0 : -1}};
+                                                                    const std::vector<int>& ax) {
+  return along_batched(in[0], ax[0], axis_, [&](const array& x, int axis) { return logsumexp(x, {axis}, true); });
 }
 
 // ---- Scan ----
@@ -533,9 +522,8 @@ std::vector<array> Sort::jvp(const std::vector<array>& p, const std::vector<arra
   return {take_along_axis(tan[0], stop_gradient(argsort(p[0], axis_)), axis_)};
 }
 std::pair<std::vector<array>, std::vector<int>> Sort::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
-  array x = batch_first(in[0], ax[0]);
-  int axis = ax[0] >= 0 ? axis_ + 1 : axis_;
-  return {{indices_ ? argsort(x, axis) : sort(x, axis)}, {ax[0] >= 0 ? 0 : -1}};
+  return along_batched(in[0], ax[0], axis_,
+                       [&](const array& x, int axis) { return indices_ ? argsort(x, axis) : sort(x, axis); });
 }
 
 }  // namespace wmx

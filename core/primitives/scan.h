@@ -3,6 +3,8 @@
 // reduce.cpp's split: one type-erased driver walks every line along the axis
 // (threaded over lines) and calls a tiny per-dtype function for one line.
 #pragma once
+#include <typeinfo>
+
 #include "primitive.h"
 
 namespace wmx {
@@ -62,43 +64,45 @@ class Sort : public Primitive {
   bool indices_;
 };
 
-// Softmax along one axis of a floating array (computed in float for half
-// types, rounded once): exp(x - max) / sum(exp(x - max)). One pass per row
-// (kernels/rows.h), threaded over rows.
-class Softmax : public Primitive {
+// A row primitive: one along `axis` of a floating array (computed in float
+// for half types, rounded once), run one row at a time (kernels/rows.h),
+// threaded over rows. Two are equivalent when of one kind and one axis.
+class RowPrimitive : public Primitive {
  public:
-  explicit Softmax(int axis) : axis_(axis) {}
+  explicit RowPrimitive(int axis) : axis_(axis) {}
+  bool is_equivalent(const Primitive& o) const override {
+    return typeid(o) == typeid(*this) && static_cast<const RowPrimitive&>(o).axis_ == axis_;
+  }
+
+ protected:
+  int axis_;
+};
+
+// exp(x - max) / sum(exp(x - max)).
+class Softmax : public RowPrimitive {
+ public:
+  using RowPrimitive::RowPrimitive;
   const char* name() const override { return "Softmax"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool keeps_shape() const override { return true; }
-  bool is_equivalent(const Primitive& o) const override;
-
- private:
-  int axis_;
 };
 
-// x - logsumexp(x) along one axis of a floating array (float for half types,
-// rounded once); same shape and dtype.
-class LogSoftmax : public Primitive {
+// x - logsumexp(x); same shape and dtype.
+class LogSoftmax : public RowPrimitive {
  public:
-  explicit LogSoftmax(int axis) : axis_(axis) {}
+  using RowPrimitive::RowPrimitive;
   const char* name() const override { return "LogSoftmax"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool keeps_shape() const override { return true; }
-  bool is_equivalent(const Primitive& o) const override;
-
- private:
-  int axis_;
 };
 
-// log(sum(exp(x))) along one axis of a floating array, computed stably
-// (shifted by the max; an infinite max is the result). The output keeps the
-// axis with size 1; the ops layer squeezes it.
-class LogSumExp : public Primitive {
+// log(sum(exp(x))), computed stably (shifted by the max; an infinite max is
+// the result). The output keeps the axis with size 1; the ops layer squeezes it.
+class LogSumExp : public RowPrimitive {
  public:
-  explicit LogSumExp(int axis) : axis_(axis) {}
+  using RowPrimitive::RowPrimitive;
   const char* name() const override { return "LogSumExp"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
@@ -107,10 +111,6 @@ class LogSumExp : public Primitive {
     out[axis_] = 1;
     return {out};
   }
-  bool is_equivalent(const Primitive& o) const override;
-
- private:
-  int axis_;
 };
 
 }  // namespace wmx
