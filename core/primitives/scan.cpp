@@ -24,8 +24,12 @@ namespace {
 using LineRun = void (*)(const void* x, int64_t sx, void* y, int64_t sy, int64_t n, const void* params);
 
 // Calls run for every line of `in` along `axis`; `out` has in's shape except
-// possibly along `axis`. Compiled once for all types; threads take lines.
-void axis_driver(const array& in, int axis, const array& out, LineRun run, const void* params) {
+// possibly along `axis`. Compiled once for all types. Threads take the rows of
+// the collapsed layout; with `every_line` every line is a row of its own (the
+// row kernels: a [rows, n] input along its last axis collapses to one row of
+// lines, which would otherwise run on one thread).
+void axis_driver(const array& in, int axis, const array& out, LineRun run, const void* params,
+                 bool every_line = false) {
   if (in.size() == 0 || out.size() == 0) return;
   Shape sh;
   Strides si, so;
@@ -36,6 +40,10 @@ void axis_driver(const array& in, int axis, const array& out, LineRun run, const
     so.push_back(out.strides()[d]);
   }
   auto L = collapse_layout<2>(sh, {&si, &so});
+  if (every_line) {  // a trailing size-1 dim: for_each_run's odometer walks lines, parallel_for splits them
+    L.shape.push_back(1);
+    for (auto& st : L.strides) st.push_back(0);
+  }
   const int64_t n = in.shape()[axis], sx = in.strides()[axis], sy = out.strides()[axis];
   const char* x = static_cast<const char*>(in.raw_data());
   char* y = static_cast<char*>(out.raw_data());
@@ -139,37 +147,6 @@ void sort_run(const void* xv, int64_t sx, void* yv, int64_t sy, int64_t n, const
 
 // ---- softmax, log_softmax, logsumexp: one pass per row ----
 
-// Like axis_driver, but threads over every line (axis_driver threads over
-// the outer collapsed rows only, so a [rows, n] softmax along its last axis
-// would run on one thread). Each chunk holds about 32K elements.
-void line_driver(const array& in, int axis, const array& out, LineRun run) {
-  if (in.size() == 0 || out.size() == 0) return;
-  Shape sh;
-  Strides si, so;
-  for (int d = 0; d < in.ndim(); ++d) {
-    if (d == axis) continue;
-    sh.push_back(in.shape()[d]);
-    si.push_back(in.strides()[d]);
-    so.push_back(out.strides()[d]);
-  }
-  auto L = collapse_layout<2>(sh, {&si, &so});
-  // A trailing size-1 dim makes every line a row of the layout, so
-  // for_each_run's odometer walks lines and parallel_for splits them.
-  L.shape.push_back(1);
-  for (auto& st : L.strides) st.push_back(0);
-  const int64_t n = in.shape()[axis], sx = in.strides()[axis], sy = out.strides()[axis];
-  const char* x = static_cast<const char*>(in.raw_data());
-  char* y = static_cast<char*>(out.raw_data());
-  const int64_t ix = int64_t(in.itemsize()), iy = int64_t(out.itemsize());
-  auto lines = [&](int64_t b, int64_t e) {
-    for_each_run(L, b, e, [&](const std::array<int64_t, 2>& off, int64_t, const std::array<int64_t, 2>&) {
-      run(x + off[0] * ix, sx, y + off[1] * iy, sy, n, nullptr);
-    });
-  };
-  const int64_t rows = L.rows();
-  parallel_for(rows, std::max<int64_t>(1, (int64_t(1) << 15) / std::max<int64_t>(n, 1)), lines);
-}
-
 enum class RowOp { softmax, log_softmax, logsumexp };
 
 template <RowOp K> void row_f32(const float* x, float* y, int64_t n) {
@@ -255,7 +232,7 @@ std::pair<std::vector<array>, std::vector<int>> along_batched(const array& in, i
 
 void Softmax::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   out[0].allocate();
-  line_driver(in[0], axis_, out[0], row_run_for<RowOp::softmax>(in[0].dtype()));
+  axis_driver(in[0], axis_, out[0], row_run_for<RowOp::softmax>(in[0].dtype()), nullptr, /*every_line=*/true);
 }
 
 // With y = softmax(x): vjp y * (c - sum(c * y)); jvp y * (t - sum(t * y)).
@@ -277,7 +254,7 @@ std::pair<std::vector<array>, std::vector<int>> Softmax::vmap(const std::vector<
 
 void LogSoftmax::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   out[0].allocate();
-  line_driver(in[0], axis_, out[0], row_run_for<RowOp::log_softmax>(in[0].dtype()));
+  axis_driver(in[0], axis_, out[0], row_run_for<RowOp::log_softmax>(in[0].dtype()), nullptr, /*every_line=*/true);
 }
 
 // With y = log_softmax(x), softmax = exp(y): vjp c - exp(y) * sum(c);
@@ -300,7 +277,7 @@ std::pair<std::vector<array>, std::vector<int>> LogSoftmax::vmap(const std::vect
 
 void LogSumExp::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
   out[0].allocate();
-  line_driver(in[0], axis_, out[0], row_run_for<RowOp::logsumexp>(in[0].dtype()));
+  axis_driver(in[0], axis_, out[0], row_run_for<RowOp::logsumexp>(in[0].dtype()), nullptr, /*every_line=*/true);
 }
 
 // With l = logsumexp(x) (axis kept): vjp c * exp(x - l) = c * softmax(x);
