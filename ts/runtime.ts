@@ -267,20 +267,18 @@ export class Core {
   private pendingAsync = 0;
 
   memory(): MemoryInfo {
-    const p = this.m._malloc(32);
-    try {
-      this.m._wmx_memory(p);
-      const f = new Float64Array(this.heap().buffer, p, 4);
-      return {
-        liveArrays: f[0]!,
-        liveBytes: f[1]!,
-        peakBytes: f[2]!,
-        cacheBytes: f[3]!,
-        heapBytes: this.memory_.buffer.byteLength,
-      };
-    } finally {
-      this.m._free(p);
-    }
+    // Into the scratch area (malloc'd, so 8-byte aligned): the safety net reads
+    // this after evals, and at the memory limit a fresh malloc could fail.
+    const p = this.scratch;
+    this.m._wmx_memory(p);
+    const f = new Float64Array(this.heap().buffer, p, 4);
+    return {
+      liveArrays: f[0]!,
+      liveBytes: f[1]!,
+      peakBytes: f[2]!,
+      cacheBytes: f[3]!,
+      heapBytes: this.memory_.buffer.byteLength,
+    };
   }
 
   scratchPtr(): number {

@@ -76,18 +76,12 @@ export function hasAsyncContext(): boolean {
 function current(): Scope | null {
   const top = stack[stack.length - 1];
   if (top) return top;
-  const s = context ? context.getStore() : undefined;
-  return s && s.open ? s : s ? openAncestor(s) : null;
+  return openAncestor(context?.getStore() ?? null);
 }
 
 function openAncestor(s: Scope | null): Scope | null {
   while (s && !s.open) s = s.parent;
   return s;
-}
-
-/** Whether an array created now is owned by a scope (tidy or transform). @internal */
-export function inScope(): boolean {
-  return current() !== null;
 }
 
 /** @internal called by the MxArray constructor; returns whether a scope took the array */
