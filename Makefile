@@ -244,7 +244,7 @@ $(TSC_STAMP): $(TS_SRCS) tsconfig.json node_modules/.package-lock.json
 
 # Type-checks the whole package, the test suites (test/tsconfig.json: "webmx"
 # is the package's source), then the browser + Workers graph alone without
-# @types/node (only ts/backend/node.ts may use Node APIs).
+# @types/node (only ts/host/node.ts may use Node APIs).
 typecheck: node_modules/.package-lock.json
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
 	$(NODE) node_modules/typescript/bin/tsc -p test/tsconfig.json

@@ -2,7 +2,7 @@
 // that the entry point (node / browser / workers) registered, then every
 // other module reaches the wasm exports through `core()`.
 
-import type { Loader, LoadedBackend, LoadOptions } from "./backend/types.js";
+import type { Loader, LoadedModule, LoadOptions } from "./host/types.js";
 import { outOfMemory } from "./safety_net.js";
 import { describe } from "./describe.js";
 
@@ -115,7 +115,7 @@ export class Core {
   /** The exception a JS callback threw, rethrown when its C++ caller returns. */
   private pendingError: unknown = null;
 
-  constructor(b: LoadedBackend) {
+  constructor(b: LoadedModule) {
     this.m = unsignedPointers(b.module as CoreExports);
     this.memory_ = b.memory;
     this.variant = b.variant;

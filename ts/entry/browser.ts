@@ -1,4 +1,4 @@
 import { registerLoader } from "../runtime.js";
-import { loadBrowser } from "../backend/browser.js";
+import { loadBrowser } from "../host/browser.js";
 registerLoader(loadBrowser);
 export * from "../index.js";

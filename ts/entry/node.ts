@@ -1,4 +1,4 @@
 import { registerLoader } from "../runtime.js";
-import { loadNode } from "../backend/node.js";
+import { loadNode } from "../host/node.js";
 registerLoader(loadNode);
 export * from "../index.js";

@@ -1,4 +1,4 @@
 import { registerLoader } from "../runtime.js";
-import { loadWorkers } from "../backend/workers.js";
+import { loadWorkers } from "../host/workers.js";
 registerLoader(loadWorkers);
 export * from "../index.js";

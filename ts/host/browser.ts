@@ -17,7 +17,7 @@ import {
   variantForModule,
   type EmscriptenFactory,
 } from "./instantiate.js";
-import type { LoadedBackend, LoadOptions, Loader } from "./types.js";
+import type { LoadedModule, LoadOptions, Loader } from "./types.js";
 
 /**
  * True when this context can run the threaded build: SharedArrayBuffer and Worker
@@ -48,7 +48,7 @@ async function compileFromSource(src: NonNullable<LoadOptions["wasm"]>): Promise
   return compileUrl(src instanceof URL ? src : new URL(src, base));
 }
 
-export const loadBrowser: Loader = async (opts: LoadOptions = {}): Promise<LoadedBackend> => {
+export const loadBrowser: Loader = async (opts: LoadOptions = {}): Promise<LoadedModule> => {
   const threadsOk = canUseThreads();
   const threads = requestedThreads(opts.threads, () => (threadsOk ? autoThreads(hardwareConcurrency()) : 1));
 

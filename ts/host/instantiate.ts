@@ -6,7 +6,7 @@
 // Paths to the emscripten outputs in the loaders ("./st/webmx-st.mjs", ...) are
 // relative to dist/, where the bundled loaders live; rollup keeps them verbatim.
 
-import type { LoadedBackend, LoadOptions } from "./types.js";
+import type { LoadedModule, LoadOptions } from "./types.js";
 
 /** The default export of an emscripten MODULARIZE + EXPORT_ES6 glue. */
 export type EmscriptenFactory = (moduleArg?: Record<string, unknown>) => Promise<any>;
@@ -132,8 +132,8 @@ function withCause(message: string, cause: unknown): Error {
  * the memory is found by type: in the instance exports (st), in the imports (mt),
  * else Module.wasmMemory (mt) / Module.asm (st) when the glue loaded the wasm itself.
  */
-export function instantiate(create: EmscriptenFactory, opts: InstantiateOptions): Promise<LoadedBackend> {
-  return new Promise<LoadedBackend>((resolve, reject) => {
+export function instantiate(create: EmscriptenFactory, opts: InstantiateOptions): Promise<LoadedModule> {
+  return new Promise<LoadedModule>((resolve, reject) => {
     let settled = false;
     let memory: WebAssembly.Memory | undefined;
     const fail = (e: unknown) => {

@@ -19,7 +19,7 @@ import {
   requestedThreads,
   type EmscriptenFactory,
 } from "./instantiate.js";
-import type { LoadedBackend, LoadOptions, Loader } from "./types.js";
+import type { LoadedModule, LoadOptions, Loader } from "./types.js";
 
 async function moduleFrom(src: LoadOptions["wasm"]): Promise<WebAssembly.Module> {
   if (src === undefined) {
@@ -48,7 +48,7 @@ async function moduleFrom(src: LoadOptions["wasm"]): Promise<WebAssembly.Module>
   );
 }
 
-export const loadWorkers: Loader = async (opts: LoadOptions = {}): Promise<LoadedBackend> => {
+export const loadWorkers: Loader = async (opts: LoadOptions = {}): Promise<LoadedModule> => {
   const t = requestedThreads(opts.threads, () => 1);
   if (t > 1) {
     throw new Error(

@@ -10,7 +10,7 @@ export interface LoadOptions {
   wasm?: WebAssembly.Module | ArrayBuffer | Uint8Array | URL | string;
 }
 
-export interface LoadedBackend {
+export interface LoadedModule {
   /** The emscripten Module object: `_wmx_*` exports plus runtime helpers (UTF8ToString, ...). */
   module: any;
   /** The wasm linear memory (imported for the threaded build, exported for the single-thread one). */
@@ -21,4 +21,4 @@ export interface LoadedBackend {
   threads: number;
 }
 
-export type Loader = (opts: LoadOptions) => Promise<LoadedBackend>;
+export type Loader = (opts: LoadOptions) => Promise<LoadedModule>;

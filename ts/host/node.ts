@@ -24,7 +24,7 @@ import {
   variantForModule,
   type EmscriptenFactory,
 } from "./instantiate.js";
-import type { LoadedBackend, LoadOptions, Loader } from "./types.js";
+import type { LoadedModule, LoadOptions, Loader } from "./types.js";
 import { registerAsyncContext } from "../scope.js";
 import { pressure } from "../safety_net.js";
 
@@ -74,7 +74,7 @@ async function compileFromSource(src: NonNullable<LoadOptions["wasm"]>): Promise
   return compileBytes(bytes);
 }
 
-export const loadNode: Loader = async (opts: LoadOptions = {}): Promise<LoadedBackend> => {
+export const loadNode: Loader = async (opts: LoadOptions = {}): Promise<LoadedModule> => {
   const threads = requestedThreads(opts.threads, () => autoThreads(hostParallelism()));
 
   let wasm: WebAssembly.Module;
@@ -101,13 +101,13 @@ export const loadNode: Loader = async (opts: LoadOptions = {}): Promise<LoadedBa
   const n = variant === "mt" ? Math.max(2, threads) : 1;
   // No locateFile for the threaded build: it would make the glue spawn workers
   // from a bare file name, which Node rejects (ERR_WORKER_PATH).
-  const backend = await instantiate(glue.default, {
+  const loaded = await instantiate(glue.default, {
     variant,
     threads: n,
     wasm,
     moduleArg: variant === "mt" ? { pthreadPoolSize: n } : {},
   });
   // pthread-post.js already unrefs every pool worker (and later ones); make sure.
-  if (variant === "mt") backend.module.refThreads?.(false);
-  return backend;
+  if (variant === "mt") loaded.module.refThreads?.(false);
+  return loaded;
 };
