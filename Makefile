@@ -105,7 +105,10 @@ NODEMT_CHECK := $(BUILD)/wasm/node-mt/.wasm-identical
 WASM_OUTPUTS := $(ST_GLUE) $(WEBMT_GLUE) $(NODEMT_GLUE) $(NODEMT_PKG) $(NODEMT_CHECK)
 
 # ---------------------------------------------------------------- TypeScript / dist
-TS_SRCS   := $(shell find ts -name '*.ts' 2>/dev/null)
+# ts/generated/boundary.ts: the TS side of the wasm boundary (op codes, dtype
+# codes, export types), generated from the C++ that defines it; not committed.
+GEN_BOUNDARY := ts/generated/boundary.ts
+TS_SRCS   := $(filter-out $(GEN_BOUNDARY),$(shell find ts -name '*.ts' 2>/dev/null)) $(GEN_BOUNDARY)
 TSC_STAMP := $(BUILD)/tsc/.stamp
 DIST_STAMP := $(BUILD)/.dist-stamp
 
@@ -237,6 +240,10 @@ sizes: wasm
 	  printf '%-40s %9d bytes  gzip %8d\n' $$f $$(stat -c %s $$f) $$(gzip -9c $$f | wc -c); done
 
 # ---------------------------------------------------------------- TypeScript + rollup
+$(GEN_BOUNDARY): tools/gen_boundary.mjs wasm/op_tables.def core/dtype.h $(WASM_SRCS)
+	$(NODE) tools/gen_boundary.mjs $@
+	@touch $@
+
 $(TSC_STAMP): $(TS_SRCS) tsconfig.json node_modules/.package-lock.json
 	rm -rf $(BUILD)/tsc
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json
@@ -245,7 +252,7 @@ $(TSC_STAMP): $(TS_SRCS) tsconfig.json node_modules/.package-lock.json
 # Type-checks the whole package, the test suites (test/tsconfig.json: "webmx"
 # is the package's source), then the browser + Workers graph alone without
 # @types/node (only ts/host/node.ts may use Node APIs).
-typecheck: node_modules/.package-lock.json
+typecheck: node_modules/.package-lock.json $(GEN_BOUNDARY)
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
 	$(NODE) node_modules/typescript/bin/tsc -p test/tsconfig.json
 	@mkdir -p $(BUILD)

@@ -72,7 +72,7 @@ row("arange", () => M.arange(3, mx.bool), /^\[arange\] bool is not supported/);
 row("arange", () => M.arange(0, Infinity), /^\[arange\] Cannot use infinity/);
 row("linspace", () => M.linspace(0, 1, -2), /^\[linspace\] number of samples, -2, must be non-negative/);
 row("linspace", () => M.linspace("0", 1), /^\[linspace\] start must be a number, got string 0/);
-row("eye", () => M.eye(2 ** 31), /^\[eye\] n must be an integer, got number 2147483648/);
+row("eye", () => M.eye(2 ** 31), /^\[eye\] n 2147483648 is out of range/);
 row("eye", () => M.eye(0), /^\[eye\] N and M must be positive integers/);
 row("eye", () => M.eye(2.5), /^\[eye\] n must be an integer, got number 2.5/);
 row("identity", () => M.identity(-1), /^\[identity\] N must be a positive integer/);
@@ -270,7 +270,7 @@ row("conv2d", () => M.conv2d(fx.imgInt, fx.w2112Int), /^\[conv2d\] Only real flo
 row("convTranspose1d", () => M.convTranspose1d(seq, fx.w23), /^\[conv_transpose1d\] Expected the weight to have 3 dimensions \(O, K, C\), got shape \(2,3\)/);
 row("convTranspose1d", () => M.convTranspose1d(seq, fx.w232, { dilation: -1 }), /^\[conv_transpose1d\] Dilation must be positive, got -1/);
 row("convTranspose2d", () => M.convTranspose2d(img, fx.w2335), /^\[conv_transpose2d\] Expected the input's channels \(2\) to equal the weight's input channels \(5\)/);
-row("convTranspose2d", () => M.convTranspose2d(img, fx.w2332, "same"), /^\[conv_transpose2d\] Options must be an object, got string same/);
+row("convTranspose2d", () => M.convTranspose2d(img, fx.w2332, "same"), /^\[conv_transpose2d\] Expected an options object, got string same/);
 
 // ---- mx.fast ----
 row("fast.rmsNorm", () => M.fast.rmsNorm(x23, v4), /^\[rms_norm\] weight of size 4 does not match the last axis of the input with shape \(2,3\)/);
@@ -369,8 +369,8 @@ row("vmap", () => mx.vmap(f0, { inAxes: deep100k as any })(deep100k), tooDeep("v
 row("vmap", () => mx.vmap(f0, 5 as any), /^\[vmap\] Expected an options object, got number 5/);
 row("vmap", () => mx.vmap(f0, { inAxes: 2 ** 32 })(v3), /^\[vmap\] Inputs axes must be integers or null, got 4294967296/);
 row("compile", () => mx.compile(f0)(deep100k), tooDeep("compile"));
-row("compile", () => mx.compile(f0, { outputs: v3 }), /^\[compile\] outputs must be a tree of arrays \(a JS array or a plain object\), got MxArray; wrap a single array as \[x\] or \{x\}/);
-row("compile", () => mx.compile(f0, { inputs: v3 }), /^\[compile\] inputs must be a tree of arrays \(a JS array or a plain object\), got MxArray/);
+row("compile", () => mx.compile(f0, { outputs: v3 }), /^\[compile\] outputs must be a tree of arrays \(a JS array or a plain object\), got an array of shape \(3\); wrap a single array as \[x\] or \{x\}/);
+row("compile", () => mx.compile(f0, { inputs: v3 }), /^\[compile\] inputs must be a tree of arrays \(a JS array or a plain object\), got an array of shape/);
 row("compile", () => mx.compile(f0, { shapeless: 1 } as any), /^\[compile\] shapeless must be a boolean, got number 1/);
 row("compile", () => mx.compile(f0, { output: {} } as any), /^\[compile\] Unknown option 'output'; expected inputs, outputs, shapeless, fuse/);
 // Found by the fuzzer: x.data() on a tracer inside vmap gave a rejected promise that the transform

@@ -32,7 +32,7 @@ describe("compile", () => {
     expect(() => mx.compile((g: any) => g)(() => 1)).toThrowError(
       "[compile] Function arguments must be trees of arrays or constants (numbers, strings, booleans, null), but '0' is a function.",
     );
-    expect(() => mx.compile((g: any) => g)(new Map())).toThrowError(/^\[compile\] .* but '0' is a Map\./);
+    expect(() => mx.compile((g: any) => g)(new Map())).toThrowError(/^\[compile\] .* but '0' is an object of type Map\./);
   });
 
   it("creation ops inside a compiled function are constants of the graph", () => {

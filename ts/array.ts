@@ -7,10 +7,10 @@ import {
   float16, bfloat16, float32,
 } from "./dtype.js";
 import { bfloat16ToNumber, halfToNumber } from "./half.js";
-import * as ops from "./ops.js";
-import * as math from "./math.js";
-import * as shape from "./shape_ops.js";
+import * as ew from "./elementwise.js";
+import * as sh from "./shape_ops.js";
 import * as red from "./reduce_ops.js";
+import * as la from "./linalg.js";
 import { track } from "./scope.js";
 import { markUnowned, release, watch } from "./safety_net.js";
 import { formatArray } from "./format.js";
@@ -168,119 +168,119 @@ export class MxArray {
   // ---- methods mirroring the ops ----
 
   astype(dtype: Dtype | string): MxArray {
-    return ops.astype(this, dtype);
+    return ew.astype(this, dtype);
   }
   get T(): MxArray {
-    return ops.transpose(this);
+    return sh.transpose(this);
   }
   add(other: ArrayOrScalar): MxArray {
-    return ops.add(this, other);
+    return ew.add(this, other);
   }
   sub(other: ArrayOrScalar): MxArray {
-    return ops.subtract(this, other);
+    return ew.subtract(this, other);
   }
   subtract(other: ArrayOrScalar): MxArray {
-    return ops.subtract(this, other);
+    return ew.subtract(this, other);
   }
   mul(other: ArrayOrScalar): MxArray {
-    return ops.multiply(this, other);
+    return ew.multiply(this, other);
   }
   multiply(other: ArrayOrScalar): MxArray {
-    return ops.multiply(this, other);
+    return ew.multiply(this, other);
   }
   div(other: ArrayOrScalar): MxArray {
-    return ops.divide(this, other);
+    return ew.divide(this, other);
   }
   divide(other: ArrayOrScalar): MxArray {
-    return ops.divide(this, other);
+    return ew.divide(this, other);
   }
   maximum(other: ArrayOrScalar): MxArray {
-    return ops.maximum(this, other);
+    return ew.maximum(this, other);
   }
   minimum(other: ArrayOrScalar): MxArray {
-    return ops.minimum(this, other);
+    return ew.minimum(this, other);
   }
   equal(other: ArrayOrScalar): MxArray {
-    return ops.equal(this, other);
+    return ew.equal(this, other);
   }
   notEqual(other: ArrayOrScalar): MxArray {
-    return ops.notEqual(this, other);
+    return ew.notEqual(this, other);
   }
   less(other: ArrayOrScalar): MxArray {
-    return ops.less(this, other);
+    return ew.less(this, other);
   }
   lessEqual(other: ArrayOrScalar): MxArray {
-    return ops.lessEqual(this, other);
+    return ew.lessEqual(this, other);
   }
   greater(other: ArrayOrScalar): MxArray {
-    return ops.greater(this, other);
+    return ew.greater(this, other);
   }
   greaterEqual(other: ArrayOrScalar): MxArray {
-    return ops.greaterEqual(this, other);
+    return ew.greaterEqual(this, other);
   }
   matmul(other: MxArray): MxArray {
-    return ops.matmul(this, other);
+    return la.matmul(this, other);
   }
   sum(axis?: Axis, keepdims = false): MxArray {
-    return ops.sum(this, axis, keepdims);
+    return red.sum(this, axis, keepdims);
   }
   prod(axis?: Axis, keepdims = false): MxArray {
-    return ops.prod(this, axis, keepdims);
+    return red.prod(this, axis, keepdims);
   }
   mean(axis?: Axis, keepdims = false): MxArray {
-    return ops.mean(this, axis, keepdims);
+    return red.mean(this, axis, keepdims);
   }
   max(axis?: Axis, keepdims = false): MxArray {
-    return ops.max(this, axis, keepdims);
+    return red.max(this, axis, keepdims);
   }
   min(axis?: Axis, keepdims = false): MxArray {
-    return ops.min(this, axis, keepdims);
+    return red.min(this, axis, keepdims);
   }
   all(axis?: Axis, keepdims = false): MxArray {
-    return ops.all(this, axis, keepdims);
+    return red.all(this, axis, keepdims);
   }
   any(axis?: Axis, keepdims = false): MxArray {
-    return ops.any(this, axis, keepdims);
+    return red.any(this, axis, keepdims);
   }
   /** `x.reshape(2, 3)` or `x.reshape([2, 3])`. */
   reshape(...shape: (number | number[])[]): MxArray {
-    return ops.reshape(this, shape.flat());
+    return sh.reshape(this, shape.flat());
   }
   /** `x.transpose()`, `x.transpose(1, 0)` or `x.transpose([1, 0])`. */
   transpose(...axes: (number | number[])[]): MxArray {
-    return ops.transpose(this, axes.length ? axes.flat() : undefined);
+    return sh.transpose(this, axes.length ? axes.flat() : undefined);
   }
   flatten(startAxis = 0, endAxis = -1): MxArray {
-    return shape.flatten(this, startAxis, endAxis);
+    return sh.flatten(this, startAxis, endAxis);
   }
   moveaxis(source: number, destination: number): MxArray {
-    return ops.moveaxis(this, source, destination);
+    return sh.moveaxis(this, source, destination);
   }
   swapaxes(axis1: number, axis2: number): MxArray {
-    return shape.swapaxes(this, axis1, axis2);
+    return sh.swapaxes(this, axis1, axis2);
   }
   split(indicesOrSections: number | number[], axis = 0): MxArray[] {
-    return shape.split(this, indicesOrSections, axis);
+    return sh.split(this, indicesOrSections, axis);
   }
   /**
    * Indexing as `x[...]` in MLX: numbers, null (new axis), "...",
    * mx.slice(start, stop, step) and integer arrays (gathers).
    */
-  index(...idx: shape.IndexEntry[]): MxArray {
-    return shape.indexArray(this, ...idx);
+  index(...idx: sh.IndexEntry[]): MxArray {
+    return sh.indexArray(this, ...idx);
   }
   /** Functional updates as MLX's `x.at[...]`: `x.at(0).add(1)` returns a new array. */
-  at(...idx: shape.IndexEntry[]): shape.AtUpdater {
-    return shape.atUpdater(this, ...idx);
+  at(...idx: sh.IndexEntry[]): sh.AtUpdater {
+    return sh.atUpdater(this, ...idx);
   }
   squeeze(axis?: Axis): MxArray {
-    return ops.squeeze(this, axis);
+    return sh.squeeze(this, axis);
   }
   pow(other: ArrayOrScalar): MxArray {
-    return red.power(this, other);
+    return ew.power(this, other);
   }
   power(other: ArrayOrScalar): MxArray {
-    return red.power(this, other);
+    return ew.power(this, other);
   }
   var(axis?: Axis, keepdims = false, ddof = 0): MxArray {
     return red.var(this, axis, keepdims, ddof);
@@ -310,55 +310,55 @@ export class MxArray {
     return red.cummin(this, axis, opts);
   }
   neg(): MxArray {
-    return math.negative(this);
+    return ew.negative(this);
   }
   negative(): MxArray {
-    return math.negative(this);
+    return ew.negative(this);
   }
   abs(): MxArray {
-    return math.abs(this);
+    return ew.abs(this);
   }
   exp(): MxArray {
-    return math.exp(this);
+    return ew.exp(this);
   }
   log(): MxArray {
-    return math.log(this);
+    return ew.log(this);
   }
   log1p(): MxArray {
-    return math.log1p(this);
+    return ew.log1p(this);
   }
   log2(): MxArray {
-    return math.log2(this);
+    return ew.log2(this);
   }
   log10(): MxArray {
-    return math.log10(this);
+    return ew.log10(this);
   }
   sqrt(): MxArray {
-    return math.sqrt(this);
+    return ew.sqrt(this);
   }
   rsqrt(): MxArray {
-    return math.rsqrt(this);
+    return ew.rsqrt(this);
   }
   square(): MxArray {
-    return math.square(this);
+    return ew.square(this);
   }
   reciprocal(): MxArray {
-    return math.reciprocal(this);
+    return ew.reciprocal(this);
   }
   sin(): MxArray {
-    return math.sin(this);
+    return ew.sin(this);
   }
   cos(): MxArray {
-    return math.cos(this);
+    return ew.cos(this);
   }
   tanh(): MxArray {
-    return math.tanh(this);
+    return ew.tanh(this);
   }
   sigmoid(): MxArray {
-    return math.sigmoid(this);
+    return ew.sigmoid(this);
   }
   round(decimals = 0): MxArray {
-    return math.round(this, decimals);
+    return ew.round(this, decimals);
   }
 }
 

@@ -10,18 +10,11 @@ import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
 import { flattenAs, isPlainObject, walk } from "./tree_walk.js";
 import { refill } from "./refill.js";
-import { boolArg, optionsArg } from "./ops.js";
-import { typeName } from "./describe.js";
+import { boolArg, optionsArg } from "./args.js";
+import { describePhrase as describe } from "./describe.js";
 import { traceable } from "./transforms.js";
 
-interface CompileExports {
-  _wmx_compile_trace(fn: number, inputs: number, n: number, flags: number): number;
-  _wmx_compile_describe(id: number): number;
-  _wmx_compile_call(id: number, inputs: number, n: number): number;
-  _wmx_compile_stats(id: number, out: number): number;
-  _wmx_compile_free(id: number): void;
-}
-const m = () => core().m as unknown as CompileExports & ReturnType<typeof core>["m"];
+const m = () => core().m;
 
 type AnyFn = (...args: any[]) => any;
 
@@ -71,12 +64,6 @@ export interface CompileOptions {
   fuse?: boolean;
 }
 
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (typeof v === "object") return typeName(v);
-  return typeof v;
-}
-
 /** The cache key part of one leaf; arrays also go to `arrays`. */
 function leafKey(leaf: unknown, path: string, arrays: MxArray[], shapeless: boolean): string {
   if (leaf instanceof MxArray) {
@@ -93,7 +80,7 @@ function leafKey(leaf: unknown, path: string, arrays: MxArray[], shapeless: bool
     default:
       if (leaf === null) return "null";
       throw new Error(
-        `[compile] Function arguments must be trees of arrays or constants (numbers, strings, booleans, null), but ${path ? `'${path}'` : "an argument"} is a ${describe(leaf)}.`,
+        `[compile] Function arguments must be trees of arrays or constants (numbers, strings, booleans, null), but ${path ? `'${path}'` : "an argument"} is ${describe(leaf)}.`,
       );
   }
 }
@@ -188,7 +175,7 @@ export interface Compiled<F extends AnyFn> {
 
 /** `fn` traced once per key and replayed from then on (MLX's compile). */
 export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): Compiled<F> {
-  if (typeof fn !== "function") throw new Error(`[compile] Expected a function, got a ${describe(fn)}.`);
+  if (typeof fn !== "function") throw new Error(`[compile] Expected a function, got ${describe(fn)}.`);
   const opts = optionsArg<CompileOptions>(options, "compile", ["inputs", "outputs", "shapeless", "fuse"]);
   // Captured state is a tree whose leaves are swapped for tracers and written
   // back in place, so it must be a container (as MLX's lists and dicts): a

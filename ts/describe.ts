@@ -31,3 +31,20 @@ export function describe(v: unknown): string {
   if (s.length > MAX_SHOWN) s = `${s.slice(0, MAX_SHOWN)}...`;
   return `${typeof v} ${s}`;
 }
+
+/**
+ * A value as a phrase with its article, for messages about what a user's
+ * function returned or was given ("an array of shape (2,3)", "a JS array of
+ * length 2", "an object of type Map", "a number (5)").
+ */
+export function describePhrase(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === "object" && typeof (v as { disposed?: unknown }).disposed === "boolean" && "shape" in v) {
+    const a = v as { disposed: boolean; shape: number[] };
+    return a.disposed ? "a disposed array" : `an array of shape (${a.shape.join(",")})`;
+  }
+  if (Array.isArray(v)) return `a JS array of length ${v.length}`;
+  if (typeof v === "object") return `an object of type ${typeName(v)}`;
+  if (typeof v === "function") return "a function";
+  return `a ${describe(v).replace(" ", " (")})`;
+}

@@ -1,6 +1,8 @@
-// The 13 dtypes. Codes mirror core/dtype.h (they cross the wasm boundary).
+// The 13 dtypes. Their codes cross the wasm boundary: they come from
+// core/dtype.h through ts/generated/boundary.ts.
 
 import { describe } from "./describe.js";
+import { DtypeCodes } from "./generated/boundary.js";
 
 export type DtypeName =
   | "bool" | "uint8" | "uint16" | "uint32" | "uint64" | "int8" | "int16" | "int32" | "int64"
@@ -25,24 +27,24 @@ export class Dtype {
   }
 }
 
-export const bool = new Dtype("bool", 1, 0, "bool");
-export const uint8 = new Dtype("uint8", 1, 1, "uint");
-export const uint16 = new Dtype("uint16", 2, 2, "uint");
-export const uint32 = new Dtype("uint32", 4, 3, "uint");
-export const uint64 = new Dtype("uint64", 8, 4, "uint");
-export const int8 = new Dtype("int8", 1, 5, "int");
-export const int16 = new Dtype("int16", 2, 6, "int");
-export const int32 = new Dtype("int32", 4, 7, "int");
-export const int64 = new Dtype("int64", 8, 8, "int");
-export const float16 = new Dtype("float16", 2, 9, "float");
-export const bfloat16 = new Dtype("bfloat16", 2, 10, "float");
-export const float32 = new Dtype("float32", 4, 11, "float");
-export const float64 = new Dtype("float64", 8, 12, "float");
+export const bool = new Dtype("bool", 1, DtypeCodes.bool, "bool");
+export const uint8 = new Dtype("uint8", 1, DtypeCodes.uint8, "uint");
+export const uint16 = new Dtype("uint16", 2, DtypeCodes.uint16, "uint");
+export const uint32 = new Dtype("uint32", 4, DtypeCodes.uint32, "uint");
+export const uint64 = new Dtype("uint64", 8, DtypeCodes.uint64, "uint");
+export const int8 = new Dtype("int8", 1, DtypeCodes.int8, "int");
+export const int16 = new Dtype("int16", 2, DtypeCodes.int16, "int");
+export const int32 = new Dtype("int32", 4, DtypeCodes.int32, "int");
+export const int64 = new Dtype("int64", 8, DtypeCodes.int64, "int");
+export const float16 = new Dtype("float16", 2, DtypeCodes.float16, "float");
+export const bfloat16 = new Dtype("bfloat16", 2, DtypeCodes.bfloat16, "float");
+export const float32 = new Dtype("float32", 4, DtypeCodes.float32, "float");
+export const float64 = new Dtype("float64", 8, DtypeCodes.float64, "float");
 
-/** @internal by code */
+/** @internal indexed by code */
 export const dtypes: readonly Dtype[] = [
   bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16, float32, float64,
-];
+].sort((a, b) => a.code - b.code);
 
 /** Accepts a Dtype or its name; throws "[op] ..." otherwise. @internal */
 export function toDtype(d: unknown, op: string): Dtype {

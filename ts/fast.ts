@@ -3,16 +3,11 @@
 
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
-import { arrayArg, boolArg, describe, isInt32, numArg, optionsArg, wrap } from "./ops.js";
+import { describe } from "./describe.js";
+import { arrayArg, boolArg, isInt32, numArg, optionsArg } from "./args.js";
+import { wrap } from "./operands.js";
 
-/** The exports of wasm/api_linalg.cpp used here. */
-interface FastExports {
-  _wmx_rms_norm(x: number, weight: number, eps: number): number;
-  _wmx_layer_norm(x: number, weight: number, bias: number, eps: number): number;
-  _wmx_rope(x: number, dims: number, traditional: number, base: number, scale: number, offset: number): number;
-  _wmx_sdpa(q: number, k: number, v: number, scale: number, mask: number, causal: number): number;
-}
-const m = () => core().m as unknown as FastExports;
+const m = () => core().m;
 
 const optHandle = (a: MxArray | null | undefined, name: string, op: string) =>
   a === null || a === undefined ? -1 : arrayArg(a, name, op).handle;

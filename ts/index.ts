@@ -9,18 +9,16 @@ export {
   Dtype, type DtypeName, type DataArray, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
   float16, bfloat16, float32, float64,
 } from "./dtype.js";
-export {
-  array, full, zeros, ones, astype, add, subtract, multiply, divide, maximum, minimum, equal, notEqual, less,
-  lessEqual, greater, greaterEqual, matmul, sum, prod, max, min, all, any, mean, reshape, transpose, broadcastTo,
-  squeeze, expandDims, moveaxis, evaluate as eval, asyncEval,
-} from "./ops.js";
+export { array, full, zeros, ones, arange, linspace, eye, identity, tri, tril, triu } from "./creation.js";
+export * from "./elementwise.js";
+export { evaluate as eval, asyncEval } from "./eval.js";
 export {
   grad, valueAndGrad, vjp, jvp, vmap, customFunction, checkpoint, tidy, keep, dispose, type GradOptions,
   type VmapOptions, type AxisSpec, type CustomFunction,
 } from "./transforms.js";
-export * from "./math.js";
 export {
-  concatenate, stack, split, tile, repeat, pad, flatten, unflatten, swapaxes, broadcastArrays, asStrided,
+  reshape, transpose, broadcastTo, squeeze, expandDims, moveaxis, concatenate, stack, split, tile, repeat, pad,
+  flatten, unflatten, swapaxes, broadcastArrays, asStrided,
   take, takeAlongAxis, putAlongAxis, sliceDynamic, sliceUpdate, slice, Slice,
   type PadOptions, type IndexEntry, type AtUpdater,
 } from "./shape_ops.js";

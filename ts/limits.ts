@@ -4,14 +4,10 @@
 // refused before they are walked.
 import { core } from "./runtime.js";
 
-interface LimitExports {
-  _wmx_max_ndim(): number;
-}
-
 let maxNdim_ = 0;
 
 /** The most dimensions an array may have (64). @internal */
 export function maxNdim(): number {
-  if (maxNdim_ === 0) maxNdim_ = (core().m as unknown as LimitExports)._wmx_max_ndim();
+  if (maxNdim_ === 0) maxNdim_ = core().m._wmx_max_ndim();
   return maxNdim_;
 }

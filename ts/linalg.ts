@@ -1,44 +1,22 @@
 // Linear algebra and convolutions on `mx` (wasm/api_linalg.cpp): addmm,
 // outer, inner, tensordot, einsum, conv1d, conv2d, convTranspose1d,
-// convTranspose2d. JS argument checking here; semantics and shape errors in
+// convTranspose2d, and matmul. JS argument checking here; semantics and shape errors in
 // the core ("[op] ..." messages).
 
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
-import { arrayArg, describe, isInt32, numArg, optionsArg, wrap } from "./ops.js";
+import { describe } from "./describe.js";
+import { arrayArg, intArg, isInt32, numArg, optionsArg, requireArray } from "./args.js";
+import { wrap } from "./operands.js";
+import { OpCodes } from "./generated/boundary.js";
 
-/** The exports of wasm/api_linalg.cpp used here. */
-interface LinalgExports {
-  _malloc(n: number): number;
-  _free(p: number): void;
-  lengthBytesUTF8(s: string): number;
-  stringToUTF8(s: string, p: number, max: number): void;
-  _wmx_addmm(c: number, a: number, b: number, alpha: number, beta: number): number;
-  _wmx_outer(a: number, b: number): number;
-  _wmx_inner(a: number, b: number): number;
-  _wmx_tensordot_n(a: number, b: number, axes: number): number;
-  _wmx_tensordot(a: number, b: number, axes: number, n: number): number;
-  _wmx_einsum(subscripts: number, handles: number, n: number): number;
-  _wmx_conv(kind: number, x: number, w: number, params: number): number;
-}
-const m = () => core().m as unknown as LinalgExports;
-
-
-function intArg(v: unknown, name: string, op: string): number {
-  if (!isInt32(v))
-    throw new Error(`[${op}] ${name} must be an integer, got ${describe(v)}.`);
-  return v;
-}
-
-
-/** optionsArg with this module's long-standing wording for a non-object. */
-function linalgOptions<T extends object>(v: unknown, op: string, keys: readonly (keyof T & string)[]): Partial<T> {
-  if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v)))
-    throw new Error(`[${op}] Options must be an object, got ${describe(v)}.`);
-  return optionsArg<T>(v, op, keys);
-}
+const m = () => core().m;
 
 // ---- linear algebra ----
+
+export function matmul(a: MxArray, b: MxArray): MxArray {
+  return wrap(core().m._wmx_matmul(requireArray(a, "matmul").handle, requireArray(b, "matmul").handle));
+}
 
 export interface AddmmOptions {
   alpha?: number;
@@ -48,7 +26,7 @@ export interface AddmmOptions {
 /** `alpha * (a @ b) + beta * c`. */
 export function addmm(c: MxArray, a: MxArray, b: MxArray, options: AddmmOptions = {}): MxArray {
   const op = "addmm";
-  const o = linalgOptions<AddmmOptions>(options, op, ["alpha", "beta"]);
+  const o = optionsArg<AddmmOptions>(options, op, ["alpha", "beta"]);
   const alpha = o.alpha === undefined ? 1 : numArg(o.alpha, "alpha", op);
   const beta = o.beta === undefined ? 1 : numArg(o.beta, "beta", op);
   return wrap(m()._wmx_addmm(arrayArg(c, "c", op).handle, arrayArg(a, "a", op).handle, arrayArg(b, "b", op).handle,
@@ -88,15 +66,8 @@ export function einsum(subscripts: string, ...operands: MxArray[]): MxArray {
   const op = "einsum";
   if (typeof subscripts !== "string") throw new Error(`[${op}] subscripts must be a string, got ${describe(subscripts)}.`);
   const hs = operands.map((x, i) => arrayArg(x, `operand ${i}`, op).handle);
-  const mm = m();
-  const len = mm.lengthBytesUTF8(subscripts) + 1;
-  const sp = mm._malloc(len);
-  try {
-    mm.stringToUTF8(subscripts, sp, len);
-    return core().withInts(hs, (p, n) => wrap(mm._wmx_einsum(sp, p, n)));
-  } finally {
-    mm._free(sp);
-  }
+  const c = core();
+  return c.withString(subscripts, (sp) => c.withInts(hs, (p, n) => wrap(m()._wmx_einsum(sp, p, n))));
 }
 
 // ---- convolutions ----
@@ -121,23 +92,23 @@ function pair(v: unknown, name: string, op: string, def: number, nd: number): nu
   throw new Error(`[${op}] ${name} must be an integer or ${nd === 1 ? "a one-element" : "a pair of integers"} array, got ${describe(v)}.`);
 }
 
-function conv(kind: number, op: string, nd: number, x: MxArray, w: MxArray, options: ConvOptions | undefined): MxArray {
-  const o = linalgOptions<ConvOptions>(options, op, ["stride", "padding", "dilation", "groups"]);
+function conv(op: keyof typeof OpCodes.conv, nd: number, x: MxArray, w: MxArray, options: ConvOptions | undefined): MxArray {
+  const o = optionsArg<ConvOptions>(options, op, ["stride", "padding", "dilation", "groups"]);
   const s = pair(o.stride, "stride", op, 1, nd);
   const p = pair(o.padding, "padding", op, 0, nd);
   const d = pair(o.dilation, "dilation", op, 1, nd);
   const g = o.groups === undefined ? 1 : intArg(o.groups, "groups", op);
   const hx = arrayArg(x, "input", op).handle, hw = arrayArg(w, "weight", op).handle;
-  return core().withInts([...s, ...p, ...d, g], (ptr) => wrap(m()._wmx_conv(kind, hx, hw, ptr)));
+  return core().withInts([...s, ...p, ...d, g], (ptr) => wrap(m()._wmx_conv(OpCodes.conv[op], hx, hw, ptr)));
 }
 
 /** 1-D convolution: input (N, L, C_in), weight (C_out, K, C_in / groups). */
-export const conv1d = (x: MxArray, w: MxArray, options?: ConvOptions) => conv(0, "conv1d", 1, x, w, options);
+export const conv1d = (x: MxArray, w: MxArray, options?: ConvOptions) => conv("conv1d", 1, x, w, options);
 /** 2-D convolution: input (N, H, W, C_in), weight (C_out, KH, KW, C_in / groups). */
-export const conv2d = (x: MxArray, w: MxArray, options?: ConvOptions) => conv(1, "conv2d", 2, x, w, options);
+export const conv2d = (x: MxArray, w: MxArray, options?: ConvOptions) => conv("conv2d", 2, x, w, options);
 /** 1-D transposed convolution: input (N, L, C_in), weight (C_out, K, C_in / groups). */
 export const convTranspose1d = (x: MxArray, w: MxArray, options?: ConvOptions) =>
-  conv(2, "conv_transpose1d", 1, x, w, options);
+  conv("conv_transpose1d", 1, x, w, options);
 /** 2-D transposed convolution: input (N, H, W, C_in), weight (C_out, KH, KW, C_in / groups). */
 export const convTranspose2d = (x: MxArray, w: MxArray, options?: ConvOptions) =>
-  conv(3, "conv_transpose2d", 2, x, w, options);
+  conv("conv_transpose2d", 2, x, w, options);

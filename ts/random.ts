@@ -6,36 +6,16 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { Dtype, toDtype, float32, int32 } from "./dtype.js";
-import { describe, isInt32, operand, optionsArg, withOperands, wrap } from "./ops.js";
+import { describe } from "./describe.js";
+import { isInt32, numArg as checkNum, optionsArg, shapeArg } from "./args.js";
+import { operand, withOperands, wrap } from "./operands.js";
 
-/** The exports of wasm/api_random.cpp. */
-interface RandomExports {
-  _wmx_random_key(hi: number, lo: number): number;
-  _wmx_random_seed(hi: number, lo: number): number;
-  _wmx_random_split(key: number, num: number): number;
-  _wmx_random_bits(shape: number, ndim: number, width: number, key: number): number;
-  _wmx_random_uniform(low: number, high: number, shape: number, ndim: number, dtype: number, key: number): number;
-  _wmx_random_normal(shape: number, ndim: number, dtype: number, loc: number, scale: number, key: number): number;
-  _wmx_random_randint(low: number, high: number, shape: number, ndim: number, dtype: number, key: number): number;
-  _wmx_random_bernoulli(p: number, shape: number, ndim: number, key: number): number;
-  _wmx_random_truncated_normal(lo: number, hi: number, shape: number, ndim: number, dtype: number, key: number): number;
-  _wmx_random_gumbel(shape: number, ndim: number, dtype: number, key: number): number;
-  _wmx_random_categorical(logits: number, axis: number, shape: number, ndim: number, numSamples: number,
-                          key: number): number;
-}
-const m = () => core().m as unknown as RandomExports;
+const m = () => core().m;
 
 function seedParts(n: unknown, op: string): [number, number] {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > Number.MAX_SAFE_INTEGER)
     throw new Error(`[${op}] The seed must be a non-negative integer, got ${describe(n)}.`);
   return [Math.floor(n / 2 ** 32) | 0, n >>> 0];
-}
-
-function shapeArg(shape: unknown, op: string): number[] {
-  const s = typeof shape === "number" ? [shape] : shape;
-  if (!globalThis.Array.isArray(s) || !s.every(isInt32))
-    throw new Error(`[${op}] The shape must be an integer or a list of integers, got ${describe(shape)}.`);
-  return s;
 }
 
 function keyArg(key: unknown, op: string): number {
@@ -45,10 +25,8 @@ function keyArg(key: unknown, op: string): number {
 }
 
 
-function numArg(v: unknown, name: string, op: string): number {
-  if (typeof v !== "number") throw new Error(`[${op}] ${name} must be a number, got ${describe(v)}.`);
-  return v;
-}
+// Samplers' parameters may be NaN (the samples then are NaN, as in MLX).
+const numArg = (v: unknown, name: string, op: string) => checkNum(v, name, op, true);
 
 /** Calls f with the handles of operands, JS scalars converted (see ops.withOperands). */
 const withScalars = <R>(vals: ArrayOrScalar[], op: string, f: (hs: number[]) => R): R =>

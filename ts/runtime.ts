@@ -5,55 +5,25 @@
 import type { Loader, LoadedModule, LoadOptions } from "./host/types.js";
 import { outOfMemory } from "./safety_net.js";
 import { describe } from "./describe.js";
+import { POINTER_RESULTS as WASM_POINTER_RESULTS, type WasmExports } from "./generated/boundary.js";
 
 export interface InitOptions extends LoadOptions {
   /** Reserved for the WebGPU backend (not available yet). */
   gpu?: unknown;
 }
 
-/** The `_wmx_*` C ABI of wasm/api.cpp plus the emscripten runtime helpers we use. */
-export interface CoreExports {
+/**
+ * The `_wmx_*` C ABI (its types generated from wasm/*.cpp by
+ * tools/gen_boundary.mjs) plus the emscripten runtime helpers we use.
+ */
+export interface CoreExports extends WasmExports {
   _malloc(n: number): number;
   _free(p: number): void;
-  _wmx_last_error(): number;
-  _wmx_init(threads: number): number;
-  _wmx_num_threads(): number;
-  _wmx_release(h: number): number;
-  _wmx_memory(out: number): void;
-  _wmx_set_cache_limit(bytes: number): void;
-  _wmx_clear_cache(): void;
-  _wmx_empty(dtype: number, shape: number, ndim: number): number;
-  _wmx_scalar(v: number, dtype: number): number;
-  _wmx_full(shape: number, ndim: number, v: number, dtype: number): number;
-  _wmx_dtype(h: number): number;
-  _wmx_shape(h: number, out: number, cap: number): number;
-  _wmx_is_evaluated(h: number): number;
-  _wmx_is_tracer(h: number): number;
-  _wmx_eval(handles: number, n: number): number;
-  _wmx_data(h: number): number;
-  _wmx_astype(h: number, dtype: number): number;
-  _wmx_binary(op: number, a: number, b: number): number;
-  _wmx_reduce(op: number, h: number, axes: number, naxes: number, keepdims: number): number;
-  _wmx_matmul(a: number, b: number): number;
-  _wmx_reshape(h: number, shape: number, ndim: number): number;
-  _wmx_transpose(h: number, axes: number, naxes: number): number;
-  _wmx_broadcast_to(h: number, shape: number, ndim: number): number;
-  _wmx_squeeze(h: number, axes: number, naxes: number): number;
-  _wmx_expand_dims(h: number, axes: number, naxes: number): number;
-  _wmx_moveaxis(h: number, source: number, destination: number): number;
-  _wmx_retain(h: number): number;
-  _wmx_take_results(out: number): number;
-  _wmx_value_and_grad(fn: number, inputs: number, n: number, argnums: number, nargs: number, tag: number): number;
-  _wmx_vjp(fn: number, primals: number, np: number, cotangents: number, nc: number): number;
-  _wmx_jvp(fn: number, primals: number, np: number, tangents: number, nt: number): number;
-  _wmx_vmap(fn: number, inputs: number, n: number, inAxes: number): number;
-  _wmx_custom_function(fn: number, vjp: number, jvp: number, vmap: number, inputs: number, n: number): number;
-  _wmx_checkpoint(fn: number, inputs: number, n: number): number;
-  _wmx_async_eval(handles: number, n: number): number;
-  _wmx_async_finish(job: number): number;
   /** Threaded builds in Node: keep the pool's workers referenced (true) or not. */
   refThreads?: (ref: boolean) => void;
   UTF8ToString(ptr: number): string;
+  lengthBytesUTF8(s: string): number;
+  stringToUTF8(s: string, p: number, max: number): void;
   /** Set by Core: the JS end of wasm/transforms.cpp's callback. */
   wmxCall?: (fn: number, inputs: number, n: number, outPtr: number) => number;
   /** Set by Core: C++ no longer needs a persistent callback. */
@@ -72,7 +42,7 @@ const SCRATCH_INTS = 256;
  * back as unsigned numbers instead. Pointers that C++ passes *to* JS (the
  * callback's arguments) get the same `>>> 0` where they arrive.
  */
-const POINTER_RESULTS = ["_malloc", "_wmx_data", "_wmx_last_error", "_wmx_async_eval", "_wmx_compile_describe"] as const;
+const POINTER_RESULTS = ["_malloc", ...WASM_POINTER_RESULTS] as const;
 
 function unsignedPointers(module: CoreExports): CoreExports {
   // A view of the module (the other exports through the prototype): the glue's
@@ -220,6 +190,19 @@ export class Core {
       return f(ptr, ints.length);
     } finally {
       if (big) this.m._free(ptr);
+    }
+  }
+
+  /** Calls f(ptr) with `s` copied into wasm memory as a NUL-terminated UTF-8 string. */
+  withString<R>(s: string, f: (ptr: number) => R): R {
+    const len = this.m.lengthBytesUTF8(s) + 1;
+    const ptr = this.m._malloc(len);
+    if (ptr === 0) throw new Error(`[malloc] Unable to allocate ${len} bytes for a string argument.`);
+    try {
+      this.m.stringToUTF8(s, ptr, len);
+      return f(ptr);
+    } finally {
+      this.m._free(ptr);
     }
   }
 

@@ -1,66 +1,22 @@
-// Shape and indexing operations on `mx` (wasm/api_shape.cpp): concatenate,
+// Shape and indexing operations on `mx` (wasm/api_shape.cpp): reshape,
+// transpose, broadcastTo, squeeze, expandDims, moveaxis, concatenate,
 // stack, split, tile, repeat, pad, flatten, unflatten, swapaxes,
 // broadcastArrays, asStrided, take, takeAlongAxis, putAlongAxis,
 // sliceDynamic, sliceUpdate, and what `x.index(...)` / `x.at(...)` use:
 // `slice(start?, stop?, step?)`, `indexArray` and `atUpdater`.
 
 import { core } from "./runtime.js";
-import { MxArray, type ArrayOrScalar, fromHandle } from "./array.js";
-import { Dtype, bool, int32, int64, float32 } from "./dtype.js";
-import { array, describe, flattenNested, optionsArg, wrap } from "./ops.js";
+import { MxArray, type ArrayOrScalar, type Axis, noteShapeRead } from "./array.js";
+import { int32 } from "./dtype.js";
+import { describe } from "./describe.js";
+import { arrayList, axesArg, axisArg, intArg, intList, isInt32, optionsArg, requireArray, shapeArg } from "./args.js";
+import { castOperand, operand, takeResults, wrap } from "./operands.js";
+import { array, flattenNested } from "./creation.js";
+import { OpCodes } from "./generated/boundary.js";
 
-/** The exports of wasm/api_shape.cpp and wasm/results.cpp. */
-interface ShapeExports {
-  _malloc(n: number): number;
-  _free(p: number): void;
-  _wmx_scalar(v: number, dtype: number): number;
-  _wmx_concatenate(hs: number, n: number, axis: number): number;
-  _wmx_stack(hs: number, n: number, axis: number): number;
-  _wmx_split_sections(h: number, sections: number, axis: number): number;
-  _wmx_split_indices(h: number, idx: number, n: number, axis: number): number;
-  _wmx_tile(h: number, reps: number, n: number): number;
-  _wmx_repeat(h: number, repeats: number, axis: number, hasAxis: number): number;
-  _wmx_pad(h: number, widths: number, npairs: number, value: number, mode: number): number;
-  _wmx_flatten(h: number, start: number, end: number): number;
-  _wmx_unflatten(h: number, axis: number, shape: number, n: number): number;
-  _wmx_swapaxes(h: number, a: number, b: number): number;
-  _wmx_broadcast_arrays(hs: number, n: number): number;
-  _wmx_as_strided(h: number, shape: number, nshape: number, strides: number, nstrides: number, offset: number): number;
-  _wmx_slice(h: number, spec: number, n: number): number;
-  _wmx_slice_dynamic(h: number, start: number, axes: number, naxes: number, size: number, nsize: number): number;
-  _wmx_slice_update(h: number, update: number, start: number, axes: number, naxes: number): number;
-  _wmx_take(h: number, idx: number, axis: number, hasAxis: number): number;
-  _wmx_take_along_axis(h: number, idx: number, axis: number, hasAxis: number): number;
-  _wmx_put_along_axis(h: number, idx: number, values: number, axis: number, hasAxis: number): number;
-  _wmx_index(h: number, spec: number, n: number): number;
-  _wmx_index_update(h: number, spec: number, n: number, update: number, op: number): number;
-}
-const m = () => core().m as unknown as ShapeExports;
-
+const m = () => core().m;
+const IndexEntryKind = OpCodes.indexEntry;
 const INT_MAX = 2147483647;
-
-function requireArray(a: unknown, op: string, what = "an mx.Array"): MxArray {
-  if (!(a instanceof MxArray)) throw new Error(`[${op}] Expected ${what}, got ${describe(a)}.`);
-  return a;
-}
-
-function intArg(v: unknown, name: string, op: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v))
-    throw new Error(`[${op}] ${name} must be an integer, got ${describe(v)}.`);
-  if (Math.abs(v) > INT_MAX) throw new Error(`[${op}] ${name} ${v} is out of range.`);
-  return v;
-}
-
-function intList(v: unknown, name: string, op: string): number[] {
-  const l = typeof v === "number" ? [v] : v;
-  if (!globalThis.Array.isArray(l)) throw new Error(`[${op}] ${name} must be an integer or a list of integers, got ${describe(v)}.`);
-  return l.map((x) => intArg(x, name, op));
-}
-
-function arrayList(arrays: unknown, op: string): MxArray[] {
-  if (!globalThis.Array.isArray(arrays)) throw new Error(`[${op}] Expected a list of mx.Arrays, got ${describe(arrays)}.`);
-  return arrays.map((a, i) => requireArray(a, op, `an mx.Array at position ${i}`));
-}
 
 /** Calls f with every list copied into wasm memory at once (one scratch area). */
 function withLists<R>(lists: number[][], f: (ptrs: number[]) => R): R {
@@ -74,24 +30,6 @@ function withLists<R>(lists: number[][], f: (ptrs: number[]) => R): R {
     }
     return f(ptrs);
   });
-}
-
-/** The arrays a multi-result export left behind (`n` of them, or its error). */
-function takeResults(n: number): MxArray[] {
-  const c = core();
-  return c.takeResults(c.check(n)).map((h) => fromHandle(h));
-}
-
-/** A JS scalar as an array of `like`'s dtype (updates and pad values are cast to it anyway). */
-function toArray(x: ArrayOrScalar, op: string, like: MxArray | null): MxArray {
-  if (x instanceof MxArray) return x;
-  if (typeof x === "number") {
-    const dt: Dtype = like ? like.dtype : float32;
-    return wrap(m()._wmx_scalar(x, dt.code));
-  }
-  if (typeof x === "boolean") return wrap(m()._wmx_scalar(x ? 1 : 0, like ? like.dtype.code : bool.code));
-  if (typeof x === "bigint") return array(x, like && (like.dtype.kind === "int" || like.dtype.kind === "uint") ? like.dtype : int64);
-  throw new Error(`[${op}] Expected an mx.Array or a JS number, boolean or bigint, got ${describe(x)}.`);
 }
 
 /** An integer index: an mx.Array, a JS integer, or a (nested) list of JS integers (int32). */
@@ -112,12 +50,55 @@ function toIndex(x: unknown, op: string): MxArray {
   throw new Error(`[${op}] Indices must be an integer mx.Array, an integer or a list of integers, got ${describe(x)}.`);
 }
 
-function optAxis(axis: unknown, op: string): [number, number] {
-  if (axis === undefined || axis === null) return [0, 0];
-  return [intArg(axis, "The axis", op), 1];
+// ---- the basic shape ops ----
+
+export function reshape(a: MxArray, shape: number | number[]): MxArray {
+  const c = core();
+  const h = requireArray(a, "reshape").handle;
+  return c.withInts(shapeArg(shape, "reshape"), (p, n) => wrap(c.m._wmx_reshape(h, p, n)));
 }
 
-// ---- joining and splitting ----
+export function transpose(a: MxArray, axes?: number[]): MxArray {
+  const c = core();
+  const h = requireArray(a, "transpose").handle;
+  if (axes === undefined || axes === null) return wrap(c.m._wmx_transpose(h, 0, -1));
+  return c.withInts(axesArg(axes, "transpose")!, (p, n) => wrap(c.m._wmx_transpose(h, p, n)));
+}
+
+export function broadcastTo(a: ArrayOrScalar, shape: number | number[]): MxArray {
+  const c = core();
+  const x = operand(a, null, "broadcast_to");
+  try {
+    return c.withInts(shapeArg(shape, "broadcast_to"), (p, n) => wrap(c.m._wmx_broadcast_to(x.handle, p, n)));
+  } finally {
+    if (x !== a) x.dispose();
+  }
+}
+
+export function squeeze(a: MxArray, axis?: Axis): MxArray {
+  const c = core();
+  const h = requireArray(a, "squeeze").handle;
+  const ax = axesArg(axis, "squeeze");
+  if (!ax) {
+    noteShapeRead(a); // which axes go depends on the shape: a shapeless trace holds for this one only
+    return wrap(c.m._wmx_squeeze(h, 0, -1));
+  }
+  return c.withInts(ax, (p, n) => wrap(c.m._wmx_squeeze(h, p, n)));
+}
+
+export function expandDims(a: MxArray, axis: Axis): MxArray {
+  const c = core();
+  const h = requireArray(a, "expand_dims").handle;
+  const ax = axesArg(axis, "expand_dims");
+  if (!ax) throw new Error(`[expand_dims] The axis must be an integer or a list of integers, got ${describe(axis)}.`);
+  return c.withInts(ax, (p, n) => wrap(c.m._wmx_expand_dims(h, p, n)));
+}
+
+export function moveaxis(a: MxArray, source: number, destination: number): MxArray {
+  if (!isInt32(source) || !isInt32(destination))
+    throw new Error(`[moveaxis] source and destination must be integers, got ${describe(source)} and ${describe(destination)}.`);
+  return wrap(core().m._wmx_moveaxis(requireArray(a, "moveaxis").handle, source, destination));
+}
 
 /** MLX's concatenate: along `axis` (null: of the flattened arrays). */
 export function concatenate(arrays: MxArray[], axis: number | null = 0): MxArray {
@@ -160,7 +141,7 @@ export function tile(a: MxArray, reps: number | number[]): MxArray {
 
 export function repeat(a: MxArray, repeats: number, axis?: number | null): MxArray {
   const h = requireArray(a, "repeat").handle;
-  const [ax, has] = optAxis(axis, "repeat");
+  const [ax, has] = axisArg(axis, "repeat");
   return wrap(m()._wmx_repeat(h, intArg(repeats, "The number of repeats", "repeat"), ax, has));
 }
 
@@ -189,7 +170,7 @@ export function pad(a: MxArray, padWidth: PadWidth, opts: PadOptions = {}): MxAr
   else if (padWidth.every((p) => typeof p === "number") && padWidth.length <= 2) pairs = [pair(padWidth)];
   else pairs = padWidth.map(pair);
   const flat = pairs.flat().map((v) => intArg(v, "The pad width", "pad"));
-  const v = toArray(constantValues, "pad", x);
+  const v = castOperand(constantValues, "pad", x);
   try {
     return core().withInts(flat, (p) => wrap(m()._wmx_pad(x.handle, p, pairs.length, v.handle, mode === "edge" ? 1 : 0)));
   } finally {
@@ -241,7 +222,7 @@ export function asStrided(a: MxArray, shape?: number[] | null, strides?: number[
 /** take(a, indices) of the flattened array, or take(a, indices, axis). Negative indices count from the end. */
 export function take(a: MxArray, indices: IndexLike, axis?: number | null): MxArray {
   const x = requireArray(a, "take");
-  const [ax, has] = optAxis(axis, "take");
+  const [ax, has] = axisArg(axis, "take");
   const idx = toIndex(indices, "take");
   try {
     return wrap(m()._wmx_take(x.handle, idx.handle, ax, has));
@@ -252,7 +233,7 @@ export function take(a: MxArray, indices: IndexLike, axis?: number | null): MxAr
 
 export function takeAlongAxis(a: MxArray, indices: IndexLike, axis?: number | null): MxArray {
   const x = requireArray(a, "take_along_axis");
-  const [ax, has] = optAxis(axis, "take_along_axis");
+  const [ax, has] = axisArg(axis, "take_along_axis");
   const idx = toIndex(indices, "take_along_axis");
   try {
     return wrap(m()._wmx_take_along_axis(x.handle, idx.handle, ax, has));
@@ -263,11 +244,11 @@ export function takeAlongAxis(a: MxArray, indices: IndexLike, axis?: number | nu
 
 export function putAlongAxis(a: MxArray, indices: IndexLike, values: ArrayOrScalar, axis?: number | null): MxArray {
   const x = requireArray(a, "put_along_axis");
-  const [ax, has] = optAxis(axis, "put_along_axis");
+  const [ax, has] = axisArg(axis, "put_along_axis");
   const idx = toIndex(indices, "put_along_axis");
   let v: MxArray;
   try {
-    v = toArray(values, "put_along_axis", x);
+    v = castOperand(values, "put_along_axis", x);
   } catch (e) {
     if (idx !== indices) idx.dispose();
     throw e;
@@ -301,7 +282,7 @@ export function sliceUpdate(a: MxArray, update: ArrayOrScalar, start: IndexLike,
   const st = toIndex(start, "slice_update");
   let u: MxArray;
   try {
-    u = toArray(update, "slice_update", x);
+    u = castOperand(update, "slice_update", x);
   } catch (e) {
     if (st !== start) st.dispose();
     throw e;
@@ -352,20 +333,20 @@ function encodeIndex(idx: unknown[], op: string, temps: MxArray[]): number[] {
     if (typeof e === "number") {
       if (!Number.isInteger(e)) throw new Error(`[${op}] Indices must be integers, got ${e}.`);
       if (Math.abs(e) > INT_MAX) throw new Error(`[${op}] Index ${e} is out of bounds.`);
-      spec.push(0, e, 0, 0, 0);
+      spec.push(IndexEntryKind.int, e, 0, 0, 0);
     } else if (e instanceof Slice) {
       const flags = (e.start !== null ? 1 : 0) | (e.stop !== null ? 2 : 0) | (e.step !== null ? 4 : 0);
-      spec.push(1, flags, clamp(e.start ?? 0), clamp(e.stop ?? 0), clamp(e.step ?? 1));
+      spec.push(IndexEntryKind.slice, flags, clamp(e.start ?? 0), clamp(e.stop ?? 0), clamp(e.step ?? 1));
     } else if (e === null) {
-      spec.push(2, 0, 0, 0, 0);
+      spec.push(IndexEntryKind.new_axis, 0, 0, 0, 0);
     } else if (e === "...") {
-      spec.push(3, 0, 0, 0, 0);
+      spec.push(IndexEntryKind.ellipsis, 0, 0, 0, 0);
     } else if (e instanceof MxArray) {
-      spec.push(4, e.handle, 0, 0, 0);
+      spec.push(IndexEntryKind.array, e.handle, 0, 0, 0);
     } else if (globalThis.Array.isArray(e)) {
       const a = toIndex(e, op);
       temps.push(a);
-      spec.push(4, a.handle, 0, 0, 0);
+      spec.push(IndexEntryKind.array, a.handle, 0, 0, 0);
     } else {
       throw new Error(
         `[${op}] Unsupported index ${describe(e)}: use integers, null, "...", mx.slice(...) or integer mx.Arrays.`,
@@ -401,24 +382,24 @@ export interface AtUpdater {
 /** `x.at(...idx)`: scatter updates; repeated indices accumulate for add/subtract/multiply/divide/maximum/minimum. */
 export function atUpdater(x: MxArray, ...idx: IndexEntry[]): AtUpdater {
   const a = requireArray(x, "at");
-  const update = (op: number, v: ArrayOrScalar): MxArray => {
+  const update = (how: keyof typeof OpCodes.indexUpdate, v: ArrayOrScalar): MxArray => {
     const temps: MxArray[] = [];
-    const u = toArray(v, "at", a);
+    const u = castOperand(v, "at", a);
     try {
       const spec = encodeIndex(idx, "at", temps);
-      return core().withInts(spec, (p) => wrap(m()._wmx_index_update(a.handle, p, idx.length, u.handle, op)));
+      return core().withInts(spec, (p) => wrap(m()._wmx_index_update(a.handle, p, idx.length, u.handle, OpCodes.indexUpdate[how])));
     } finally {
       for (const t of temps) t.dispose();
       if (u !== v) u.dispose();
     }
   };
   return {
-    set: (v) => update(0, v),
-    add: (v) => update(1, v),
-    subtract: (v) => update(2, v),
-    multiply: (v) => update(3, v),
-    divide: (v) => update(4, v),
-    maximum: (v) => update(5, v),
-    minimum: (v) => update(6, v),
+    set: (v) => update("set", v),
+    add: (v) => update("add", v),
+    subtract: (v) => update("subtract", v),
+    multiply: (v) => update("multiply", v),
+    divide: (v) => update("divide", v),
+    maximum: (v) => update("maximum", v),
+    minimum: (v) => update("minimum", v),
   };
 }

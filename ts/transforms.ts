@@ -9,19 +9,10 @@ import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
 import { checkDepth, flattenAs, isPlainObject, leavesAs, rebuild } from "./tree_walk.js";
 import { refill } from "./refill.js";
-import { optionsArg } from "./ops.js";
-import { typeName } from "./describe.js";
+import { optionsArg } from "./args.js";
+import { describePhrase as describe } from "./describe.js";
 
 type AnyFn = (...args: any[]) => any;
-
-function describe(v: unknown): string {
-  if (v instanceof MxArray) return v.disposed ? "a disposed array" : `an array of shape (${v.shape.join(",")})`;
-  if (v === null || v === undefined) return String(v);
-  if (globalThis.Array.isArray(v)) return `a JS array of length ${v.length}`;
-  if (typeof v === "object") return `an object of type ${typeName(v)}`;
-  if (typeof v === "function") return "a function";
-  return `a ${typeof v} (${String(v).slice(0, 60)})`;
-}
 
 /**
  * @internal What a traced function returned, which a transform can't use if

@@ -18,24 +18,12 @@
 #include "allocator.h"
 #include "error.h"
 #include "handles.h"
-#include "kernels/convert.h"
-#include "ops.h"
 #include "primitives/views.h"
 #include "shape_limits.h"
 #include "thread_pool.h"
 #include "transforms.h"
 
 using namespace wmx;
-
-namespace {
-
-enum BinaryOp : int32_t {
-  kAdd, kSubtract, kMultiply, kDivide, kMaximum, kMinimum,
-  kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual,
-};
-enum ReduceOp : int32_t { kSum, kProd, kMax, kMin, kAll, kAny, kMean };
-
-}  // namespace
 
 extern "C" {
 
@@ -76,31 +64,7 @@ EMSCRIPTEN_KEEPALIVE void wmx_memory(double* out) {
 EMSCRIPTEN_KEEPALIVE void wmx_set_cache_limit(double bytes) { allocator::set_cache_limit(size_t(bytes)); }
 EMSCRIPTEN_KEEPALIVE void wmx_clear_cache() { allocator::clear_cache(); }
 
-// ---- creation and inspection ----
-
-// An evaluated array with uninitialised row-contiguous data for JS to fill.
-EMSCRIPTEN_KEEPALIVE int32_t wmx_empty(int32_t dtype, const int32_t* shape, int32_t ndim) {
-  return make([&] {
-    Shape s = read_shape(shape, ndim);
-    for (auto d : s)
-      if (d < 0) fail("array", "Negative dimension in shape ", shape_str(s), ".");
-    check_shape_limits(s, "array");
-    return array::empty(s, dtype_from_code(dtype, "array"));
-  });
-}
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_scalar(double v, int32_t dtype) {
-  return make([&] {
-    const Dtype t = dtype_from_code(dtype, "array");
-    array a = array::empty({}, t);
-    store_converted(v, t, a.raw_data());  // astype's rules: defined for NaN/inf/out-of-range integers
-    return a;
-  });
-}
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_full(const int32_t* shape, int32_t ndim, double v, int32_t dtype) {
-  return make([&] { return full(read_shape(shape, ndim), v, dtype_from_code(dtype, "full")); });
-}
+// ---- inspection ----
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_dtype(int32_t h) {
   return guard<int32_t>(-1, [&] { return int32_t(wmx_get(h).dtype()); });
@@ -152,88 +116,6 @@ EMSCRIPTEN_KEEPALIVE uintptr_t wmx_data(int32_t h) {
     }
     return reinterpret_cast<uintptr_t>(a.raw_data());
   });
-}
-
-// ---- operations ----
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_astype(int32_t h, int32_t dtype) {
-  return make([&] { return astype(wmx_get(h), dtype_from_code(dtype, "astype")); });
-}
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_binary(int32_t op, int32_t a, int32_t b) {
-  return make([&] {
-    const array &x = wmx_get(a), &y = wmx_get(b);
-    switch (op) {
-      case kAdd: return add(x, y);
-      case kSubtract: return subtract(x, y);
-      case kMultiply: return multiply(x, y);
-      case kDivide: return divide(x, y);
-      case kMaximum: return maximum(x, y);
-      case kMinimum: return minimum(x, y);
-      case kEqual: return equal(x, y);
-      case kNotEqual: return not_equal(x, y);
-      case kLess: return less(x, y);
-      case kLessEqual: return less_equal(x, y);
-      case kGreater: return greater(x, y);
-      case kGreaterEqual: return greater_equal(x, y);
-    }
-    fail("webmx", "Unknown binary op code ", op, ".");
-  });
-}
-
-// naxes < 0 reduces over every axis.
-EMSCRIPTEN_KEEPALIVE int32_t wmx_reduce(int32_t op, int32_t h, const int32_t* axes, int32_t naxes,
-                                        int32_t keepdims) {
-  return make([&] {
-    const array& a = wmx_get(h);
-    std::vector<int> ax = naxes < 0 ? all_axes(a.ndim()) : read_ints(axes, naxes);
-    switch (op) {
-      case kSum: return sum(a, ax, keepdims);
-      case kProd: return prod(a, ax, keepdims);
-      case kMax: return max(a, ax, keepdims);
-      case kMin: return min(a, ax, keepdims);
-      case kAll: return all(a, ax, keepdims);
-      case kAny: return any(a, ax, keepdims);
-      case kMean: return mean(a, ax, keepdims);
-    }
-    fail("webmx", "Unknown reduction op code ", op, ".");
-  });
-}
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_matmul(int32_t a, int32_t b) {
-  return make([&] { return matmul(wmx_get(a), wmx_get(b)); });
-}
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_reshape(int32_t h, const int32_t* shape, int32_t ndim) {
-  return make([&] { return reshape_as_written(wmx_get(h), read_shape(shape, ndim)); });
-}
-
-// naxes < 0 reverses the axes.
-EMSCRIPTEN_KEEPALIVE int32_t wmx_transpose(int32_t h, const int32_t* axes, int32_t naxes) {
-  return make([&] { return naxes < 0 ? transpose(wmx_get(h)) : transpose(wmx_get(h), read_ints(axes, naxes)); });
-}
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_broadcast_to(int32_t h, const int32_t* shape, int32_t ndim) {
-  return make([&] { return broadcast_to_as_written(wmx_get(h), read_shape(shape, ndim)); });
-}
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_squeeze(int32_t h, const int32_t* axes, int32_t naxes) {
-  return make([&] {
-    const array& a = wmx_get(h);
-    if (naxes >= 0) return squeeze(a, read_ints(axes, naxes));
-    std::vector<int> ones;
-    for (int i = 0; i < a.ndim(); ++i)
-      if (a.shape()[i] == 1) ones.push_back(i);
-    return squeeze(a, ones);
-  });
-}
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_moveaxis(int32_t h, int32_t source, int32_t destination) {
-  return make([&] { return moveaxis(wmx_get(h), source, destination); });
-}
-
-EMSCRIPTEN_KEEPALIVE int32_t wmx_expand_dims(int32_t h, const int32_t* axes, int32_t naxes) {
-  return make([&] { return expand_dims(wmx_get(h), read_ints(axes, naxes)); });
 }
 
 }  // extern "C"

@@ -13,8 +13,11 @@
 #include "fast_ops.h"
 #include "handles.h"
 #include "linalg_ops.h"
+#include "op_tables.h"
+#include "ops.h"
 
 using namespace wmx;
+using namespace wmx_abi;
 
 namespace {
 
@@ -57,17 +60,20 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_einsum(const char* subscripts, const int32_t* h
   });
 }
 
-// kind: 0 conv1d, 1 conv2d, 2 conv_transpose1d, 3 conv_transpose2d.
+// The conv family of wasm/op_tables.def.
 // params: stride[2], padding[2], dilation[2], groups (1-D ops read index 1 of each pair).
 EMSCRIPTEN_KEEPALIVE int32_t wmx_conv(int32_t kind, int32_t x, int32_t w, const int32_t* p) {
   return make([&] {
     const array& a = wmx_get(x);
     const array& b = wmx_get(w);
     switch (kind) {
-      case 0: return conv1d(a, b, p[1], p[3], p[5], p[6]);
-      case 1: return conv2d(a, b, {p[0], p[1]}, {p[2], p[3]}, {p[4], p[5]}, p[6]);
-      case 2: return conv_transpose1d(a, b, p[1], p[3], p[5], p[6]);
-      case 3: return conv_transpose2d(a, b, {p[0], p[1]}, {p[2], p[3]}, {p[4], p[5]}, p[6]);
+#include "op_tables_none.h"
+#undef WMX_CONV
+#define WMX_CONV(name, call) \
+  case kConv_##name:         \
+    return call;
+#include "op_tables.def"
+#include "op_tables_none.h"
     }
     fail("webmx", "Unknown convolution kind ", kind, ".");
   });
@@ -91,6 +97,10 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_sdpa(int32_t q, int32_t k, int32_t v, double sc
   return make([&] {
     return scaled_dot_product_attention(wmx_get(q), wmx_get(k), wmx_get(v), scale, optional_handle(mask), causal != 0);
   });
+}
+
+EMSCRIPTEN_KEEPALIVE int32_t wmx_matmul(int32_t a, int32_t b) {
+  return make([&] { return matmul(wmx_get(a), wmx_get(b)); });
 }
 
 }  // extern "C"

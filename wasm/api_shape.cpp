@@ -12,28 +12,16 @@
 
 #include "error.h"
 #include "handles.h"
+#include "op_tables.h"
+#include "ops.h"
+#include "primitives/views.h"
 #include "results.h"
 #include "shape_ops.h"
 
 using namespace wmx;
+using namespace wmx_abi;
 
 namespace {
-
-std::vector<array> read_arrays(const int32_t* hs, int32_t n) {
-  std::vector<array> out;
-  for (int32_t i = 0; i < n; ++i) out.push_back(wmx_get(hs[i]));
-  return out;
-}
-
-int32_t set_results(std::vector<array> a) {
-  int32_t n = int32_t(a.size());
-  wmx_set_results(std::move(a));
-  return n;
-}
-
-std::optional<int> opt_axis(int32_t axis, int32_t has_axis) {
-  return has_axis ? std::optional<int>(axis) : std::nullopt;
-}
 
 SliceArg read_slice(const int32_t* p) {
   SliceArg s;
@@ -49,16 +37,29 @@ std::vector<IndexEntry> read_index(const int32_t* spec, int32_t n) {
     const int32_t* e = spec + 5 * i;
     IndexEntry x;
     switch (e[0]) {
-      case 0: x.kind = IndexEntry::Int; x.value = e[1]; break;
-      case 1: x.kind = IndexEntry::Slice; x.slice = read_slice(e + 1); break;
-      case 2: x.kind = IndexEntry::NewAxis; break;
-      case 3: x.kind = IndexEntry::Ellipsis; break;
-      case 4: x.kind = IndexEntry::Array; x.arr = wmx_get(e[1]); break;
+      case kIndexEntry_int: x.kind = IndexEntry::Int; x.value = e[1]; break;
+      case kIndexEntry_slice: x.kind = IndexEntry::Slice; x.slice = read_slice(e + 1); break;
+      case kIndexEntry_new_axis: x.kind = IndexEntry::NewAxis; break;
+      case kIndexEntry_ellipsis: x.kind = IndexEntry::Ellipsis; break;
+      case kIndexEntry_array: x.kind = IndexEntry::Array; x.arr = wmx_get(e[1]); break;
       default: fail("index", "Unknown index entry kind ", e[0], ".");
     }
     out.push_back(std::move(x));
   }
   return out;
+}
+
+UpdateOp update_op(int32_t code) {
+  switch (code) {
+#include "op_tables_none.h"
+#undef WMX_INDEX_UPDATE
+#define WMX_INDEX_UPDATE(name, op) \
+  case kIndexUpdate_##name:        \
+    return op;
+#include "op_tables.def"
+#include "op_tables_none.h"
+  }
+  fail("at", "Unknown update op code ", code, ".");
 }
 
 }  // namespace
@@ -75,11 +76,11 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_stack(const int32_t* hs, int32_t n, int32_t axi
 
 // Results: the parts.
 EMSCRIPTEN_KEEPALIVE int32_t wmx_split_sections(int32_t h, int32_t sections, int32_t axis) {
-  return guard<int32_t>(-1, [&] { return set_results(split(wmx_get(h), int(sections), axis)); });
+  return guard<int32_t>(-1, [&] { return wmx_set_results(split(wmx_get(h), int(sections), axis)); });
 }
 EMSCRIPTEN_KEEPALIVE int32_t wmx_split_indices(int32_t h, const int32_t* idx, int32_t n, int32_t axis) {
   return guard<int32_t>(-1, [&] {
-    return set_results(split(wmx_get(h), std::vector<int64_t>(idx, idx + n), axis));
+    return wmx_set_results(split(wmx_get(h), std::vector<int64_t>(idx, idx + n), axis));
   });
 }
 
@@ -88,7 +89,7 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_tile(int32_t h, const int32_t* reps, int32_t n)
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_repeat(int32_t h, int32_t repeats, int32_t axis, int32_t has_axis) {
-  return make([&] { return repeat(wmx_get(h), repeats, opt_axis(axis, has_axis)); });
+  return make([&] { return repeat(wmx_get(h), repeats, read_axis(axis, has_axis)); });
 }
 
 // widths: npairs (low, high) pairs; mode 0 constant, 1 edge.
@@ -114,7 +115,7 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_swapaxes(int32_t h, int32_t a, int32_t b) {
 
 // Results: the broadcast arrays.
 EMSCRIPTEN_KEEPALIVE int32_t wmx_broadcast_arrays(const int32_t* hs, int32_t n) {
-  return guard<int32_t>(-1, [&] { return set_results(broadcast_arrays(read_arrays(hs, n))); });
+  return guard<int32_t>(-1, [&] { return wmx_set_results(broadcast_arrays(read_arrays(hs, n))); });
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_as_strided(int32_t h, const int32_t* shape, int32_t nshape, const int32_t* strides,
@@ -148,13 +149,13 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_take(int32_t h, int32_t idx, int32_t axis, int3
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_take_along_axis(int32_t h, int32_t idx, int32_t axis, int32_t has_axis) {
-  return make([&] { return take_along_axis(wmx_get(h), wmx_get(idx), opt_axis(axis, has_axis)); });
+  return make([&] { return take_along_axis(wmx_get(h), wmx_get(idx), read_axis(axis, has_axis)); });
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_put_along_axis(int32_t h, int32_t idx, int32_t values, int32_t axis,
                                                 int32_t has_axis) {
   return make([&] {
-    return put_along_axis(wmx_get(h), wmx_get(idx), wmx_get(values), opt_axis(axis, has_axis));
+    return put_along_axis(wmx_get(h), wmx_get(idx), wmx_get(values), read_axis(axis, has_axis));
   });
 }
 
@@ -165,9 +166,40 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_index(int32_t h, const int32_t* spec, int32_t n
 // op: 0 set, 1 add, 2 subtract, 3 multiply, 4 divide, 5 maximum, 6 minimum.
 EMSCRIPTEN_KEEPALIVE int32_t wmx_index_update(int32_t h, const int32_t* spec, int32_t n, int32_t update, int32_t op) {
   return make([&] {
-    if (op < 0 || op > 6) fail("at", "Unknown update op code ", op, ".");
-    return index_update(wmx_get(h), read_index(spec, n), wmx_get(update), UpdateOp(op));
+    return index_update(wmx_get(h), read_index(spec, n), wmx_get(update), update_op(op));
   });
+}
+
+EMSCRIPTEN_KEEPALIVE int32_t wmx_reshape(int32_t h, const int32_t* shape, int32_t ndim) {
+  return make([&] { return reshape_as_written(wmx_get(h), read_shape(shape, ndim)); });
+}
+
+// naxes < 0 reverses the axes.
+EMSCRIPTEN_KEEPALIVE int32_t wmx_transpose(int32_t h, const int32_t* axes, int32_t naxes) {
+  return make([&] { return naxes < 0 ? transpose(wmx_get(h)) : transpose(wmx_get(h), read_ints(axes, naxes)); });
+}
+
+EMSCRIPTEN_KEEPALIVE int32_t wmx_broadcast_to(int32_t h, const int32_t* shape, int32_t ndim) {
+  return make([&] { return broadcast_to_as_written(wmx_get(h), read_shape(shape, ndim)); });
+}
+
+EMSCRIPTEN_KEEPALIVE int32_t wmx_squeeze(int32_t h, const int32_t* axes, int32_t naxes) {
+  return make([&] {
+    const array& a = wmx_get(h);
+    if (naxes >= 0) return squeeze(a, read_ints(axes, naxes));
+    std::vector<int> ones;
+    for (int i = 0; i < a.ndim(); ++i)
+      if (a.shape()[i] == 1) ones.push_back(i);
+    return squeeze(a, ones);
+  });
+}
+
+EMSCRIPTEN_KEEPALIVE int32_t wmx_moveaxis(int32_t h, int32_t source, int32_t destination) {
+  return make([&] { return moveaxis(wmx_get(h), source, destination); });
+}
+
+EMSCRIPTEN_KEEPALIVE int32_t wmx_expand_dims(int32_t h, const int32_t* axes, int32_t naxes) {
+  return make([&] { return expand_dims(wmx_get(h), read_ints(axes, naxes)); });
 }
 
 }  // extern "C"

@@ -24,11 +24,6 @@ const CompiledGraph& graph(int32_t id) {
   return *g_graphs[id];
 }
 
-std::vector<array> read_arrays(const int32_t* hs, int32_t n) {
-  std::vector<array> out;
-  for (int32_t i = 0; i < n; ++i) out.push_back(wmx_get(hs[i]));
-  return out;
-}
 }  // namespace
 
 extern "C" {

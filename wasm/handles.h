@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,3 +49,14 @@ int32_t make(F&& f) {
 
 inline wmx::Shape read_shape(const int32_t* p, int32_t n) { return wmx::Shape(p, p + n); }
 inline std::vector<int> read_ints(const int32_t* p, int32_t n) { return std::vector<int>(p, p + n); }
+// The arrays behind n handles.
+inline std::vector<wmx::array> read_arrays(const int32_t* hs, int32_t n) {
+  std::vector<wmx::array> out;
+  out.reserve(size_t(n));
+  for (int32_t i = 0; i < n; ++i) out.push_back(wmx_get(hs[i]));
+  return out;
+}
+// An optional axis passed as (axis, has_axis); has_axis == 0 means none.
+inline std::optional<int> read_axis(int32_t axis, int32_t has_axis) {
+  return has_axis ? std::optional<int>(axis) : std::nullopt;
+}

@@ -7,7 +7,7 @@
 
 #include "array.h"
 
-// Replaces the pending results.
-void wmx_set_results(std::vector<wmx::array> results);
+// Replaces the pending results with `results` followed by `more`; returns their count.
+int32_t wmx_set_results(std::vector<wmx::array> results, const std::vector<wmx::array>& more = {});
 // Moves the pending results into new handles written at `out`; returns their count.
 int32_t wmx_move_results(int32_t* out);

@@ -116,18 +116,6 @@ VmapFn persistent_vmap_rule(int32_t id) {
   };
 }
 
-std::vector<array> read_arrays(const int32_t* hs, int32_t n) {
-  std::vector<array> out;
-  for (int32_t i = 0; i < n; ++i) out.push_back(wmx_get(hs[i]));
-  return out;
-}
-
-int32_t set_results(std::vector<array> a, const std::vector<array>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  int32_t n = int32_t(a.size());
-  wmx_set_results(std::move(a));
-  return n;
-}
 
 }  // namespace
 
@@ -145,7 +133,7 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_value_and_grad(int32_t fn, const int32_t* input
   return guard<int32_t>(-1, [&] {
     auto [outs, grads] = value_and_grad(js_function(fn), read_arrays(inputs, n), read_ints(argnums, nargs),
                                         tag == 0 ? "grad" : "valueAndGrad");
-    return set_results(std::move(outs), grads);
+    return wmx_set_results(std::move(outs), grads);
   });
 }
 
@@ -154,7 +142,7 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_vjp(int32_t fn, const int32_t* primals, int32_t
                                      int32_t nc) {
   return guard<int32_t>(-1, [&] {
     auto [outs, cots] = vjp(js_function(fn), read_arrays(primals, np), read_arrays(cotangents, nc));
-    return set_results(std::move(outs), cots);
+    return wmx_set_results(std::move(outs), cots);
   });
 }
 
@@ -163,7 +151,7 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_jvp(int32_t fn, const int32_t* primals, int32_t
                                      int32_t nt) {
   return guard<int32_t>(-1, [&] {
     auto [outs, tans] = jvp(js_function(fn), read_arrays(primals, np), read_arrays(tangents, nt));
-    return set_results(std::move(outs), tans);
+    return wmx_set_results(std::move(outs), tans);
   });
 }
 
@@ -173,7 +161,7 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_vmap(int32_t fn, const int32_t* inputs, int32_t
   return guard<int32_t>(-1, [&] {
     std::vector<int> out_axes;
     auto outs = vmap(js_function(fn, &out_axes), read_arrays(inputs, n), read_ints(in_axes, n), out_axes);
-    return set_results(std::move(outs), {});
+    return wmx_set_results(std::move(outs), {});
   });
 }
 
@@ -185,13 +173,13 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_custom_function(int32_t fn, int32_t vjp_rule, i
   Fn f = persistent_function(fn);
   CustomRules rules{persistent_function(vjp_rule), persistent_function(jvp_rule), persistent_vmap_rule(vmap_rule)};
   return guard<int32_t>(-1, [&] {
-    return set_results(custom_function(f, read_arrays(inputs, n), std::move(rules), "customFunction"), {});
+    return wmx_set_results(custom_function(f, read_arrays(inputs, n), std::move(rules), "customFunction"), {});
   });
 }
 
 EMSCRIPTEN_KEEPALIVE int32_t wmx_checkpoint(int32_t fn, const int32_t* inputs, int32_t n) {
   Fn f = persistent_function(fn);
-  return guard<int32_t>(-1, [&] { return set_results(checkpoint(f, read_arrays(inputs, n)), {}); });
+  return guard<int32_t>(-1, [&] { return wmx_set_results(checkpoint(f, read_arrays(inputs, n)), {}); });
 }
 
 // ---- asynchronous evaluation ----

@@ -1,0 +1,241 @@
+// Elementwise ops on `mx`: the unary and binary families of the C ABI (their
+// codes come from wasm/op_tables.def through ts/generated/boundary.ts), and
+// the elementwise ops with arguments of their own (round, where, clip,
+// isclose/allclose, arrayEqual, astype). JS scalars are weakly typed against
+// the other operand (ts/operands.ts).
+
+import { core } from "./runtime.js";
+import { MxArray, type ArrayOrScalar } from "./array.js";
+import { type Dtype, toDtype } from "./dtype.js";
+import { boolArg, intArg, numArg, optionsArg, requireArray } from "./args.js";
+import { operand, withOperands, wrap } from "./operands.js";
+import { OpCodes } from "./generated/boundary.js";
+
+const m = () => core().m;
+
+/** A unary op of wasm/op_tables.def, by its MLX name (also its error tag). */
+function unary(op: keyof typeof OpCodes.unary, a: ArrayOrScalar): MxArray {
+  const x = operand(a, null, op);
+  try {
+    return wrap(m()._wmx_unary(OpCodes.unary[op], x.handle));
+  } finally {
+    if (x !== a) x.dispose();
+  }
+}
+
+/** A binary op of wasm/op_tables.def, by its MLX name; each JS scalar is weakly typed against the other operand. */
+function binary(op: keyof typeof OpCodes.binary, a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
+  const la = b instanceof MxArray ? b : null, lb = a instanceof MxArray ? a : null;
+  return withOperands([[a, la], [b, lb]], op, ([x, y]) => wrap(m()._wmx_binary(OpCodes.binary[op], x!, y!)));
+}
+
+export const abs = (a: ArrayOrScalar) => unary("abs", a);
+
+export const negative = (a: ArrayOrScalar) => unary("negative", a);
+
+export const sign = (a: ArrayOrScalar) => unary("sign", a);
+
+export const exp = (a: ArrayOrScalar) => unary("exp", a);
+
+export const expm1 = (a: ArrayOrScalar) => unary("expm1", a);
+
+export const log = (a: ArrayOrScalar) => unary("log", a);
+
+export const log1p = (a: ArrayOrScalar) => unary("log1p", a);
+
+export const log2 = (a: ArrayOrScalar) => unary("log2", a);
+
+export const log10 = (a: ArrayOrScalar) => unary("log10", a);
+
+export const sqrt = (a: ArrayOrScalar) => unary("sqrt", a);
+
+export const rsqrt = (a: ArrayOrScalar) => unary("rsqrt", a);
+
+export const square = (a: ArrayOrScalar) => unary("square", a);
+
+export const reciprocal = (a: ArrayOrScalar) => unary("reciprocal", a);
+
+export const sin = (a: ArrayOrScalar) => unary("sin", a);
+
+export const cos = (a: ArrayOrScalar) => unary("cos", a);
+
+export const tan = (a: ArrayOrScalar) => unary("tan", a);
+
+export const arcsin = (a: ArrayOrScalar) => unary("arcsin", a);
+
+export const arccos = (a: ArrayOrScalar) => unary("arccos", a);
+
+export const arctan = (a: ArrayOrScalar) => unary("arctan", a);
+
+export const sinh = (a: ArrayOrScalar) => unary("sinh", a);
+
+export const cosh = (a: ArrayOrScalar) => unary("cosh", a);
+
+export const tanh = (a: ArrayOrScalar) => unary("tanh", a);
+
+export const arcsinh = (a: ArrayOrScalar) => unary("arcsinh", a);
+
+export const arccosh = (a: ArrayOrScalar) => unary("arccosh", a);
+
+export const arctanh = (a: ArrayOrScalar) => unary("arctanh", a);
+
+export const sigmoid = (a: ArrayOrScalar) => unary("sigmoid", a);
+
+export const erf = (a: ArrayOrScalar) => unary("erf", a);
+
+export const erfinv = (a: ArrayOrScalar) => unary("erfinv", a);
+
+export const floor = (a: ArrayOrScalar) => unary("floor", a);
+
+export const ceil = (a: ArrayOrScalar) => unary("ceil", a);
+
+export const isnan = (a: ArrayOrScalar) => unary("isnan", a);
+
+export const isinf = (a: ArrayOrScalar) => unary("isinf", a);
+
+export const isfinite = (a: ArrayOrScalar) => unary("isfinite", a);
+
+export const logicalNot = (a: ArrayOrScalar) => unary("logical_not", a);
+
+export const stopGradient = (a: ArrayOrScalar) => unary("stop_gradient", a);
+
+export const zerosLike = (a: ArrayOrScalar) => unary("zeros_like", a);
+
+export const onesLike = (a: ArrayOrScalar) => unary("ones_like", a);
+
+export const add = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("add", a, b);
+
+export const subtract = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("subtract", a, b);
+
+export const multiply = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("multiply", a, b);
+
+export const divide = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("divide", a, b);
+
+export const maximum = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("maximum", a, b);
+
+export const minimum = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("minimum", a, b);
+
+export const equal = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("equal", a, b);
+
+export const notEqual = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("not_equal", a, b);
+
+export const less = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("less", a, b);
+
+export const lessEqual = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("less_equal", a, b);
+
+export const greater = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("greater", a, b);
+
+export const greaterEqual = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("greater_equal", a, b);
+export const floorDivide = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("floor_divide", a, b);
+
+export const remainder = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("remainder", a, b);
+
+export const power = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("power", a, b);
+
+export const arctan2 = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("arctan2", a, b);
+
+export const logaddexp = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("logaddexp", a, b);
+
+export const logicalAnd = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("logical_and", a, b);
+
+export const logicalOr = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("logical_or", a, b);
+
+export function astype(a: MxArray, dtype: Dtype | string): MxArray {
+  return wrap(core().m._wmx_astype(requireArray(a, "astype").handle, toDtype(dtype, "astype").code));
+}
+
+/** Rounds half to even (as MLX and numpy); `decimals` may be negative. */
+export function round(a: ArrayOrScalar, decimals = 0): MxArray {
+  const d = intArg(decimals, "decimals", "round");
+  const x = operand(a, null, "round");
+  try {
+    return wrap(m()._wmx_round(x.handle, d));
+  } finally {
+    if (x !== a) x.dispose();
+  }
+}
+
+/**
+ * `x` where `condition` is true, else `y`, broadcast together. JS scalars
+ * are weakly typed against the other operand (float32 when both are scalars).
+ */
+export function where(condition: ArrayOrScalar, x: ArrayOrScalar, y: ArrayOrScalar): MxArray {
+  const lx = y instanceof MxArray ? y : null, ly = x instanceof MxArray ? x : null;
+  return withOperands([[condition, null], [x, lx], [y, ly]], "where", ([c, a, b]) => wrap(m()._wmx_where(c!, a!, b!)));
+}
+
+/** `a` limited to [aMin, aMax]; either bound may be null (not both). */
+export function clip(a: ArrayOrScalar, aMin: ArrayOrScalar | null, aMax: ArrayOrScalar | null): MxArray {
+  const owned: MxArray[] = [];
+  const own = (v: ArrayOrScalar, like: MxArray | null) => {
+    const r = operand(v, like, "clip");
+    if (r !== v) owned.push(r);
+    return r;
+  };
+  try {
+    if (aMin === undefined || aMax === undefined)
+      throw new Error("[clip] a_min and a_max are required (pass null for no bound).");
+    const x = own(a, aMin instanceof MxArray ? aMin : aMax instanceof MxArray ? aMax : null);
+    const lo = aMin === null ? -1 : own(aMin, x).handle;
+    const hi = aMax === null ? -1 : own(aMax, x).handle;
+    return wrap(m()._wmx_clip(x.handle, lo, hi));
+  } finally {
+    for (const o of owned) o.dispose();
+  }
+}
+
+export interface CloseOptions {
+  /** NaNs compare equal to each other. */
+  equalNan?: boolean;
+}
+
+function close(all: boolean, a: ArrayOrScalar, b: ArrayOrScalar, rtol: number, atol: number,
+               options: CloseOptions | undefined): MxArray {
+  const op = all ? "allclose" : "isclose";
+  numArg(rtol, "rtol", op);
+  numArg(atol, "atol", op);
+  const eq = boolArg(optionsArg<CloseOptions>(options, op, ["equalNan"]).equalNan, "equalNan", op);
+  const x = operand(a, b instanceof MxArray ? b : null, op);
+  let y: MxArray;
+  try {
+    y = operand(b, a instanceof MxArray ? a : null, op);
+  } catch (e) {
+    if (x !== a) x.dispose();
+    throw e;
+  }
+  try {
+    return wrap(m()._wmx_isclose(all ? 1 : 0, x.handle, y.handle, rtol, atol, eq ? 1 : 0));
+  } finally {
+    if (x !== a) x.dispose();
+    if (y !== b) y.dispose();
+  }
+}
+
+/** |a - b| <= atol + rtol * |b| elementwise (infinities close only to themselves). */
+export const isclose = (a: ArrayOrScalar, b: ArrayOrScalar, rtol = 1e-5, atol = 1e-8, options?: CloseOptions) =>
+  close(false, a, b, rtol, atol, options);
+
+/** Whether every element of a and b isclose (a bool scalar array). */
+export const allclose = (a: ArrayOrScalar, b: ArrayOrScalar, rtol = 1e-5, atol = 1e-8, options?: CloseOptions) =>
+  close(true, a, b, rtol, atol, options);
+
+/** Whether a and b have the same shape and values (a bool scalar array); dtypes may differ. */
+export function arrayEqual(a: ArrayOrScalar, b: ArrayOrScalar, equalNan: boolean | CloseOptions = false): MxArray {
+  const eq = typeof equalNan === "object" && equalNan !== null
+    ? boolArg(optionsArg<CloseOptions>(equalNan, "array_equal", ["equalNan"]).equalNan, "equalNan", "array_equal")
+    : boolArg(equalNan, "equalNan", "array_equal");
+  const x = operand(a, null, "array_equal");
+  let y: MxArray;
+  try {
+    y = operand(b, null, "array_equal");
+  } catch (e) {
+    if (x !== a) x.dispose();
+    throw e;
+  }
+  try {
+    return wrap(m()._wmx_array_equal(x.handle, y.handle, eq ? 1 : 0));
+  } finally {
+    if (x !== a) x.dispose();
+    if (y !== b) y.dispose();
+  }
+}
