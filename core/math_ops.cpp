@@ -37,6 +37,21 @@ array floating(const array& a) {
 
 // ---- unary ----
 
+// The `same` and `floating` ops of core/unary_list.h; the `custom` ones follow.
+#define WMX_DEFINE_UNARY_same(P, f) \
+  array f(const array& a) { return same<P>(a); }
+#define WMX_DEFINE_UNARY_floating(P, f) \
+  array f(const array& a) { return floating<P>(a); }
+#define WMX_DEFINE_UNARY_custom(P, f)
+#define WMX_DEFINE_UNARY_decimals(P, f)
+#define WMX_DEFINE_UNARY(P, f, kind) WMX_UNARY_BY_KIND(WMX_DEFINE_UNARY_, kind)(P, f)
+WMX_UNARY_OPS(WMX_DEFINE_UNARY)
+#undef WMX_DEFINE_UNARY
+#undef WMX_DEFINE_UNARY_same
+#undef WMX_DEFINE_UNARY_floating
+#undef WMX_DEFINE_UNARY_custom
+#undef WMX_DEFINE_UNARY_decimals
+
 array abs(const array& a) {
   if (a.dtype() == Dtype::bool_ || kind_of(a.dtype()) == DtypeKind::unsigned_int) return a;
   return same<Abs>(a);
@@ -45,35 +60,10 @@ array negative(const array& a) {
   if (a.dtype() == Dtype::bool_) fail("negative", "Not supported for bool, use logical_not instead.");
   return same<Negative>(a);
 }
-array sign(const array& a) { return same<Sign>(a); }
-array square(const array& a) { return same<Square>(a); }
 array reciprocal(const array& a) {
   Dtype t = at_least_float(a.dtype());
   return divide(array::scalar(1.0, t), astype(a, t));
 }
-array exp(const array& a) { return floating<Exp>(a); }
-array expm1(const array& a) { return floating<Expm1>(a); }
-array log(const array& a) { return floating<Log>(a); }
-array log1p(const array& a) { return floating<Log1p>(a); }
-array log2(const array& a) { return floating<Log2>(a); }
-array log10(const array& a) { return floating<Log10>(a); }
-array sqrt(const array& a) { return floating<Sqrt>(a); }
-array rsqrt(const array& a) { return floating<Rsqrt>(a); }
-array sin(const array& a) { return floating<Sin>(a); }
-array cos(const array& a) { return floating<Cos>(a); }
-array tan(const array& a) { return floating<Tan>(a); }
-array arcsin(const array& a) { return floating<ArcSin>(a); }
-array arccos(const array& a) { return floating<ArcCos>(a); }
-array arctan(const array& a) { return floating<ArcTan>(a); }
-array sinh(const array& a) { return floating<Sinh>(a); }
-array cosh(const array& a) { return floating<Cosh>(a); }
-array tanh(const array& a) { return floating<Tanh>(a); }
-array arcsinh(const array& a) { return floating<ArcSinh>(a); }
-array arccosh(const array& a) { return floating<ArcCosh>(a); }
-array arctanh(const array& a) { return floating<ArcTanh>(a); }
-array sigmoid(const array& a) { return floating<Sigmoid>(a); }
-array erf(const array& a) { return floating<Erf>(a); }
-array erfinv(const array& a) { return floating<ErfInv>(a); }
 
 // Integer (and bool) inputs are already whole: returned unchanged, as MLX.
 array floor(const array& a) { return is_floating(a.dtype()) ? same<Floor>(a) : a; }
@@ -99,7 +89,6 @@ array isfinite(const array& a) {
   return unary<IsFinite>(a, a.dtype(), Dtype::bool_);
 }
 array logical_not(const array& a) { return unary<LogicalNot>(a, Dtype::bool_, Dtype::bool_); }
-array stop_gradient(const array& a) { return same<StopGradient>(a); }
 
 // ---- creation ----
 

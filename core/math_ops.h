@@ -5,46 +5,25 @@
 // logical_not give bool.
 #pragma once
 #include "array.h"
+#include "unary_list.h"
 
 namespace wmx {
 
 // ---- unary ----
-array abs(const array& a);
-array negative(const array& a);
-array sign(const array& a);
-array square(const array& a);
-array reciprocal(const array& a);
-array exp(const array& a);
-array expm1(const array& a);
-array log(const array& a);
-array log1p(const array& a);
-array log2(const array& a);
-array log10(const array& a);
-array sqrt(const array& a);
-array rsqrt(const array& a);
-array sin(const array& a);
-array cos(const array& a);
-array tan(const array& a);
-array arcsin(const array& a);
-array arccos(const array& a);
-array arctan(const array& a);
-array sinh(const array& a);
-array cosh(const array& a);
-array tanh(const array& a);
-array arcsinh(const array& a);
-array arccosh(const array& a);
-array arctanh(const array& a);
-array sigmoid(const array& a);
-array erf(const array& a);
-array erfinv(const array& a);
-array floor(const array& a);
-array ceil(const array& a);
+// The ops of core/unary_list.h (every kind but `decimals` takes one array).
+#define WMX_DECLARE_UNARY_same(f) array f(const array& a);
+#define WMX_DECLARE_UNARY_floating(f) array f(const array& a);
+#define WMX_DECLARE_UNARY_custom(f) array f(const array& a);
+#define WMX_DECLARE_UNARY_decimals(f)
+#define WMX_DECLARE_UNARY(P, f, kind) WMX_UNARY_BY_KIND(WMX_DECLARE_UNARY_, kind)(f)
+WMX_UNARY_OPS(WMX_DECLARE_UNARY)
+#undef WMX_DECLARE_UNARY
+#undef WMX_DECLARE_UNARY_same
+#undef WMX_DECLARE_UNARY_floating
+#undef WMX_DECLARE_UNARY_custom
+#undef WMX_DECLARE_UNARY_decimals
 array round(const array& a, int decimals = 0);  // half to even
-array isnan(const array& a);
-array isinf(const array& a);
-array isfinite(const array& a);
-array logical_not(const array& a);
-array stop_gradient(const array& a);
+array reciprocal(const array& a);               // 1 / a in at least float32 (a composite, no primitive)
 
 // ---- creation ----
 // MLX's arange: ceil((stop - start) / step) elements start + i * step.
