@@ -90,7 +90,7 @@ export function decodeNpy(bytes: Uint8Array): MxArray {
   const fortran = header.fortran_order;
   if (typeof fortran !== "boolean") fail(`'fortran_order' must be True or False, got ${describe(fortran)}.`);
   const shape = header.shape;
-  const count = checkShape(shape, "The header", TAG_READ);
+  const count = checkShape(shape, ".npy: The header", TAG_READ);
   const nbytes = count * dtype!.size;
   const dataStart = start + headerLen;
   if (dataStart + nbytes > bytes.length)
