@@ -2,13 +2,13 @@
 // (tree_map(fn, tree, *rest, is_leaf=...) is treeMap(fn, tree, ...rest,
 // {isLeaf})). The walks are tree.ts's (no recursion, one depth limit).
 //
-// A trailing argument counts as the options object only when it is a plain
-// object whose keys are all option names and whose values are functions (or
-// undefined): a tree passed as `rest` is never mistaken for options unless
-// it is exactly `{isLeaf: fn}`.
+// A trailing argument of treeMap/treeMapWithPath counts as the options
+// object only when it is a plain object whose keys are all option names
+// (isLeaf, path) and one of whose values is a function or a string: a tree
+// passed as `rest` is taken for options only if it looks exactly like them.
 
 import { describe } from "./describe.js";
-import { map as treeMapPlain, mapTree, unflatten } from "./tree.js";
+import { mapTree, unflatten } from "./tree.js";
 import { isPlainObject, walk } from "./tree_walk.js";
 
 type IsLeaf = (node: unknown) => boolean;
@@ -52,7 +52,6 @@ export function treeMap(fn: (...leaves: any[]) => unknown, tree: unknown, ...res
   if (typeof fn !== "function") throw new Error(`[${tag}] Expected a function, got ${describe(fn)}.`);
   const [rest, opts] = splitOptions(restAndOptions, ["isLeaf"]);
   const isLeaf = isLeafArg(opts.isLeaf, tag);
-  if (!isLeaf) return treeMapPlain(fn, tree, ...rest);
   return mapTree(tree, rest, (v, rs) => fn(v, ...rs), { tag, isLeaf });
 }
 
