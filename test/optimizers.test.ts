@@ -105,7 +105,7 @@ describe("optimizers against a numpy reference of MLX's rules", () => {
     const live1 = mx.memory().liveArrays;
     for (let i = 0; i < 5; ++i) mx.tidy(() => o.update(model, { w: mx.array([0.1, 0.2, 0.3]) }));
     expect(mx.memory().liveArrays).toBe(live1); // steady: old m, v, step replaced and freed
-    expect(live1 - live0).toBe(2); // m and v (step and learning_rate existed before)
+    expect(live1 - live0).toBe(3); // m, v, and step (made at the first update; learning_rate existed before)
     mx.dispose([model.params, o.state]);
   });
 

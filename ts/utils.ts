@@ -8,7 +8,8 @@
 // passed as `rest` is taken for options only if it looks exactly like them.
 
 import { describe } from "./describe.js";
-import { mapTree, unflatten } from "./tree.js";
+import { unflatten } from "./tree.js";
+import { mapTree } from "./tree_map.js";
 import { isPlainObject, walk } from "./tree_walk.js";
 
 type IsLeaf = (node: unknown) => boolean;

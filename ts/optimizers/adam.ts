@@ -45,8 +45,8 @@ export class Adam extends Optimizer {
     this.eps = num(o.eps, "eps", this.tag, 1e-8);
     if (this.eps < 0) throw new Error(`[${this.tag}] epsilon should be >=0, ${this.eps} was provided instead.`);
     this.biasCorrection = boolOpt(o.biasCorrection, "biasCorrection", this.tag);
-    this.maybeSchedule("learning_rate", lr!);
     this.readOptions(o);
+    this.maybeSchedule("learning_rate", lr!);
   }
 
   /** @internal subclasses read their own options here (after the shared ones). */

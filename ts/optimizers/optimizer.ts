@@ -16,7 +16,7 @@ import { core } from "../runtime.js";
 import { keepArrays } from "../scope.js";
 import { tidy } from "../transforms.js";
 import { describe } from "../describe.js";
-import { mapTree } from "../tree.js";
+import { mapTree } from "../tree_map.js";
 import { isNode, isPlainObject, setKey, walk } from "../tree_walk.js";
 
 /** A tree of arrays: nested plain objects and JS arrays with mx.Array leaves. */
@@ -102,8 +102,18 @@ export abstract class Optimizer {
   protected readonly tag: string;
 
   constructor(tag: string) {
+    if (new.target === Optimizer)
+      throw new Error("[optimizers.Optimizer] Optimizer is the base class; construct SGD, Adam, AdamW, ... (or a subclass with initSingle and applySingle).");
     this.tag = tag;
-    this.#state = { step: own(array(0, uint64)) };
+    // `step` is made when first needed: a constructor that rejects its
+    // options (they are checked before any array is made) leaves nothing behind.
+    this.#state = {};
+  }
+
+  /** The state with its `step` (0 until the first update). */
+  #withStep(): Record<string, unknown> {
+    if (!(this.#state.step instanceof MxArray)) this.#state.step = own(array(0, uint64));
+    return this.#state;
   }
 
   /**
@@ -112,7 +122,7 @@ export abstract class Optimizer {
    * Updated in place by every step (the object stays the same).
    */
   get state(): Record<string, unknown> {
-    return this.#state;
+    return this.#withStep();
   }
   /** Replaces the state (e.g. one loaded from a file); parameters missing from it are initialized at the next step. */
   set state(state: Record<string, unknown>) {
@@ -123,7 +133,7 @@ export abstract class Optimizer {
 
   /** The number of steps taken (a uint64 scalar array). */
   get step(): MxArray {
-    return this.#state.step as MxArray;
+    return this.#withStep().step as MxArray;
   }
   get learningRate(): MxArray {
     return this.#state.learning_rate as MxArray;
@@ -141,11 +151,18 @@ export abstract class Optimizer {
 
   /** For subclasses: puts a hyperparameter in the state, on a schedule if it is a function (MLX's _maybe_schedule). */
   protected maybeSchedule(name: string, value: Scheduled): void {
-    if (typeof value === "function") {
-      this.#schedulers.set(name, value);
-      this.setState(name, own(runSchedule(value, this.step, this.tag)));
-    } else {
-      this.setState(name, own(toScalarArray(value, this.tag, name)));
+    try {
+      if (typeof value === "function") {
+        this.#schedulers.set(name, value);
+        this.setState(name, own(runSchedule(value, this.step, this.tag)));
+      } else {
+        this.setState(name, own(toScalarArray(value, this.tag, name)));
+      }
+    } catch (e) {
+      // (called by constructors, last): a failed constructor frees what it made
+      for (const v of Object.values(this.#state)) if (v instanceof MxArray) v.dispose();
+      this.#state = {};
+      throw e;
     }
   }
 
@@ -164,6 +181,7 @@ export abstract class Optimizer {
     if (!isPlainObject(parameters))
       throw new Error(`[${this.tag}] The parameters must be a tree whose root is a plain object (as a model's parameters are), got ${describe(parameters)}.`);
     const nodes: unknown[] = [];
+    this.#withStep();
     walk(parameters, this.tag, {
       enter: (node, key) => {
         if (key === undefined) {
