@@ -149,6 +149,19 @@ describe("writing files that numpy reads", () => {
     }
   });
 
+  it("keeps any name, '__proto__' and the empty string included", () => {
+    const arrays: Record<string, any> = {};
+    Object.defineProperty(arrays, "__proto__", { value: mx.array([1]), enumerable: true });
+    arrays[""] = mx.array([2]);
+    arrays["layers.0.self_attention.query_proj.weight"] = mx.array([3]);
+    const back = mx.load(mx.saveSafetensors(null, arrays)) as any;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back).sort()).toEqual(["", "__proto__", "layers.0.self_attention.query_proj.weight"]);
+    expect(back["__proto__"].tolist()).toEqual([1]);
+    expect(back[""].tolist()).toEqual([2]);
+    mx.dispose([Object.values(arrays), Object.values(back)]);
+  });
+
   it("refuses what it can't write, with the operation's tag", () => {
     const a = mx.array([1, 2]);
     expect(() => mx.saveSafetensors(null, { __metadata__: a })).toThrow(/^\[save_safetensors\] '__metadata__' is reserved/);
@@ -244,6 +257,11 @@ describe("malformed files", () => {
       expect(() => mx.load(bytes, { format: "npy" })).toThrow(/^\[load\] \.npy: /);
     }
     expect(() => mx.load(new Uint8Array([1, 2, 3]), { format: "npy" })).toThrow(/does not start with the \.npy magic/);
+    // MLX's own header style: "(2, 2, )", 16-byte padding.
+    const mlxStyle = withDict("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2, ), }   ", new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer));
+    const m = mx.load(mlxStyle) as any;
+    expect(m.tolist()).toEqual([[1, 2], [3, 4]]);
+    m.dispose();
     // A hand-made version 2.0 header reads as well.
     const v2 = withDict("{'descr': '<i2', 'fortran_order': False, 'shape': (3,), }", new Uint8Array([1, 0, 255, 255, 0, 128]), 2);
     const a = mx.load(v2) as any;

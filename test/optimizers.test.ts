@@ -109,6 +109,25 @@ describe("optimizers against a numpy reference of MLX's rules", () => {
     mx.dispose([model.params, o.state]);
   });
 
+  it("keep float16 and bfloat16 parameters and state in their dtype, close to the float32 result", () => {
+    for (const c of ref.cases) {
+      for (const dt of [mx.float16, mx.bfloat16]) {
+        const o = makeOptimizer(c);
+        const params = mx.tidy(() => Object.fromEntries(NAMES.map((k) => [k, mx.array(ref.params[k]).reshape(ref.shapes[k]).astype(dt)])));
+        const model = makeModel(params);
+        const grads = mx.tidy(() => Object.fromEntries(NAMES.map((k) => [k, mx.array(ref.grads[0][k]).reshape(ref.shapes[k]).astype(dt)])));
+        o.update(model, grads);
+        for (const k of NAMES) {
+          expect(model.params[k].dtype, `${c.name} ${k}`).toBe(dt);
+          // One step in 16-bit floats: within a few ulps (2^-7 for bfloat16) of the reference.
+          expectClose(vals(model.params[k]), c.trajectory[0][k], `${c.name} ${dt.name} ${k}`, dt === mx.bfloat16 ? 3e-2 : 4e-3);
+          for (const v of Object.values(o.state[k]) as any[]) expect(v.dtype, `${c.name} state of ${k}`).toBe(dt);
+        }
+        mx.dispose([model.params, grads, o.state]);
+      }
+    }
+  });
+
   it("rejects bad options with the optimizer's tag", () => {
     expect(() => new opt.SGD({ learningRate: 0.1, nesterov: true })).toThrow("[optimizers.SGD] Nesterov momentum requires a momentum and zero dampening.");
     expect(() => new opt.SGD({ learningRate: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true })).toThrow(/Nesterov momentum requires/);

@@ -39,10 +39,12 @@ export function encodeNpy(a: MxArray): Uint8Array {
   const dims = dimsOf(a);
   const shape = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
-  // numpy pads the whole preamble to a multiple of 64 bytes, ending in "\n".
-  const v1 = dict.length + 1 + 10 <= 0xffff;
+  // numpy pads the whole preamble to a multiple of 64 bytes, ending in "\n";
+  // version 1.0 unless the header's length doesn't fit its 2 bytes.
+  const padTo64 = (pre: number) => Math.ceil((pre + dict.length + 1) / 64) * 64;
+  const v1 = padTo64(10) - 10 <= 0xffff;
   const pre = v1 ? 10 : 12;
-  const total = Math.ceil((pre + dict.length + 1) / 64) * 64;
+  const total = padTo64(pre);
   dict = dict + " ".repeat(total - pre - dict.length - 1) + "\n";
   const n = byteLength(a);
   const out = new Uint8Array(total + n);
