@@ -73,6 +73,7 @@ describe("loading files numpy and a hand-written safetensors writer made", () =>
     const viaResponse = mx.load(new Response(bytes));
     expect(viaResponse).toBeInstanceOf(Promise);
     check(await viaResponse);
+    await expect(mx.load(new Response("Not Found", { status: 404 }))).rejects.toThrow("[load] The response has status 404; expected the file's bytes.");
     const [, meta] = mx.load(bytes, { returnMetadata: true }) as any;
     expect(meta).toEqual({});
   });

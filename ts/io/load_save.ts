@@ -23,6 +23,8 @@ type Loaded = MxArray | Record<string, MxArray> | [Record<string, MxArray>, Reco
 interface ResponseLike {
   arrayBuffer(): Promise<ArrayBuffer>;
   url?: string;
+  ok?: boolean;
+  status?: number;
 }
 const isResponse = (v: unknown): v is ResponseLike =>
   typeof v === "object" && v !== null && typeof (v as ResponseLike).arrayBuffer === "function" && !ArrayBuffer.isView(v);
@@ -79,6 +81,9 @@ export function load(file: string | Uint8Array | ArrayBuffer | ResponseLike, opt
   if (isResponse(file)) {
     const ext = extensionFormat(file.url);
     const format = o.format ?? (ext === "npy" || ext === "safetensors" ? ext : undefined);
+    // A failed request's body is an error page, not the file.
+    if (file.ok === false)
+      return Promise.reject(new Error(`[load] The response${file.url ? ` for ${file.url}` : ""} has status ${file.status}; expected the file's bytes.`));
     return file.arrayBuffer().then((buf) => decode(new Uint8Array(buf), format, returnMetadata));
   }
   throw new Error(`[load] Expected a path, a Uint8Array, an ArrayBuffer or a Response, got ${describe(file)}.`);

@@ -17,7 +17,7 @@ import { keepArrays } from "../scope.js";
 import { tidy } from "../transforms.js";
 import { describe } from "../describe.js";
 import { mapTree } from "../tree_map.js";
-import { isNode, isPlainObject, setKey, walk } from "../tree_walk.js";
+import { isNode, isPlainObject, leavesAs, setKey, walk } from "../tree_walk.js";
 
 /** A tree of arrays: nested plain objects and JS arrays with mx.Array leaves. */
 export type Tree = unknown;
@@ -127,6 +127,11 @@ export abstract class Optimizer {
   /** Replaces the state (e.g. one loaded from a file); parameters missing from it are initialized at the next step. */
   set state(state: Record<string, unknown>) {
     if (!isPlainObject(state)) throw new Error(`[${this.tag}] The state must be a plain object (a tree), got ${describe(state)}.`);
+    // The optimizer owns the arrays from now on (e.g. ones just loaded inside a tidy).
+    const incoming = new Set(leavesAs(state, this.tag).filter((l): l is MxArray => l instanceof MxArray));
+    for (const a of incoming) own(a);
+    // ... and frees the state it held before (unless the new one reuses an array of it).
+    for (const l of leavesAs(this.#state, this.tag)) if (l instanceof MxArray && !incoming.has(l)) l.dispose();
     this.#initialized = false;
     this.#state = state;
   }
