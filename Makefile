@@ -2,7 +2,7 @@
 # (single-thread SIMD, threaded SIMD) and three JS glues, TypeScript + rollup.
 #
 #   make / make all   native test binary + wasm variants + dist/
-#   make toolchain    check em++/acorn/doctest/chromium (apt-get install them when root)
+#   make toolchain    check em++/acorn/doctest/chromium/python3-numpy (apt-get install them when root)
 #   make wasm         build/wasm/{st,web-mt,node-mt}
 #   make native       build/native/core_tests (g++, ASan + UBSan)
 #   make dist         dist/ (tsc + rollup; needs wasm)
@@ -127,6 +127,7 @@ toolchain:
 	command -v $(NODE) >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v $(NPM) >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	python3 -c 'import numpy' >/dev/null 2>&1 || missing="$$missing python3-numpy"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "toolchain: installing$$missing"; \

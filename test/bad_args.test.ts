@@ -473,6 +473,9 @@ const noBadArgs: Record<string, string> = {
   asyncEval: "asynchronous: its rejections are tested below",
   disableCompile: "Transformations section; no arguments", enableCompile: "Transformations section; no arguments",
   "tree.isPlainObject": "a predicate: any value is a valid argument",
+  // io (API.md's "nn, optimizers, utils, io"): bad files and arguments are tested in test/io.test.ts; the
+  // junk sweep would write files named after its junk into the working directory.
+  load: "io: test/io.test.ts", save: "io: test/io.test.ts (writes files)", saveSafetensors: "io: test/io.test.ts (writes files)",
   // Array members without arguments: getters and readers of the array itself.
   "Array#constructor": "internal: wraps a core handle", "Array#handle": "internal getter",
   "Array#disposed": "internal getter", "Array#shape": "getter", "Array#dtype": "getter", "Array#ndim": "getter",

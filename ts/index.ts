@@ -30,3 +30,6 @@ export * as fast from "./fast.js";
 export * as tree from "./tree.js";
 /** @internal Test hooks: not part of the API, may change at any time. */
 export * as _internal from "./internal.js";
+export * as optimizers from "./optimizers/index.js";
+export * as utils from "./utils.js";
+export { load, save, saveSafetensors, type LoadOptions as LoadFileOptions, type LoadFormat } from "./io/load_save.js";

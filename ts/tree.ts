@@ -3,7 +3,8 @@
 // walks themselves (no recursion, one depth limit) are in tree_walk.ts.
 
 import { describe } from "./describe.js";
-import { checkDepth, flattenAs, isNode, leavesAs, setKey, walk } from "./tree_walk.js";
+import { checkDepth, flattenAs, leavesAs, setKey } from "./tree_walk.js";
+import { mapLeaves } from "./tree_map.js";
 
 export { isPlainObject, MAX_TREE_DEPTH } from "./tree_walk.js";
 
@@ -82,45 +83,4 @@ export function map(fn: (...leaves: any[]) => unknown, tree: unknown, ...rest: u
   if (typeof fn !== "function") throw new Error(`[tree.map] Expected a function, got ${describe(fn)}.`);
   mapLeaves(tree, rest, null);
   return mapLeaves(tree, rest, (value, rests) => fn(value, ...rests));
-}
-
-/**
- * A copy of `tree` with each leaf replaced by `leaf(value, the matching
- * leaves of rest)`; with `leaf` null, only the checks (nothing is built).
- */
-function mapLeaves(tree: unknown, rest: unknown[], leaf: ((value: unknown, rests: unknown[]) => unknown) | null): unknown {
-  // Each open container's copy and the matching subtrees of `rest`.
-  let root: unknown;
-  const open: Record<string | number, unknown>[] = [];
-  const restOpen: unknown[][] = [];
-  const restAt = (key: string | number | undefined, parent: unknown) =>
-    key === undefined ? rest : restOpen[restOpen.length - 1]!.map((r) => sub(r, key, parent));
-  const place = (v: unknown, key: string | number | undefined) => {
-    if (key === undefined) root = v;
-    else setKey(open[open.length - 1]!, key, v);
-  };
-  walk(tree, "tree.map", {
-    enter(node, key, parent) {
-      const rs = rest.length ? restAt(key, parent) : rest;
-      const c = !leaf ? null : globalThis.Array.isArray(node) ? new globalThis.Array(node.length) : {};
-      if (c) place(c, key);
-      open.push(c as Record<string | number, unknown>);
-      restOpen.push(rs);
-    },
-    leaf(value, key, parent) {
-      const rs = rest.length ? restAt(key, parent) : rest;
-      if (leaf) place(leaf(value, rs), key);
-    },
-    exit() {
-      open.pop();
-      restOpen.pop();
-    },
-  });
-  return root;
-}
-
-function sub(r: unknown, key: string | number, like: unknown): unknown {
-  if (!isNode(r) || globalThis.Array.isArray(r) !== globalThis.Array.isArray(like) || !(key in (r as object)))
-    throw new Error("[tree.map] The trees do not have the same structure.");
-  return (r as Record<string | number, unknown>)[key];
 }

@@ -49,6 +49,8 @@ export interface Visitor {
   leaf(value: unknown, key: string | number | undefined, parent: unknown, path: string): void;
   /** A container, after its children. */
   exit?(node: unknown[] | Record<string, unknown>): void;
+  /** mlx.utils' is_leaf: a container it accepts is reported as a leaf (asked before looking inside). */
+  isLeaf?(node: unknown): boolean;
 }
 
 /**
@@ -60,7 +62,7 @@ export function walk(tree: unknown, tag: string, v: Visitor, paths = false, pref
   interface Frame { node: unknown[] | Record<string, unknown>; keys: string[] | null; n: number; next: number; path: string }
   const stack: Frame[] = [];
   const visit = (t: unknown, key: string | number | undefined, parent: unknown, path: string) => {
-    if (isNode(t)) {
+    if (isNode(t) && !v.isLeaf?.(t)) {
       checkDepth(stack.length + 1, tag);
       v.enter?.(t, key, parent, path);
       const keys = globalThis.Array.isArray(t) ? null : Object.keys(t);

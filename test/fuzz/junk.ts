@@ -29,6 +29,8 @@ export function arraysIn(mx: any, v: unknown, limit = 200_000): any[] {
       else if (Array.isArray(t)) for (const c of t) stack.push(c);
       else if (Object.getPrototypeOf(t) === Object.prototype || Object.getPrototypeOf(t) === null)
         for (const k of Object.keys(t)) stack.push((t as any)[k]);
+      // An object of ours that holds arrays as its live tree (an optimizer's state).
+      else if (t instanceof mx.optimizers.Optimizer) stack.push((t as any).state);
     } catch {
       // a Proxy or getter of the junk: nothing of ours inside
     }

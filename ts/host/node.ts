@@ -9,6 +9,7 @@
 // (wasm/js/pthread-post.js), so a script that used webmx exits by itself.
 
 import { AsyncLocalStorage } from "node:async_hooks";
+import { readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as v8 from "node:v8";
@@ -27,6 +28,7 @@ import {
 import type { LoadedModule, LoadOptions, Loader } from "./types.js";
 import { registerAsyncContext } from "../scope.js";
 import { pressure } from "../safety_net.js";
+import { registerFileHost } from "../io/file_host.js";
 
 // Async tidy tells its own arrays from other code's through the async context
 // (process.getBuiltinModule, which scope.ts would use otherwise, is Node >= 20.16).
@@ -52,6 +54,13 @@ pressure.collect = () => {
   if (gcFn === undefined) gcFn = nodeGc();
   gcFn?.();
 };
+
+// mx.load / mx.save with a path read and write through node:fs (synchronous,
+// as MLX's are).
+registerFileHost({
+  readFile: (path) => readFileSync(path),
+  writeFile: (path, data) => writeFileSync(path, data),
+});
 
 function hostParallelism(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;

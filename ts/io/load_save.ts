@@ -1,0 +1,119 @@
+// mx.load, mx.save and mx.saveSafetensors (MLX's names and argument order).
+// Paths go through the host's file system (Node); bytes work everywhere.
+
+import { MxArray } from "../array.js";
+import { optionsArg } from "../ops.js";
+import { describe } from "../describe.js";
+import { fileHost } from "./file_host.js";
+import { decodeNpy, encodeNpy, isNpy } from "./npy.js";
+import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
+
+export type LoadFormat = "safetensors" | "npy";
+
+export interface LoadOptions {
+  /** "safetensors" or "npy"; by default from the path's extension, else from the data (the .npy magic). */
+  format?: LoadFormat;
+  /** safetensors: return `[arrays, metadata]` instead of the arrays. */
+  returnMetadata?: boolean;
+}
+
+type Loaded = MxArray | Record<string, MxArray> | [Record<string, MxArray>, Record<string, string>];
+
+/** A Response-like value: its bytes come asynchronously. */
+interface ResponseLike {
+  arrayBuffer(): Promise<ArrayBuffer>;
+  url?: string;
+  ok?: boolean;
+  status?: number;
+}
+const isResponse = (v: unknown): v is ResponseLike =>
+  typeof v === "object" && v !== null && typeof (v as ResponseLike).arrayBuffer === "function" && !ArrayBuffer.isView(v);
+
+function extensionFormat(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const base = name.split(/[?#]/)[0]!;
+  const slash = Math.max(base.lastIndexOf("/"), base.lastIndexOf("\\"));
+  const dot = base.lastIndexOf(".");
+  return dot > slash ? base.slice(dot + 1) : undefined;
+}
+
+function decode(bytes: Uint8Array, format: string | undefined, returnMetadata: boolean): Loaded {
+  const fmt = format ?? (isNpy(bytes) ? "npy" : "safetensors");
+  if (fmt === "npy") {
+    if (returnMetadata) throw new Error("[load] metadata not supported for format npy.");
+    return decodeNpy(bytes);
+  }
+  if (fmt === "safetensors") {
+    const { arrays, metadata } = decodeSafetensors(bytes);
+    return returnMetadata ? [arrays, metadata] : arrays;
+  }
+  throw new Error(`[load] Unknown file format ${fmt}; expected safetensors or npy.`);
+}
+
+/**
+ * Arrays from a .safetensors file (`{name: array}`, or `[arrays, metadata]`
+ * with returnMetadata) or a .npy file (one array). `file` is a path (Node),
+ * a Uint8Array or ArrayBuffer, or a Response (then the result is a Promise).
+ */
+export function load(file: string, options?: LoadOptions): Loaded;
+export function load(file: Uint8Array | ArrayBuffer, options?: LoadOptions): Loaded;
+export function load(file: ResponseLike, options?: LoadOptions): Promise<Loaded>;
+export function load(file: string | Uint8Array | ArrayBuffer | ResponseLike, options?: LoadOptions): Loaded | Promise<Loaded> {
+  const o = optionsArg<LoadOptions>(options, "load", ["format", "returnMetadata"]);
+  if (o.format !== undefined && o.format !== "safetensors" && o.format !== "npy")
+    throw new Error(`[load] Unknown file format ${describe(o.format)}; expected "safetensors" or "npy".`);
+  if (o.returnMetadata !== undefined && typeof o.returnMetadata !== "boolean")
+    throw new Error(`[load] returnMetadata must be a boolean, got ${describe(o.returnMetadata)}.`);
+  const returnMetadata = o.returnMetadata === true;
+  if (typeof file === "string") {
+    const format = o.format ?? extensionFormat(file);
+    if (format === undefined) throw new Error(`[load] Could not infer the file format from the extension of '${file}'; pass {format}.`);
+    let bytes: Uint8Array;
+    try {
+      bytes = fileHost("load", file).readFile(file);
+    } catch (e) {
+      throw (e as Error).message?.startsWith("[load]") ? e : new Error(`[load] Failed to open ${file}: ${(e as Error).message}`);
+    }
+    return decode(bytes, format, returnMetadata);
+  }
+  if (file instanceof Uint8Array) return decode(file, o.format, returnMetadata);
+  if (file instanceof ArrayBuffer) return decode(new Uint8Array(file), o.format, returnMetadata);
+  if (isResponse(file)) {
+    const ext = extensionFormat(file.url);
+    const format = o.format ?? (ext === "npy" || ext === "safetensors" ? ext : undefined);
+    // A failed request's body is an error page, not the file.
+    if (file.ok === false)
+      return Promise.reject(new Error(`[load] The response${file.url ? ` for ${file.url}` : ""} has status ${file.status}; expected the file's bytes.`));
+    return file.arrayBuffer().then((buf) => decode(new Uint8Array(buf), format, returnMetadata));
+  }
+  throw new Error(`[load] Expected a path, a Uint8Array, an ArrayBuffer or a Response, got ${describe(file)}.`);
+}
+
+function writeTo(tag: string, file: string | null, ext: string, bytes: () => Uint8Array): Uint8Array | undefined {
+  if (file === null) return bytes();
+  if (typeof file !== "string") throw new Error(`[${tag}] file must be a path (a string) or null (to get the bytes), got ${describe(file)}.`);
+  const host = fileHost(tag, file);
+  // As MLX: the extension is added when missing.
+  const path = file.endsWith(ext) ? file : file + ext;
+  const data = bytes();
+  try {
+    host.writeFile(path, data);
+  } catch (e) {
+    throw new Error(`[${tag}] Failed to write ${path}: ${(e as Error).message}`);
+  }
+  return undefined;
+}
+
+/** Writes `array` as .npy to `file` (".npy" added if missing); with `file` null, returns the bytes. */
+export function save(file: null, array: MxArray): Uint8Array;
+export function save(file: string, array: MxArray): void;
+export function save(file: string | null, array: MxArray): Uint8Array | void {
+  return writeTo("save", file, ".npy", () => encodeNpy(array));
+}
+
+/** Writes `arrays` as .safetensors to `file` (extension added if missing); with `file` null, returns the bytes. */
+export function saveSafetensors(file: null, arrays: Record<string, MxArray>, metadata?: Record<string, string> | null): Uint8Array;
+export function saveSafetensors(file: string, arrays: Record<string, MxArray>, metadata?: Record<string, string> | null): void;
+export function saveSafetensors(file: string | null, arrays: Record<string, MxArray>, metadata?: Record<string, string> | null): Uint8Array | void {
+  return writeTo("save_safetensors", file, ".safetensors", () => encodeSafetensors(arrays, metadata));
+}
