@@ -1,0 +1,129 @@
+// Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d (MLX's
+// nn/layers/convolution*.py): channels last, weight (out, *kernel, in).
+
+import { MxArray } from "../../array.js";
+import { zeros } from "../../ops.js";
+import { conv1d, conv2d, convTranspose1d, convTranspose2d } from "../../linalg.js";
+import * as random from "../../random.js";
+import { tidy } from "../../transforms.js";
+import { describe } from "../../describe.js";
+import { Module } from "../module.js";
+import { arrayInput, boolOpt, nnOptions, nonNegativeInt, positiveInt } from "../options.js";
+
+/** Settings a layer keeps but that are not parameters: non-enumerable, so no tree walk sees them. */
+export function setting(obj: object, name: string, value: unknown): void {
+  Object.defineProperty(obj, name, { value, writable: true, enumerable: false, configurable: true });
+}
+
+/** An int, or a list of `n` ints, as a list of `n` ints. */
+export function tupleArg(v: unknown, n: number, name: string, tag: string, check: (x: unknown, name: string, tag: string) => number): number[] {
+  if (typeof v === "number") return Array(n).fill(check(v, name, tag));
+  if (Array.isArray(v) && v.length === n) return v.map((x) => check(x, name, tag));
+  throw new Error(`[${tag}] '${name}' must be an integer or a list of ${n} integer${n === 1 ? "" : "s"}, got ${describe(v)}.`);
+}
+
+export interface ConvOptions {
+  stride?: number | number[];
+  padding?: number | number[];
+  dilation?: number | number[];
+  groups?: number;
+  bias?: boolean;
+}
+
+export interface ConvTransposeOptions {
+  stride?: number | number[];
+  padding?: number | number[];
+  dilation?: number | number[];
+  outputPadding?: number | number[];
+  bias?: boolean;
+}
+
+/** Shared by the four layers: `nd` spatial axes, transposed or not. */
+abstract class ConvNd extends Module {
+  declare weight: MxArray;
+  declare bias?: MxArray;
+  declare stride: number[];
+  declare padding: number[];
+  declare dilation: number[];
+  declare groups: number;
+
+  constructor(private readonly _tag: string, nd: number, transposed: boolean, inChannels: number, outChannels: number,
+    kernelSize: number | number[], options: ConvOptions & ConvTransposeOptions | undefined) {
+    super();
+    const tag = _tag;
+    setting(this, "_tag", tag);
+    const o = nnOptions(options, tag, transposed
+      ? ["stride", "padding", "dilation", "outputPadding", "bias"]
+      : ["stride", "padding", "dilation", "groups", "bias"]);
+    positiveInt(inChannels, "inChannels", tag);
+    positiveInt(outChannels, "outChannels", tag);
+    const k = tupleArg(kernelSize, nd, "kernelSize", tag, positiveInt);
+    setting(this, "stride", tupleArg(o.stride ?? 1, nd, "stride", tag, positiveInt));
+    setting(this, "padding", tupleArg(o.padding ?? 0, nd, "padding", tag, nonNegativeInt));
+    setting(this, "dilation", tupleArg(o.dilation ?? 1, nd, "dilation", tag, positiveInt));
+    const groups = positiveInt(o.groups ?? 1, "groups", tag);
+    setting(this, "groups", groups);
+    if (transposed && tupleArg(o.outputPadding ?? 0, nd, "outputPadding", tag, nonNegativeInt).some((p) => p !== 0))
+      throw new Error(`[${tag}] outputPadding other than 0 is not supported yet.`);
+    if (inChannels % groups !== 0)
+      throw new Error(`[${tag}] The number of input channels (${inChannels}) must be divisible by the number of groups (${groups}).`);
+    const scale = Math.sqrt(1 / (inChannels * k.reduce((p, d) => p * d, 1)));
+    this.weight = random.uniform(-scale, scale, [outChannels, ...k, inChannels / groups]);
+    if (boolOpt(o.bias, "bias", tag, true)) this.bias = zeros([outChannels]);
+  }
+
+  protected abstract run(x: MxArray): MxArray;
+
+  protected convOptions() {
+    const one = (v: number[]) => (v.length === 1 ? v[0]! : v);
+    return { stride: one(this.stride), padding: one(this.padding), dilation: one(this.dilation), groups: this.groups };
+  }
+
+  override forward(x: MxArray): MxArray {
+    arrayInput(x, "x", this._tag);
+    return tidy(() => {
+      const y = this.run(x);
+      return this.bias !== undefined ? y.add(this.bias) : y;
+    });
+  }
+}
+
+/** 1-D convolution of (N, L, C_in) inputs; weight (out, kernelSize, in / groups), bias zeros. */
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options?: ConvOptions) {
+    super("nn.Conv1d", 1, false, inChannels, outChannels, kernelSize, options);
+  }
+  protected run(x: MxArray) {
+    return conv1d(x, this.weight, this.convOptions());
+  }
+}
+
+/** 2-D convolution of (N, H, W, C_in) inputs; weight (out, kh, kw, in / groups). */
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options?: ConvOptions) {
+    super("nn.Conv2d", 2, false, inChannels, outChannels, kernelSize, options);
+  }
+  protected run(x: MxArray) {
+    return conv2d(x, this.weight, this.convOptions());
+  }
+}
+
+/** Transposed 1-D convolution; weight (out, kernelSize, in). */
+export class ConvTranspose1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options?: ConvTransposeOptions) {
+    super("nn.ConvTranspose1d", 1, true, inChannels, outChannels, kernelSize, options);
+  }
+  protected run(x: MxArray) {
+    return convTranspose1d(x, this.weight, this.convOptions());
+  }
+}
+
+/** Transposed 2-D convolution; weight (out, kh, kw, in). */
+export class ConvTranspose2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options?: ConvTransposeOptions) {
+    super("nn.ConvTranspose2d", 2, true, inChannels, outChannels, kernelSize, options);
+  }
+  protected run(x: MxArray) {
+    return convTranspose2d(x, this.weight, this.convOptions());
+  }
+}
