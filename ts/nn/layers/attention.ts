@@ -1,7 +1,7 @@
 // MultiHeadAttention (MLX's nn/layers/transformer.py).
 
 import { MxArray } from "../../array.js";
-import { arange } from "../../math.js";
+import { arange, where } from "../../math.js";
 import { float32, type Dtype } from "../../dtype.js";
 import { unflatten } from "../../shape_ops.js";
 import { scaledDotProductAttention } from "../../fast.js";
@@ -78,7 +78,7 @@ export class MultiHeadAttention extends Module {
     return tidy(() => {
       const idx = arange(n);
       const above = idx.reshape(n, 1).less(idx.reshape(1, n));
-      return above.astype(dtype).mul(lowest(dtype));
+      return where(above, lowest(dtype), 0).astype(dtype);
     });
   }
 }

@@ -53,7 +53,7 @@ class ChannelDropout extends Module {
       throw new Error(`[${this._tag}] Received input with ${x.ndim} dimensions. Expected ${lo} or ${hi} dimensions.`);
     if (this._p_1 === 1 || !this.training) return x;
     const shape = [...x.shape];
-    for (let i = 2; i <= lo - 1; ++i) shape[shape.length - i] = 1;
+    for (let i = 2; i <= lo; ++i) shape[shape.length - i] = 1; // the spatial axes share one draw
     return tidy(() => random.bernoulli(this._p_1, shape).mul(x).mul(1 / this._p_1));
   }
 }
