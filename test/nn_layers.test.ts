@@ -191,6 +191,26 @@ describe("recurrent layers", () => {
   });
 });
 
+describe("Upsample", () => {
+  it("nearest, linear and cubic, with and without alignCorners, integer and fractional scales", () => {
+    const c = L.upsample;
+    for (const k of c.cases) {
+      const m = new nn.Upsample(k.scale, { mode: k.mode, alignCorners: k.align });
+      expectClose(m.forward(arr(c.x)), k.y, 1e-9);
+    }
+  });
+  it("one scale for every spatial axis; errors", () => {
+    const x = mx.random.normal([2, 3, 4]);
+    const y = new nn.Upsample(2).forward(x);
+    expect(y.shape).toEqual([2, 6, 4]);
+    expect(mx.arrayEqual(y.index(mx.slice(), mx.slice(null, null, 2)), x).item()).toBe(true);
+    expect(() => new nn.Upsample(2, { mode: "area" as any })).toThrow(/\[nn\.Upsample\] Got unsupported upsampling algorithm: area/);
+    expect(() => new nn.Upsample(2, { antialias: true })).toThrow(/Antialiasing is not supported for nearest neighbor upsampling/);
+    expect(() => new nn.Upsample([2, 2]).forward(x)).toThrow(/One scale per spatial dimension is required/);
+    expect(() => new nn.Upsample(2).forward(mx.ones([2, 3]))).toThrow(/at least 3D but 2D was provided/);
+  });
+});
+
 describe("activations", () => {
   const A = fixtures.activations;
   const x = arr(A.x);
