@@ -178,6 +178,48 @@ describe("module state", () => {
     expect(() => lin.loadWeights(new Uint8Array(8))).toThrow(/\[nn\.Module\.loadWeights\] Loading weights from bytes needs the safetensors reader/);
     expect(() => lin.loadWeights([["weight"]] as any)).toThrow(/Expected \[name, array\] pairs, but element 0/);
   });
+  it("setDtype casts floating parameters only (by default)", () => {
+    const m = new MLP();
+    m.update({ extra: { list: [mx.zeros([1], mx.int32)] } });
+    m.setDtype(mx.bfloat16);
+    expect(m.layers[0]!.weight.dtype).toBe(mx.bfloat16);
+    expect(m.extra.list[0]!.dtype).toBe(mx.int32);
+    m.setDtype(mx.float32, null);
+    expect(m.extra.list[0]!.dtype).toBe(mx.float32);
+  });
+  it("updateModules swaps submodules; strict errors change nothing", () => {
+    const s = new nn.Sequential(new nn.Linear(2, 2), new nn.Linear(2, 2));
+    const first = s.layers[0];
+    const repl = new nn.Identity();
+    expect(() => s.updateModules({ layers: [repl, {}, {}] })).toThrow(/\[nn\.Module\.updateModules\] List index 2 is out of bounds/);
+    expect(s.layers[0]).toBe(first);
+    expect(() => s.updateModules({ other: repl })).toThrow(/Module does not have sub-module named "other"/);
+    s.updateModules({ layers: [repl, {}] });
+    expect(s.layers[0]).toBe(repl);
+    expect(names(s).map(([k]) => k)).toEqual(["layers.1.weight", "layers.1.bias"]);
+  });
+  it("class-field submodules and parameters are found like assigned ones", () => {
+    class Net extends nn.Module {
+      fc = new nn.Linear(2, 3);
+      gain = mx.ones([3]);
+      override forward(x: mx.Array) {
+        return this.fc.forward(x).mul(this.gain);
+      }
+    }
+    const n = mx.tidy(() => new Net());
+    expect(names(n)).toEqual([["fc.weight", [3, 2]], ["fc.bias", [3]], ["gain", [3]]]);
+    expect(n.gain.disposed).toBe(false);
+    expect(n.forward(mx.ones([1, 2])).shape).toEqual([1, 3]);
+  });
+  it("repeated nn.valueAndGrad calls leave no arrays behind", () => {
+    const m = new nn.Sequential(new nn.Linear(3, 4), nn.relu, new nn.LayerNorm(4), new nn.Linear(4, 1));
+    const x = mx.random.normal([5, 3]);
+    const vg = nn.valueAndGrad(m, (inp: mx.Array) => m.forward(inp).square().mean());
+    mx.dispose(vg(x));
+    const before = mx.memory().liveArrays;
+    for (let i = 0; i < 5; ++i) mx.dispose(vg(x));
+    expect(mx.memory().liveArrays).toBe(before);
+  });
   it("toString shows the module tree", () => {
     const s = new nn.Sequential(new nn.Linear(2, 3), nn.relu);
     expect(String(s)).toBe("Sequential(\n  (layers.0): Linear(input_dims=2, output_dims=3, bias=true)\n)");

@@ -11,6 +11,9 @@ import { checkDepth, isPlainObject, leavesAs, treeAssign, treeChildren } from ".
 import { flattenAs } from "../tree_walk.js";
 import { unflatten } from "../tree.js";
 import { describe } from "../describe.js";
+import type { Dtype } from "../dtype.js";
+
+const isFloating = (d: Dtype) => d.name === "float16" || d.name === "bfloat16" || d.name === "float32" || d.name === "float64";
 
 /** (module, key, value) -> whether to select the value; as MLX's filter functions. */
 export type ModuleFilter = (module: Module, key: string, value: unknown) => boolean;
@@ -232,19 +235,19 @@ export class Module {
   update(parameters: Record<string, unknown> | unknown[], options?: { strict?: boolean }): this {
     const tag = "nn.Module.update";
     const strict = optionsOf(options, tag, ["strict"]).strict ?? true;
-    const put = (dst: any, key: string | number, value: unknown, depth: number) => {
+    const put = (dst: any, key: string | number, value: unknown, depth: number, write: boolean) => {
       const current = dst[key];
       if (current instanceof MxArray) {
         if (strict && !(value instanceof MxArray))
           throw new Error(`[${tag}] Received invalid type: ${typeOf(value)} for parameter '${key}'.`);
-        dst[key] = value;
-      } else apply(current, value, depth + 1);
+        if (write) dst[key] = value;
+      } else apply(current, value, depth + 1, write);
     };
-    const apply = (dst: any, params: unknown, depth: number): void => {
+    const apply = (dst: any, params: unknown, depth: number, write: boolean): void => {
       checkDepth(depth, tag);
       if (isPlainObject(params)) {
         for (const k of Object.keys(params)) {
-          if (dst !== null && typeof dst === "object" && !globalThis.Array.isArray(dst) && k in dst) put(dst, k, params[k], depth);
+          if (dst !== null && typeof dst === "object" && !globalThis.Array.isArray(dst) && k in dst) put(dst, k, params[k], depth, write);
           else if (strict) throw new Error(`[${tag}] Module does not have parameter named "${k}".`);
         }
       } else if (globalThis.Array.isArray(params)) {
@@ -254,16 +257,13 @@ export class Module {
               throw new Error(`[${tag}] List index ${i} is out of bounds for destination of length ${globalThis.Array.isArray(dst) ? dst.length : 0}.`);
             continue;
           }
-          put(dst, i, params[i], depth);
+          put(dst, i, params[i], depth, write);
         }
       } else if (strict) throw new Error(`[${tag}] Received invalid type: ${typeOf(params)}.`);
     };
-    // Check a strict update fully before writing, so a bad tree leaves the module as it was.
-    if (strict) {
-      const dry = withoutWrites(this);
-      apply(dry, parameters, 1);
-    }
-    apply(this, parameters, 1);
+    // A strict update is checked whole before anything is written: a bad tree changes nothing.
+    if (strict) apply(this, parameters, 1, false);
+    apply(this, parameters, 1, true);
     return this;
   }
 
@@ -271,6 +271,54 @@ export class Module {
   apply(mapFn: (x: MxArray) => MxArray, filterFn: ModuleFilter = Module.validParameterFilter): this {
     if (typeof mapFn !== "function") throw new Error(`[nn.Module.apply] Expected a function, got ${describe(mapFn)}.`);
     return this.update(this.filterAndMap(filterFn, mapFn));
+  }
+
+  /**
+   * Casts the parameters whose dtype `predicate` accepts (default: the
+   * floating ones, so integer parameters keep their type) to `dtype`.
+   */
+  setDtype(dtype: Dtype, predicate: ((d: Dtype) => boolean) | null = (d) => isFloating(d)): this {
+    const accept = predicate ?? (() => true);
+    return this.apply((x) => (accept(x.dtype) ? x.astype(dtype) : x));
+  }
+
+  /**
+   * Replaces submodules with those of `modules`, a complete or partial tree
+   * like children()'s (MLX's update_modules). With `strict` (default),
+   * every key must name a submodule or a container of them.
+   */
+  updateModules(modules: Record<string, unknown> | unknown[], options?: { strict?: boolean }): this {
+    const tag = "nn.Module.updateModules";
+    const strict = optionsOf(options, tag, ["strict"]).strict ?? true;
+    const put = (dst: any, key: string | number, value: unknown, depth: number, write: boolean) => {
+      const current = dst[key];
+      if (current instanceof Module && value instanceof Module) {
+        if (write) dst[key] = value;
+      } else if (isContainer(current)) apply(current, value, depth + 1, write);
+      else if (strict && !(isPlainObject(value) && Object.keys(value).length === 0))
+        throw new Error(`[${tag}] Received invalid type: ${typeOf(value)} for '${key}'.`);
+    };
+    const apply = (dst: any, mods: unknown, depth: number, write: boolean): void => {
+      checkDepth(depth, tag);
+      if (isPlainObject(mods)) {
+        for (const k of Object.keys(mods)) {
+          if (dst !== null && typeof dst === "object" && !globalThis.Array.isArray(dst) && k in dst) put(dst, k, mods[k], depth, write);
+          else if (strict) throw new Error(`[${tag}] Module does not have sub-module named "${k}".`);
+        }
+      } else if (globalThis.Array.isArray(mods)) {
+        for (let i = 0; i < mods.length; ++i) {
+          if (!globalThis.Array.isArray(dst) || i >= dst.length) {
+            if (strict)
+              throw new Error(`[${tag}] List index ${i} is out of bounds for destination of length ${globalThis.Array.isArray(dst) ? dst.length : 0}.`);
+            continue;
+          }
+          put(dst, i, mods[i], depth, write);
+        }
+      } else if (strict) throw new Error(`[${tag}] Received invalid type: ${typeOf(mods)}.`);
+    };
+    apply(this, modules, 1, false); // check everything first: a bad tree changes nothing
+    apply(this, modules, 1, true);
+    return this;
   }
 
   /** Calls `fn(path, module)` on this module and every submodule ("layers.0.linear"). */
@@ -413,16 +461,4 @@ export class Module {
   protected extraRepr(): string {
     return "";
   }
-}
-
-/**
- * A stand-in for `m` whose writes go nowhere and whose reads return further
- * stand-ins: update()'s strict checks run on it before anything is written.
- */
-function withoutWrites(m: unknown): any {
-  if (m === null || typeof m !== "object" || m instanceof MxArray) return m;
-  return new Proxy(m as object, {
-    set: () => true,
-    get: (t, k) => withoutWrites(Reflect.get(t, k)),
-  });
 }
