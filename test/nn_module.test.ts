@@ -275,6 +275,11 @@ describe("a module is a tree node", () => {
     const mid = mx.memory().liveArrays;
     for (let i = 0; i < 5; ++i) lin.forward(x).dispose();
     expect(mx.memory().liveArrays).toBe(mid);
+    const seq = new nn.Sequential(new nn.Linear(4, 4), nn.relu, new nn.LayerNorm(4));
+    mx.eval(seq);
+    const mid2 = mx.memory().liveArrays;
+    for (let i = 0; i < 3; ++i) seq.forward(x).dispose();
+    expect(mx.memory().liveArrays).toBe(mid2); // intermediates between layers are freed
     const bn = new nn.BatchNorm(4);
     mx.tidy(() => void bn.forward(x.add(mx.arange(8).reshape([2, 4]))));
     expect(bn.running_mean!.disposed).toBe(false);

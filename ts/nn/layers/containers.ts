@@ -1,6 +1,7 @@
 // Sequential (MLX's nn/layers/containers.py).
 
 import { describe } from "../../describe.js";
+import { tidy } from "../../transforms.js";
 import { Module } from "../module.js";
 
 /** A module or a plain function of one argument (such as nn.relu). */
@@ -19,8 +20,11 @@ export class Sequential extends Module {
     this.layers = [...modules];
   }
 
+  /** The layers' intermediate outputs are freed; only the last one is returned. */
   override forward(x: any): any {
-    for (const m of this.layers) x = m instanceof Module ? m.forward(x) : m(x);
-    return x;
+    return tidy(() => {
+      for (const m of this.layers) x = m instanceof Module ? m.forward(x) : m(x);
+      return x;
+    });
   }
 }
