@@ -152,6 +152,26 @@ describe("nn.valueAndGrad behaviour", () => {
     for (const [[k, pe], [, pc]] of mx.tree.flatten(eager.parameters()).map((e, i) => [e, mx.tree.flatten(comp.parameters())[i]!]))
       expect(mx.allclose(pe as mx.Array, pc as mx.Array, 1e-5, 1e-6).item(), k as string).toBe(true);
   });
+  it("checkpointed transformer stacks give the same values and gradients", () => {
+    const make = (checkpoint: boolean) => {
+      mx.random.seed(21);
+      return new nn.Transformer({ dims: 8, numHeads: 2, numEncoderLayers: 2, numDecoderLayers: 2, mlpDims: 12, checkpoint });
+    };
+    const plain = make(false), ck = make(true);
+    expect((ck.encoder as mx.nn.TransformerEncoder).checkpoint).toBe(true);
+    const src = mx.random.normal([2, 3, 8]), tgt = mx.random.normal([2, 4, 8]);
+    const mask = nn.MultiHeadAttention.createAdditiveCausalMask(4);
+    const run = (m: mx.nn.Transformer) => nn.valueAndGrad(m, () => m.forward(src, tgt, null, mask, null).square().sum())();
+    const [v1, g1] = run(plain), [v2, g2] = run(ck);
+    expect(Math.abs((v1.item() as number) - (v2.item() as number))).toBeLessThan(1e-4);
+    const f1 = mx.tree.flatten(g1), f2 = mx.tree.flatten(g2);
+    expect(f2.map(([k]) => k)).toEqual(f1.map(([k]) => k));
+    f1.forEach(([k, g], i) => expect(mx.allclose(g as mx.Array, f2[i]![1] as mx.Array, 1e-4, 1e-5).item(), k).toBe(true));
+    // The module keeps its own arrays after the checkpointed pass.
+    expect(mx.tree.leaves(ck.parameters()).every((p) => !(p as mx.Array).disposed)).toBe(true);
+    expect(nn.checkpoint(ck.encoder, (x: mx.Array) => ck.encoder.forward(x, null))(src).shape).toEqual([2, 3, 8]);
+    expect(() => nn.checkpoint({} as any)).toThrow(/\[nn\.checkpoint\] Expected an nn\.Module/);
+  });
   it("errors", () => {
     expect(() => nn.valueAndGrad({} as any, () => mx.zeros([]))).toThrow(/\[nn\.valueAndGrad\] Expected an nn\.Module/);
     expect(() => nn.valueAndGrad(new nn.Linear(2, 2), 3 as any)).toThrow(/\[nn\.valueAndGrad\] Expected a function/);

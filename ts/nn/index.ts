@@ -2,6 +2,7 @@
 
 export { Module, type ModuleFilter, type FreezeOptions } from "./module.js";
 export { valueAndGrad } from "./value_and_grad.js";
+export { checkpoint } from "./checkpoint.js";
 export * from "./activations.js";
 export * as init from "./init.js";
 export * as losses from "./losses.js";

@@ -6,12 +6,14 @@ import { MxArray } from "../../array.js";
 import { tidy } from "../../transforms.js";
 import { describe } from "../../describe.js";
 import { Module } from "../module.js";
+import { checkpoint } from "../checkpoint.js";
 import { relu } from "../activations.js";
 import { Dropout } from "./dropout.js";
 import { LayerNorm } from "./normalization.js";
 import { Linear } from "./linear.js";
 import { MultiHeadAttention } from "./attention.js";
 import { boolOpt, nnOptions, nonNegativeInt, positiveInt } from "../options.js";
+import { setting } from "./conv.js";
 
 /** A mask as MultiHeadAttention takes it (null for none). */
 export type AttentionMask = MxArray | "causal" | null | undefined;
@@ -46,10 +48,6 @@ function layerSettings(dims: number, o: Partial<TransformerLayerOptions>, tag: s
 
 const activate = (f: Activation, x: MxArray) => (f instanceof Module ? f.forward(x) : f(x));
 
-function noCheckpoint(o: Partial<TransformerStackOptions>, tag: string): void {
-  // MLX recomputes each layer in the backward pass when asked; not done here yet.
-  if (boolOpt(o.checkpoint, "checkpoint", tag, false)) throw new Error(`[${tag}] checkpoint: true is not supported yet.`);
-}
 
 export class TransformerEncoderLayer extends Module {
   declare attention: MultiHeadAttention;
@@ -94,21 +92,23 @@ export class TransformerEncoderLayer extends Module {
 export class TransformerEncoder extends Module {
   declare layers: TransformerEncoderLayer[];
   declare ln: LayerNorm;
+  /** Recompute each layer in the backward pass (nn.checkpoint) instead of keeping its intermediates. */
+  declare checkpoint: boolean;
 
   constructor(numLayers: number, dims: number, numHeads: number, options?: TransformerStackOptions) {
     super();
     const tag = "nn.TransformerEncoder";
     const o = nnOptions(options, tag, [...layerKeys, "checkpoint"]);
-    noCheckpoint(o, tag);
     nonNegativeInt(numLayers, "numLayers", tag);
-    const { checkpoint: _c, ...layerOpts } = o;
+    const { checkpoint: ck, ...layerOpts } = o;
+    setting(this, "checkpoint", boolOpt(ck, "checkpoint", tag, false));
     this.layers = Array.from({ length: numLayers }, () => new TransformerEncoderLayer(dims, numHeads, layerOpts));
     this.ln = new LayerNorm(dims);
   }
 
   override forward(x: MxArray, mask: AttentionMask): MxArray {
     return tidy(() => {
-      for (const l of this.layers) x = l.forward(x, mask);
+      for (const l of this.layers) x = this.checkpoint ? checkpoint(l, (y: MxArray, m: AttentionMask) => l.forward(y, m))(x, mask ?? null) : l.forward(x, mask);
       return this.ln.forward(x);
     });
   }
@@ -166,21 +166,25 @@ export class TransformerDecoderLayer extends Module {
 export class TransformerDecoder extends Module {
   declare layers: TransformerDecoderLayer[];
   declare ln: LayerNorm;
+  declare checkpoint: boolean;
 
   constructor(numLayers: number, dims: number, numHeads: number, options?: TransformerStackOptions) {
     super();
     const tag = "nn.TransformerDecoder";
     const o = nnOptions(options, tag, [...layerKeys, "checkpoint"]);
-    noCheckpoint(o, tag);
     nonNegativeInt(numLayers, "numLayers", tag);
-    const { checkpoint: _c, ...layerOpts } = o;
+    const { checkpoint: ck, ...layerOpts } = o;
+    setting(this, "checkpoint", boolOpt(ck, "checkpoint", tag, false));
     this.layers = Array.from({ length: numLayers }, () => new TransformerDecoderLayer(dims, numHeads, layerOpts));
     this.ln = new LayerNorm(dims);
   }
 
   override forward(x: MxArray, memory: MxArray, xMask: AttentionMask, memoryMask: AttentionMask): MxArray {
     return tidy(() => {
-      for (const l of this.layers) x = l.forward(x, memory, xMask, memoryMask);
+      for (const l of this.layers)
+        x = this.checkpoint
+          ? checkpoint(l, (y: MxArray, mem: MxArray, a: AttentionMask, b: AttentionMask) => l.forward(y, mem, a, b))(x, memory, xMask ?? null, memoryMask ?? null)
+          : l.forward(x, memory, xMask, memoryMask);
       return this.ln.forward(x);
     });
   }
