@@ -172,6 +172,36 @@ describe("nn.valueAndGrad behaviour", () => {
     expect(nn.checkpoint(ck.encoder, (x: mx.Array) => ck.encoder.forward(x, null))(src).shape).toEqual([2, 3, 8]);
     expect(() => nn.checkpoint({} as any)).toThrow(/\[nn\.checkpoint\] Expected an nn\.Module/);
   });
+  it("a small language model learns a next-token rule with a compiled SGD step", () => {
+    mx.random.seed(7);
+    class LM extends nn.Module {
+      embedding = new nn.Embedding(8, 16);
+      transformer = new nn.TransformerEncoder(1, 16, 2);
+      out_proj = new nn.Linear(16, 8);
+      override forward(x: mx.Array) {
+        const mask = nn.MultiHeadAttention.createAdditiveCausalMask(x.shape[1]!);
+        return this.out_proj.forward(this.transformer.forward(this.embedding.forward(x), mask));
+      }
+    }
+    const m = new LM();
+    const vg = nn.valueAndGrad(m, (x: mx.Array, y: mx.Array) => nn.losses.crossEntropy(m.forward(x), y, { reduction: "mean" }));
+    const step = mx.compile((x: mx.Array, y: mx.Array) => {
+      const [l, g] = vg(x, y);
+      m.update(mx.tree.map((p: mx.Array, d: mx.Array) => p.sub(d.mul(0.1)), m.trainableParameters(), g) as any);
+      return l;
+    }, { inputs: m.state, outputs: m.state });
+    // Sequences t, t+1, ... mod 8: the next token is always the current one plus one.
+    const start = mx.array(Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7])).reshape([8, 1]);
+    const seqs = mx.remainder(start.add(mx.arange(7, mx.int32).reshape([1, 7])), 8);
+    const x = seqs.index(mx.slice(), mx.slice(0, 6)), y = seqs.index(mx.slice(), mx.slice(1, 7));
+    const first = step(x, y).item() as number;
+    let last = first;
+    for (let i = 0; i < 60; ++i) last = step(x, y).item() as number;
+    expect(first).toBeGreaterThan(1.5);
+    expect(last).toBeLessThan(0.2);
+    const pred = mx.argmax(m.forward(x), -1);
+    expect(mx.arrayEqual(pred, y).item()).toBe(true);
+  });
   it("errors", () => {
     expect(() => nn.valueAndGrad({} as any, () => mx.zeros([]))).toThrow(/\[nn\.valueAndGrad\] Expected an nn\.Module/);
     expect(() => nn.valueAndGrad(new nn.Linear(2, 2), 3 as any)).toThrow(/\[nn\.valueAndGrad\] Expected a function/);

@@ -87,6 +87,13 @@ describe("attention and transformer layers", () => {
     expectClose(m.forward(arr(c.q), arr(c.k), arr(c.v), { mask: arr(c.mask) }), c.y);
     expectClose(m.forward(arr(c.q), arr(c.k), arr(c.v)), c.y_nomask);
   });
+  it('mask "causal" equals the additive causal mask', () => {
+    const m = new nn.MultiHeadAttention(8, 2);
+    const x = mx.random.normal([2, 4, 8]);
+    const a = m.forward(x, x, x, { mask: "causal" });
+    const b = m.forward(x, x, x, { mask: nn.MultiHeadAttention.createAdditiveCausalMask(4) });
+    expect(mx.allclose(a, b, 1e-5, 1e-6).item()).toBe(true);
+  });
   it("createAdditiveCausalMask", () => {
     const m = nn.MultiHeadAttention.createAdditiveCausalMask(3);
     const v = m.tolist() as number[][];
