@@ -257,6 +257,21 @@ describe("a module is a tree node", () => {
     expect(mx.allclose(doubled.layers[0].weight, m.layers[0]!.weight.mul(2)).item()).toBe(true);
     expect(mx.tree.leaves(m).length).toBe(6);
   });
+  it("built-in layers expose only arrays and modules to tree walks (settings stay out)", () => {
+    const layers: mx.nn.Module[] = [
+      new nn.Conv2d(2, 3, 3, { stride: [1, 2] }), new nn.ConvTranspose1d(2, 3, 3), new nn.MaxPool2d([2, 2]), new nn.AvgPool1d(2),
+      new nn.Dropout2d(), new nn.Dropout3d(), new nn.Upsample([2, 2], { mode: "linear" }), new nn.GELU(), new nn.LeakyReLU(),
+      new nn.RoPE(4), new nn.TransformerEncoder(1, 8, 2, { checkpoint: true }), new nn.GroupNorm(2, 4), new nn.BatchNorm(3),
+      new nn.LSTM(2, 3), new nn.GRU(2, 3, { bias: false }), new nn.SinusoidalPositionalEncoding(4), new nn.ALiBi(),
+    ];
+    for (const l of layers) {
+      for (const leaf of mx.tree.leaves(l)) expect(leaf instanceof mx.Array, l.constructor.name).toBe(true);
+      // so grad can take a module argument and compile can capture any of them
+      expect(mx.tree.flatten(l).length, l.constructor.name).toBe(mx.tree.leaves(l).length);
+    }
+    const g = mx.grad((c: any) => c.weight.sum())(layers[0]) as any;
+    expect(g.weight.shape).toEqual([3, 3, 3, 2]);
+  });
   it("mx.eval and mx.dispose", () => {
     const m = new MLP();
     m.update({ extra: { scale: m.extra.scale.add(1) } });

@@ -4,13 +4,12 @@
 
 import { MxArray } from "../array.js";
 import { full, maximum, minimum, multiply } from "../ops.js";
-import { abs, erf, exp, negative, sigmoid as mxSigmoid, sign, square, tanh as mxTanh, where } from "../math.js";
+import { abs, erf, exp, negative, sigmoid as mxSigmoid, sign, square, stopGradient, tanh as mxTanh, where } from "../math.js";
 import { logaddexp, logsumexp, softmax as mxSoftmax } from "../reduce_ops.js";
 import { split } from "../shape_ops.js";
-import { stopGradient } from "../math.js";
 import { tidy } from "../transforms.js";
 import { Module } from "./module.js";
-import { arrayInput, nnOptions, numberArg, positiveInt } from "./options.js";
+import { arrayInput, nnOptions, numberArg, positiveInt, setting } from "./options.js";
 
 const fn1 = (tag: string, f: (x: MxArray) => MxArray) => (x: MxArray): MxArray => {
   arrayInput(x, "x", tag);
@@ -140,9 +139,11 @@ export function prelu(x: MxArray, alpha: MxArray): MxArray {
 
 /** A module that applies a fixed function. */
 class Activation extends Module {
-  constructor(private readonly _fn: (x: MxArray) => MxArray) {
+  declare _fn: (x: MxArray) => MxArray;
+
+  constructor(fn: (x: MxArray) => MxArray) {
     super();
-    Object.defineProperty(this, "_fn", { enumerable: false });
+    setting(this, "_fn", fn);
   }
   override forward(x: MxArray): MxArray {
     return this._fn(x);

@@ -7,17 +7,9 @@ import { full } from "../ops.js";
 import { eye } from "../math.js";
 import * as random from "../random.js";
 import { describe } from "../describe.js";
-import { isPlainObject } from "../tree_walk.js";
+import { nnOptions } from "./options.js";
 
 export type Initializer = (a: MxArray) => MxArray;
-
-function opts<T extends object>(o: T | undefined, tag: string, allowed: string[]): Partial<T> {
-  if (o === undefined) return {};
-  if (!isPlainObject(o)) throw new Error(`[${tag}] Expected an options object, got ${describe(o)}.`);
-  for (const k of Object.keys(o))
-    if (!allowed.includes(k)) throw new Error(`[${tag}] Unknown option '${k}'; expected one of ${allowed.join(", ")}.`);
-  return o as Partial<T>;
-}
 
 function arrayIn(a: unknown, tag: string): MxArray {
   if (!(a instanceof MxArray)) throw new Error(`[${tag}] Expected an array, got ${describe(a)}.`);
@@ -26,25 +18,25 @@ function arrayIn(a: unknown, tag: string): MxArray {
 
 /** Arrays full of `value`. */
 export function constant(value: number, options?: { dtype?: Dtype }): Initializer {
-  const o = opts(options, "nn.init.constant", ["dtype"]);
+  const o = nnOptions(options, "nn.init.constant", ["dtype"]);
   return (a) => full(arrayIn(a, "nn.init.constant").shape, value, o.dtype ?? float32);
 }
 
 /** Normal samples with the given mean and standard deviation. */
 export function normal(options?: { mean?: number; std?: number; dtype?: Dtype }): Initializer {
-  const o = opts(options, "nn.init.normal", ["mean", "std", "dtype"]);
+  const o = nnOptions(options, "nn.init.normal", ["mean", "std", "dtype"]);
   return (a) => random.normal(arrayIn(a, "nn.init.normal").shape, { loc: o.mean ?? 0, scale: o.std ?? 1, dtype: o.dtype ?? float32 });
 }
 
 /** Uniform samples in [low, high). */
 export function uniform(options?: { low?: number; high?: number; dtype?: Dtype }): Initializer {
-  const o = opts(options, "nn.init.uniform", ["low", "high", "dtype"]);
+  const o = nnOptions(options, "nn.init.uniform", ["low", "high", "dtype"]);
   return (a) => random.uniform(o.low ?? 0, o.high ?? 1, arrayIn(a, "nn.init.uniform").shape, { dtype: o.dtype ?? float32 });
 }
 
 /** The identity matrix of a square array's size. */
 export function identity(options?: { dtype?: Dtype }): Initializer {
-  const o = opts(options, "nn.init.identity", ["dtype"]);
+  const o = nnOptions(options, "nn.init.identity", ["dtype"]);
   return (a) => {
     const x = arrayIn(a, "nn.init.identity");
     if (x.ndim !== 2 || x.shape[0] !== x.shape[1])
@@ -67,10 +59,10 @@ export type HeInitializer = (a: MxArray, options?: { mode?: "fan_in" | "fan_out"
 /** Normal with std gain * sqrt(2 / (fan_in + fan_out)). */
 export function glorotNormal(options?: { dtype?: Dtype }): GainInitializer {
   const tag = "nn.init.glorotNormal";
-  const o = opts(options, tag, ["dtype"]);
+  const o = nnOptions(options, tag, ["dtype"]);
   return (a, g) => {
     const [fi, fo] = fans(arrayIn(a, tag), tag);
-    const std = (opts(g, tag, ["gain"]).gain ?? 1) * Math.sqrt(2 / (fi + fo));
+    const std = (nnOptions(g, tag, ["gain"]).gain ?? 1) * Math.sqrt(2 / (fi + fo));
     return random.normal(a.shape, { scale: std, dtype: o.dtype ?? float32 });
   };
 }
@@ -78,10 +70,10 @@ export function glorotNormal(options?: { dtype?: Dtype }): GainInitializer {
 /** Uniform in ±gain * sqrt(6 / (fan_in + fan_out)). */
 export function glorotUniform(options?: { dtype?: Dtype }): GainInitializer {
   const tag = "nn.init.glorotUniform";
-  const o = opts(options, tag, ["dtype"]);
+  const o = nnOptions(options, tag, ["dtype"]);
   return (a, g) => {
     const [fi, fo] = fans(arrayIn(a, tag), tag);
-    const limit = (opts(g, tag, ["gain"]).gain ?? 1) * Math.sqrt(6 / (fi + fo));
+    const limit = (nnOptions(g, tag, ["gain"]).gain ?? 1) * Math.sqrt(6 / (fi + fo));
     return random.uniform(-limit, limit, a.shape, { dtype: o.dtype ?? float32 });
   };
 }
@@ -96,9 +88,9 @@ function heFan(a: MxArray, mode: unknown, tag: string): number {
 /** Normal with std gain / sqrt(fan), fan per `mode` (default "fan_in"). */
 export function heNormal(options?: { dtype?: Dtype }): HeInitializer {
   const tag = "nn.init.heNormal";
-  const o = opts(options, tag, ["dtype"]);
+  const o = nnOptions(options, tag, ["dtype"]);
   return (a, g) => {
-    const og = opts(g, tag, ["mode", "gain"]);
+    const og = nnOptions(g, tag, ["mode", "gain"]);
     const std = (og.gain ?? 1) / Math.sqrt(heFan(arrayIn(a, tag), og.mode, tag));
     return random.normal(a.shape, { scale: std, dtype: o.dtype ?? float32 });
   };
@@ -107,9 +99,9 @@ export function heNormal(options?: { dtype?: Dtype }): HeInitializer {
 /** Uniform in ±gain * sqrt(3 / fan), fan per `mode` (default "fan_in"). */
 export function heUniform(options?: { dtype?: Dtype }): HeInitializer {
   const tag = "nn.init.heUniform";
-  const o = opts(options, tag, ["dtype"]);
+  const o = nnOptions(options, tag, ["dtype"]);
   return (a, g) => {
-    const og = opts(g, tag, ["mode", "gain"]);
+    const og = nnOptions(g, tag, ["mode", "gain"]);
     const limit = (og.gain ?? 1) * Math.sqrt(3 / heFan(arrayIn(a, tag), og.mode, tag));
     return random.uniform(-limit, limit, a.shape, { dtype: o.dtype ?? float32 });
   };

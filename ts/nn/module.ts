@@ -7,10 +7,10 @@
 
 import { MxArray } from "../array.js";
 import { keepArrays } from "../scope.js";
-import { checkDepth, isPlainObject, leavesAs, treeAssign, treeChildren } from "../tree_walk.js";
-import { flattenAs } from "../tree_walk.js";
+import { checkDepth, flattenAs, isPlainObject, leavesAs, treeAssign, treeChildren } from "../tree_walk.js";
 import { unflatten } from "../tree.js";
 import { describe } from "../describe.js";
+import { nnOptions } from "./options.js";
 import type { Dtype } from "../dtype.js";
 
 const isFloating = (d: Dtype) => d.name === "float16" || d.name === "bfloat16" || d.name === "float32" || d.name === "float64";
@@ -87,14 +87,6 @@ const isContainer = (v: unknown): v is unknown[] | Record<string, unknown> =>
 const isTreeValue = (v: unknown) => v instanceof MxArray || v instanceof Module || isContainer(v);
 
 const typeOf = (v: unknown) => (v === null ? "null" : typeof v === "object" ? (v as object).constructor?.name ?? "object" : typeof v);
-
-function optionsOf<T extends object>(opts: T | undefined, tag: string, allowed: string[]): Partial<T> {
-  if (opts === undefined) return {};
-  if (!isPlainObject(opts)) throw new Error(`[${tag}] Expected an options object, got ${describe(opts)}.`);
-  for (const k of Object.keys(opts))
-    if (!allowed.includes(k)) throw new Error(`[${tag}] Unknown option '${k}'; expected one of ${allowed.join(", ")}.`);
-  return opts as Partial<T>;
-}
 
 export interface FreezeOptions {
   /** Also (un)freeze the submodules (default true). */
@@ -234,7 +226,7 @@ export class Module {
    */
   update(parameters: Record<string, unknown> | unknown[], options?: { strict?: boolean }): this {
     const tag = "nn.Module.update";
-    const strict = optionsOf(options, tag, ["strict"]).strict ?? true;
+    const strict = nnOptions(options, tag, ["strict"]).strict ?? true;
     const put = (dst: any, key: string | number, value: unknown, depth: number, write: boolean) => {
       const current = dst[key];
       if (current instanceof MxArray) {
@@ -289,7 +281,7 @@ export class Module {
    */
   updateModules(modules: Record<string, unknown> | unknown[], options?: { strict?: boolean }): this {
     const tag = "nn.Module.updateModules";
-    const strict = optionsOf(options, tag, ["strict"]).strict ?? true;
+    const strict = nnOptions(options, tag, ["strict"]).strict ?? true;
     const put = (dst: any, key: string | number, value: unknown, depth: number, write: boolean) => {
       const current = dst[key];
       if (current instanceof Module && value instanceof Module) {
@@ -352,7 +344,7 @@ export class Module {
   }
 
   private freezeArgs(options: FreezeOptions | undefined, tag: string) {
-    const o = optionsOf(options, tag, ["recurse", "keys", "strict"]);
+    const o = nnOptions(options, tag, ["recurse", "keys", "strict"]);
     let keys: string[] | null = null;
     if (o.keys !== undefined && o.keys !== null) {
       keys = typeof o.keys === "string" ? [o.keys] : o.keys;
@@ -418,7 +410,7 @@ export class Module {
    */
   loadWeights(weights: [string, MxArray][] | Record<string, MxArray> | Uint8Array | ArrayBuffer, options?: { strict?: boolean }): this {
     const tag = "nn.Module.loadWeights";
-    const strict = optionsOf(options, tag, ["strict"]).strict ?? true;
+    const strict = nnOptions(options, tag, ["strict"]).strict ?? true;
     if (weights instanceof Uint8Array || weights instanceof ArrayBuffer) {
       // LEAD: wire safetensors bytes here: decodeSafetensors(bytes).arrays -> Object.entries, then the path below.
       throw new Error(`[${tag}] Loading weights from bytes needs the safetensors reader, which this build does not include yet; pass [name, array] pairs or a record.`);

@@ -44,3 +44,15 @@ export function arrayInput(x: unknown, name: string, tag: string): MxArray {
 
 export const shapeStr = (s: number[]) => `(${s.join(",")})`;
 export const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** Settings a layer keeps but that are not parameters: non-enumerable, so no tree walk sees them. */
+export function setting(obj: object, name: string, value: unknown): void {
+  Object.defineProperty(obj, name, { value, writable: true, enumerable: false, configurable: true });
+}
+
+/** An int, or a list of `n` ints, as a list of `n` ints. */
+export function tupleArg(v: unknown, n: number, name: string, tag: string, check: (x: unknown, name: string, tag: string) => number): number[] {
+  if (typeof v === "number") return Array(n).fill(check(v, name, tag));
+  if (Array.isArray(v) && v.length === n) return v.map((x) => check(x, name, tag));
+  throw new Error(`[${tag}] '${name}' must be an integer or a list of ${n} integer${n === 1 ? "" : "s"}, got ${describe(v)}.`);
+}

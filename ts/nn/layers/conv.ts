@@ -6,21 +6,8 @@ import { zeros } from "../../ops.js";
 import { conv1d, conv2d, convTranspose1d, convTranspose2d } from "../../linalg.js";
 import * as random from "../../random.js";
 import { tidy } from "../../transforms.js";
-import { describe } from "../../describe.js";
 import { Module } from "../module.js";
-import { arrayInput, boolOpt, nnOptions, nonNegativeInt, positiveInt } from "../options.js";
-
-/** Settings a layer keeps but that are not parameters: non-enumerable, so no tree walk sees them. */
-export function setting(obj: object, name: string, value: unknown): void {
-  Object.defineProperty(obj, name, { value, writable: true, enumerable: false, configurable: true });
-}
-
-/** An int, or a list of `n` ints, as a list of `n` ints. */
-export function tupleArg(v: unknown, n: number, name: string, tag: string, check: (x: unknown, name: string, tag: string) => number): number[] {
-  if (typeof v === "number") return Array(n).fill(check(v, name, tag));
-  if (Array.isArray(v) && v.length === n) return v.map((x) => check(x, name, tag));
-  throw new Error(`[${tag}] '${name}' must be an integer or a list of ${n} integer${n === 1 ? "" : "s"}, got ${describe(v)}.`);
-}
+import { arrayInput, boolOpt, nnOptions, nonNegativeInt, positiveInt, setting, tupleArg } from "../options.js";
 
 export interface ConvOptions {
   stride?: number | number[];
@@ -47,10 +34,11 @@ abstract class ConvNd extends Module {
   declare dilation: number[];
   declare groups: number;
 
-  constructor(private readonly _tag: string, nd: number, transposed: boolean, inChannels: number, outChannels: number,
+  declare _tag: string;
+
+  constructor(tag: string, nd: number, transposed: boolean, inChannels: number, outChannels: number,
     kernelSize: number | number[], options: ConvOptions & ConvTransposeOptions | undefined) {
     super();
-    const tag = _tag;
     setting(this, "_tag", tag);
     const o = nnOptions(options, tag, transposed
       ? ["stride", "padding", "dilation", "outputPadding", "bias"]

@@ -5,7 +5,7 @@ import { MxArray } from "../../array.js";
 import * as random from "../../random.js";
 import { tidy } from "../../transforms.js";
 import { Module } from "../module.js";
-import { arrayInput, nnOptions, numberArg } from "../options.js";
+import { arrayInput, nnOptions, numberArg, setting } from "../options.js";
 
 function keepProbability(p: unknown, tag: string): number {
   const v = numberArg(p ?? 0.5, "p", tag);
@@ -36,10 +36,14 @@ export class Dropout extends Module {
 /** Shared by Dropout2d/3d: whole channels (last axis) dropped, the mask shared over `spatial` axes. */
 class ChannelDropout extends Module {
   declare _p_1: number;
+  declare _tag: string;
+  declare _dims: [number, number];
 
-  constructor(options: { p?: number } | undefined, private readonly _tag: string, private readonly _dims: [number, number]) {
+  constructor(options: { p?: number } | undefined, tag: string, dims: [number, number]) {
     super();
-    this._p_1 = keepProbability(nnOptions(options, _tag, ["p"]).p, _tag);
+    this._p_1 = keepProbability(nnOptions(options, tag, ["p"]).p, tag);
+    setting(this, "_tag", tag);
+    setting(this, "_dims", dims);
   }
 
   protected override extraRepr(): string {

@@ -5,8 +5,7 @@ import { MxArray } from "../../array.js";
 import { asStrided, pad } from "../../shape_ops.js";
 import { tidy } from "../../transforms.js";
 import { Module } from "../module.js";
-import { arrayInput, nnOptions, nonNegativeInt, positiveInt } from "../options.js";
-import { setting, tupleArg } from "./conv.js";
+import { arrayInput, nnOptions, nonNegativeInt, positiveInt, setting, tupleArg } from "../options.js";
 
 /** (N, ...out, ...window, C): every window of `x`, as a view when they overlap, a reshape when they tile. */
 function slidingWindows(x: MxArray, window: number[], strides: number[], tag: string): MxArray {
@@ -42,14 +41,16 @@ abstract class Pool extends Module {
   declare stride: number[];
   declare padding: number[];
 
-  constructor(private readonly _tag: string, nd: number, kernelSize: number | number[], options: PoolOptions | undefined) {
+  declare _tag: string;
+
+  constructor(tag: string, nd: number, kernelSize: number | number[], options: PoolOptions | undefined) {
     super();
-    setting(this, "_tag", _tag);
-    const o = nnOptions(options, _tag, ["stride", "padding"]);
-    const k = tupleArg(kernelSize, nd, "kernelSize", _tag, positiveInt);
+    setting(this, "_tag", tag);
+    const o = nnOptions(options, tag, ["stride", "padding"]);
+    const k = tupleArg(kernelSize, nd, "kernelSize", tag, positiveInt);
     setting(this, "kernel_size", k);
-    setting(this, "stride", o.stride === undefined || o.stride === null ? k : tupleArg(o.stride, nd, "stride", _tag, positiveInt));
-    setting(this, "padding", tupleArg(o.padding ?? 0, nd, "padding", _tag, nonNegativeInt));
+    setting(this, "stride", o.stride === undefined || o.stride === null ? k : tupleArg(o.stride, nd, "stride", tag, positiveInt));
+    setting(this, "padding", tupleArg(o.padding ?? 0, nd, "padding", tag, nonNegativeInt));
   }
 
   protected abstract padValue(x: MxArray): number;

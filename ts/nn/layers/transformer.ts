@@ -12,8 +12,7 @@ import { Dropout } from "./dropout.js";
 import { LayerNorm } from "./normalization.js";
 import { Linear } from "./linear.js";
 import { MultiHeadAttention } from "./attention.js";
-import { boolOpt, nnOptions, nonNegativeInt, positiveInt } from "../options.js";
-import { setting } from "./conv.js";
+import { boolOpt, nnOptions, nonNegativeInt, positiveInt, setting } from "../options.js";
 
 /** A mask as MultiHeadAttention takes it (null for none). */
 export type AttentionMask = MxArray | "causal" | null | undefined;

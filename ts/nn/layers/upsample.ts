@@ -11,8 +11,7 @@ import { tidy } from "../../transforms.js";
 import { describe } from "../../describe.js";
 import { int32 } from "../../dtype.js";
 import { Module } from "../module.js";
-import { arrayInput, boolOpt, nnOptions } from "../options.js";
-import { setting } from "./conv.js";
+import { arrayInput, boolOpt, nnOptions, setting } from "../options.js";
 
 export type UpsampleMode = "nearest" | "linear" | "cubic";
 
