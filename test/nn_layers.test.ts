@@ -164,7 +164,7 @@ describe("convolution and pooling layers", () => {
     expect(t2.bias).toBeUndefined();
     expect(new nn.ConvTranspose2d(3, 2, 3).forward(y2).shape).toEqual([1, 5, 6, 2]);
   });
-  it("MaxPool/AvgPool 1d and 2d, overlapping, tiling and padded windows", () => {
+  it("MaxPool/AvgPool 1d, 2d and 3d, overlapping, tiling and padded windows", () => {
     for (const c of L.pooling) {
       const Cls = (nn as any)[c.layer];
       const m = new Cls(c.kernel, { stride: c.stride, padding: c.padding });

@@ -18,6 +18,6 @@ export {
 } from "./layers/transformer.js";
 export { RoPE, SinusoidalPositionalEncoding, ALiBi } from "./layers/positional.js";
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvOptions, type ConvTransposeOptions } from "./layers/conv.js";
-export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d } from "./layers/pooling.js";
+export { MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d } from "./layers/pooling.js";
 export { RNN, GRU, LSTM } from "./layers/recurrent.js";
 export { Upsample, type UpsampleMode } from "./layers/upsample.js";

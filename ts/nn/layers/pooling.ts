@@ -1,4 +1,4 @@
-// MaxPool1d/2d and AvgPool1d/2d (MLX's nn/layers/pooling.py): inputs
+// MaxPool1d/2d/3d and AvgPool1d/2d/3d (MLX's nn/layers/pooling.py): inputs
 // (N, ...spatial, C); windows are taken as strided views of the input.
 
 import { MxArray } from "../../array.js";
@@ -11,7 +11,7 @@ import { arrayInput, nnOptions, nonNegativeInt, positiveInt, setting, tupleArg }
 function slidingWindows(x: MxArray, window: number[], strides: number[], tag: string): MxArray {
   const n = window.length;
   if (x.ndim !== n + 2)
-    throw new Error(`[${tag}] Expected an input with ${n + 2} dimensions (N, ${n === 1 ? "L" : "H, W"}, C), got shape (${x.shape.join(",")}).`);
+    throw new Error(`[${tag}] Expected an input with ${n + 2} dimensions (N, ${["L", "H, W", "D, H, W"][n - 1]}, C), got shape (${x.shape.join(",")}).`);
   const shape = x.shape, spatial = shape.slice(1, -1);
   if (spatial.some((s, i) => s < window[i]!))
     throw new Error(`[${tag}] The window (${window.join(",")}) is larger than the (padded) input (${spatial.join(",")}).`);
@@ -105,6 +105,22 @@ export class AvgPool1d extends Pool {
 export class AvgPool2d extends Pool {
   constructor(kernelSize: number | number[], options?: PoolOptions) {
     super("nn.AvgPool2d", 2, kernelSize, options);
+  }
+  protected padValue() { return 0; }
+  protected reduce(w: MxArray, axes: number[]) { return w.mean(axes); }
+}
+
+export class MaxPool3d extends Pool {
+  constructor(kernelSize: number | number[], options?: PoolOptions) {
+    super("nn.MaxPool3d", 3, kernelSize, options);
+  }
+  protected padValue(x: MxArray) { return lowestOf(x); }
+  protected reduce(w: MxArray, axes: number[]) { return w.max(axes); }
+}
+
+export class AvgPool3d extends Pool {
+  constructor(kernelSize: number | number[], options?: PoolOptions) {
+    super("nn.AvgPool3d", 3, kernelSize, options);
   }
   protected padValue() { return 0; }
   protected reduce(w: MxArray, axes: number[]) { return w.mean(axes); }
