@@ -49,6 +49,20 @@ describe("nn.init", () => {
     expect(hu.max).toBeLessThanOrEqual(Math.sqrt(3 / 100));
     expect(hu.max).toBeGreaterThan(0.95 * Math.sqrt(3 / 100));
   });
+  it("sparse zeroes ceil(sparsity × columns) entries of every row", () => {
+    mx.random.seed(4);
+    const a = init.sparse(0.3, { std: 2 })(mx.zeros([20, 10]));
+    const rows = a.tolist() as number[][];
+    for (const r of rows) expect(r.filter((v) => v === 0).length).toBe(3);
+    const cols = new Set(rows.map((r) => r.findIndex((v) => v === 0)));
+    expect(cols.size).toBeGreaterThan(3); // the zeros move between rows
+    const nz = rows.flat().filter((v) => v !== 0);
+    const sd = Math.sqrt(nz.reduce((s, v) => s + v * v, 0) / nz.length);
+    expect(sd).toBeGreaterThan(1.6);
+    expect(sd).toBeLessThan(2.4);
+    expect(() => init.sparse(0.5)(mx.zeros([2, 2, 2]))).toThrow(/\[nn\.init\.sparse\] Only tensors with 2 dimensions are supported/);
+    expect(() => init.sparse(2)).toThrow(/\[nn\.init\.sparse\] sparsity must be a number in \[0, 1\]/);
+  });
   it("errors are tagged", () => {
     expect(() => init.glorotNormal()(mx.zeros([5]))).toThrow(/\[nn\.init\.glorotNormal\] Glorot \/ He initialization requires at least 2 dimensional input/);
     expect(() => init.heUniform()(mx.zeros([2, 2]), { mode: "fan" as any })).toThrow(/\[nn\.init\.heUniform\] Invalid mode: fan/);

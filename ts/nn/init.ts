@@ -4,7 +4,9 @@
 import { MxArray } from "../array.js";
 import { Dtype, float32 } from "../dtype.js";
 import { full } from "../ops.js";
-import { eye } from "../math.js";
+import { eye, where } from "../math.js";
+import { argsort } from "../reduce_ops.js";
+import { tidy } from "../transforms.js";
 import * as random from "../random.js";
 import { describe } from "../describe.js";
 import { nnOptions } from "./options.js";
@@ -104,5 +106,27 @@ export function heUniform(options?: { dtype?: Dtype }): HeInitializer {
     const og = nnOptions(g, tag, ["mode", "gain"]);
     const limit = (og.gain ?? 1) * Math.sqrt(3 / heFan(arrayIn(a, tag), og.mode, tag));
     return random.uniform(-limit, limit, a.shape, { dtype: o.dtype ?? float32 });
+  };
+}
+
+/**
+ * Normal samples with ceil(sparsity × columns) entries of each row set to
+ * zero, at random columns (2-D arrays only).
+ */
+export function sparse(sparsity: number, options?: { mean?: number; std?: number; dtype?: Dtype }): Initializer {
+  const tag = "nn.init.sparse";
+  const o = nnOptions(options, tag, ["mean", "std", "dtype"]);
+  if (typeof sparsity !== "number" || !(sparsity >= 0 && sparsity <= 1))
+    throw new Error(`[${tag}] sparsity must be a number in [0, 1], got ${String(sparsity)}.`);
+  return (a) => {
+    const x = arrayIn(a, tag);
+    if (x.ndim !== 2) throw new Error(`[${tag}] Only tensors with 2 dimensions are supported, got shape (${x.shape.join(",")}).`);
+    const zerosPerRow = Math.ceil(sparsity * x.shape[1]!);
+    return tidy(() => {
+      // Each entry's rank within its row under random keys: the lowest ranks become zeros.
+      const rank = argsort(argsort(random.uniform(0, 1, x.shape), 1), 1);
+      const values = random.normal(x.shape, { loc: o.mean ?? 0, scale: o.std ?? 1, dtype: o.dtype ?? float32 });
+      return where(rank.less(zerosPerRow), 0, values).astype(o.dtype ?? float32);
+    });
   };
 }
