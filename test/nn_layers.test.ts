@@ -128,6 +128,18 @@ describe("attention and transformer layers", () => {
       expectClose(m.forward(arr(c.x).astype(mx.float32), { offset: k.offset }), k.y, 2e-5);
     }
   });
+  it("ALiBi slopes and biases", () => {
+    const slopes = nn.ALiBi.createAlibiSlope(8).reshape([8]).tolist() as number[];
+    expect(slopes).toEqual([0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125, 0.00390625]);
+    // 6 heads: the 4-head slopes, then every other one of the 8-head slopes.
+    const s6 = nn.ALiBi.createAlibiSlope(6).reshape([6]).tolist() as number[];
+    expect(s6).toEqual([0.25, 0.0625, 0.015625, 0.00390625, 0.5, 0.125]);
+    const scores = mx.zeros([1, 2, 2, 3]);
+    const out = new nn.ALiBi().forward(scores, { offset: 1 }).tolist() as number[][][][];
+    // query positions 1, 2 against keys 0, 1, 2; heads' slopes 0.0625 and 0.00390625
+    expect(out[0]![0]).toEqual([[-0.0625, 0, -0.0625], [-0.125, -0.0625, 0]]);
+    expect(out[0]![1]![0]).toEqual([-0.00390625, 0, -0.00390625]);
+  });
   it("SinusoidalPositionalEncoding", () => {
     const c = L.sinusoidal;
     expectClose(new nn.SinusoidalPositionalEncoding(c.dims).forward(arr(c.x).astype(mx.float32)), c.y, 1e-5);

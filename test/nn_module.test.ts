@@ -317,6 +317,7 @@ describe("a module is a tree node", () => {
     expect(mx.allclose(bnC.running_mean!, bnE.running_mean!, 1e-5, 1e-6).item()).toBe(true);
     expect(mx.allclose(bnC.running_var!, bnE.running_var!, 1e-5, 1e-6).item()).toBe(true);
     expect(step.traces.length).toBe(1); // replayed, not retraced
+
     // Parameters changed outside are read again (inputs).
     (comp.layers[0] as mx.nn.Linear).update({ bias: mx.full([4], 10) });
     (eager.layers[0] as mx.nn.Linear).update({ bias: mx.full([4], 10) });
@@ -325,6 +326,13 @@ describe("a module is a tree node", () => {
     const x = mx.random.normal([6, 3]);
     const evalStep = mx.compile((x: mx.Array) => comp.forward(x), { inputs: comp.state });
     expect(mx.allclose(evalStep(x), eager.forward(x), 1e-5, 1e-5).item()).toBe(true);
+    // Replays free the state they replace: memory stays flat.
+    comp.train();
+    const xs = mx.random.normal([6, 3]);
+    step(xs).dispose();
+    const live = mx.memory().liveArrays;
+    for (let i = 0; i < 3; ++i) step(xs).dispose();
+    expect(mx.memory().liveArrays).toBe(live);
   });
   it("grad of a function of a module argument gives a plain tree of gradients", () => {
     const lin = new nn.Linear(3, 1, { bias: false });
