@@ -176,6 +176,14 @@ describe("convolution and pooling layers", () => {
     expect(t2.bias).toBeUndefined();
     expect(new nn.ConvTranspose2d(3, 2, 3).forward(y2).shape).toEqual([1, 5, 6, 2]);
   });
+  it("ConvTranspose1d/2d with stride, padding and outputPadding", () => {
+    for (const c of L.conv_transpose) {
+      const Cls = (nn as any)[c.layer];
+      const m = f64(new Cls(c.in, c.out, c.kernel, { stride: c.stride, padding: c.padding, outputPadding: c.outputPadding }));
+      m.loadWeights(weightPairs(c.weights));
+      expectClose(m.forward(arr(c.x)), c.y);
+    }
+  });
   it("MaxPool/AvgPool 1d, 2d and 3d, overlapping, tiling and padded windows", () => {
     for (const c of L.pooling) {
       const Cls = (nn as any)[c.layer];

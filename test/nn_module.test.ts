@@ -231,7 +231,7 @@ describe("module state", () => {
     expect(() => new nn.GroupNorm(4, 6)).toThrow(/\[nn\.GroupNorm\] The number of features \(6\) must be evenly divisible by the number of groups \(4\)/);
     expect(() => new nn.LayerNorm(4, { eps: 0 })).toThrow(/\[nn\.LayerNorm\] 'eps' must be positive/);
     expect(() => new nn.Conv2d(3, 4, 3, { groups: 2 })).toThrow(/\[nn\.Conv2d\] The number of input channels \(3\) must be divisible by the number of groups \(2\)/);
-    expect(() => new nn.ConvTranspose2d(3, 4, 3, { outputPadding: 1 })).toThrow(/\[nn\.ConvTranspose2d\] outputPadding other than 0 is not supported yet/);
+    expect(() => new nn.ConvTranspose2d(3, 4, 3, { outputPadding: -1 })).toThrow(/\[nn\.ConvTranspose2d\] outputPadding must be a non-negative integer/);
     expect(() => new nn.Sequential(new nn.Linear(2, 2), 3 as any)).toThrow(/\[nn\.Sequential\] Layer 1 must be an nn\.Module or a function/);
   });
   it("bad inputs at forward are tagged errors and the layer keeps working", () => {

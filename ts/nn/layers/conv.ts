@@ -3,6 +3,7 @@
 
 import { MxArray } from "../../array.js";
 import { zeros } from "../../ops.js";
+import { pad, slice, type Slice } from "../../shape_ops.js";
 import { conv1d, conv2d, convTranspose1d, convTranspose2d } from "../../linalg.js";
 import * as random from "../../random.js";
 import { tidy } from "../../transforms.js";
@@ -33,6 +34,8 @@ abstract class ConvNd extends Module {
   declare padding: number[];
   declare dilation: number[];
   declare groups: number;
+  /** Transposed layers: extra output positions at the high end of each spatial axis. */
+  declare output_padding: number[];
 
   declare _tag: string;
 
@@ -51,8 +54,7 @@ abstract class ConvNd extends Module {
     setting(this, "dilation", tupleArg(o.dilation ?? 1, nd, "dilation", tag, positiveInt));
     const groups = positiveInt(o.groups ?? 1, "groups", tag);
     setting(this, "groups", groups);
-    if (transposed && tupleArg(o.outputPadding ?? 0, nd, "outputPadding", tag, nonNegativeInt).some((p) => p !== 0))
-      throw new Error(`[${tag}] outputPadding other than 0 is not supported yet.`);
+    setting(this, "output_padding", tupleArg(o.outputPadding ?? 0, nd, "outputPadding", tag, nonNegativeInt));
     if (inChannels % groups !== 0)
       throw new Error(`[${tag}] The number of input channels (${inChannels}) must be divisible by the number of groups (${groups}).`);
     const scale = Math.sqrt(1 / (inChannels * k.reduce((p, d) => p * d, 1)));
@@ -61,6 +63,29 @@ abstract class ConvNd extends Module {
   }
 
   protected abstract run(x: MxArray): MxArray;
+
+  /**
+   * The transposed convolution with output padding: the unpadded result
+   * cropped to [padding, padding + size), size being the usual output size
+   * plus outputPadding; positions past the unpadded result are zeros (no
+   * input reaches them), as MLX's conv_transpose gives.
+   */
+  protected transposed(x: MxArray, op: (x: MxArray, w: MxArray, o: object) => MxArray): MxArray {
+    const opts = this.convOptions();
+    if (this.output_padding.every((p) => p === 0)) return op(x, this.weight, opts);
+    let y = op(x, this.weight, { ...opts, padding: this.padding.length === 1 ? 0 : this.padding.map(() => 0) });
+    const index: Slice[] = [slice()];
+    const pads: [number, number][] = [[0, 0]];
+    this.padding.forEach((p, i) => {
+      const full = y.shape[i + 1]!;
+      const size = full - 2 * p + this.output_padding[i]!;
+      pads.push([0, Math.max(0, p + size - full)]);
+      index.push(slice(p, p + size));
+    });
+    pads.push([0, 0]);
+    if (pads.some(([, hi]) => hi > 0)) y = pad(y, pads);
+    return y.index(...index);
+  }
 
   protected convOptions() {
     const one = (v: number[]) => (v.length === 1 ? v[0]! : v);
@@ -102,7 +127,7 @@ export class ConvTranspose1d extends ConvNd {
     super("nn.ConvTranspose1d", 1, true, inChannels, outChannels, kernelSize, options);
   }
   protected run(x: MxArray) {
-    return convTranspose1d(x, this.weight, this.convOptions());
+    return this.transposed(x, convTranspose1d);
   }
 }
 
@@ -112,6 +137,6 @@ export class ConvTranspose2d extends ConvNd {
     super("nn.ConvTranspose2d", 2, true, inChannels, outChannels, kernelSize, options);
   }
   protected run(x: MxArray) {
-    return convTranspose2d(x, this.weight, this.convOptions());
+    return this.transposed(x, convTranspose2d);
   }
 }
