@@ -8,7 +8,7 @@
 import { MxArray, dimsOf, fromHandle, shapeReads } from "./array.js";
 import { core } from "./runtime.js";
 import { keepArrays, scoped } from "./scope.js";
-import { flattenAs, isPlainObject, walk } from "./tree_walk.js";
+import { assignChild, flattenAs, isPlainObject, isTreeObject, walk } from "./tree_walk.js";
 import { refill } from "./refill.js";
 import { boolArg, optionsArg } from "./args.js";
 import { describePhrase as describe } from "./describe.js";
@@ -128,7 +128,7 @@ function setPath(tree: unknown, path: string, value: unknown): [any, string] {
   let node: any = tree;
   for (let i = 0; i < parts.length - 1; ++i) node = node[parts[i]!];
   const key = parts[parts.length - 1]!;
-  node[key] = value;
+  assignChild(node, key, value);
   return [node, key];
 }
 
@@ -182,8 +182,8 @@ export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): C
   // bare array has no place to write to.
   for (const which of ["inputs", "outputs"] as const) {
     const t = opts[which];
-    if (t !== undefined && t !== null && !globalThis.Array.isArray(t) && !isPlainObject(t))
-      throw new Error(`[compile] ${which} must be a tree of arrays (a JS array or a plain object), got ${describe(t)}; wrap a single array as [x] or {x}.`);
+    if (t !== undefined && t !== null && !globalThis.Array.isArray(t) && !isPlainObject(t) && !isTreeObject(t))
+      throw new Error(`[compile] ${which} must be a tree of arrays (a JS array, a plain object or an nn.Module), got ${describe(t)}; wrap a single array as [x] or {x}.`);
   }
   boolArg(opts.shapeless, "shapeless", "compile");
   if (opts.fuse !== undefined) boolArg(opts.fuse, "fuse", "compile");
@@ -236,7 +236,7 @@ export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): C
               e.statePaths = stateOut.map(([p]) => p);
               return [...outs, ...stateOut.map(([, a]) => a)].map((a) => c.check(c.m._wmx_retain(a.handle)));
             } finally {
-              slots.forEach(([node, k], i) => (node[k] = stateIn[i]![1]));
+              slots.forEach(([node, k], i) => assignChild(node, k, stateIn[i]![1]));
             }
           },
           () => [],

@@ -28,6 +28,7 @@ export * as random from "./random.js";
 export * from "./linalg.js";
 export * as fast from "./fast.js";
 export * as tree from "./tree.js";
+export * as nn from "./nn/index.js";
 /** @internal Test hooks: not part of the API, may change at any time. */
 export * as _internal from "./internal.js";
 export * as optimizers from "./optimizers/index.js";

@@ -27,9 +27,47 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** @internal an array or plain object: a container of a tree */
+/**
+ * A class whose instances are tree nodes (nn.Module) implements this
+ * symbol's method: it lists the keys of the instance's children, which
+ * walks read as `obj[key]` (so a tree walk sees the instance as a dict of
+ * them). Rebuilding such a node (tree.map, grad's results) gives a plain
+ * object, as mlx.utils gives a dict for a Module.
+ */
+export const treeChildren: unique symbol = Symbol.for("webmx.treeChildren");
+
+/**
+ * Optional companion of `treeChildren`: writes a child back (compile's
+ * `inputs`/`outputs` swap tracers in and results back this way) without the
+ * instance treating it as a new value of its own.
+ */
+export const treeAssign: unique symbol = Symbol.for("webmx.treeAssign");
+
+/** What a class implements to be a tree node (see treeChildren, treeAssign). */
+export interface TreeNodeObject {
+  [treeChildren](): string[];
+  [treeAssign]?(key: string, value: unknown): void;
+}
+
+/** @internal true for instances of a class that implements treeChildren */
+export function isTreeObject(x: unknown): x is TreeNodeObject & Record<string, unknown> {
+  return x !== null && typeof x === "object" && typeof (x as Partial<TreeNodeObject>)[treeChildren] === "function";
+}
+
+/** @internal an array, plain object or tree-node object: a container of a tree */
 export function isNode(x: unknown): x is unknown[] | Record<string, unknown> {
-  return globalThis.Array.isArray(x) || isPlainObject(x);
+  return globalThis.Array.isArray(x) || isPlainObject(x) || isTreeObject(x);
+}
+
+/** @internal the keys of a container that is not a JS array */
+export function nodeKeys(x: Record<string, unknown>): string[] {
+  return isTreeObject(x) ? x[treeChildren]() : Object.keys(x);
+}
+
+/** @internal sets a child of a container, through treeAssign where the node has it */
+export function assignChild(node: Record<string | number, unknown>, key: string | number, value: unknown): void {
+  if (isTreeObject(node) && typeof node[treeAssign] === "function") node[treeAssign]!(String(key), value);
+  else setKey(node, key, value);
 }
 
 /**
@@ -65,7 +103,7 @@ export function walk(tree: unknown, tag: string, v: Visitor, paths = false, pref
     if (isNode(t) && !v.isLeaf?.(t)) {
       checkDepth(stack.length + 1, tag);
       v.enter?.(t, key, parent, path);
-      const keys = globalThis.Array.isArray(t) ? null : Object.keys(t);
+      const keys = globalThis.Array.isArray(t) ? null : nodeKeys(t);
       stack.push({ node: t, keys, n: keys ? keys.length : (t as unknown[]).length, next: 0, path });
     } else {
       v.leaf(t, key, parent, path);
