@@ -81,6 +81,10 @@ export function gradients(params: Params, x: A, y: A): void {
   step(x, x);
   // @ts-expect-error vmap keeps the parameter types
   mx.vmap(loss)(params);
+
+  // The result types can be named.
+  yes(same<[Params, A]>()(null! as mx.GradResult<[Params, A], { argnums: [1, 0] }>));
+  yes(same<[null, { lr: A }]>()(null! as mx.GradResult<[A, { lr: A }], { argnames: "lr" }>));
 }
 
 export function vjpJvp(x: A, y: A): void {
