@@ -9,6 +9,7 @@
 #   make test         typecheck, native tests, vitest on the st build
 #                     (WEBMX_TEST_THREADS=0) and the mt build (=2), then test/targets
 #   make test-native | test-js | test-targets | typecheck   one part of `make test`
+#                     (typecheck also checks dist/, so it builds it first)
 #   make demo|bench   node examples/demo.mjs | node bench/run.mjs (after dist)
 #   make mutants      plants known bugs in a scratch copy, reports which the suites catch (slow)
 #   make fuzz         the junk-argument fuzzer (test/fuzz/) for long on both builds:
@@ -251,14 +252,18 @@ $(TSC_STAMP): $(TS_SRCS) tsconfig.json node_modules/.package-lock.json
 	@touch $@
 
 # Type-checks the whole package, the test suites (test/tsconfig.json: "webmx"
-# is the package's source), then the browser + Workers graph alone without
-# @types/node (only ts/host/node.ts may use Node APIs).
-typecheck: node_modules/.package-lock.json $(GEN_BOUNDARY)
+# is the package's source; this includes the type tests of test/types/, e.g.
+# typed_trees.ts, whose @ts-expect-error lines fail if the transforms' types
+# fall back to any), then the browser + Workers graph alone without
+# @types/node (only ts/host/node.ts may use Node APIs), and last the shipped
+# dist/types in a user's project of its own (no skipLibCheck, ES2022 libs).
+typecheck: node_modules/.package-lock.json $(GEN_BOUNDARY) $(DIST_STAMP)
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
 	$(NODE) node_modules/typescript/bin/tsc -p test/tsconfig.json
 	@mkdir -p $(BUILD)
 	echo '{"extends":"../tsconfig.json","compilerOptions":{"noEmit":true,"types":[]},"include":[],"files":["../ts/entry/browser.ts","../ts/entry/workers.ts"]}' > $(BUILD)/tsconfig.web.json
 	$(NODE) node_modules/typescript/bin/tsc -p $(BUILD)/tsconfig.web.json
+	test/types/check_dist_types.sh
 
 $(DIST_STAMP): $(TSC_STAMP) $(WASM_OUTPUTS) rollup.config.js
 	rm -rf $(DIST)

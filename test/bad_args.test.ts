@@ -369,8 +369,8 @@ row("vmap", () => mx.vmap(f0, { inAxes: deep100k as any })(deep100k), tooDeep("v
 row("vmap", () => mx.vmap(f0, 5 as any), /^\[vmap\] Expected an options object, got number 5/);
 row("vmap", () => mx.vmap(f0, { inAxes: 2 ** 32 })(v3), /^\[vmap\] Inputs axes must be integers or null, got 4294967296/);
 row("compile", () => mx.compile(f0)(deep100k), tooDeep("compile"));
-row("compile", () => mx.compile(f0, { outputs: v3 }), /^\[compile\] outputs must be a tree of arrays \(a JS array or a plain object\), got an array of shape \(3\); wrap a single array as \[x\] or \{x\}/);
-row("compile", () => mx.compile(f0, { inputs: v3 }), /^\[compile\] inputs must be a tree of arrays \(a JS array or a plain object\), got an array of shape/);
+row("compile", () => mx.compile(f0, { outputs: v3 }), /^\[compile\] outputs must be a tree of arrays \(a JS array, a plain object or an nn\.Module\), got an array of shape \(3\); wrap a single array as \[x\] or \{x\}/);
+row("compile", () => mx.compile(f0, { inputs: v3 }), /^\[compile\] inputs must be a tree of arrays \(a JS array, a plain object or an nn\.Module\), got an array of shape/);
 row("compile", () => mx.compile(f0, { shapeless: 1 } as any), /^\[compile\] shapeless must be a boolean, got number 1/);
 row("compile", () => mx.compile(f0, { output: {} } as any), /^\[compile\] Unknown option 'output'; expected inputs, outputs, shapeless, fuse/);
 // Found by the fuzzer: x.data() on a tracer inside vmap gave a rejected promise that the transform
@@ -415,6 +415,11 @@ row("tree.leaves", () => M.tree.leaves({ a: deep100k }), tooDeep("tree.leaves"))
 
 // ---- mx.Array members ----
 row("Array#item", () => x23.item(), /^\[item\] item\(\) can only be called on arrays of size 1, got shape \(2,3\)/);
+row("Array#itemNumber", () => x23.itemNumber(), /^\[itemNumber\] itemNumber\(\) can only be called on arrays of size 1, got shape \(2,3\)/);
+// (lazy: the rows' own one-element arrays are made inside the tidy)
+row("Array#itemNumber", () => mx.array(true).itemNumber(), /^\[itemNumber\] itemNumber\(\) reads a number, but the array has dtype bool/, true);
+row("Array#itemBool", () => mx.array(1).itemBool(), /^\[itemBool\] itemBool\(\) reads a boolean, but the array has dtype float32/, true);
+row("Array#itemBigInt", () => mx.array(1, mx.int32).itemBigInt(), /^\[itemBigInt\] itemBigInt\(\) reads a bigint, but the array has dtype int32/, true);
 row("Array#astype", () => x23.astype("float128"), /^\[astype\] Unknown dtype float128/);
 for (const [name, tag] of Object.entries({ add: "add", sub: "subtract", subtract: "subtract", mul: "multiply", multiply: "multiply", div: "divide", divide: "divide", maximum: "maximum", minimum: "minimum", equal: "equal", notEqual: "not_equal", less: "less", lessEqual: "less_equal", greater: "greater", greaterEqual: "greater_equal", pow: "power", power: "power" })) {
   row(`Array#${name}`, () => (x23 as any)[name](v4), new RegExp(`^\\[${tag}\\] ${shapes23_4.source}`));
@@ -507,6 +512,7 @@ function tagOf(op: string): string {
     "Array#pow": "power", sliceDynamic: "slice_dynamic", sliceUpdate: "slice_update",
     // Tags that are the JS names: functions MLX has no C++ op for.
     setCacheLimit: "setCacheLimit", valueAndGrad: "valueAndGrad", customFunction: "customFunction",
+    "Array#itemNumber": "itemNumber", "Array#itemBool": "itemBool", "Array#itemBigInt": "itemBigInt",
   };
   if (special[op]) return special[op]!;
   return snake(op.replace(/^(random|fast)\./, "").replace(/^Array#/, ""));

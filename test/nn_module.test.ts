@@ -175,8 +175,31 @@ describe("module state", () => {
     const s = new nn.Sequential(new nn.Linear(2, 2), new nn.Linear(2, 1));
     s.loadWeights([["layers.1.bias", mx.array([5])]], { strict: false });
     expect(s.layers[1] instanceof nn.Linear && (s.layers[1] as mx.nn.Linear).bias!.item()).toBe(5);
-    expect(() => lin.loadWeights(new Uint8Array(8))).toThrow(/\[nn\.Module\.loadWeights\] Loading weights from bytes needs the safetensors reader/);
+    expect(() => lin.loadWeights(new Uint8Array(8))).toThrow(/^\[(load|safetensors)[^\]]*\]/);
     expect(() => lin.loadWeights([["weight"]] as any)).toThrow(/Expected \[name, array\] pairs, but element 0/);
+  });
+  it("saveWeights writes safetensors that loadWeights reads back into another model, by MLX name", () => {
+    const a = new MLP(), b = new MLP();
+    const bytes = a.saveWeights({ format: "mlx" });
+    // The header names every parameter under its dotted MLX path.
+    const headerLen = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+    expect(Object.keys(header).filter((k) => k !== "__metadata__").sort()).toEqual(
+      ["extra.list.0", "extra.scale", "layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight"]);
+    expect(header.__metadata__).toEqual({ format: "mlx" });
+    const before = mx.memory().liveArrays;
+    b.loadWeights(bytes);
+    const pa = mx.tree.flatten(a.parameters()), pb = mx.tree.flatten(b.parameters());
+    for (let i = 0; i < pa.length; ++i) expect((pb[i]![1] as mx.Array).tolist()).toEqual((pa[i]![1] as mx.Array).tolist());
+    // b holds the 6 loaded arrays; nothing else decoded stays alive (b's old ones are the caller's, as update's are).
+    expect(mx.memory().liveArrays).toBe(before + pa.length);
+    // A strict failure frees what it decoded and leaves the model as it was.
+    const lin = new nn.Linear(4, 3);
+    const w0 = lin.weight.tolist();
+    const live = mx.memory().liveArrays;
+    expect(() => lin.loadWeights(bytes)).toThrow(/Received \d+ parameters not in model/);
+    expect(mx.memory().liveArrays).toBe(live);
+    expect(lin.weight.tolist()).toEqual(w0);
   });
   it("setDtype casts floating parameters only (by default)", () => {
     const m = new MLP();

@@ -1,5 +1,6 @@
 // Public functions checked by their results against hand values: clearCache,
-// memory().peakBytes, the tree helpers, Array#data(), toString / util.inspect
+// memory().peakBytes, the tree helpers, Array#data(), the typed item
+// accessors (itemNumber/itemBool/itemBigInt), toString / util.inspect
 // / toJSON. (init and its error paths: init.test.ts, one load per process.)
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -107,6 +108,49 @@ describe("mx.tree", () => {
     // A class instance is therefore a leaf.
     const p = new Params();
     expect(mx.tree.flatten({ p })).toEqual([["p", p]]);
+  });
+});
+
+describe("Array#itemNumber(), itemBool(), itemBigInt()", () => {
+  it("return item()'s value for the dtypes whose value has their type", () => {
+    for (const [a, want] of [
+      [mx.array(1.5), 1.5],
+      [mx.array([[-2.25]], mx.float64), -2.25],
+      [mx.array(0.5, mx.float16), 0.5],
+      [mx.array(3, mx.bfloat16), 3],
+      [mx.array([-7], mx.int32), -7],
+      [mx.array(250, mx.uint8), 250],
+      [mx.array(2 ** 32 - 1, mx.uint32), 2 ** 32 - 1],
+      [mx.array(-128, mx.int8), -128],
+      [mx.array([1, 2, 3]).sum(), 6], // a lazy result is evaluated
+    ] as [mx.Array, number][]) {
+      expect(a.itemNumber(), a.dtype.name).toBe(want);
+      expect(a.item(), a.dtype.name).toBe(want);
+    }
+    expect(mx.array(true).itemBool()).toBe(true);
+    expect(mx.array([[false]]).itemBool()).toBe(false);
+    expect(mx.array([1, 2]).less(3).all().itemBool()).toBe(true);
+    expect(mx.array(2n ** 60n + 1n).itemBigInt()).toBe(2n ** 60n + 1n); // beyond 2^53: exact
+    expect(mx.array(-5n).itemBigInt()).toBe(-5n);
+    expect(mx.array([2n ** 64n - 1n], mx.uint64).itemBigInt()).toBe(2n ** 64n - 1n);
+  });
+
+  it("throw a tagged error naming the dtype and the accessor that fits, and the module keeps working", () => {
+    expect(() => mx.array(true).itemNumber()).toThrowError(
+      "[itemNumber] itemNumber() reads a number, but the array has dtype bool, whose value is a boolean: use itemBool() or item(), or convert with astype().",
+    );
+    expect(() => mx.array(3n).itemNumber()).toThrowError(/^\[itemNumber\] .* dtype int64, whose value is a bigint: use itemBigInt\(\)/);
+    expect(() => mx.array(1, mx.uint64).itemNumber()).toThrowError(/^\[itemNumber\] .* dtype uint64/);
+    expect(() => mx.array(1).itemBool()).toThrowError(/^\[itemBool\] itemBool\(\) reads a boolean, but the array has dtype float32, whose value is a number: use itemNumber\(\)/);
+    expect(() => mx.array(1, mx.int32).itemBigInt()).toThrowError(/^\[itemBigInt\] .* dtype int32, whose value is a number/);
+    expect(() => mx.array(true).itemBigInt()).toThrowError(/^\[itemBigInt\] .* dtype bool, whose value is a boolean: use itemBool\(\)/);
+    expect(() => mx.array([1, 2]).itemNumber()).toThrowError("[itemNumber] itemNumber() can only be called on arrays of size 1, got shape (2).");
+    expect(() => mx.zeros([0], mx.bool).itemBool()).toThrowError("[itemBool] itemBool() can only be called on arrays of size 1, got shape (0).");
+    expect(() => mx.array([1, 2]).item()).toThrowError("[item] item() can only be called on arrays of size 1, got shape (2).");
+    const gone = mx.array(1);
+    gone.dispose();
+    expect(() => gone.itemNumber()).toThrowError(/disposed/);
+    expect(mx.array(2).mul(3).itemNumber()).toBe(6);
   });
 });
 

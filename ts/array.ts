@@ -22,6 +22,18 @@ if (typeof Symbol.dispose !== "symbol") {
   Object.defineProperty(Symbol, "dispose", { value: Symbol.for("Symbol.dispose") });
 }
 
+// The declaration files name `[Symbol.dispose]`, which TypeScript's libs
+// declare only from ESNext.Disposable (TS 5.2) on: a user's project with
+// `lib: ["ES2022", "DOM"]` would fail on our .d.ts (TS2550) without this.
+// It merges with the lib's declaration where there is one (same property,
+// same unique symbol), and the line above makes it true at run time.
+// (Symbol.asyncDispose is not declared: nothing here uses or polyfills it.)
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 export type Scalar = number | boolean | bigint;
 export type ArrayOrScalar = MxArray | Scalar;
 export type Axis = number | number[];
@@ -129,10 +141,37 @@ export class MxArray {
   async data(): Promise<DataArray> {
     return readData(this);
   }
-  /** The value of a size-1 array. */
+  /** The value of a size-1 array: a number, a boolean for bool, a bigint for 64-bit ints. */
   item(): Scalar {
-    if (this.#dims().some((d) => d !== 1))
-      throw new Error(`[item] item() can only be called on arrays of size 1, got shape (${this.#dims().join(",")}).`);
+    return this.#scalar("item");
+  }
+  /** item() of a float or (up to 32-bit) integer array, typed number; other dtypes throw. */
+  itemNumber(): number {
+    return this.#scalar("itemNumber", "number") as number;
+  }
+  /** item() of a bool array, typed boolean; other dtypes throw. */
+  itemBool(): boolean {
+    return this.#scalar("itemBool", "boolean") as boolean;
+  }
+  /** item() of an int64 or uint64 array, typed bigint; other dtypes throw. */
+  itemBigInt(): bigint {
+    return this.#scalar("itemBigInt", "bigint") as bigint;
+  }
+  /**
+   * The single value, checked to be of JS type `want` from the dtype before
+   * anything is computed (item() itself takes any dtype).
+   */
+  #scalar(tag: string, want?: "number" | "boolean" | "bigint"): Scalar {
+    const dims = this.#dims();
+    if (dims.some((d) => d !== 1))
+      throw new Error(`[${tag}] ${tag}() can only be called on arrays of size 1, got shape (${dims.join(",")}).`);
+    if (want !== undefined) {
+      const got = scalarType(this.dtype);
+      if (got !== want) {
+        const fit = got === "boolean" ? "itemBool()" : got === "bigint" ? "itemBigInt()" : "itemNumber()";
+        throw new Error(`[${tag}] ${tag}() reads a ${want}, but the array has dtype ${this.dtype.name}, whose value is a ${got}: use ${fit} or item(), or convert with astype().`);
+      }
+    }
     return toScalars(this.dtype, readData(this))[0]!;
   }
   /** The data as nested JS arrays (numbers, booleans for bool, bigints for 64-bit ints). */
@@ -385,6 +424,12 @@ function readData(a: MxArray): DataArray {
     case float32: return new Float32Array(buf, ptr, n).slice();
     default: return new Float64Array(buf, ptr, n).slice();
   }
+}
+
+/** The JS type of a dtype's values as item() and tolist() give them. */
+function scalarType(dtype: Dtype): "number" | "boolean" | "bigint" {
+  if (dtype === bool) return "boolean";
+  return dtype === int64 || dtype === uint64 ? "bigint" : "number";
 }
 
 function toScalars(dtype: Dtype, data: DataArray): Scalar[] {

@@ -16,6 +16,7 @@ export {
   grad, valueAndGrad, vjp, jvp, vmap, customFunction, checkpoint, tidy, keep, dispose, type GradOptions,
   type VmapOptions, type AxisSpec, type CustomFunction,
 } from "./transforms.js";
+export type { GradOptionsFor, GradResult, OutputList } from "./tree_types.js";
 export {
   reshape, transpose, broadcastTo, squeeze, expandDims, moveaxis, concatenate, stack, split, tile, repeat, pad,
   flatten, unflatten, swapaxes, broadcastArrays, asStrided,

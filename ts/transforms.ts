@@ -11,6 +11,7 @@ import { checkDepth, flattenAs, isPlainObject, leavesAs, rebuild } from "./tree_
 import { refill } from "./refill.js";
 import { optionsArg } from "./args.js";
 import { describePhrase as describe } from "./describe.js";
+import type { GradOptionsFor, GradResult, OutputList } from "./tree_types.js";
 
 type AnyFn = (...args: any[]) => any;
 
@@ -64,8 +65,8 @@ function runTransform(run: (fnId: number, ptr: number) => number, f: (i: MxArray
 // ---- grad / valueAndGrad ----
 
 export interface GradOptions {
-  argnums?: number | number[];
-  argnames?: string | string[];
+  argnums?: number | readonly number[];
+  argnames?: string | readonly string[];
 }
 
 function gradOptions(options: GradOptions, tag: string): { argnums: number[]; argnames: string[] } {
@@ -177,15 +178,24 @@ function makeValueAndGrad(fn: AnyFn, opts: GradOptions, tag: "grad" | "valueAndG
 /**
  * `fn`'s value and its gradient w.r.t. the arguments chosen by argnums
  * (default 0) and argnames (properties of the last argument, a plain object).
+ * The gradients are typed like the arguments (see GradResult): with `fn` of
+ * `(params: {w: Array, b: Array}, x: Array)`, the gradient is a
+ * `{w: Array, b: Array}`; `{argnums: [0, 1]}` gives a tuple of two.
  */
-export function valueAndGrad<F extends AnyFn>(fn: F, opts: GradOptions = {}): (...args: Parameters<F>) => [ReturnType<F>, any] {
+export function valueAndGrad<F extends AnyFn, const O extends GradOptionsFor<Parameters<F>> = {}>(
+  fn: F,
+  opts: O = {} as O,
+): (...args: Parameters<F>) => [ReturnType<F>, GradResult<Parameters<F>, O>] {
   return makeValueAndGrad(fn, opts, "valueAndGrad") as any;
 }
 
-/** The gradient of a scalar-valued `fn` (see valueAndGrad). */
-export function grad<F extends AnyFn>(fn: F, opts: GradOptions = {}): (...args: Parameters<F>) => any {
+/** The gradient of a scalar-valued `fn` (see valueAndGrad), typed like the arguments it is taken of. */
+export function grad<F extends AnyFn, const O extends GradOptionsFor<Parameters<F>> = {}>(
+  fn: F,
+  opts: O = {} as O,
+): (...args: Parameters<F>) => GradResult<Parameters<F>, O> {
   const vg = makeValueAndGrad(fn, opts, "grad");
-  return (...args: any[]) => {
+  return (...args: any[]): any => {
     const [value, g] = vg(...args);
     for (const a of leavesAs(value, "grad")) if (a instanceof MxArray) a.dispose();
     return g;
@@ -227,14 +237,25 @@ function pairTransform(tag: "vjp" | "jvp", fn: AnyFn, primals: MxArray[], second
   return [results.slice(0, nOut), results.slice(nOut)];
 }
 
-/** `[fn(...primals), cotangents of the primals]` given cotangents of fn's outputs. */
-export function vjp(fn: AnyFn, primals: MxArray[], cotangents: MxArray[]): [MxArray[], MxArray[]] {
-  return pairTransform("vjp", fn, primals, cotangents);
+/**
+ * `[fn(...primals), cotangents of the primals]` given cotangents of fn's
+ * outputs (one per output: an array output counts as a list of one).
+ */
+export function vjp<P extends MxArray[], R extends MxArray | readonly [] | readonly MxArray[]>(
+  fn: (...primals: P) => R,
+  primals: [...P],
+  cotangents: OutputList<R>,
+): [OutputList<R>, P] {
+  return pairTransform("vjp", fn, primals, cotangents) as [OutputList<R>, P];
 }
 
-/** `[fn(...primals), tangents of fn's outputs]` given tangents of the primals. */
-export function jvp(fn: AnyFn, primals: MxArray[], tangents: MxArray[]): [MxArray[], MxArray[]] {
-  return pairTransform("jvp", fn, primals, tangents);
+/** `[fn(...primals), tangents of fn's outputs]` given tangents of the primals (one per primal). */
+export function jvp<P extends MxArray[], R extends MxArray | readonly [] | readonly MxArray[]>(
+  fn: (...primals: P) => R,
+  primals: [...P],
+  tangents: [...P],
+): [OutputList<R>, OutputList<R>] {
+  return pairTransform("jvp", fn, primals, tangents) as [OutputList<R>, OutputList<R>];
 }
 
 // ---- memory helpers that live with the scopes ----

@@ -31,6 +31,8 @@ export function arraysIn(mx: any, v: unknown, limit = 200_000): any[] {
         for (const k of Object.keys(t)) stack.push((t as any)[k]);
       // An object of ours that holds arrays as its live tree (an optimizer's state).
       else if (t instanceof mx.optimizers.Optimizer) stack.push((t as any).state);
+      // An nn.Module holds its parameters and submodules as tree children.
+      else if (t instanceof mx.nn.Module) stack.push(mx.tree.leaves(t));
     } catch {
       // a Proxy or getter of the junk: nothing of ours inside
     }

@@ -5,7 +5,7 @@
 
 import { MxArray, dimsOf } from "../array.js";
 import { bool, type Dtype } from "../dtype.js";
-import { wrap } from "../ops.js";
+import { wrap } from "../operands.js";
 import { core } from "../runtime.js";
 import { maxNdim } from "../limits.js";
 

@@ -2,7 +2,7 @@
 // Paths go through the host's file system (Node); bytes work everywhere.
 
 import { MxArray } from "../array.js";
-import { optionsArg } from "../ops.js";
+import { optionsArg } from "../args.js";
 import { describe } from "../describe.js";
 import { fileHost } from "./file_host.js";
 import { decodeNpy, encodeNpy, isNpy } from "./npy.js";

@@ -9,7 +9,7 @@ import { MxArray, dimsOf } from "../array.js";
 import {
   type Dtype, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16, float32, float64,
 } from "../dtype.js";
-import { transpose } from "../ops.js";
+import { transpose } from "../shape_ops.js";
 import { describe } from "../describe.js";
 import { arrayFromBytes, byteLength, checkShape, copyArrayBytes } from "./bytes.js";
 

@@ -3,9 +3,9 @@
 // result survives.
 
 import { MxArray } from "../array.js";
-import { full, maximum, minimum, multiply } from "../ops.js";
-import { abs, erf, exp, negative, sigmoid as mxSigmoid, sign, square, stopGradient, tanh as mxTanh, where } from "../math.js";
-import { logaddexp, logsumexp, softmax as mxSoftmax } from "../reduce_ops.js";
+import { full } from "../creation.js";
+import { maximum, minimum, multiply, abs, erf, exp, negative, sigmoid as mxSigmoid, sign, square, stopGradient, tanh as mxTanh, where, logaddexp } from "../elementwise.js";
+import { logsumexp, softmax as mxSoftmax } from "../reduce_ops.js";
 import { split } from "../shape_ops.js";
 import { tidy } from "../transforms.js";
 import { Module } from "./module.js";

@@ -3,8 +3,8 @@
 
 import { MxArray } from "../array.js";
 import { Dtype, float32 } from "../dtype.js";
-import { full } from "../ops.js";
-import { eye, where } from "../math.js";
+import { full, eye } from "../creation.js";
+import { where } from "../elementwise.js";
 import { argsort } from "../reduce_ops.js";
 import { tidy } from "../transforms.js";
 import * as random from "../random.js";

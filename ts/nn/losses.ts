@@ -3,10 +3,9 @@
 // weights, axis, reduction})`); each runs in a tidy scope.
 
 import { MxArray } from "../array.js";
-import { expandDims, maximum, minimum } from "../ops.js";
-import { abs, exp, log, sqrt, square, stopGradient, where } from "../math.js";
-import { clip, logaddexp, logsumexp, power } from "../reduce_ops.js";
-import { takeAlongAxis } from "../shape_ops.js";
+import { expandDims, takeAlongAxis } from "../shape_ops.js";
+import { maximum, minimum, abs, exp, log, sqrt, square, stopGradient, where, clip, logaddexp, power } from "../elementwise.js";
+import { logsumexp } from "../reduce_ops.js";
 import { tidy } from "../transforms.js";
 import { describe } from "../describe.js";
 import { arrayInput, nnOptions, numberArg, sameShape, shapeStr } from "./options.js";

@@ -5,6 +5,7 @@
 // module as a node whose children are those attributes (tree_walk.ts's
 // treeChildren hook).
 
+import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
 import { MxArray } from "../array.js";
 import { keepArrays } from "../scope.js";
 import { checkDepth, flattenAs, isPlainObject, leavesAs, treeAssign, treeChildren } from "../tree_walk.js";
@@ -412,8 +413,17 @@ export class Module {
     const tag = "nn.Module.loadWeights";
     const strict = nnOptions(options, tag, ["strict"]).strict ?? true;
     if (weights instanceof Uint8Array || weights instanceof ArrayBuffer) {
-      // LEAD: wire safetensors bytes here: decodeSafetensors(bytes).arrays -> Object.entries, then the path below.
-      throw new Error(`[${tag}] Loading weights from bytes needs the safetensors reader, which this build does not include yet; pass [name, array] pairs or a record.`);
+      const { arrays } = decodeSafetensors(weights instanceof ArrayBuffer ? new Uint8Array(weights) : weights);
+      const loaded = Object.values(arrays);
+      try {
+        this.loadWeights(Object.entries(arrays), options);
+      } finally {
+        // What the model took it holds; the rest (a failed strict check, names
+        // a non-strict load skipped) is ours to free.
+        const held = new Set(flattenAs(this.parameters(), tag).map(([, v]) => v));
+        for (const a of loaded) if (!held.has(a)) a.dispose();
+      }
+      return this;
     }
     let pairs: [string, MxArray][];
     if (globalThis.Array.isArray(weights)) pairs = weights;
@@ -439,6 +449,12 @@ export class Module {
     }
     if (pairs.length) this.update(unflatten(pairs) as Record<string, unknown>, { strict: false });
     return this;
+  }
+
+  /** The parameters as safetensors bytes, under their MLX names (`layers.0.weight`); MLX's load_weights reads them. */
+  saveWeights(metadata?: Record<string, string>): Uint8Array {
+    const tag = "nn.Module.saveWeights";
+    return encodeSafetensors(Object.fromEntries(flattenAs(this.parameters(), tag) as [string, MxArray][]), metadata);
   }
 
   toString(): string {

@@ -3,9 +3,10 @@
 // step size, update clipping, optional first moment.
 
 import type { MxArray } from "../array.js";
-import { add, divide, expandDims, maximum, mean, minimum, multiply, subtract, zeros } from "../ops.js";
-import { rsqrt, sqrt, square, zerosLike } from "../math.js";
-import { power } from "../reduce_ops.js";
+import { add, divide, maximum, minimum, multiply, subtract, rsqrt, sqrt, square, zerosLike, power } from "../elementwise.js";
+import { expandDims } from "../shape_ops.js";
+import { mean } from "../reduce_ops.js";
+import { zeros } from "../creation.js";
 import { describe } from "../describe.js";
 import { num, Optimizer, splitArgs, type ParamState, type Scheduled } from "./optimizer.js";
 

@@ -3,9 +3,7 @@
 // correction unless `biasCorrection: true`.
 
 import type { MxArray } from "../array.js";
-import { add, divide, maximum, multiply, subtract } from "../ops.js";
-import { abs, rsqrt, sqrt, square, zerosLike } from "../math.js";
-import { power } from "../reduce_ops.js";
+import { add, divide, maximum, multiply, subtract, abs, rsqrt, sqrt, square, zerosLike, power } from "../elementwise.js";
 import { betasArg, num, Optimizer, splitArgs, type ParamState, type Scheduled } from "./optimizer.js";
 
 export interface AdamOptions {

@@ -2,8 +2,7 @@
 // and AdaDelta (MLX's update rules and defaults).
 
 import type { MxArray } from "../array.js";
-import { add, divide, multiply, subtract } from "../ops.js";
-import { sqrt, square, zerosLike } from "../math.js";
+import { add, divide, multiply, subtract, sqrt, square, zerosLike } from "../elementwise.js";
 import { num, Optimizer, splitArgs, type ParamState, type Scheduled } from "./optimizer.js";
 
 export interface RMSpropOptions {

@@ -2,9 +2,10 @@
 // so that their global L2 norm is at most maxNorm.
 
 import { MxArray } from "../array.js";
-import { add, array, divide, minimum, multiply, sum } from "../ops.js";
+import { add, divide, minimum, multiply, sqrt, square } from "../elementwise.js";
+import { array } from "../creation.js";
+import { sum } from "../reduce_ops.js";
 import { float32 } from "../dtype.js";
-import { sqrt, square } from "../math.js";
 import { tidy } from "../transforms.js";
 import { leavesAs } from "../tree_walk.js";
 import { map } from "../tree.js";
@@ -30,7 +31,7 @@ export function clipGradNorm<T>(grads: T, maxNorm: number): [T, MxArray] {
     }
     const totalNorm = sqrt(normSquared ?? array(0, float32));
     const normalizer = minimum(divide(maxNorm, add(totalNorm, 1e-6)), 1);
-    const clipped = map((g: MxArray) => multiply(g, normalizer), grads) as T;
+    const clipped = map((g) => multiply(g as MxArray, normalizer), grads) as unknown as T;
     return [clipped, totalNorm] as [T, MxArray];
   });
 }

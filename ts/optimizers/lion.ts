@@ -1,8 +1,7 @@
 // Lion (MLX's optimizers.Lion): the sign of an interpolated momentum.
 
 import type { MxArray } from "../array.js";
-import { add, multiply, subtract } from "../ops.js";
-import { sign, zerosLike } from "../math.js";
+import { add, multiply, subtract, sign, zerosLike } from "../elementwise.js";
 import { betasArg, num, Optimizer, splitArgs, type ParamState, type Scheduled } from "./optimizer.js";
 
 export interface LionOptions {

@@ -11,7 +11,9 @@
 
 import { MxArray } from "../array.js";
 import { uint64, float32 } from "../dtype.js";
-import { add, array, optionsArg } from "../ops.js";
+import { add } from "../elementwise.js";
+import { array } from "../creation.js";
+import { optionsArg } from "../args.js";
 import { core } from "../runtime.js";
 import { keepArrays } from "../scope.js";
 import { tidy } from "../transforms.js";

@@ -4,10 +4,10 @@
 
 import type { ArrayOrScalar } from "../array.js";
 import { MxArray } from "../array.js";
-import { add, array, less, maximum, minimum, multiply, optionsArg, subtract } from "../ops.js";
+import { add, less, maximum, minimum, multiply, subtract, cos, where, floorDivide, power } from "../elementwise.js";
+import { array } from "../creation.js";
+import { optionsArg } from "../args.js";
 import { float32 } from "../dtype.js";
-import { cos, where } from "../math.js";
-import { floorDivide, power } from "../reduce_ops.js";
 import { tidy } from "../transforms.js";
 import { describe } from "../describe.js";
 

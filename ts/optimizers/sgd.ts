@@ -1,8 +1,7 @@
 // SGD with momentum, dampening, Nesterov momentum and L2 weight decay (MLX's optimizers.SGD).
 
 import type { MxArray } from "../array.js";
-import { add, multiply, subtract } from "../ops.js";
-import { zerosLike } from "../math.js";
+import { add, multiply, subtract, zerosLike } from "../elementwise.js";
 import { num, Optimizer, splitArgs, type ParamState, type Scheduled } from "./optimizer.js";
 
 export interface SGDOptions {

@@ -1,7 +1,8 @@
 // MultiHeadAttention (MLX's nn/layers/transformer.py).
 
 import { MxArray } from "../../array.js";
-import { arange, where } from "../../math.js";
+import { arange } from "../../creation.js";
+import { where } from "../../elementwise.js";
 import { float32, type Dtype } from "../../dtype.js";
 import { unflatten } from "../../shape_ops.js";
 import { scaledDotProductAttention } from "../../fast.js";

@@ -2,7 +2,7 @@
 // nn/layers/convolution*.py): channels last, weight (out, *kernel, in).
 
 import { MxArray } from "../../array.js";
-import { zeros } from "../../ops.js";
+import { zeros } from "../../creation.js";
 import { pad, slice, type Slice } from "../../shape_ops.js";
 import { conv1d, conv2d, convTranspose1d, convTranspose2d } from "../../linalg.js";
 import * as random from "../../random.js";

@@ -1,7 +1,7 @@
 // Embedding (MLX's nn/layers/embedding.py).
 
 import { MxArray } from "../../array.js";
-import { matmul } from "../../ops.js";
+import { matmul } from "../../linalg.js";
 import * as random from "../../random.js";
 import { take } from "../../shape_ops.js";
 import { tidy } from "../../transforms.js";

@@ -1,8 +1,7 @@
 // Identity, Linear and Bilinear (MLX's nn/layers/linear.py).
 
 import { MxArray } from "../../array.js";
-import { matmul } from "../../ops.js";
-import { addmm } from "../../linalg.js";
+import { matmul, addmm } from "../../linalg.js";
 import * as random from "../../random.js";
 import { tidy } from "../../transforms.js";
 import { Module } from "../module.js";

@@ -2,8 +2,8 @@
 // nn/layers/normalization.py). Features are the last axis.
 
 import { MxArray } from "../../array.js";
-import { ones, zeros } from "../../ops.js";
-import { rsqrt } from "../../math.js";
+import { ones, zeros } from "../../creation.js";
+import { rsqrt } from "../../elementwise.js";
 import { var as variance } from "../../reduce_ops.js";
 import { layerNorm, rmsNorm } from "../../fast.js";
 import { tidy } from "../../transforms.js";

@@ -2,8 +2,8 @@
 // nn/layers/positional_encoding.py).
 
 import { MxArray } from "../../array.js";
-import { array } from "../../ops.js";
-import { abs, arange, cos, exp, sin } from "../../math.js";
+import { array, arange } from "../../creation.js";
+import { abs, cos, exp, sin } from "../../elementwise.js";
 import { concatenate } from "../../shape_ops.js";
 import { rope } from "../../fast.js";
 import { tidy } from "../../transforms.js";

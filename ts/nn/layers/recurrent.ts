@@ -2,9 +2,8 @@
 // (L, D); outputs the hidden state at every step along axis -2.
 
 import { MxArray } from "../../array.js";
-import { matmul, multiply } from "../../ops.js";
-import { sigmoid, tanh as mxTanh } from "../../math.js";
-import { addmm } from "../../linalg.js";
+import { matmul, addmm } from "../../linalg.js";
+import { multiply, sigmoid, tanh as mxTanh } from "../../elementwise.js";
 import { slice, split, stack } from "../../shape_ops.js";
 import * as random from "../../random.js";
 import { tidy } from "../../transforms.js";

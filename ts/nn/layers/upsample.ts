@@ -5,7 +5,7 @@
 // sample positions and weights are worked out here in JS.
 
 import { MxArray } from "../../array.js";
-import { array } from "../../ops.js";
+import { array } from "../../creation.js";
 import { take } from "../../shape_ops.js";
 import { tidy } from "../../transforms.js";
 import { describe } from "../../describe.js";
