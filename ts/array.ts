@@ -137,6 +137,35 @@ export class MxArray {
   dataSync(): DataArray {
     return readData(this);
   }
+  /**
+   * A zero-copy TypedArray over the evaluated data in wasm memory (a
+   * SharedArrayBuffer in the threaded build), in row-major order; float16
+   * and bfloat16 come as their raw bits (Uint16Array), bool as Uint8Array.
+   * It is valid until the array is disposed or wasm memory grows (which any
+   * later op may cause): read it at once, or take dataSync()'s copy to keep.
+   * Arrays are immutable: don't write through it.
+   */
+  dataView(): DataArray {
+    const c = core();
+    const bytes = c.m.dataView(this.handle);
+    if (bytes === null) return c.fail();
+    const { buffer, byteOffset, byteLength } = bytes;
+    switch (this.dtype) {
+      case bool:
+      case uint8: return bytes;
+      case int8: return new Int8Array(buffer, byteOffset, byteLength);
+      case uint16:
+      case float16:
+      case bfloat16: return new Uint16Array(buffer, byteOffset, byteLength / 2);
+      case int16: return new Int16Array(buffer, byteOffset, byteLength / 2);
+      case uint32: return new Uint32Array(buffer, byteOffset, byteLength / 4);
+      case int32: return new Int32Array(buffer, byteOffset, byteLength / 4);
+      case float32: return new Float32Array(buffer, byteOffset, byteLength / 4);
+      case uint64: return new BigUint64Array(buffer, byteOffset, byteLength / 8);
+      case int64: return new BigInt64Array(buffer, byteOffset, byteLength / 8);
+      default: return new Float64Array(buffer, byteOffset, byteLength / 8);
+    }
+  }
   /** A Promise of dataSync()'s copy; works for any device. */
   async data(): Promise<DataArray> {
     return readData(this);

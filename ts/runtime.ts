@@ -24,6 +24,11 @@ export interface CoreExports extends WasmExports {
   UTF8ToString(ptr: number): string;
   lengthBytesUTF8(s: string): number;
   stringToUTF8(s: string, p: number, max: number): void;
+  // embind (wasm/bindings.cpp): the object-shaped part of the boundary.
+  /** The bytes of an array's evaluated row-contiguous data, a view of wasm memory; null on error. */
+  dataView(h: number): Uint8Array | null;
+  /** What this build of the core is. */
+  coreInfo(): { threads: number; threaded: boolean; simd: boolean; maxNdim: number; pointerBytes: number };
   /** Set by Core: the JS end of wasm/transforms.cpp's callback. */
   wmxCall?: (fn: number, inputs: number, n: number, outPtr: number) => number;
   /** Set by Core: C++ no longer needs a persistent callback. */
@@ -322,7 +327,9 @@ export function clearCache(): void {
   core().m._wmx_clear_cache();
 }
 
-export function backendInfo(): { threads: number; simd: boolean; gpu: string | null; variant: "st" | "mt" } {
+/** What runs the arrays: the build (`variant`), its threads and SIMD, the dimension limit, and the GPU (none yet). */
+export function backendInfo(): { threads: number; simd: boolean; gpu: string | null; variant: "st" | "mt"; maxNdim: number } {
   const c = core();
-  return { threads: c.threads, simd: true, gpu: null, variant: c.variant };
+  const info = c.m.coreInfo();
+  return { threads: info.threads, simd: info.simd, gpu: null, variant: c.variant, maxNdim: info.maxNdim };
 }

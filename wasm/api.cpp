@@ -18,12 +18,24 @@
 #include "allocator.h"
 #include "error.h"
 #include "handles.h"
+#include "readback.h"
 #include "primitives/views.h"
 #include "shape_limits.h"
 #include "thread_pool.h"
 #include "transforms.h"
 
 using namespace wmx;
+
+const array& wmx_readable(int32_t h) {
+  const array& a = wmx_get(h);
+  eval(a);
+  if (!a.row_contiguous()) {
+    array c(a.shape(), a.dtype(), nullptr, {});
+    copy_to_contiguous(a, c);
+    wmx_replace(h, c);  // same values, now contiguous; later reads are free
+  }
+  return wmx_get(h);
+}
 
 extern "C" {
 
@@ -102,20 +114,9 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_eval(const int32_t* handles, int32_t n) {
   });
 }
 
-// Pointer to the array's data in row-major order, evaluating it and making a
-// contiguous copy first if it is a strided view. 0 on error.
+// Pointer to the array's data in row-major order (see wmx_readable). 0 on error.
 EMSCRIPTEN_KEEPALIVE uintptr_t wmx_data(int32_t h) {
-  return guard<uintptr_t>(0, [&] {
-    array a = wmx_get(h);
-    eval(a);
-    if (!a.row_contiguous()) {
-      array c(a.shape(), a.dtype(), nullptr, {});
-      copy_to_contiguous(a, c);
-      wmx_replace(h, c);  // same values, now contiguous; later reads are free
-      a = c;
-    }
-    return reinterpret_cast<uintptr_t>(a.raw_data());
-  });
+  return guard<uintptr_t>(0, [&] { return reinterpret_cast<uintptr_t>(wmx_readable(h).raw_data()); });
 }
 
 }  // extern "C"
