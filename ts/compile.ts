@@ -290,17 +290,7 @@ export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): C
   };
   Object.defineProperty(compiled, "traces", {
     get: () =>
-      [...cache.values()].map((e) => {
-        const p = m()._malloc(8);
-        try {
-          core().check(m()._wmx_compile_stats(e.graph, p));
-          const [nodes, traced] = core().readInts(p, 2);
-          const graph = core().m.UTF8ToString(m()._wmx_compile_describe(e.graph));
-          return { nodes: nodes!, traced: traced!, graph };
-        } finally {
-          m()._free(p);
-        }
-      }),
+      [...cache.values()].map((e) => m().compiledTrace(e.graph) ?? core().fail()),
   });
   graphRegistry?.register(compiled, graphs);
   return compiled;

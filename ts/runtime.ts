@@ -27,6 +27,8 @@ export interface CoreExports extends WasmExports {
   // embind (wasm/bindings.cpp): the object-shaped part of the boundary.
   /** The bytes of an array's evaluated row-contiguous data, a view of wasm memory; null on error. */
   dataView(h: number): Uint8Array | null;
+  /** One compiled graph's size and primitives (wasm/compile.cpp); null for an unknown id. */
+  compiledTrace(id: number): { nodes: number; traced: number; graph: string } | null;
   /** What this build of the core is. */
   coreInfo(): { threads: number; threaded: boolean; simd: boolean; maxNdim: number; pointerBytes: number };
   /** Set by Core: the JS end of wasm/transforms.cpp's callback. */

@@ -4,7 +4,9 @@
 // are the hot path. embind carries what is shaped like an object instead:
 //   - dataView: a TypedArray over an array's bytes in wasm memory (embind's
 //     memory_view), with no copy;
-//   - coreInfo: what this build of the core is (a value_object).
+//   - coreInfo: what this build of the core is (a value_object);
+//   - compiledTrace (in compile.cpp, beside the graphs it reads): a compiled
+//     graph's description as a JS object.
 // Memory statistics stay on the C ABI on purpose: the safety net reads them
 // after every eval, also at the memory limit, and an embind value_object is
 // marshalled through a malloc'd copy, which can fail exactly there.

@@ -1,7 +1,9 @@
 // compile's C ABI: traced graphs live in a table here, referenced by id from
 // the JS compiled function's cache (which frees them when it is disposed or
 // collected).
+#include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
+#include <emscripten/val.h>
 
 #include <memory>
 #include <string>
@@ -51,28 +53,28 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_call(int32_t id, const int32_t* inputs,
   });
 }
 
-// out[0] = nodes after simplification, out[1] = nodes as traced.
-EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_stats(int32_t id, int32_t* out) {
-  return guard<int32_t>(-1, [&] {
-    out[0] = int32_t(compiled_node_count(graph(id)));
-    out[1] = int32_t(compiled_traced_node_count(graph(id)));
-    return 0;
-  });
-}
-
-// The graph's primitives in evaluation order (valid until the next call).
-EMSCRIPTEN_KEEPALIVE const char* wmx_compile_describe(int32_t id) {
-  static std::string text;
-  text.clear();
-  guard<int32_t>(-1, [&] {
-    text = compiled_describe(graph(id));
-    return 0;
-  });
-  return text.c_str();
-}
-
 EMSCRIPTEN_KEEPALIVE void wmx_compile_free(int32_t id) {
   if (id >= 0 && size_t(id) < g_graphs.size()) g_graphs[id].reset();
 }
 
 }  // extern "C"
+
+namespace {
+
+// What `compiled.traces` shows of one graph, as a JS object (through embind):
+// {nodes: after simplification, traced: as traced, graph: its primitives in
+// evaluation order}. null for an unknown id, with the message in wmx_last_error().
+emscripten::val compiled_trace(int32_t id) {
+  return guard<emscripten::val>(emscripten::val::null(), [&] {
+    const CompiledGraph& g = graph(id);
+    emscripten::val info = emscripten::val::object();
+    info.set("nodes", int(compiled_node_count(g)));
+    info.set("traced", int(compiled_traced_node_count(g)));
+    info.set("graph", compiled_describe(g));
+    return info;
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(webmx_compile) { emscripten::function("compiledTrace", &compiled_trace); }
