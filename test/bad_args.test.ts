@@ -475,6 +475,7 @@ const noBadArgs: Record<string, string> = {
   // Loading, memory and transformations are other sections of API.md, with their own tests.
   init: "Loading section", backendInfo: "Loading section; no arguments",
   memory: "Memory section; no arguments", clearCache: "Memory section; no arguments",
+  "Array#dataView": "no arguments (a disposed array's error is tested in data_view.test.ts)",
   asyncEval: "asynchronous: its rejections are tested below",
   disableCompile: "Transformations section; no arguments", enableCompile: "Transformations section; no arguments",
   "tree.isPlainObject": "a predicate: any value is a valid argument",

@@ -3,7 +3,7 @@
 // self_attention, cross_attention, ln1..ln3, linear1, linear2, layers.N, ln).
 
 import { MxArray } from "../../array.js";
-import { tidy } from "../../transforms.js";
+import { dispose, tidy } from "../../transforms.js";
 import { describe } from "../../describe.js";
 import { Module } from "../module.js";
 import { checkpoint } from "../checkpoint.js";
@@ -209,7 +209,12 @@ export class Transformer extends Module {
     const o = nnOptions(options, tag, ["dims", "numHeads", "numEncoderLayers", "numDecoderLayers", "customEncoder", "customDecoder", ...layerKeys, "checkpoint"]);
     const { dims = 512, numHeads = 8, numEncoderLayers = 6, numDecoderLayers = 6, customEncoder, customDecoder, ...rest } = o;
     this.encoder = customEncoder ?? new TransformerEncoder(numEncoderLayers, dims, numHeads, rest);
-    this.decoder = customDecoder ?? new TransformerDecoder(numDecoderLayers, dims, numHeads, rest);
+    try {
+      this.decoder = customDecoder ?? new TransformerDecoder(numDecoderLayers, dims, numHeads, rest);
+    } catch (e) {
+      if (!customEncoder) dispose(this.encoder); // ours: a failed constructor leaves nothing behind
+      throw e;
+    }
   }
 
   override forward(src: MxArray, tgt: MxArray, srcMask: AttentionMask, tgtMask: AttentionMask, memoryMask: AttentionMask): MxArray {
