@@ -30,7 +30,7 @@ function run(name: string, ...args: string[]): string {
 
 /** The numbers that `pattern`'s groups capture, for every line it matches. */
 function numbers(out: string, pattern: RegExp): number[][] {
-  const rows = [...out.matchAll(new RegExp(pattern, "gm"))].map((m) => m.slice(1).map(Number));
+  const rows = [...out.matchAll(new RegExp(pattern.source, "gm"))].map((m) => m.slice(1).map(Number));
   expect(rows.length, `no line matches ${pattern}`).toBeGreaterThan(0);
   return rows;
 }
@@ -45,7 +45,7 @@ async function heldOutDigits(): Promise<{ x: Float32Array; labels: Int32Array; c
 describe("examples", () => {
   it("linear_regression: gradient descent recovers w* to within the noise", () => {
     const out = run("linear_regression.mjs", "--quick");
-    const [[loss0, err0], [loss1, err1]] = numbers(out, /loss ([\d.]+), \|w-w\*\| = ([\d.]+)$/.source);
+    const [[loss0, err0], [loss1, err1]] = numbers(out, /loss ([\d.]+), \|w-w\*\| = ([\d.]+)$/);
     // Start: w near 0, so |w - w*| is about |w*| ~ sqrt(100) = 10.
     expect(err0).toBeGreaterThan(5);
     expect(loss0).toBeGreaterThan(10);
@@ -56,7 +56,7 @@ describe("examples", () => {
 
   it("logistic_regression: separates the two classes", () => {
     const out = run("logistic_regression.mjs", "--quick");
-    const [[loss0, acc0], [loss1, acc1]] = numbers(out, /loss ([\d.]+), accuracy ([\d.]+)$/.source);
+    const [[loss0, acc0], [loss1, acc1]] = numbers(out, /loss ([\d.]+), accuracy ([\d.]+)$/);
     expect(loss0).toBeCloseTo(Math.log(2), 1); // w near 0: every probability near 1/2
     expect(acc0).toBeLessThan(0.7);
     expect(loss1).toBeLessThan(0.2);
@@ -65,7 +65,7 @@ describe("examples", () => {
 
   it("mnist: the nn MLP with Adam in a compiled step reaches 97% held out", () => {
     const out = run("mnist.mjs", "--quick");
-    const epochs = numbers(out, /^Epoch \d+: Train loss ([\d.]+), Test accuracy ([\d.]+)/.source);
+    const epochs = numbers(out, /^Epoch \d+: Train loss ([\d.]+), Test accuracy ([\d.]+)/);
     expect(epochs.length).toBe(20);
     expect(epochs.at(-1)![0]).toBeLessThan(epochs[0]![0]! / 5);
     expect(epochs.at(-1)![1]).toBeGreaterThanOrEqual(0.97);
@@ -73,8 +73,8 @@ describe("examples", () => {
 
   it("transformer_lm: training and validation loss fall, and it samples text", () => {
     const out = run("transformer_lm.mjs", "--quick");
-    const [[vocab]] = numbers(out, /vocabulary of (\d+);/.source);
-    const [[train0, train1, valid0, valid1]] = numbers(out, /^summary: train loss ([\d.]+) -> ([\d.]+), val loss ([\d.]+) -> ([\d.]+)$/.source);
+    const [[vocab]] = numbers(out, /vocabulary of (\d+);/);
+    const [[train0, train1, valid0, valid1]] = numbers(out, /^summary: train loss ([\d.]+) -> ([\d.]+), val loss ([\d.]+) -> ([\d.]+)$/);
     const uniform = Math.log(vocab!);
     expect(valid0).toBeGreaterThan(uniform - 0.5); // untrained: about as good as guessing
     expect(train1).toBeLessThan(train0! - 0.5);
@@ -126,7 +126,7 @@ describe("examples", () => {
     try {
       const file = join(dir, "digits_mlp.safetensors");
       const out = run("demo.mjs", "--out", file);
-      const [[reported]] = numbers(out, /^trained in [\d.]+ s; held-out accuracy ([\d.]+)%$/.source);
+      const [[reported]] = numbers(out, /^trained in [\d.]+ s; held-out accuracy ([\d.]+)%$/);
       expect(reported).toBeGreaterThanOrEqual(97);
       expect(out).toContain(`weights: ${file}`);
       // The accuracy of the saved weights, computed here.
