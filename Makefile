@@ -11,6 +11,8 @@
 #   make test-native | test-js | test-targets | typecheck   one part of `make test`
 #                     (typecheck also checks dist/, so it builds it first)
 #   make demo|bench   node examples/demo.mjs | node bench/run.mjs (after dist)
+#   make examples     the ports of MLX's examples: linear-regression, logistic-regression,
+#                     mnist, transformer-lm, per-example-grads (one target each; EXAMPLE_ARGS)
 #   make mutants      plants known bugs in a scratch copy, reports which the suites catch (slow)
 #   make fuzz         the junk-argument fuzzer (test/fuzz/) for long on both builds:
 #                     FUZZ_ITERATIONS (default 100000 per build), FUZZ_SEED (default: the time)
@@ -115,7 +117,8 @@ DIST_STAMP := $(BUILD)/.dist-stamp
 
 # ================================================================ targets
 .PHONY: all wasm native dist test test-native test-js test-targets \
-        demo bench clean toolchain typecheck sizes mutants fuzz
+        demo bench clean toolchain typecheck sizes mutants fuzz \
+        examples linear-regression logistic-regression mnist transformer-lm per-example-grads
 
 all: native wasm dist
 
@@ -305,6 +308,21 @@ fuzz: $(DIST_STAMP)
 
 demo: $(DIST_STAMP)
 	$(NODE) examples/demo.mjs
+
+# Ports of MLX's examples (examples/*.mjs); `make examples` runs them all.
+# EXAMPLE_ARGS passes flags through (e.g. EXAMPLE_ARGS=--quick or --single-thread).
+EXAMPLE_ARGS ?=
+linear-regression: $(DIST_STAMP)
+	$(NODE) examples/linear_regression.mjs $(EXAMPLE_ARGS)
+logistic-regression: $(DIST_STAMP)
+	$(NODE) examples/logistic_regression.mjs $(EXAMPLE_ARGS)
+mnist: $(DIST_STAMP)
+	$(NODE) examples/mnist.mjs $(EXAMPLE_ARGS)
+transformer-lm: $(DIST_STAMP)
+	$(NODE) examples/transformer_lm.mjs $(EXAMPLE_ARGS)
+per-example-grads: $(DIST_STAMP)
+	$(NODE) examples/per_example_grads.mjs $(EXAMPLE_ARGS)
+examples: linear-regression logistic-regression mnist transformer-lm per-example-grads
 
 bench: $(DIST_STAMP)
 	$(NODE) bench/run.mjs
