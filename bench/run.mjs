@@ -51,6 +51,25 @@ const time = (fn, reps = 5) => {
   rows.push({ what: `matmul ${n}x${n}x${n} f32`, webmx: `${ms.toFixed(1)} ms (${gf.toFixed(1)} GFLOP/s)`, baseline: `${js.toFixed(1)} ms`, ratio: `${(js / ms).toFixed(1)}x` });
 }
 
+// 2b. matrix-vector: matmul([1000, 100], [100]), read in place without packing.
+{
+  const m = 1000, k = 100, reps = 200;
+  const X = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
+  const W = Float32Array.from({ length: k }, (_, i) => Math.cos(i));
+  const x = mx.array(X).reshape(m, k), w = mx.array(W);
+  const ms = time(() => { for (let r = 0; r < reps; ++r) mx.tidy(() => mx.eval(mx.matmul(x, w))); }) / reps;
+  const Y = new Float32Array(m);
+  const js = time(() => {
+    for (let r = 0; r < reps; ++r)
+      for (let i = 0; i < m; ++i) {
+        let s = 0;
+        for (let j = 0; j < k; ++j) s += X[i * k + j] * W[j];
+        Y[i] = s;
+      }
+  }) / reps;
+  rows.push({ what: `matmul ${m}x${k} by a vector (gemv), per call`, webmx: `${(ms * 1000).toFixed(1)} us`, baseline: `${(js * 1000).toFixed(1)} us`, ratio: `${(js / ms).toFixed(1)}x` });
+}
+
 // 3. exp over 4M float32 vs Math.exp.
 {
   const n = 1 << 22;

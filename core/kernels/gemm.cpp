@@ -112,6 +112,60 @@ inline void micro_kernel(int64_t kc, const float* a, const float* b, float* C, i
     for (int c = 0; c < cols; ++c) C[r * ldc + c] = accumulate ? C[r * ldc + c] + tile[r][c] : tile[r][c];
 }
 
+// Matrix-vector products (one side of the product is a single row or column)
+// are bound by reading the matrix once, not by multiply-adds: packing panels
+// for them, as the GEMM does, costs more than the product. These read the
+// matrix in place instead.
+
+// y[i * ys] = sum_k A[i, k] * x[k * xs] for i in [0, M): one dot product per
+// row, in SIMD when the row and x are contiguous; threaded over rows.
+void gemv_rows(int64_t M, int64_t K, const float* A, int64_t ars, int64_t acs, const float* x, int64_t xs,
+               float* y, int64_t ys) {
+  const bool contiguous = acs == 1 && xs == 1;
+  parallel_for(M, M * K >= kParallelMacs ? std::max<int64_t>(1, 16384 / std::max<int64_t>(1, K)) : M,
+               [&](int64_t ib, int64_t ie) {
+    for (int64_t i = ib; i < ie; ++i) {
+      const float* a = A + i * ars;
+      float sum = 0;
+      int64_t k = 0;
+      if (contiguous) {
+        f32x4 s0 = simd::splat(0), s1 = s0, s2 = s0, s3 = s0;
+        for (; k + 16 <= K; k += 16) {
+          s0 += simd::load(a + k) * simd::load(x + k);
+          s1 += simd::load(a + k + 4) * simd::load(x + k + 4);
+          s2 += simd::load(a + k + 8) * simd::load(x + k + 8);
+          s3 += simd::load(a + k + 12) * simd::load(x + k + 12);
+        }
+        for (; k + 4 <= K; k += 4) s0 += simd::load(a + k) * simd::load(x + k);
+        sum = simd::hsum((s0 + s1) + (s2 + s3));
+      }
+      for (; k < K; ++k) sum += a[k * acs] * x[k * xs];
+      y[i * ys] = sum;
+    }
+  });
+}
+
+// y[j] = sum_k x[k * xs] * B[k, j] for j in [0, N), B's rows contiguous: y
+// accumulates x[k] * (row k of B), in SIMD, threaded over column blocks.
+void gemv_cols(int64_t N, int64_t K, const float* B, int64_t brs, const float* x, int64_t xs, float* y) {
+  constexpr int64_t kBlock = 1024;  // columns per task: a block of y stays in L1 while k runs
+  parallel_for((N + kBlock - 1) / kBlock, N * K >= kParallelMacs ? 1 : (N + kBlock - 1) / kBlock,
+               [&](int64_t tb, int64_t te) {
+    for (int64_t t = tb; t < te; ++t) {
+      const int64_t j0 = t * kBlock, j1 = std::min(N, j0 + kBlock);
+      std::fill(y + j0, y + j1, 0.0f);
+      for (int64_t k = 0; k < K; ++k) {
+        const float* b = B + k * brs;
+        const float xk = x[k * xs];
+        const f32x4 v = simd::splat(xk);
+        int64_t j = j0;
+        for (; j + 4 <= j1; j += 4) simd::store(y + j, simd::load(y + j) + v * simd::load(b + j));
+        for (; j < j1; ++j) y[j] += xk * b[j];
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, float* C, int64_t ldc) {
@@ -122,6 +176,13 @@ void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, flo
   }
   const float* A = static_cast<const float*>(Av.data);
   const float* B = static_cast<const float*>(Bv.data);
+  if (N == 1) return gemv_rows(M, K, A, Av.row_stride, Av.col_stride, B, Bv.row_stride, C, ldc);
+  if (M == 1) {
+    // C = a B: B's rows contiguous -> accumulate rows; B's columns contiguous
+    // (a transposed view) -> one dot product per column.
+    if (Bv.col_stride == 1) return gemv_cols(N, K, B, Bv.row_stride, A, Av.col_stride, C);
+    return gemv_rows(N, K, B, Bv.col_stride, Bv.row_stride, A, Av.col_stride, C, 1);
+  }
   const int64_t m_panels = (M + MR - 1) / MR;
   const bool par = M * N * K >= kParallelMacs;
   std::vector<float> apack(size_t(m_panels * MR * std::min(K, KC)));

@@ -267,3 +267,39 @@ TEST_CASE("scaled_dot_product_attention: reference, GQA, masks, gradients") {
   check_throws_tag([&] { scaled_dot_product_attention(q, k, v, 1, make<bool>({true, false}, {2})); },
                    "scaled_dot_product_attention");
 }
+
+// Matrix-vector products take their own kernels (no packing): check every
+// layout they read against a float64 reference, with K not a multiple of the
+// SIMD unroll and M large enough to be split across threads.
+TEST_CASE("matmul of a matrix and a vector, either side and any layout, matches a float64 reference") {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> u(-1, 1);
+  auto random = [&](Shape s) {
+    std::vector<float> v(size_t(s[0] * (s.size() > 1 ? s[1] : 1)));
+    for (auto& x : v) x = u(rng);
+    return test::f32(v, s);
+  };
+  for (auto [M, K] : {std::pair<int64_t, int64_t>{5, 3}, {37, 19}, {4096, 301}}) {
+    array A = random({M, K});
+    array x = random({K});
+    const auto a = test::values(A), xv = test::values(x);
+    auto check = [&](const array& got, bool transposed_product) {
+      const auto g = test::values(got);
+      REQUIRE(int64_t(g.size()) == M);
+      for (int64_t i = 0; i < M; ++i) {
+        double want = 0;
+        for (int64_t k = 0; k < K; ++k) want += a[size_t(i * K + k)] * xv[size_t(k)];
+        CHECK_MESSAGE(std::abs(g[size_t(i)] - want) <= 1e-5 * (1 + K), "M=", M, " K=", K, " i=", i, " t=", transposed_product);
+      }
+    };
+    check(matmul(A, x), false);                          // A x: a dot per row of A
+    check(matmul(x, transpose(A)), true);                // x A^T: B's columns contiguous, a dot per column
+    std::vector<float> at(size_t(K * M));
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t k = 0; k < K; ++k) at[size_t(k * M + i)] = float(a[size_t(i * K + k)]);
+    array At = test::f32(at, {K, M});                    // A^T stored row-contiguous
+    check(matmul(x, At), true);                          // x B with B's rows contiguous: row accumulation
+    check(matmul(transpose(At), x), false);              // A as a transposed view: strided rows
+    check(squeeze(matmul(A, reshape(x, {K, 1})), {1}), false);  // N == 1 written as a matrix
+  }
+}
