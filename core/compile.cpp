@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "error.h"
 #include "primitives/placeholder.h"
@@ -27,6 +28,15 @@ bool scalar_key(const array& a, std::string& key) {
   key.assign(1, char(a.dtype()));
   key.append(static_cast<const char*>(a.raw_data()), a.itemsize());
   for (auto d : a.shape()) key += "," + std::to_string(d);
+  return true;
+}
+
+// A root of an enclosing transform's trace (its placeholder or tracer copy):
+// a tracer none of whose inputs is one. Compile's own tracers never get here.
+bool is_enclosing_trace_root(const array& a) {
+  if (!a.is_tracer()) return false;
+  for (auto& in : a.inputs())
+    if (in.is_tracer()) return false;
   return true;
 }
 
@@ -67,15 +77,33 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
   std::map<std::string, int> scalar_ids;
   std::vector<array> order;  // representative node of each primitive, post-order
   std::unordered_map<const ArrayNode*, bool> visited;
+  std::unordered_set<const ArrayNode*> originals;
+  for (auto& in : inputs) originals.insert(in.id());
   auto enter = [&](const array& a) {
     if (id.count(a.id()) || visited.count(a.id())) return false;
-    if (a.has_primitive()) {
+    // The function reached one of the arrays it was called with other than
+    // through its tracer (a closure over an argument, or over state derived
+    // from one): the trace would bake in that call's value (MLX's check).
+    const bool original = originals.count(a.id()) > 0;
+    if (original && !a.is_tracer())
+      fail("compile",
+           "Attempting to compile a function with uncaptured inputs is not allowed: the function uses an array it "
+           "is called with (or one computed from it outside the function) through a closure or an object, not "
+           "through its arguments or `inputs`, so the trace would keep this call's value. Pass it as an argument, "
+           "or list the state it belongs to in `inputs`.");
+    // A value of an enclosing transform's trace (a vmap'd input or grad's
+    // tracer the function closes over, or a helper compiled inside a vmap'd
+    // function closing over what it is called with): kept as it is, as MLX
+    // keeps arrays without a primitive, and valid for this call only.
+    if (original || is_enclosing_trace_root(a)) {
+      g->reusable = false;
+    } else if (a.has_primitive()) {
       visited[a.id()] = true;
       for (auto& s : a.outputs())
         if (s.has_primitive()) visited[s.id()] = true;
       return true;
     }
-    // A constant; an equal scalar may already be one.
+    // A constant (or an enclosing trace's value); an equal scalar may already be one.
     std::string key;
     if (scalar_key(a, key)) {
       auto it = scalar_ids.find(key);
@@ -195,6 +223,7 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
 }
 
 size_t compiled_node_count(const CompiledGraph& g) { return g.nodes.size(); }
+bool compiled_reusable(const CompiledGraph& g) { return g.reusable; }
 size_t compiled_traced_node_count(const CompiledGraph& g) { return g.traced_nodes; }
 
 std::string compiled_describe(const CompiledGraph& g) {

@@ -26,6 +26,9 @@ struct CompiledGraph {
   std::vector<int> outputs;      // value ids
   int num_values = 0;
   size_t traced_nodes = 0;
+  // False when the function closed over a value of an enclosing transform's
+  // trace: the graph holds that value and is right for this call only.
+  bool reusable = true;
   // Shapeless graphs replay on inputs of any shape with the traced ranks and
   // dtypes. A node that depends on the inputs then gets its output shapes
   // from its primitive's output_shapes(), except a Broadcast, whose target

@@ -188,3 +188,105 @@ describe("compile shapeless: replay doesn't depend on sizes that were equal by c
     expect(() => c(mx.array([1, 2]))).toThrowError(/^\[broadcast_to\]/);
   });
 });
+
+// MLX's compile_dfs: a trace that reaches one of the arrays the function was
+// called with (not its tracer) raises "uncaptured inputs"; other arrays it
+// closes over are constants of the trace, evaluated or not
+// (python/tests/test_compile.py: test_compile_without_captured_inputs,
+// test_compile_with_closure).
+describe("compile: what a trace may close over", () => {
+  const uncaptured = /^\[compile\] Attempting to compile a function with uncaptured inputs is not allowed/;
+
+  it("a closure over an array it is also called with is an uncaptured input", () => {
+    const x = mx.array([1, 2, 3]).add(2);
+    const f = mx.compile((a: any) => a.add(x.add(1)));
+    expect(() => f(x)).toThrowError(uncaptured);
+    // evaluated makes no difference: the trace reached the argument itself
+    const e = mx.array([1, 2]);
+    expect(() => mx.compile((a: any) => a.add(e))(e)).toThrowError(uncaptured);
+    // the compiled function stays usable, and the same body on another array is fine
+    expect(f(mx.array([0, 0, 0])).tolist()).toEqual([4, 5, 6]);
+  });
+
+  it("state assigned outside, computed from the argument, is an uncaptured input", () => {
+    const x = mx.array([1, 2]).add(mx.array([1, 2]));
+    let y: any = null;
+    const fn = (a: any) => {
+      if (y === null) y = mx.array([1, 2]);
+      y = y.add(a);
+      return y;
+    };
+    fn(x); // y = [1, 2] + x, not evaluated: it reads x
+    expect(() => mx.compile(fn)(x)).toThrowError(uncaptured);
+  });
+
+  it("other closed-over arrays are constants of the trace, evaluated or not", () => {
+    let x = mx.array(1);
+    const c = mx.compile((y: any) => x.add(y));
+    expect(c(mx.array(1)).item()).toBe(2);
+    x = mx.array([1, 2]); // closures are not updated: the trace holds the old x
+    expect(c(mx.array(1)).item()).toBe(2);
+    const u = mx.array(1).add(mx.array(1)); // not evaluated yet
+    const d = mx.compile((y: any) => u.add(y));
+    expect(d(mx.array(2)).item()).toBe(4);
+    expect(d(mx.array(2)).item()).toBe(4);
+    expect(d.traces.length).toBe(1);
+  });
+});
+
+describe("compile: nested compiled functions under vmap and grad", () => {
+  // test_vmap_compiled: a helper compiled inside the vmapped function closes
+  // over a value derived from the mapped input and is called with it.
+  const x = mx.array([[1, -2], [2, 3]]);
+  const want = (m: number[][]) => m.map((r) => r.map((v) => -Math.exp(Math.abs(v))));
+  const outer = (a: any) => {
+    const b = mx.abs(a);
+    const inner = mx.compile((_z: any) => mx.exp(b).neg());
+    return inner(b);
+  };
+  it("vmap of the function, and vmap of it compiled, equal the eager values", () => {
+    (mx.vmap(outer)(x).tolist() as number[][]).forEach((r, i) => close(r, want(x.tolist() as number[][])[i]!));
+    let traces = 0;
+    const c = mx.compile((a: any) => (traces++, outer(a)));
+    for (const m of [[[1, -2], [2, 3]], [[0.5, 0], [-1, 4]]]) {
+      (mx.vmap(c)(mx.array(m)).tolist() as number[][]).forEach((r, i) => close(r, want(m)[i]!));
+    }
+    expect(traces).toBe(1); // the outer trace replays: the inner value is one of its nodes
+  });
+
+  it("a helper closing over a tracer is traced for that call only, never cached", () => {
+    let inner: any;
+    const got = mx.vmap((row: any) => {
+      inner = mx.compile((k: any) => row.add(k));
+      return inner(mx.array(10));
+    })(mx.array([[1, 2], [3, 4]]));
+    expect(got.tolist()).toEqual([[11, 12], [13, 14]]);
+    expect(inner.traces.length).toBe(0);
+    // grad through a helper closing over the differentiated input: d/dw sum(3 w^2) = 6w
+    const f = (w: any) => mx.compile((k: any) => w.mul(w).mul(k))(mx.array(3)).sum();
+    expect(mx.grad(f)(mx.array([1, 2])).tolist()).toEqual([6, 12]);
+    expect(mx.grad(f)(mx.array([5, 6])).tolist()).toEqual([30, 36]);
+  });
+});
+
+describe("compile: state written into inputs", () => {
+  it("an array assigned into `inputs` but not carried by `outputs` is an error naming its path", () => {
+    const state = { layers: [{ w: mx.array([1, 2]) }] };
+    const step = mx.compile((g: any) => ((state.layers[0]!.w = state.layers[0]!.w.sub(g)), state.layers[0]!.w.sum()), {
+      inputs: state,
+    });
+    expect(() => step(mx.array([1, 1]))).toThrowError(/^\[compile\] The function assigned a new array to inputs 'layers\.0\.w'/);
+    expect(state.layers[0]!.w.tolist()).toEqual([1, 2]); // the tree has its array back
+    // carried by outputs it works, and the update sticks on every call
+    const ok = mx.compile((g: any) => ((state.layers[0]!.w = state.layers[0]!.w.sub(g)), state.layers[0]!.w.sum()), {
+      inputs: state,
+      outputs: state,
+    });
+    expect(ok(mx.array([1, 1])).item()).toBe(1);
+    expect(ok(mx.array([1, 1])).item()).toBe(-1);
+    expect(state.layers[0]!.w.tolist()).toEqual([-1, 0]);
+    // reading inputs without assigning is fine
+    const read = mx.compile((g: any) => state.layers[0]!.w.add(g), { inputs: state });
+    expect(read(mx.array([1, 1])).tolist()).toEqual([0, 1]);
+  });
+});

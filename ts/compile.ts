@@ -20,6 +20,7 @@ interface CompileExports {
   _wmx_compile_call(id: number, inputs: number, n: number): number;
   _wmx_compile_stats(id: number, out: number): number;
   _wmx_compile_free(id: number): void;
+  _wmx_compile_reusable(id: number): number;
 }
 const m = () => core().m as unknown as CompileExports & ReturnType<typeof core>["m"];
 
@@ -154,6 +155,23 @@ function arrayPaths(tree: unknown): [string, MxArray][] {
 const refillArrays = (tree: unknown, values: MxArray[]): unknown =>
   refill(tree, values, 0, (leaf) => leaf instanceof MxArray, "compile").tree;
 
+/**
+ * Throws if the traced function assigned an array into the `inputs` tree
+ * that `outputs` doesn't carry out: the tree gets its original arrays back
+ * after the trace, so such an update would be lost on every call.
+ */
+function checkStateWrites(inputsTree: unknown, stateIn: [string, MxArray][], tracers: MxArray[], stateOut: [string, MxArray][]): void {
+  if (stateIn.length === 0) return;
+  const carried = new Set(stateOut.map(([, a]) => a));
+  const tracerAt = new Map(stateIn.map(([p], i) => [p, tracers[i]!]));
+  for (const [p, a] of arrayPaths(inputsTree)) {
+    if (tracerAt.get(p) === a || carried.has(a)) continue;
+    throw new Error(
+      `[compile] The function assigned a new array to inputs '${p}' while it was traced, but that array isn't in \`outputs\`, so the update would be lost after every call. List the state in outputs too (e.g. {inputs: state, outputs: state}), or don't assign into inputs.`,
+    );
+  }
+}
+
 interface Entry {
   graph: number;
   outTree: unknown; // fn's output with its array leaves (shape of the result)
@@ -244,6 +262,7 @@ export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): C
               const out = traceable(fn(...(refillArrays(args, argTracers) as any[])), "compile");
               const outs = arrayPaths(out).map(([, a]) => a);
               const stateOut = arrayPaths(opts.outputs);
+              checkStateWrites(opts.inputs, stateIn, tracers.slice(argArrays.length), stateOut);
               e.outTree = out;
               e.nOut = outs.length;
               e.statePaths = stateOut.map(([p]) => p);
@@ -271,10 +290,16 @@ export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): C
       }
       if (id < 0) c.fail();
       e.graph = id;
-      graphs.push(id);
-      cache.set(key, e);
       entry = e;
       n = e.nOut + e.statePaths.length;
+      // A graph holding a value of an enclosing transform's trace is right
+      // for this call only: used once, never cached.
+      if (m()._wmx_compile_reusable(id) === 1) {
+        graphs.push(id);
+        cache.set(key, e);
+      } else {
+        m()._wmx_compile_free(id);
+      }
     } else {
       const ent = entry;
       if (ent.readShapes !== null && shapesOf(inputs) !== ent.readShapes)

@@ -65,6 +65,12 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_stats(int32_t id, int32_t* out) {
   });
 }
 
+// 1 if the graph may be cached and replayed, 0 if it holds a value of an
+// enclosing transform's trace (valid for the call that traced it only).
+EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_reusable(int32_t id) {
+  return guard<int32_t>(-1, [&] { return int32_t(compiled_reusable(graph(id))); });
+}
+
 // The graph's primitives in evaluation order (valid until the next call).
 EMSCRIPTEN_KEEPALIVE const char* wmx_compile_describe(int32_t id) {
   static std::string text;
