@@ -9,6 +9,7 @@
 #include "ops.h"
 #include "primitives/indexing.h"
 #include "primitives/views.h"
+#include "reduce_ops.h"
 #include "shape_limits.h"
 
 namespace wmx {
@@ -226,9 +227,7 @@ array flatten(const array& a, int start_axis, int end_axis) {
   return array(shape, a.dtype(), std::make_shared<Flatten>(s, e), {a});
 }
 
-array unflatten(const array& a, int axis, const Shape& shape) {
-  if (shape.empty()) fail("unflatten", "The shape to unflatten to cannot be empty.");
-  int ax = normalize_axis(axis, a.ndim(), "unflatten");
+Shape unflattened_shape(const Shape& in, int ax, const Shape& shape) {
   Shape s = shape;
   int infer = -1;
   int64_t known = 1;
@@ -242,7 +241,7 @@ array unflatten(const array& a, int axis, const Shape& shape) {
       known *= s[i];
     }
   }
-  const int64_t dim = a.shape()[ax];
+  const int64_t dim = in[ax];
   if (infer >= 0) {
     if (known == 0 || dim % known != 0)
       fail("unflatten", "Cannot unflatten axis ", ax, " of size ", dim, " into shape ", shape_str(shape), ".");
@@ -250,10 +249,20 @@ array unflatten(const array& a, int axis, const Shape& shape) {
   } else if (known != dim) {
     fail("unflatten", "Cannot unflatten axis ", ax, " of size ", dim, " into shape ", shape_str(shape), ".");
   }
-  Shape out(a.shape().begin(), a.shape().begin() + ax);
+  Shape out(in.begin(), in.begin() + ax);
   out.insert(out.end(), s.begin(), s.end());
-  out.insert(out.end(), a.shape().begin() + ax + 1, a.shape().end());
-  return reshape(a, out);
+  out.insert(out.end(), in.begin() + ax + 1, in.end());
+  return out;
+}
+
+array unflatten(const array& a, int axis, const Shape& shape) {
+  if (shape.empty()) fail("unflatten", "The shape to unflatten to cannot be empty.");
+  int ax = normalize_axis(axis, a.ndim(), "unflatten");
+  Shape out = unflattened_shape(a.shape(), ax, shape);
+  if (!tracing_shapeless()) return reshape(a, out);
+  // Shapeless: the other axes follow the input on replay, the split axis as written.
+  check_shape_limits(out, "unflatten");
+  return array(out, a.dtype(), std::make_shared<Reshape>(out, std::nullopt, AxisSplit{ax, shape}), {a});
 }
 
 array swapaxes(const array& a, int axis1, int axis2) {
@@ -401,6 +410,24 @@ array take_along_axis(const array& a_in, const array& indices, std::optional<int
     if (d == ax) continue;
     Shape x{as[d]}, y{is[d]};
     as[d] = is[d] = broadcast_shapes(x, y, "take_along_axis")[0];
+  }
+  if (tracing_shapeless() && as == a.shape() && a.shape()[ax] > 0) {
+    // Index arrays that follow new shapes: positions counted along each other
+    // axis of the operands' common shape (that of a with axis `ax` cut to
+    // one, broadcast against the indices, so a mismatch on replay is the
+    // eager op's broadcast error), not aranges of the traced lengths.
+    Shape start(a.ndim(), 0), step(a.ndim(), 1), one = a.shape();
+    one[ax] = 1;
+    std::vector<WrittenAxis> written(a.ndim());
+    written[ax].slice = SliceArg{0, 1, 1};
+    // (only its shape is read: no gradient flows to the indices through it)
+    array column = stop_gradient(make_slice(a, start, step, one, std::move(written)));
+    array ones = add(full_like(column, 1.0, Dtype::int32), full_like(indices, 0.0, Dtype::int32));
+    std::vector<array> idx;
+    for (int d = 0; d < a.ndim(); ++d)
+      idx.push_back(d == ax ? broadcast_like(indices, ones) : cumsum(ones, d, false, /*inclusive=*/false));
+    array g = make_gather(a, idx, all_axes(a.ndim()), Shape(a.ndim(), 1), "take_along_axis");
+    return reshape_like(g, ones);
   }
   array ab = broadcast_to(a, as, "take_along_axis");
   array ib = broadcast_to(indices, is, "take_along_axis");
@@ -578,7 +605,15 @@ array plan_view(const array& a, const IndexPlan& P) { return make_slice(a, P.sta
 
 array index(const array& a, const std::vector<IndexEntry>& idx) {
   IndexPlan P = plan_index(a, idx, "index");
-  array view = plan_view(a, P);
+  // Shapeless with index arrays and only whole axes beside them (x.index(i),
+  // x.index(i, j)): no view, and the indexed axes dropped by a squeeze, so
+  // the result follows new shapes (a view or reshape here would fix them).
+  bool whole_axes = true, new_axes = false;
+  for (int d = 0; d < a.ndim(); ++d)
+    whole_axes = whole_axes && P.start[d] == 0 && P.step[d] == 1 && P.len[d] == a.shape()[d];
+  for (int t : P.tail_axis) new_axes = new_axes || t < 0;
+  const bool follow = P.has_adv && tracing_shapeless() && whole_axes && !new_axes;
+  array view = follow ? a : plan_view(a, P);
   if (!P.has_adv && tracing_shapeless()) {
     // Integer-indexed axes dropped and new axes inserted by views that
     // follow new shapes (a reshape to P.tail would fix the traced one).
@@ -597,7 +632,13 @@ array index(const array& a, const std::vector<IndexEntry>& idx) {
   const int nI = int(P.I.size());
   Shape s = P.I;
   s.insert(s.end(), P.tail.begin(), P.tail.end());
-  g = reshape(g, s);
+  if (follow) {
+    std::vector<int> indexed;
+    for (int ax : P.adv_axes) indexed.push_back(nI + ax);
+    g = squeeze(g, indexed);
+  } else {
+    g = reshape(g, s);
+  }
   if (P.p == 0 || nI == 0) return g;
   std::vector<int> perm;
   for (int d = 0; d < P.p; ++d) perm.push_back(nI + d);

@@ -290,3 +290,142 @@ describe("compile: state written into inputs", () => {
     expect(read(mx.array([1, 1])).tolist()).toEqual([0, 1]);
   });
 });
+
+// Shapeless replays checked against the same function run eagerly at each
+// new shape (the eager ops have their own hand-computed tests), with one
+// trace for all shapes.
+describe("compile shapeless: ops that follow new shapes", () => {
+  // deterministic pseudo-random values in (-1, 1)
+  const det = (shape: number[], seed: number) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return mx.array(Array.from({ length: n }, (_, i) => Math.sin(i * 1.37 + seed * 2.11) * 0.9)).reshape(shape);
+  };
+  const ints = (shape: number[], mod: number, seed: number) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return mx.array(Array.from({ length: n }, (_, i) => (i * 7 + seed * 3) % mod), mx.int32).reshape(shape);
+  };
+  const same = (got: any, want: any, tol = 1e-5) => {
+    expect(got.shape).toEqual(want.shape);
+    close((got.flatten().tolist() as number[]), want.flatten().tolist() as number[], tol);
+  };
+  const replays = (f: (...a: any[]) => any, calls: (() => any[])[], tol = 1e-5) => {
+    const c = mx.compile(f, { shapeless: true });
+    for (const make of calls) {
+      const args = make();
+      const got = c(...args), want = f(...args);
+      if (Array.isArray(want)) want.forEach((w, i) => same(got[i], w, tol));
+      else same(got, want, tol);
+    }
+    expect(c.traces.length).toBe(1);
+    return c;
+  };
+
+  it("unflatten splits one axis as written; the others follow", () => {
+    replays((x: any) => mx.unflatten(x, 1, [2, -1]).sum(-1), [() => [det([2, 8], 1)], () => [det([3, 12], 2)], () => [det([1, 2], 3)]]);
+    const c = replays((x: any) => mx.unflatten(x, -1, [4, 2]).square(), [() => [det([2, 3, 8], 1)], () => [det([5, 2, 8], 2)]]);
+    expect(() => c(det([2, 3, 6], 1))).toThrowError(/^\[unflatten\] Cannot unflatten axis 2 of size 6 into shape \(4,2\)/);
+    // the gradient follows too
+    const g = mx.compile(mx.grad((x: any) => mx.unflatten(x, 0, [-1, 2]).square().sum()), { shapeless: true });
+    for (const n of [4, 6]) same(g(det([n, 3], n)), det([n, 3], n).mul(2));
+  });
+
+  it("indexing with an integer array (embedding lookups) and takeAlongAxis follow the index shape", () => {
+    replays((e: any, i: any) => e.index(i), [() => [det([10, 4], 1), ints([2, 3], 10, 1)], () => [det([7, 5], 2), ints([4, 2], 7, 2)]]);
+    replays((e: any, i: any) => e.index(i).sum(-1), [() => [det([10, 4], 1), ints([2, 3], 10, 1)], () => [det([7, 5], 2), ints([3, 5], 7, 2)]]);
+    replays((e: any, i: any, j: any) => e.index(i, j), [() => [det([6, 4], 1), ints([3], 6, 1), ints([3], 4, 2)], () => [det([5, 9], 2), ints([7], 5, 3), ints([7], 9, 4)]]);
+    const tk = (l: any, t: any) => mx.takeAlongAxis(l, t, -1);
+    replays(tk, [() => [det([4, 10], 1), ints([4, 1], 10, 1)], () => [det([6, 7], 2), ints([6, 1], 7, 2)], () => [det([3, 5], 3), ints([3, 1], 5, 3)]]);
+    replays((l: any, t: any) => mx.takeAlongAxis(l, t, 0), [() => [det([4, 3], 1), ints([2, 3], 4, 1)], () => [det([6, 2], 2), ints([5, 2], 6, 2)]]);
+    // operands that don't match fail, as the eager op does
+    const c = mx.compile(tk, { shapeless: true });
+    c(det([4, 10], 1), ints([4, 1], 10, 1));
+    expect(() => c(det([4, 10], 1), ints([3, 1], 10, 1))).toThrowError(/^\[compile\] shapeless: Add got operands of shapes \(4,1\) and \(3,1\)/);
+    // indices that had the array's length when traced and broadcast at the call are refused (see the README)
+    expect(() => c(det([4, 10], 1), ints([1, 1], 10, 1))).toThrowError(/^\[compile\] shapeless: Add got operands of shapes \(4,1\) and \(1,1\)/);
+  });
+
+  it("fast.rope follows the length and the leading axes, traditional or not", () => {
+    for (const traditional of [false, true])
+      replays((x: any) => mx.fast.rope(x, 4, { traditional, offset: 2 }), [() => [det([2, 5, 6], 1)], () => [det([3, 7, 6], 2)], () => [det([1, 1, 6], 3)]]);
+    replays((x: any) => mx.fast.rope(x, 8), [() => [det([2, 2, 5, 8], 1)], () => [det([1, 3, 9, 8], 2)]]);
+  });
+
+  it("fast.scaledDotProductAttention: causal, additive and boolean masks, grouped heads, the default scale from D at run time", () => {
+    const qkv = (b: number, n: number, nk: number, tq: number, tk: number, d: number, s: number) => [det([b, n, tq, d], s), det([b, nk, tk, d], s + 1), det([b, nk, tk, d], s + 2)];
+    const causal = (q: any, k: any, v: any) => mx.fast.scaledDotProductAttention(q, k, v, { mask: "causal" });
+    replays(causal, [() => qkv(1, 2, 2, 5, 5, 8, 1), () => qkv(2, 2, 2, 7, 7, 8, 2), () => qkv(3, 2, 2, 3, 6, 8, 3)]);
+    replays(causal, [() => qkv(1, 4, 2, 5, 5, 4, 1), () => qkv(2, 4, 2, 3, 3, 4, 2)]); // 2 query heads per kv head
+    // no scale given: 1/sqrt(D) of each call's D
+    replays((q: any, k: any, v: any) => mx.fast.scaledDotProductAttention(q, k, v), [() => qkv(1, 2, 2, 3, 3, 4, 1), () => qkv(1, 2, 2, 3, 3, 16, 2)]);
+    const add = (q: any, k: any, v: any, m: any) => mx.fast.scaledDotProductAttention(q, k, v, { scale: 0.5, mask: m });
+    replays(add, [() => [...qkv(1, 2, 2, 5, 5, 8, 1), det([5, 5], 4)], () => [...qkv(2, 2, 2, 6, 6, 8, 2), det([6, 6], 5)]]);
+    const bool = (q: any, k: any, v: any, m: any) => mx.fast.scaledDotProductAttention(q, k, v, { scale: 0.5, mask: mx.greater(m, -0.5) });
+    replays(bool, [() => [...qkv(1, 2, 2, 4, 4, 8, 1), det([4, 4], 4)], () => [...qkv(2, 2, 2, 6, 6, 8, 2), det([6, 6], 5)]]);
+  });
+});
+
+describe("compile shapeless: a transformer LM training step replays on new (batch, length)", () => {
+  const V = 11, D = 8, H = 2, HD = 4;
+  const det = (shape: number[], seed: number) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return mx.array(Array.from({ length: n }, (_, i) => Math.sin(i * 0.91 + seed * 1.7) * 0.3)).reshape(shape);
+  };
+  const tokens = (b: number, t: number, seed: number) =>
+    mx.array(Array.from({ length: b * t }, (_, i) => (i * 5 + seed * 3 + ((i * i) % 7)) % V), mx.int32).reshape([b, t]);
+  const init = () => ({ emb: det([V, D], 1), wqkv: det([D, 3 * D], 2), wo: det([D, D], 3), head: det([D, V], 4), g: mx.ones([D]) });
+
+  // embedding (index with an int array), rms norm, qkv split, heads with
+  // unflatten, rope, causal attention, heads merged with flatten, a residual,
+  // logits over the vocabulary, cross-entropy with takeAlongAxis, a mask
+  // built with ones/zeros/full inside
+  const loss = (p: any, x: any, y: any, additive: boolean) => {
+    const h = p.emb.index(x); // (B, T, D)
+    const n = mx.fast.rmsNorm(h, p.g, 1e-5);
+    const [q, k, v] = mx.split(n.matmul(p.wqkv), 3, -1);
+    const heads = (t: any) => mx.unflatten(t, -1, [H, HD]).transpose(0, 2, 1, 3); // (B, H, T, HD)
+    let mask: any = "causal";
+    if (additive) {
+      // -1e9 above the diagonal, built from the length at run time
+      const ones = mx.onesLike(x.index(0)); // (T,)
+      const pos = mx.cumsum(ones, 0).astype(mx.float32);
+      mask = mx.where(mx.greater(pos.reshape(1, -1), pos.reshape(-1, 1)), mx.full([1, 1], -1e9), mx.zeros([1, 1]));
+    }
+    const o = mx.fast.scaledDotProductAttention(mx.fast.rope(heads(q), HD), mx.fast.rope(heads(k), HD), heads(v), { mask });
+    const out = h.add(o.transpose(0, 2, 1, 3).flatten(2, 3).matmul(p.wo));
+    const logits = out.matmul(p.head).reshape(-1, V);
+    const picked = mx.takeAlongAxis(logits, y.reshape(-1, 1), -1);
+    return mx.logsumexp(logits, -1, true).sub(picked).mean();
+  };
+
+  for (const additive of [false, true]) {
+    it(`${additive ? "an additive mask built inside" : "the causal mask"}: losses and parameters equal the eager run at every shape`, () => {
+      const lr = 0.5;
+      const lossAndGrad = mx.valueAndGrad((p: any, x: any, y: any) => loss(p, x, y, additive));
+      const update = (p: any, g: any) => mx.tree.map((w: any, dw: any) => w.sub(dw.mul(lr)), p, g);
+      const state: any = { p: init() };
+      let traces = 0;
+      const step = mx.compile(
+        (x: any, y: any) => {
+          traces++;
+          const [l, g] = lossAndGrad(state.p, x, y);
+          state.p = update(state.p, g);
+          return l;
+        },
+        { inputs: state, outputs: state, shapeless: true },
+      );
+      let eager: any = init();
+      const losses: number[] = [];
+      for (const [b, t, s] of [[2, 5, 1], [3, 7, 2], [1, 4, 3], [2, 9, 4]] as const) {
+        const x = tokens(b, t, s), y = tokens(b, t, s + 10);
+        const [l, g] = lossAndGrad(eager, x, y);
+        eager = update(eager, g);
+        const got = step(x, y).item() as number;
+        close([got], [l.item() as number], 1e-4);
+        losses.push(got);
+        for (const key of Object.keys(eager)) close(state.p[key].flatten().tolist(), eager[key].flatten().tolist(), 1e-4);
+      }
+      expect(traces).toBe(1);
+      expect(losses.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    });
+  }
+});
