@@ -4,6 +4,7 @@
 // among the remaining nodes; replay indexes values by id.
 #pragma once
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "primitive.h"
@@ -17,7 +18,10 @@ struct CompiledGraph {
     std::vector<Shape> shapes;
     std::vector<Dtype> dtypes;
     int first_output;  // value id of output 0; output k is first_output + k
+    const char* origin = nullptr;  // the user's call that made it (ShapelessOrigin), for errors
   };
+  // "take_along_axis (its Reshape)", or the primitive's name when the user made the node.
+  static std::string describe(const Node& n);
   int num_inputs = 0;
   std::vector<Shape> input_shapes;
   std::vector<Dtype> input_dtypes;

@@ -48,6 +48,7 @@ array last_axis_slice(const array& x, int64_t start, std::optional<int64_t> stop
 }  // namespace
 
 array rms_norm(const array& x, const std::optional<array>& weight, double eps) {
+  ShapelessOrigin origin("rms_norm");
   const char* op = "rms_norm";
   if (x.ndim() == 0) fail(op, "The input must have at least one dimension.");
   check_last(op, "weight", x, weight);
@@ -63,6 +64,7 @@ array rms_norm(const array& x, const std::optional<array>& weight, double eps) {
 }
 
 array layer_norm(const array& x, const std::optional<array>& weight, const std::optional<array>& bias, double eps) {
+  ShapelessOrigin origin("layer_norm");
   const char* op = "layer_norm";
   if (x.ndim() == 0) fail(op, "The input must have at least one dimension.");
   check_last(op, "weight", x, weight);
@@ -81,6 +83,7 @@ array layer_norm(const array& x, const std::optional<array>& weight, const std::
 }
 
 array rope(const array& x, int dims, bool traditional, double base, double scale, int offset) {
+  ShapelessOrigin origin("rope");
   const char* op = "rope";
   if (x.ndim() < 2) fail(op, "The input must have at least 2 dimensions (positions, features), got shape ",
                          shape_str(x.shape()), ".");
@@ -118,6 +121,7 @@ array rope(const array& x, int dims, bool traditional, double base, double scale
 
 array scaled_dot_product_attention(const array& q, const array& k, const array& v, double scale,
                                    const std::optional<array>& mask, bool causal) {
+  ShapelessOrigin origin("scaled_dot_product_attention");
   const char* op = "scaled_dot_product_attention";
   if (q.ndim() != 4 || k.ndim() != 4 || v.ndim() != 4)
     fail(op, "Expected queries, keys and values with 4 dimensions (B, N, T, D), got ", shape_str(q.shape()), ", ",

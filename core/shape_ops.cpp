@@ -70,6 +70,7 @@ array concatenate(const std::vector<array>& arrays, int axis) {
 }
 
 array stack(const std::vector<array>& arrays, int axis) {
+  ShapelessOrigin origin("stack");
   if (arrays.empty()) fail("stack", "No arrays provided for stacking.");
   for (auto& x : arrays)
     if (x.shape() != arrays[0].shape())
@@ -128,6 +129,7 @@ std::vector<array> split(const array& a, int sections, int axis) {
 }
 
 array tile(const array& a, const std::vector<int64_t>& reps_in) {
+  ShapelessOrigin origin("tile");
   for (auto r : reps_in)
     if (r < 0) fail("tile", "Repetitions must be non-negative, got ", r, ".");
   std::vector<int64_t> reps = reps_in;
@@ -148,6 +150,7 @@ array tile(const array& a, const std::vector<int64_t>& reps_in) {
 }
 
 array repeat(const array& a, int64_t repeats, std::optional<int> axis) {
+  ShapelessOrigin origin("repeat");
   if (repeats < 0) fail("repeat", "Number of repeats cannot be negative, got ", repeats, ".");
   if (!axis) return repeat(flatten(a), repeats, 0);
   if (a.ndim() == 0) return repeat(reshape(a, {1}), repeats, 0);
@@ -164,6 +167,7 @@ array repeat(const array& a, int64_t repeats, std::optional<int> axis) {
 
 array pad(const array& a, const std::vector<std::pair<int64_t, int64_t>>& width_in, const array& value,
           const std::string& mode) {
+  ShapelessOrigin origin("pad");
   std::vector<std::pair<int64_t, int64_t>> width = width_in;
   if (width.size() == 1 && a.ndim() != 1) width.assign(a.ndim(), width_in[0]);
   if (int(width.size()) != a.ndim())
@@ -256,6 +260,7 @@ Shape unflattened_shape(const Shape& in, int ax, const Shape& shape) {
 }
 
 array unflatten(const array& a, int axis, const Shape& shape) {
+  ShapelessOrigin origin("unflatten");
   if (shape.empty()) fail("unflatten", "The shape to unflatten to cannot be empty.");
   int ax = normalize_axis(axis, a.ndim(), "unflatten");
   Shape out = unflattened_shape(a.shape(), ax, shape);
@@ -274,9 +279,18 @@ array swapaxes(const array& a, int axis1, int axis2) {
 }
 
 std::vector<array> broadcast_arrays(const std::vector<array>& arrays) {
+  ShapelessOrigin origin("broadcast_arrays");
   Shape shape;
   for (auto& x : arrays) shape = broadcast_shapes(shape, x.shape(), "broadcast_arrays");
   std::vector<array> out;
+  if (tracing_shapeless() && !arrays.empty()) {
+    // The common shape as a donor that follows new shapes: zero-sized views
+    // of every operand added up (their implicit broadcasts follow the Add).
+    array common = full_like(arrays[0], 0.0, Dtype::bool_);
+    for (size_t i = 1; i < arrays.size(); ++i) common = logical_or(common, full_like(arrays[i], 0.0, Dtype::bool_));
+    for (auto& x : arrays) out.push_back(broadcast_like(x, common));
+    return out;
+  }
   for (auto& x : arrays) out.push_back(broadcast_to(x, shape, "broadcast_arrays"));
   return out;
 }
@@ -329,6 +343,7 @@ std::vector<array> dynamic_starts(const array& start, size_t naxes, const char* 
 }  // namespace
 
 array slice_dynamic(const array& a, const array& start, const std::vector<int>& axes_in, const Shape& slice_size) {
+  ShapelessOrigin origin("slice_dynamic");
   auto axes = unique_axes(axes_in, a.ndim(), "slice_dynamic");
   if (int(slice_size.size()) != a.ndim())
     fail("slice_dynamic", "The slice size ", shape_str(slice_size), " must have one entry per dimension of the array ",
@@ -341,6 +356,7 @@ array slice_dynamic(const array& a, const array& start, const std::vector<int>& 
 }
 
 array slice_update_dynamic(const array& a, const array& update_in, const array& start, const std::vector<int>& axes_in) {
+  ShapelessOrigin origin("slice_update_dynamic");
   auto axes = unique_axes(axes_in, a.ndim(), "slice_update");
   if (update_in.ndim() > a.ndim())
     fail("slice_update", "The update of shape ", shape_str(update_in.shape()),
@@ -397,6 +413,7 @@ std::vector<array> along_axis_indices(const Shape& shape, const array& indices, 
 }  // namespace
 
 array take_along_axis(const array& a_in, const array& indices, std::optional<int> axis) {
+  ShapelessOrigin origin("take_along_axis");
   check_index_dtype(indices, "take_along_axis");
   array a = axis ? a_in : reshape(a_in, {-1});
   int ax = axis ? *axis : 0;
@@ -438,6 +455,7 @@ array take_along_axis(const array& a_in, const array& indices, std::optional<int
 }
 
 array put_along_axis(const array& a, const array& indices, const array& values, std::optional<int> axis) {
+  ShapelessOrigin origin("put_along_axis");
   check_index_dtype(indices, "put_along_axis");
   if (!axis) {
     return reshape_like(put_along_axis(flatten(a), indices, values, 0), a);
@@ -604,6 +622,7 @@ array plan_view(const array& a, const IndexPlan& P) { return make_slice(a, P.sta
 }  // namespace
 
 array index(const array& a, const std::vector<IndexEntry>& idx) {
+  ShapelessOrigin origin("index");
   IndexPlan P = plan_index(a, idx, "index");
   // Shapeless with index arrays and only whole axes beside them (x.index(i),
   // x.index(i, j)): no view, and the indexed axes dropped by a squeeze, so
@@ -680,10 +699,34 @@ array apply_op(UpdateOp op, const array& x, const array& v) {
 }  // namespace
 
 array index_update(const array& a, const std::vector<IndexEntry>& idx, const array& update, UpdateOp op) {
+  ShapelessOrigin origin("at");
   const char* tag = "at";
   IndexPlan P = plan_index(a, idx, tag);
   const Shape R = P.result_shape();
   array v = fit_update(update, R, tag);
+  if (!P.has_adv && tracing_shapeless()) {
+    // The same, with the region and the update's shape following new shapes:
+    // the update laid out as the region (new axes dropped, integer-indexed
+    // axes kept as size 1), then broadcast to it.
+    array region = make_slice(a, P.start, P.step, P.len, P.written);
+    array u = update;
+    while (u.ndim() > int(R.size()) && u.shape()[0] == 1) u = squeeze(u, {0});
+    if (u.ndim() < int(R.size())) {
+      std::vector<int> lead(R.size() - u.ndim());
+      std::iota(lead.begin(), lead.end(), 0);
+      u = expand_dims(u, lead);
+    }
+    std::vector<int> new_axes, points;
+    for (size_t t = 0; t < P.tail_axis.size(); ++t)
+      if (P.tail_axis[t] < 0) new_axes.push_back(int(t));
+    if (!new_axes.empty()) u = squeeze(u, new_axes);
+    for (int d = 0; d < a.ndim(); ++d)
+      if (P.written[d].point) points.push_back(d);
+    if (!points.empty()) u = expand_dims(u, points);
+    u = broadcast_like(u, region);
+    if (op != UpdateOp::set) u = apply_op(op, region, u);
+    return make_slice_update(a, astype(u, a.dtype()), P.start, P.step, P.written);
+  }
   if (!P.has_adv) {
     // A strided region: no duplicates, so op(region, v) then one slice update.
     array u = reshape(v, P.len);

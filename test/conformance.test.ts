@@ -1,8 +1,11 @@
 // Behaviours matched to MLX (issue: MLX conformance): gradients at ties,
 // higher-order gradients through sort/topk, vjp's cotangent cast, the jvp of
 // comparisons, customFunction's null tangents, asyncEval inside transforms,
-// empty categorical requests. Expected values are worked out by hand from
-// MLX's rules (cited per case).
+// empty categorical requests; compile's uncaptured inputs, nested compiled
+// helpers under vmap/grad, state assigned into `inputs`, and shapeless
+// replays of the ops a transformer LM's training step uses. Expected values
+// are worked out by hand from MLX's rules (cited per case) or, for shapeless
+// replays, are the same function run eagerly at each new shape.
 import { describe, expect, it } from "vitest";
 import { mx } from "./setup.js";
 
@@ -339,9 +342,44 @@ describe("compile shapeless: ops that follow new shapes", () => {
     // operands that don't match fail, as the eager op does
     const c = mx.compile(tk, { shapeless: true });
     c(det([4, 10], 1), ints([4, 1], 10, 1));
-    expect(() => c(det([4, 10], 1), ints([3, 1], 10, 1))).toThrowError(/^\[compile\] shapeless: Add got operands of shapes \(4,1\) and \(3,1\)/);
+    expect(() => c(det([4, 10], 1), ints([3, 1], 10, 1))).toThrowError(/^\[compile\] shapeless: in take_along_axis: Add got operands of shapes \(4,1\) and \(3,1\)/);
     // indices that had the array's length when traced and broadcast at the call are refused (see the README)
-    expect(() => c(det([4, 10], 1), ints([1, 1], 10, 1))).toThrowError(/^\[compile\] shapeless: Add got operands of shapes \(4,1\) and \(1,1\)/);
+    expect(() => c(det([4, 10], 1), ints([1, 1], 10, 1))).toThrowError(/^\[compile\] shapeless: in take_along_axis: Add got operands of shapes \(4,1\) and \(1,1\)/);
+  });
+
+  it("broadcastArrays and x.at(...) updates with written indexes follow new shapes", () => {
+    replays((a: any, b: any) => mx.broadcastArrays(a, b), [() => [det([3, 1], 1), det([1, 4], 2)], () => [det([2, 1], 3), det([1, 5], 4)]]);
+    replays((a: any, b: any, c: any) => mx.broadcastArrays(a, b, c).map((x: any) => x.mul(2)), [
+      () => [det([2, 1, 3], 1), det([4, 1], 2), det([3], 3)],
+      () => [det([5, 1, 2], 4), det([3, 1], 5), det([2], 6)],
+    ]);
+    replays((x: any, v: any) => x.at(1).set(v), [() => [det([3, 4], 1), det([4], 2)], () => [det([5, 2], 3), det([2], 4)]]);
+    replays((x: any, v: any) => x.at(mx.slice(1), -1).add(v), [() => [det([3, 4], 1), det([2], 2)], () => [det([6, 2], 3), det([5], 4)]]);
+    replays((x: any, v: any) => x.at("...", mx.slice(null, null, 2)).multiply(v), [() => [det([2, 5], 1), det([1, 3], 2)], () => [det([4, 8], 3), det([1, 4], 4)]]);
+    replays((x: any) => x.at(0).set(7), [() => [det([3, 2], 1)], () => [det([2, 6], 2)]]);
+    // and the update's gradient follows too
+    const g = mx.compile(mx.grad((x: any, v: any) => x.at(-1).set(v).square().sum(), { argnums: [0, 1] }), { shapeless: true });
+    for (const [r, c] of [[3, 2], [4, 5]] as const) {
+      const x = det([r, c], r), v = det([c], c);
+      const [gx, gv] = g(x, v) as any;
+      const wx = (x.tolist() as number[][]).map((row, i) => row.map((e) => (i === r - 1 ? 0 : 2 * e)));
+      expect(gx.tolist()).toEqual(wx);
+      close(gv.tolist() as number[], (v.tolist() as number[]).map((e) => 2 * e));
+    }
+  });
+
+  it("shapeless errors name the call the user wrote, not an internal step", () => {
+    const tk = mx.compile((l: any, t: any) => mx.takeAlongAxis(l, t, -1), { shapeless: true });
+    tk(det([4, 10], 1), ints([4, 1], 10, 1));
+    expect(() => tk(det([4, 10], 1), ints([3, 1], 10, 1))).toThrowError(/^\[compile\] shapeless: in take_along_axis: Add got operands of shapes \(4,1\) and \(3,1\)/);
+    const att = mx.compile((q: any, m: any) => mx.fast.scaledDotProductAttention(q, q, q, { scale: 1, mask: m }), { shapeless: true });
+    att(det([1, 1, 3, 2], 1), det([3, 3], 2));
+    expect(() => att(det([1, 1, 4, 2], 1), det([3, 3], 2))).toThrowError(/^\[compile\] shapeless: in scaled_dot_product_attention: /);
+    // arrays beside slices still fix their shape: the error names index
+    expect(() => mx.compile((x: any, i: any) => x.index(i, mx.slice(1)), { shapeless: true })(det([4, 3], 1), ints([2], 4, 1))).toThrowError(
+      /^\[compile\] shapeless: index \(its Slice\) fixes its output shape when traced/,
+    );
+    expect(() => mx.compile((x: any) => mx.pad(x, 1), { shapeless: true })(det([2, 2], 1))).toThrowError(/^\[compile\] shapeless: pad \(its /);
   });
 
   it("fast.rope follows the length and the leading axes, traditional or not", () => {

@@ -48,17 +48,24 @@ function compileEnabled(): boolean {
 }
 
 export interface CompileOptions {
-  /** A tree whose arrays the function reads (captured state: they become graph inputs). */
+  /**
+   * A tree whose arrays the function reads (captured state: they become graph
+   * inputs). Assigning a new array into it during the trace is an error
+   * unless `outputs` carries that array out too.
+   */
   inputs?: unknown;
   /** A tree the function writes arrays into (captured state: updated after every call). */
   outputs?: unknown;
   /**
    * Trace once per rank and dtype instead of per shape: calls with new
    * shapes replay the same graph. Elementwise ops, broadcasting, transposes,
-   * squeeze/expandDims/flatten, reductions (mean, var... count at run time),
-   * matmul, take and concatenate follow new shapes; shapes and indexes the
-   * function writes (reshape with a -1, x.index(...) with integers, slices,
-   * null and "...", split, broadcastTo) are worked out again as written. Tracing
+   * squeeze/expandDims/flatten/unflatten, reductions (mean, var... count at
+   * run time), matmul, take, takeAlongAxis, indexing with integer arrays,
+   * concatenate, broadcastArrays, fast.rope and fast.scaledDotProductAttention
+   * follow new shapes; shapes and indexes the
+   * function writes (reshape with a -1, x.index(...) and x.at(...) with
+   * integers, slices, null and "...", split, broadcastTo) are worked out
+   * again as written. Tracing
    * anything whose shape is worked out from the traced one (pad, tile, topk,
    * conv) throws. Numbers computed from `x.shape` would be baked into the trace:
    * if the function reads a traced array's `shape` or `size`, calling it
