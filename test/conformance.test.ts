@@ -335,6 +335,8 @@ describe("compile shapeless: ops that follow new shapes", () => {
   it("indexing with an integer array (embedding lookups) and takeAlongAxis follow the index shape", () => {
     replays((e: any, i: any) => e.index(i), [() => [det([10, 4], 1), ints([2, 3], 10, 1)], () => [det([7, 5], 2), ints([4, 2], 7, 2)]]);
     replays((e: any, i: any) => e.index(i).sum(-1), [() => [det([10, 4], 1), ints([2, 3], 10, 1)], () => [det([7, 5], 2), ints([3, 5], 7, 2)]]);
+    replays((e: any, i: any) => e.index(mx.slice(), i), [() => [det([3, 10], 1), ints([2, 2], 10, 1)], () => [det([5, 4], 2), ints([3, 1], 4, 2)]]);
+    replays((e: any, i: any) => e.index("...", i), [() => [det([2, 3, 6], 1), ints([4], 6, 1)], () => [det([3, 1, 5], 2), ints([2], 5, 2)]]);
     replays((e: any, i: any, j: any) => e.index(i, j), [() => [det([6, 4], 1), ints([3], 6, 1), ints([3], 4, 2)], () => [det([5, 9], 2), ints([7], 5, 3), ints([7], 9, 4)]]);
     const tk = (l: any, t: any) => mx.takeAlongAxis(l, t, -1);
     replays(tk, [() => [det([4, 10], 1), ints([4, 1], 10, 1)], () => [det([6, 7], 2), ints([6, 1], 7, 2)], () => [det([3, 5], 3), ints([3, 1], 5, 3)]]);
