@@ -10,6 +10,9 @@
 
 namespace wmx {
 
+// compile.cpp: attributes a node made during a shapeless trace to the user's call.
+void note_node_origin(const ArrayNode* node);
+
 std::string shape_str(const std::vector<int64_t>& shape) {
   std::string s = "(";
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -89,6 +92,7 @@ ArrayNode::ArrayNode(Shape s, Dtype t, std::shared_ptr<Primitive> p, std::vector
   // A node computed from a transform's tracer is part of the trace too.
   for (auto& in : inputs)
     if (in.is_tracer()) tracer = true;
+  note_node_origin(this);
 }
 
 // Destroying a long chain of nodes recursively would exhaust the wasm stack

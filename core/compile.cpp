@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "error.h"
 #include "primitives/placeholder.h"
@@ -30,7 +31,55 @@ bool scalar_key(const array& a, std::string& key) {
   return true;
 }
 
+// A root of an enclosing transform's trace (its placeholder or tracer copy):
+// a tracer none of whose inputs is one. Compile's own tracers never get here.
+bool is_enclosing_trace_root(const array& a) {
+  if (!a.is_tracer()) return false;
+  for (auto& in : a.inputs())
+    if (in.is_tracer()) return false;
+  return true;
+}
+
+// Nodes made inside a ShapelessOrigin during shapeless traces: the op each
+// came from. Filled by ArrayNode's constructor (note_node_origin), read when
+// the graph is numbered, cleared when the outermost shapeless trace ends.
+const char* g_origin = nullptr;
+std::unordered_map<const ArrayNode*, const char*> g_origins;
+
+const char* origin_of(const array& a) {
+  auto it = g_origins.find(a.id());
+  return it == g_origins.end() ? nullptr : it->second;
+}
+
+// Shapeless errors at replay about a node the user didn't write name the call that made it.
+[[noreturn]] void rethrow_with_origin(const CompiledGraph::Node& n, const std::invalid_argument& e) {
+  std::string msg = e.what();
+  const std::string tag = "[compile] ", sl = "shapeless: ";
+  if (!n.origin || msg.rfind(tag, 0) != 0) throw e;
+  std::string rest = msg.substr(tag.size());
+  if (rest.rfind(sl, 0) == 0) rest = rest.substr(sl.size());
+  throw std::invalid_argument(tag + sl + "in " + n.origin + ": " + rest);
+}
+
 }  // namespace
+
+void note_node_origin(const ArrayNode* node) {
+  if (g_shapeless_tracing == 0) return;
+  if (g_origin)
+    g_origins[node] = g_origin;
+  else if (!g_origins.empty())
+    g_origins.erase(node);  // a new node where a noted one was freed
+}
+
+ShapelessOrigin::ShapelessOrigin(const char* op) : previous_(g_origin) {
+  if (g_shapeless_tracing > 0 && !g_origin) g_origin = op;
+}
+ShapelessOrigin::~ShapelessOrigin() { g_origin = previous_; }
+
+std::string CompiledGraph::describe(const Node& n) {
+  std::string name = n.primitive->name();
+  return n.origin ? std::string(n.origin) + " (its " + name + ")" : name;
+}
 
 bool tracing_shapeless() { return g_shapeless_tracing > 0; }
 
@@ -50,6 +99,7 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
     g->input_dtypes.push_back(in.dtype());
   }
   std::vector<array> outputs;
+  if (shapeless && !tracing_shapeless()) g_origins.clear();  // none left from a trace that threw
   {
     TracingScope tracing;
     struct ShapelessScope {
@@ -67,15 +117,33 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
   std::map<std::string, int> scalar_ids;
   std::vector<array> order;  // representative node of each primitive, post-order
   std::unordered_map<const ArrayNode*, bool> visited;
+  std::unordered_set<const ArrayNode*> originals;
+  for (auto& in : inputs) originals.insert(in.id());
   auto enter = [&](const array& a) {
     if (id.count(a.id()) || visited.count(a.id())) return false;
-    if (a.has_primitive()) {
+    // The function reached one of the arrays it was called with other than
+    // through its tracer (a closure over an argument, or over state derived
+    // from one): the trace would bake in that call's value (MLX's check).
+    const bool original = originals.count(a.id()) > 0;
+    if (original && !a.is_tracer())
+      fail("compile",
+           "Attempting to compile a function with uncaptured inputs is not allowed: the function uses an array it "
+           "is called with (or one computed from it outside the function) through a closure or an object, not "
+           "through its arguments or `inputs`, so the trace would keep this call's value. Pass it as an argument, "
+           "or list the state it belongs to in `inputs`.");
+    // A value of an enclosing transform's trace (a vmap'd input or grad's
+    // tracer the function closes over, or a helper compiled inside a vmap'd
+    // function closing over what it is called with): kept as it is, as MLX
+    // keeps arrays without a primitive, and valid for this call only.
+    if (original || is_enclosing_trace_root(a)) {
+      g->reusable = false;
+    } else if (a.has_primitive()) {
       visited[a.id()] = true;
       for (auto& s : a.outputs())
         if (s.has_primitive()) visited[s.id()] = true;
       return true;
     }
-    // A constant; an equal scalar may already be one.
+    // A constant (or an enclosing trace's value); an equal scalar may already be one.
     std::string key;
     if (scalar_key(a, key)) {
       auto it = scalar_ids.find(key);
@@ -122,7 +190,7 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
       merged = true;
     }
     if (merged) continue;
-    CompiledGraph::Node n{a.primitive_ptr(), ins, {}, {}, next_value};
+    CompiledGraph::Node n{a.primitive_ptr(), ins, {}, {}, next_value, origin_of(a)};
     for (size_t k = 0; k < outs.size(); ++k) {
       n.shapes.push_back(outs[k].shape());
       n.dtypes.push_back(outs[k].dtype());
@@ -131,6 +199,7 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
     by_inputs.emplace(ins, g->nodes.size());
     g->nodes.push_back(std::move(n));
   }
+  if (!tracing_shapeless()) g_origins.clear();  // the outermost shapeless trace is done with them
   for (auto& o : outputs) g->outputs.push_back(id.at(o.id()));
   g->num_values = next_value;
   remove_noops(*g);
@@ -162,7 +231,11 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
     for (int i = 0; i < g.num_inputs + int(g.constants.size()); ++i) shapes[i] = values[i].shape();
     node_shapes.resize(g.nodes.size());
     for (int i : g.shape_order) {
-      node_shapes[i] = shapeless_output_shapes(g, i, shapes);
+      try {
+        node_shapes[i] = shapeless_output_shapes(g, i, shapes);
+      } catch (const std::invalid_argument& e) {
+        rethrow_with_origin(g.nodes[i], e);
+      }
       for (size_t k = 0; k < node_shapes[i].size(); ++k) shapes[g.nodes[i].first_output + k] = node_shapes[i][k];
     }
   }
@@ -195,6 +268,7 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
 }
 
 size_t compiled_node_count(const CompiledGraph& g) { return g.nodes.size(); }
+bool compiled_reusable(const CompiledGraph& g) { return g.reusable; }
 size_t compiled_traced_node_count(const CompiledGraph& g) { return g.traced_nodes; }
 
 std::string compiled_describe(const CompiledGraph& g) {

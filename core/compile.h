@@ -33,6 +33,25 @@ std::vector<array> compile_replay(const CompiledGraph& graph, const std::vector<
 // like mean's divisor, compute it from the shape at run time instead.
 bool tracing_shapeless();
 
+// While alive in a shapeless trace, the nodes made are the work of `op`, the
+// call the user wrote (take_along_axis, fast.rope...): shapeless errors about
+// them name it rather than an internal Reshape or Slice. The outermost wins.
+class ShapelessOrigin {
+ public:
+  explicit ShapelessOrigin(const char* op);
+  ~ShapelessOrigin();
+  ShapelessOrigin(const ShapelessOrigin&) = delete;
+  ShapelessOrigin& operator=(const ShapelessOrigin&) = delete;
+
+ private:
+  const char* previous_;
+};
+
+// False when the traced function closed over a value of an enclosing
+// transform's trace (a vmap'd input, a grad tracer): the graph holds that
+// value, so it replays correctly only within this call and must not be cached.
+bool compiled_reusable(const CompiledGraph& graph);
+
 // Primitive nodes in the graph after simplification (and before, for tests).
 size_t compiled_node_count(const CompiledGraph& graph);
 size_t compiled_traced_node_count(const CompiledGraph& graph);

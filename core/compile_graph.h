@@ -4,6 +4,7 @@
 // among the remaining nodes; replay indexes values by id.
 #pragma once
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "primitive.h"
@@ -17,7 +18,10 @@ struct CompiledGraph {
     std::vector<Shape> shapes;
     std::vector<Dtype> dtypes;
     int first_output;  // value id of output 0; output k is first_output + k
+    const char* origin = nullptr;  // the user's call that made it (ShapelessOrigin), for errors
   };
+  // "take_along_axis (its Reshape)", or the primitive's name when the user made the node.
+  static std::string describe(const Node& n);
   int num_inputs = 0;
   std::vector<Shape> input_shapes;
   std::vector<Dtype> input_dtypes;
@@ -26,6 +30,9 @@ struct CompiledGraph {
   std::vector<int> outputs;      // value ids
   int num_values = 0;
   size_t traced_nodes = 0;
+  // False when the function closed over a value of an enclosing transform's
+  // trace: the graph holds that value and is right for this call only.
+  bool reusable = true;
   // Shapeless graphs replay on inputs of any shape with the traced ranks and
   // dtypes. A node that depends on the inputs then gets its output shapes
   // from its primitive's output_shapes(), except a Broadcast, whose target

@@ -310,20 +310,21 @@ void plan_shapeless(CompiledGraph& g) {
         }
       }
       if (g.broadcast_reader[i].first < 0)
-        fail("compile", "shapeless: a broadcast to the fixed shape ", shape_str(n.shapes[0]),
+        fail("compile", "shapeless: ", n.origin ? std::string("in ") + n.origin + ": " : std::string(),
+             "a broadcast to the fixed shape ", shape_str(n.shapes[0]),
              " can't follow its input's shape (nothing that reads it has operands of that shape); compile "
              "without shapeless.");
       continue;
     }
     std::vector<Shape> out = shapeless_output_shapes(g, i, shapes);  // on the traced shapes
     if (out.empty())
-      fail("compile", "shapeless: ", n.primitive->name(),
+      fail("compile", "shapeless: ", CompiledGraph::describe(n),
            " fixes its output shape when traced, so the function can't be replayed on other shapes (shapeless "
            "compile supports elementwise ops, broadcasting, transposes, squeeze/expandDims/flatten, reductions, "
            "matmul, take, concatenate, and reshapes, slices, splits and integer indexes as written); compile without "
            "shapeless.");
     if (out != n.shapes)
-      fail("compile", "shapeless: ", n.primitive->name(), "'s output shape ", shape_str(n.shapes[0]),
+      fail("compile", "shapeless: ", CompiledGraph::describe(n), "'s output shape ", shape_str(n.shapes[0]),
            " can't be worked out from its operands' shapes; compile without shapeless.");
   }
   order_shapes(g);

@@ -3,11 +3,14 @@
 #include <cmath>
 #include <limits>
 
+#include "compile.h"
 #include "error.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "reduce_ops.h"
 #include "shape_ops.h"
+#include "primitives/indexing.h"
+#include "primitives/reduce.h"
 
 namespace wmx {
 
@@ -25,9 +28,27 @@ void check_last(const char* op, const char* what, const array& x, const std::opt
          shape_str(x.shape()), ".");
 }
 
+// x[..., start:stop:step] along the last axis. Under a shapeless trace the
+// slice keeps its written form, so the other axes follow new shapes.
+array last_axis_slice(const array& x, int64_t start, std::optional<int64_t> stop, int64_t step = 1) {
+  const SliceArg w{start, stop, step};
+  const SliceRange r = slice_range(x.shape(-1), w, "slice");
+  Shape st(x.ndim(), 0), sp(x.ndim(), 1), shape = x.shape();
+  st.back() = r.start;
+  sp.back() = r.step;
+  shape.back() = r.len;
+  std::vector<WrittenAxis> written;
+  if (tracing_shapeless()) {
+    written.resize(x.ndim());
+    written.back().slice = w;
+  }
+  return make_slice(x, st, sp, shape, std::move(written));
+}
+
 }  // namespace
 
 array rms_norm(const array& x, const std::optional<array>& weight, double eps) {
+  ShapelessOrigin origin("rms_norm");
   const char* op = "rms_norm";
   if (x.ndim() == 0) fail(op, "The input must have at least one dimension.");
   check_last(op, "weight", x, weight);
@@ -43,6 +64,7 @@ array rms_norm(const array& x, const std::optional<array>& weight, double eps) {
 }
 
 array layer_norm(const array& x, const std::optional<array>& weight, const std::optional<array>& bias, double eps) {
+  ShapelessOrigin origin("layer_norm");
   const char* op = "layer_norm";
   if (x.ndim() == 0) fail(op, "The input must have at least one dimension.");
   check_last(op, "weight", x, weight);
@@ -61,6 +83,7 @@ array layer_norm(const array& x, const std::optional<array>& weight, const std::
 }
 
 array rope(const array& x, int dims, bool traditional, double base, double scale, int offset) {
+  ShapelessOrigin origin("rope");
   const char* op = "rope";
   if (x.ndim() < 2) fail(op, "The input must have at least 2 dimensions (positions, features), got shape ",
                          shape_str(x.shape()), ".");
@@ -70,53 +93,41 @@ array rope(const array& x, int dims, bool traditional, double base, double scale
   Dtype t = float_dtype(x);
   const int64_t half = dims / 2;
   // Angles in float32: theta[t, i] = (offset + t) * scale * base^(-2i/dims).
-  array pos = multiply(arange(double(offset), double(offset + T), 1.0, Dtype::float32),
-                       scalar_like(scale, Dtype::float32));
   array inv = exp(multiply(arange(0.0, double(half), 1.0, Dtype::float32),
                            scalar_like(-2.0 * std::log(base) / double(dims), Dtype::float32)));
-  array theta = multiply(reshape(pos, {T, 1}), reshape(inv, {1, half}));  // (T, half)
-  array cs = astype(cos(theta), t), sn = astype(sin(theta), t);
   array xt = astype(x, t);
-  Shape lead(xt.shape().begin(), xt.shape().end() - 1);
-  array rot = slice(xt, [&] {
-    std::vector<SliceArg> s(xt.ndim());
-    s.back() = {0, dims, 1};
-    return s;
-  }());
-  array x1, x2;
-  if (traditional) {
-    Shape ps = lead;
-    ps.insert(ps.end(), {half, 2});
-    array pr = reshape(rot, ps);
-    x1 = squeeze(slice(pr, [&] { std::vector<SliceArg> s(pr.ndim()); s.back() = {0, 1, 1}; return s; }()), {-1});
-    x2 = squeeze(slice(pr, [&] { std::vector<SliceArg> s(pr.ndim()); s.back() = {1, 2, 1}; return s; }()), {-1});
+  array pos;
+  if (tracing_shapeless()) {
+    // The positions follow the length on replay: 0, 1, ... counted along the
+    // position axis of a ones array shaped like the rotated half.
+    array ones = full_like(last_axis_slice(xt, 0, half), 1.0, Dtype::float32);
+    pos = cumsum(ones, -2, false, /*inclusive=*/false);
+    pos = multiply(add(pos, scalar_like(double(offset), Dtype::float32)), scalar_like(scale, Dtype::float32));
   } else {
-    x1 = slice(rot, [&] { std::vector<SliceArg> s(rot.ndim()); s.back() = {0, half, 1}; return s; }());
-    x2 = slice(rot, [&] { std::vector<SliceArg> s(rot.ndim()); s.back() = {half, dims, 1}; return s; }());
+    pos = reshape(multiply(arange(double(offset), double(offset + T), 1.0, Dtype::float32),
+                           scalar_like(scale, Dtype::float32)), {T, 1});
   }
+  array theta = multiply(pos, inv);  // (T, half), or (..., T, half) under shapeless
+  array cs = astype(cos(theta), t), sn = astype(sin(theta), t);
+  // Traditional rotates interleaved pairs (0,1), (2,3)...; otherwise the two halves.
+  array x1 = traditional ? last_axis_slice(xt, 0, dims, 2) : last_axis_slice(xt, 0, half);
+  array x2 = traditional ? last_axis_slice(xt, 1, dims, 2) : last_axis_slice(xt, half, dims);
   array y1 = subtract(multiply(x1, cs), multiply(x2, sn));
   array y2 = add(multiply(x1, sn), multiply(x2, cs));
-  array out;
-  if (traditional) {
-    Shape s = lead;
-    s.push_back(dims);
-    out = reshape(stack({y1, y2}, -1), s);
-  } else {
-    out = concatenate({y1, y2}, -1);
-  }
-  if (dims < D)
-    out = concatenate({out, slice(xt, [&] { std::vector<SliceArg> s(xt.ndim()); s.back() = {dims, D, 1}; return s; }())}, -1);
+  array out = traditional ? flatten(stack({y1, y2}, -1), -2, -1) : concatenate({y1, y2}, -1);
+  if (dims < D) out = concatenate({out, last_axis_slice(xt, dims, std::nullopt)}, -1);
   return out;
 }
 
 array scaled_dot_product_attention(const array& q, const array& k, const array& v, double scale,
                                    const std::optional<array>& mask, bool causal) {
+  ShapelessOrigin origin("scaled_dot_product_attention");
   const char* op = "scaled_dot_product_attention";
   if (q.ndim() != 4 || k.ndim() != 4 || v.ndim() != 4)
     fail(op, "Expected queries, keys and values with 4 dimensions (B, N, T, D), got ", shape_str(q.shape()), ", ",
          shape_str(k.shape()), " and ", shape_str(v.shape()), ".");
   const int64_t B = q.shape(0), Nq = q.shape(1), Tq = q.shape(2), D = q.shape(3);
-  const int64_t Nk = k.shape(1), Tk = k.shape(2), Dv = v.shape(3);
+  const int64_t Nk = k.shape(1), Tk = k.shape(2);
   if (k.shape(3) != D) fail(op, "Queries and keys have different feature sizes (", D, " and ", k.shape(3), ").");
   if (k.shape(0) != B || v.shape(0) != B) fail(op, "Queries, keys and values must have the same batch size.");
   if (v.shape(1) != Nk || v.shape(2) != Tk) fail(op, "Keys ", shape_str(k.shape()), " and values ", shape_str(v.shape()),
@@ -125,15 +136,31 @@ array scaled_dot_product_attention(const array& q, const array& k, const array& 
   if (causal && mask) fail(op, "Give either a mask array or the causal mask, not both.");
   Dtype t = promote_types(promote_types(float_dtype(q), float_dtype(k)), float_dtype(v));
   const int64_t rep = Nq / Nk;
-  array qs = multiply(astype(q, t), scalar_like(scale, t));
-  array q5 = reshape(qs, {B, Nk, rep, Tq, D});
-  array k5 = expand_dims(astype(k, t), {2});
-  array v5 = expand_dims(astype(v, t), {2});
-  array s = matmul(q5, swapaxes(k5, -1, -2));  // (B, Nk, rep, Tq, Tk)
+  const bool shapeless = tracing_shapeless();
+  array qs = astype(q, t);
+  if (!std::isnan(scale)) {
+    qs = multiply(qs, scalar_like(scale, t));
+  } else if (!shapeless) {  // the default, 1/sqrt(D)
+    qs = multiply(qs, scalar_like(1.0 / std::sqrt(double(D)), t));
+  } else {  // from D at run time, so a replay on another feature size scales by its own
+    array d(Shape{}, t, std::make_shared<NumberOfElements>(std::vector<int>{3}, false, t), {qs});
+    qs = multiply(qs, rsqrt(d));
+  }
+  // Query heads grouped by the key/value head they share: (B, Nk, rep, Tq, D),
+  // with unflatten and flatten, whose other axes follow new shapes.
+  array kt = swapaxes(astype(k, t), -1, -2), vt = astype(v, t);
+  array s = rep == 1 ? matmul(qs, kt) : matmul(unflatten(qs, 1, {Nk, rep}), expand_dims(kt, {2}));
   Dtype acc = t == Dtype::float64 ? t : Dtype::float32;
-  s = reshape(astype(s, acc), {B, Nq, Tq, Tk});
+  s = astype(s, acc);
+  if (rep > 1) s = flatten(s, 1, 2);  // (B, Nq, Tq, Tk)
   const double ninf = -std::numeric_limits<double>::infinity();
-  if (causal) {
+  if (causal && shapeless) {
+    // Query i sits at position Tk - Tq + i: it sees key j when
+    // Tq - 1 - i <= Tk - 1 - j, both counted from the end at run time.
+    array ones = full_like(s, 1.0, Dtype::int32);
+    array from_end_q = cumsum(ones, -2, true, false), from_end_k = cumsum(ones, -1, true, false);
+    s = where(less_equal(from_end_q, from_end_k), s, scalar_like(ninf, acc));
+  } else if (causal) {
     array qi = reshape(arange(double(Tk - Tq), double(Tk), 1.0, Dtype::int32), {Tq, 1});
     array ki = reshape(arange(0.0, double(Tk), 1.0, Dtype::int32), {1, Tk});
     s = where(greater_equal(qi, ki), s, scalar_like(ninf, acc));
@@ -148,8 +175,9 @@ array scaled_dot_product_attention(const array& q, const array& k, const array& 
       s = add(s, astype(*mask, acc));
   }
   array p = astype(softmax(s, {-1}), t);  // the one-pass row kernel
-  array o = matmul(reshape(p, {B, Nk, rep, Tq, Tk}), v5);  // (B, Nk, rep, Tq, Dv)
-  return reshape(o, {B, Nq, Tq, Dv});
+  if (rep == 1) return matmul(p, vt);
+  array o = matmul(unflatten(p, 1, {Nk, rep}), expand_dims(vt, {2}));  // (B, Nk, rep, Tq, Dv)
+  return flatten(o, 1, 2);
 }
 
 }  // namespace wmx

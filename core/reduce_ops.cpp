@@ -250,6 +250,7 @@ array sort(const array& a, std::optional<int> axis) { return sort_impl(a, axis, 
 array argsort(const array& a, std::optional<int> axis) { return sort_impl(a, axis, true, "argsort"); }
 
 array topk(const array& a, int k, std::optional<int> axis) {
+  ShapelessOrigin origin("topk");
   if (!axis) return topk(flatten(a), k, 0);
   if (a.ndim() == 0) fail("topk", "Cannot take topk along axis ", *axis, " of a 0-dimensional array.");
   int ax = normalize_axis(*axis, a.ndim(), "topk");

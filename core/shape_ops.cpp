@@ -9,6 +9,7 @@
 #include "ops.h"
 #include "primitives/indexing.h"
 #include "primitives/views.h"
+#include "reduce_ops.h"
 #include "shape_limits.h"
 
 namespace wmx {
@@ -69,6 +70,7 @@ array concatenate(const std::vector<array>& arrays, int axis) {
 }
 
 array stack(const std::vector<array>& arrays, int axis) {
+  ShapelessOrigin origin("stack");
   if (arrays.empty()) fail("stack", "No arrays provided for stacking.");
   for (auto& x : arrays)
     if (x.shape() != arrays[0].shape())
@@ -127,6 +129,7 @@ std::vector<array> split(const array& a, int sections, int axis) {
 }
 
 array tile(const array& a, const std::vector<int64_t>& reps_in) {
+  ShapelessOrigin origin("tile");
   for (auto r : reps_in)
     if (r < 0) fail("tile", "Repetitions must be non-negative, got ", r, ".");
   std::vector<int64_t> reps = reps_in;
@@ -147,6 +150,7 @@ array tile(const array& a, const std::vector<int64_t>& reps_in) {
 }
 
 array repeat(const array& a, int64_t repeats, std::optional<int> axis) {
+  ShapelessOrigin origin("repeat");
   if (repeats < 0) fail("repeat", "Number of repeats cannot be negative, got ", repeats, ".");
   if (!axis) return repeat(flatten(a), repeats, 0);
   if (a.ndim() == 0) return repeat(reshape(a, {1}), repeats, 0);
@@ -163,6 +167,7 @@ array repeat(const array& a, int64_t repeats, std::optional<int> axis) {
 
 array pad(const array& a, const std::vector<std::pair<int64_t, int64_t>>& width_in, const array& value,
           const std::string& mode) {
+  ShapelessOrigin origin("pad");
   std::vector<std::pair<int64_t, int64_t>> width = width_in;
   if (width.size() == 1 && a.ndim() != 1) width.assign(a.ndim(), width_in[0]);
   if (int(width.size()) != a.ndim())
@@ -226,9 +231,7 @@ array flatten(const array& a, int start_axis, int end_axis) {
   return array(shape, a.dtype(), std::make_shared<Flatten>(s, e), {a});
 }
 
-array unflatten(const array& a, int axis, const Shape& shape) {
-  if (shape.empty()) fail("unflatten", "The shape to unflatten to cannot be empty.");
-  int ax = normalize_axis(axis, a.ndim(), "unflatten");
+Shape unflattened_shape(const Shape& in, int ax, const Shape& shape) {
   Shape s = shape;
   int infer = -1;
   int64_t known = 1;
@@ -242,7 +245,7 @@ array unflatten(const array& a, int axis, const Shape& shape) {
       known *= s[i];
     }
   }
-  const int64_t dim = a.shape()[ax];
+  const int64_t dim = in[ax];
   if (infer >= 0) {
     if (known == 0 || dim % known != 0)
       fail("unflatten", "Cannot unflatten axis ", ax, " of size ", dim, " into shape ", shape_str(shape), ".");
@@ -250,10 +253,21 @@ array unflatten(const array& a, int axis, const Shape& shape) {
   } else if (known != dim) {
     fail("unflatten", "Cannot unflatten axis ", ax, " of size ", dim, " into shape ", shape_str(shape), ".");
   }
-  Shape out(a.shape().begin(), a.shape().begin() + ax);
+  Shape out(in.begin(), in.begin() + ax);
   out.insert(out.end(), s.begin(), s.end());
-  out.insert(out.end(), a.shape().begin() + ax + 1, a.shape().end());
-  return reshape(a, out);
+  out.insert(out.end(), in.begin() + ax + 1, in.end());
+  return out;
+}
+
+array unflatten(const array& a, int axis, const Shape& shape) {
+  ShapelessOrigin origin("unflatten");
+  if (shape.empty()) fail("unflatten", "The shape to unflatten to cannot be empty.");
+  int ax = normalize_axis(axis, a.ndim(), "unflatten");
+  Shape out = unflattened_shape(a.shape(), ax, shape);
+  if (!tracing_shapeless()) return reshape(a, out);
+  // Shapeless: the other axes follow the input on replay, the split axis as written.
+  check_shape_limits(out, "unflatten");
+  return array(out, a.dtype(), std::make_shared<Reshape>(out, std::nullopt, AxisSplit{ax, shape}), {a});
 }
 
 array swapaxes(const array& a, int axis1, int axis2) {
@@ -265,9 +279,18 @@ array swapaxes(const array& a, int axis1, int axis2) {
 }
 
 std::vector<array> broadcast_arrays(const std::vector<array>& arrays) {
+  ShapelessOrigin origin("broadcast_arrays");
   Shape shape;
   for (auto& x : arrays) shape = broadcast_shapes(shape, x.shape(), "broadcast_arrays");
   std::vector<array> out;
+  if (tracing_shapeless() && !arrays.empty()) {
+    // The common shape as a donor that follows new shapes: zero-sized views
+    // of every operand added up (their implicit broadcasts follow the Add).
+    array common = full_like(arrays[0], 0.0, Dtype::bool_);
+    for (size_t i = 1; i < arrays.size(); ++i) common = logical_or(common, full_like(arrays[i], 0.0, Dtype::bool_));
+    for (auto& x : arrays) out.push_back(broadcast_like(x, common));
+    return out;
+  }
   for (auto& x : arrays) out.push_back(broadcast_to(x, shape, "broadcast_arrays"));
   return out;
 }
@@ -320,6 +343,7 @@ std::vector<array> dynamic_starts(const array& start, size_t naxes, const char* 
 }  // namespace
 
 array slice_dynamic(const array& a, const array& start, const std::vector<int>& axes_in, const Shape& slice_size) {
+  ShapelessOrigin origin("slice_dynamic");
   auto axes = unique_axes(axes_in, a.ndim(), "slice_dynamic");
   if (int(slice_size.size()) != a.ndim())
     fail("slice_dynamic", "The slice size ", shape_str(slice_size), " must have one entry per dimension of the array ",
@@ -332,6 +356,7 @@ array slice_dynamic(const array& a, const array& start, const std::vector<int>& 
 }
 
 array slice_update_dynamic(const array& a, const array& update_in, const array& start, const std::vector<int>& axes_in) {
+  ShapelessOrigin origin("slice_update_dynamic");
   auto axes = unique_axes(axes_in, a.ndim(), "slice_update");
   if (update_in.ndim() > a.ndim())
     fail("slice_update", "The update of shape ", shape_str(update_in.shape()),
@@ -388,6 +413,7 @@ std::vector<array> along_axis_indices(const Shape& shape, const array& indices, 
 }  // namespace
 
 array take_along_axis(const array& a_in, const array& indices, std::optional<int> axis) {
+  ShapelessOrigin origin("take_along_axis");
   check_index_dtype(indices, "take_along_axis");
   array a = axis ? a_in : reshape(a_in, {-1});
   int ax = axis ? *axis : 0;
@@ -402,6 +428,24 @@ array take_along_axis(const array& a_in, const array& indices, std::optional<int
     Shape x{as[d]}, y{is[d]};
     as[d] = is[d] = broadcast_shapes(x, y, "take_along_axis")[0];
   }
+  if (tracing_shapeless() && as == a.shape() && a.shape()[ax] > 0) {
+    // Index arrays that follow new shapes: positions counted along each other
+    // axis of the operands' common shape (that of a with axis `ax` cut to
+    // one, broadcast against the indices, so a mismatch on replay is the
+    // eager op's broadcast error), not aranges of the traced lengths.
+    Shape start(a.ndim(), 0), step(a.ndim(), 1), one = a.shape();
+    one[ax] = 1;
+    std::vector<WrittenAxis> written(a.ndim());
+    written[ax].slice = SliceArg{0, 1, 1};
+    // (only its shape is read: no gradient flows to the indices through it)
+    array column = stop_gradient(make_slice(a, start, step, one, std::move(written)));
+    array ones = add(full_like(column, 1.0, Dtype::int32), full_like(indices, 0.0, Dtype::int32));
+    std::vector<array> idx;
+    for (int d = 0; d < a.ndim(); ++d)
+      idx.push_back(d == ax ? broadcast_like(indices, ones) : cumsum(ones, d, false, /*inclusive=*/false));
+    array g = make_gather(a, idx, all_axes(a.ndim()), Shape(a.ndim(), 1), "take_along_axis");
+    return reshape_like(g, ones);
+  }
   array ab = broadcast_to(a, as, "take_along_axis");
   array ib = broadcast_to(indices, is, "take_along_axis");
   auto idx = along_axis_indices(as, ib, ax);
@@ -411,6 +455,7 @@ array take_along_axis(const array& a_in, const array& indices, std::optional<int
 }
 
 array put_along_axis(const array& a, const array& indices, const array& values, std::optional<int> axis) {
+  ShapelessOrigin origin("put_along_axis");
   check_index_dtype(indices, "put_along_axis");
   if (!axis) {
     return reshape_like(put_along_axis(flatten(a), indices, values, 0), a);
@@ -577,8 +622,17 @@ array plan_view(const array& a, const IndexPlan& P) { return make_slice(a, P.sta
 }  // namespace
 
 array index(const array& a, const std::vector<IndexEntry>& idx) {
+  ShapelessOrigin origin("index");
   IndexPlan P = plan_index(a, idx, "index");
-  array view = plan_view(a, P);
+  // Shapeless with index arrays and only whole axes beside them (x.index(i),
+  // x.index(i, j)): no view, and the indexed axes dropped by a squeeze, so
+  // the result follows new shapes (a view or reshape here would fix them).
+  bool whole_axes = true, new_axes = false;
+  for (int d = 0; d < a.ndim(); ++d)
+    whole_axes = whole_axes && P.start[d] == 0 && P.step[d] == 1 && P.len[d] == a.shape()[d];
+  for (int t : P.tail_axis) new_axes = new_axes || t < 0;
+  const bool follow = P.has_adv && tracing_shapeless() && whole_axes && !new_axes;
+  array view = follow ? a : plan_view(a, P);
   if (!P.has_adv && tracing_shapeless()) {
     // Integer-indexed axes dropped and new axes inserted by views that
     // follow new shapes (a reshape to P.tail would fix the traced one).
@@ -597,7 +651,13 @@ array index(const array& a, const std::vector<IndexEntry>& idx) {
   const int nI = int(P.I.size());
   Shape s = P.I;
   s.insert(s.end(), P.tail.begin(), P.tail.end());
-  g = reshape(g, s);
+  if (follow) {
+    std::vector<int> indexed;
+    for (int ax : P.adv_axes) indexed.push_back(nI + ax);
+    g = squeeze(g, indexed);
+  } else {
+    g = reshape(g, s);
+  }
   if (P.p == 0 || nI == 0) return g;
   std::vector<int> perm;
   for (int d = 0; d < P.p; ++d) perm.push_back(nI + d);
@@ -639,10 +699,34 @@ array apply_op(UpdateOp op, const array& x, const array& v) {
 }  // namespace
 
 array index_update(const array& a, const std::vector<IndexEntry>& idx, const array& update, UpdateOp op) {
+  ShapelessOrigin origin("at");
   const char* tag = "at";
   IndexPlan P = plan_index(a, idx, tag);
   const Shape R = P.result_shape();
   array v = fit_update(update, R, tag);
+  if (!P.has_adv && tracing_shapeless()) {
+    // The same, with the region and the update's shape following new shapes:
+    // the update laid out as the region (new axes dropped, integer-indexed
+    // axes kept as size 1), then broadcast to it.
+    array region = make_slice(a, P.start, P.step, P.len, P.written);
+    array u = update;
+    while (u.ndim() > int(R.size()) && u.shape()[0] == 1) u = squeeze(u, {0});
+    if (u.ndim() < int(R.size())) {
+      std::vector<int> lead(R.size() - u.ndim());
+      std::iota(lead.begin(), lead.end(), 0);
+      u = expand_dims(u, lead);
+    }
+    std::vector<int> new_axes, points;
+    for (size_t t = 0; t < P.tail_axis.size(); ++t)
+      if (P.tail_axis[t] < 0) new_axes.push_back(int(t));
+    if (!new_axes.empty()) u = squeeze(u, new_axes);
+    for (int d = 0; d < a.ndim(); ++d)
+      if (P.written[d].point) points.push_back(d);
+    if (!points.empty()) u = expand_dims(u, points);
+    u = broadcast_like(u, region);
+    if (op != UpdateOp::set) u = apply_op(op, region, u);
+    return make_slice_update(a, astype(u, a.dtype()), P.start, P.step, P.written);
+  }
   if (!P.has_adv) {
     // A strided region: no duplicates, so op(region, v) then one slice update.
     array u = reshape(v, P.len);

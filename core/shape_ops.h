@@ -26,6 +26,8 @@ array pad(const array& a, const std::vector<std::pair<int64_t, int64_t>>& pad_wi
           const std::string& mode = "constant");
 array flatten(const array& a, int start_axis = 0, int end_axis = -1);
 array unflatten(const array& a, int axis, const Shape& shape);
+// unflatten's output shape: axis `ax` (non-negative) of `in` split into `shape` (one -1 inferred).
+Shape unflattened_shape(const Shape& in, int ax, const Shape& shape);
 array swapaxes(const array& a, int axis1, int axis2);
 std::vector<array> broadcast_arrays(const std::vector<array>& arrays);
 array as_strided(const array& a, const Shape& shape, const Strides& strides, int64_t offset = 0);

@@ -40,17 +40,24 @@ function compileEnabled(): boolean {
 }
 
 export interface CompileOptions {
-  /** A tree whose arrays the function reads (captured state: they become graph inputs). */
+  /**
+   * A tree whose arrays the function reads (captured state: they become graph
+   * inputs). Assigning a new array into it during the trace is an error
+   * unless `outputs` carries that array out too.
+   */
   inputs?: unknown;
   /** A tree the function writes arrays into (captured state: updated after every call). */
   outputs?: unknown;
   /**
    * Trace once per rank and dtype instead of per shape: calls with new
    * shapes replay the same graph. Elementwise ops, broadcasting, transposes,
-   * squeeze/expandDims/flatten, reductions (mean, var... count at run time),
-   * matmul, take and concatenate follow new shapes; shapes and indexes the
-   * function writes (reshape with a -1, x.index(...) with integers, slices,
-   * null and "...", split, broadcastTo) are worked out again as written. Tracing
+   * squeeze/expandDims/flatten/unflatten, reductions (mean, var... count at
+   * run time), matmul, take, takeAlongAxis, indexing with integer arrays,
+   * concatenate, broadcastArrays, fast.rope and fast.scaledDotProductAttention
+   * follow new shapes; shapes and indexes the
+   * function writes (reshape with a -1, x.index(...) and x.at(...) with
+   * integers, slices, null and "...", split, broadcastTo) are worked out
+   * again as written. Tracing
    * anything whose shape is worked out from the traced one (pad, tile, topk,
    * conv) throws. Numbers computed from `x.shape` would be baked into the trace:
    * if the function reads a traced array's `shape` or `size`, calling it
@@ -140,6 +147,23 @@ function arrayPaths(tree: unknown): [string, MxArray][] {
 /** Replaces the leaves of `tree` that are arrays, in order, with `values`. */
 const refillArrays = (tree: unknown, values: MxArray[]): unknown =>
   refill(tree, values, 0, (leaf) => leaf instanceof MxArray, "compile").tree;
+
+/**
+ * Throws if the traced function assigned an array into the `inputs` tree
+ * that `outputs` doesn't carry out: the tree gets its original arrays back
+ * after the trace, so such an update would be lost on every call.
+ */
+function checkStateWrites(inputsTree: unknown, stateIn: [string, MxArray][], tracers: MxArray[], stateOut: [string, MxArray][]): void {
+  if (stateIn.length === 0) return;
+  const carried = new Set(stateOut.map(([, a]) => a));
+  const tracerAt = new Map(stateIn.map(([p], i) => [p, tracers[i]!]));
+  for (const [p, a] of arrayPaths(inputsTree)) {
+    if (tracerAt.get(p) === a || carried.has(a)) continue;
+    throw new Error(
+      `[compile] The function assigned a new array to inputs '${p}' while it was traced, but that array isn't in \`outputs\`, so the update would be lost after every call. List the state in outputs too (e.g. {inputs: state, outputs: state}), or don't assign into inputs.`,
+    );
+  }
+}
 
 interface Entry {
   graph: number;
@@ -231,6 +255,7 @@ export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): C
               const out = traceable(fn(...(refillArrays(args, argTracers) as any[])), "compile");
               const outs = arrayPaths(out).map(([, a]) => a);
               const stateOut = arrayPaths(opts.outputs);
+              checkStateWrites(opts.inputs, stateIn, tracers.slice(argArrays.length), stateOut);
               e.outTree = out;
               e.nOut = outs.length;
               e.statePaths = stateOut.map(([p]) => p);
@@ -258,10 +283,16 @@ export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): C
       }
       if (id < 0) c.fail();
       e.graph = id;
-      graphs.push(id);
-      cache.set(key, e);
       entry = e;
       n = e.nOut + e.statePaths.length;
+      // A graph holding a value of an enclosing transform's trace is right
+      // for this call only: used once, never cached.
+      if (m()._wmx_compile_reusable(id) === 1) {
+        graphs.push(id);
+        cache.set(key, e);
+      } else {
+        m()._wmx_compile_free(id);
+      }
     } else {
       const ent = entry;
       if (ent.readShapes !== null && shapesOf(inputs) !== ent.readShapes)

@@ -60,7 +60,9 @@ export function scaledDotProductAttention(q: MxArray, k: MxArray, v: MxArray, op
   const op = "scaled_dot_product_attention";
   const o = optionsArg<AttentionOptions>(options, op, ["scale", "mask"]);
   const hq = arrayArg(q, "queries", op).handle;
-  const scale = o.scale === undefined ? 1 / Math.sqrt(q.shape[q.ndim - 1] ?? 1) : numArg(o.scale, "scale", op);
+  // No scale: NaN asks the core for 1/sqrt(D), which a shapeless compile
+  // takes from the shape at run time (reading q.shape here would pin the trace).
+  const scale = o.scale === undefined ? NaN : numArg(o.scale, "scale", op);
   let mask = -1, causal = 0;
   if (o.mask === "causal") causal = 1;
   else if (typeof o.mask === "string") throw new Error(`[${op}] Unknown mask "${o.mask}"; expected an mx.Array or "causal".`);

@@ -53,6 +53,12 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_call(int32_t id, const int32_t* inputs,
   });
 }
 
+// 1 if the graph may be cached and replayed, 0 if it holds a value of an
+// enclosing transform's trace (valid for the call that traced it only).
+EMSCRIPTEN_KEEPALIVE int32_t wmx_compile_reusable(int32_t id) {
+  return guard<int32_t>(-1, [&] { return int32_t(compiled_reusable(graph(id))); });
+}
+
 EMSCRIPTEN_KEEPALIVE void wmx_compile_free(int32_t id) {
   if (id >= 0 && size_t(id) < g_graphs.size()) g_graphs[id].reset();
 }

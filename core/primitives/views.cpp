@@ -60,7 +60,7 @@ void Reshape::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
 }
 bool Reshape::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Reshape*>(&o);
-  return p && p->shape_ == shape_ && p->written_ == written_;
+  return p && p->shape_ == shape_ && p->written_ == written_ && p->split_ == split_;
 }
 std::vector<Shape> Reshape::output_shapes(const std::vector<Shape>& in) const {
   if (in.size() == 2) {
@@ -68,6 +68,7 @@ std::vector<Shape> Reshape::output_shapes(const std::vector<Shape>& in) const {
       fail("compile", "shapeless: can't reshape ", shape_str(in[0]), " to the shape ", shape_str(in[1]), ".");
     return {in[1]};
   }
+  if (split_) return {unflattened_shape(in[0], split_->axis, split_->sizes)};
   if (!written_) return {};
   return {reshaped_shape(shape_size(in[0]), *written_)};
 }
@@ -184,6 +185,7 @@ std::vector<array> Reshape::jvp(const std::vector<array>& primals, const std::ve
                                 const std::vector<int>& argnums) {
   if (argnums[0] != 0) return {full_like(primals[1], 0.0, primals[0].dtype())};  // only the donor moved
   if (primals.size() > 1) return {reshape_like(tan[0], primals[1])};
+  if (split_) return {unflatten(tan[0], split_->axis, split_->sizes)};
   return {written_ ? reshape_as_written(tan[0], *written_) : reshape(tan[0], shape_)};
 }
 

@@ -15,23 +15,33 @@ namespace wmx {
 // Under shapeless compile a Reshape's shape is worked out again on replay
 // from `written`, the shape as the caller wrote it (a -1 included), or from a
 // second input whose shape (never its data) it takes (reshape_like).
+// Under shapeless compile, a reshape written as unflatten: input axis `axis`
+// split into `sizes` (one may be -1), the other axes kept as they come.
+struct AxisSplit {
+  int axis;
+  Shape sizes;
+  bool operator==(const AxisSplit&) const = default;
+};
+
 class Reshape : public Primitive {
  public:
-  explicit Reshape(Shape shape, std::optional<Shape> written = std::nullopt)
-      : shape_(std::move(shape)), written_(std::move(written)) {}
+  explicit Reshape(Shape shape, std::optional<Shape> written = std::nullopt,
+                   std::optional<AxisSplit> split = std::nullopt)
+      : shape_(std::move(shape)), written_(std::move(written)), split_(std::move(split)) {}
   const char* name() const override { return "Reshape"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>&, const std::vector<Shape>& outputs) const override {
-    return std::make_shared<Reshape>(outputs[0], written_);
+    return std::make_shared<Reshape>(outputs[0], written_, split_);
   }
   const Shape& shape() const { return shape_; }
 
  private:
   Shape shape_;
   std::optional<Shape> written_;
+  std::optional<AxisSplit> split_;
 };
 
 // Axes start..end (inclusive, non-negative) merged into one.

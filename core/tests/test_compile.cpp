@@ -362,3 +362,27 @@ TEST_CASE("a shapeless broadcast that comes before its reader's other operands f
   CHECK_THROWS_WITH(compile_trace(circular, {random_f32({1, 2}, 1)}, /*fuse=*/true, true),
                     doctest::Contains("[compile] shapeless: Fused's output shape (2,2) can't be worked out"));
 }
+
+TEST_CASE("a trace that reaches an array it was called with is an uncaptured input (MLX)") {
+  array x = f32({1, 2, 3}, {3});
+  Fn closes_over_x = [&](const std::vector<array>& in) { return std::vector<array>{add(in[0], x)}; };
+  CHECK_THROWS_WITH(compile_trace(closes_over_x, {x}),
+                    doctest::Contains("[compile] Attempting to compile a function with uncaptured inputs"));
+  // another array: a constant of the graph, which may be cached
+  auto g = compile_trace(closes_over_x, {f32({0, 0, 0}, {3})});
+  CHECK(compiled_reusable(*g));
+  CHECK(values(compile_replay(*g, {f32({1, 1, 1}, {3})})[0]) == std::vector<double>{2, 3, 4});
+}
+
+TEST_CASE("a graph holding a value of an enclosing vmap's trace is for that call only") {
+  bool reusable = true;
+  Fn per_row = [&](const std::vector<array>& row) {
+    Fn inner = [&](const std::vector<array>& k) { return std::vector<array>{add(row[0], k[0])}; };
+    auto g = compile_trace(inner, {f32({10}, {})});
+    reusable = compiled_reusable(*g);
+    return compile_replay(*g, {f32({10}, {})});
+  };
+  auto out = vmap(per_row, {f32({1, 2, 3, 4}, {2, 2})}, {0}, {0});
+  CHECK_FALSE(reusable);
+  CHECK(values(out[0]) == std::vector<double>{11, 12, 13, 14});
+}
