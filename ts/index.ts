@@ -26,6 +26,7 @@ export {
 export { compile, disableCompile, enableCompile, type Compiled, type CompileOptions } from "./compile.js";
 export * from "./reduce_ops.js";
 export * as random from "./random.js";
+export { pi, e, inf, nan, eulerGamma, newaxis } from "./constants.js";
 export * from "./linalg.js";
 export * as fast from "./fast.js";
 export * as tree from "./tree.js";
