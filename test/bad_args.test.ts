@@ -320,6 +320,28 @@ row("random.categorical", () => M.random.categorical(x23, { axis: 2 }), /^\[cate
 row("random.categorical", () => M.random.categorical(x23, { shape: [2], numSamples: 2 }), /^\[categorical\] At most one of shape or num_samples can be specified/);
 row("random.categorical", () => M.random.categorical([1, 2]), /^\[categorical\] Expected an mx\.Array of logits, got Array/);
 row("random.categorical", () => M.random.categorical(x23, { shape: [3] }), /^\[categorical\] Shapes \(3\) and \(2\) cannot be broadcast/);
+row("random.permutation", () => M.random.permutation("3"), /^\[permutation\] Expected an mx\.Array or an integer, got string 3/);
+row("random.permutation", () => M.random.permutation(-1), /^\[permutation\] n must be non-negative, got -1/);
+row("random.permutation", () => M.random.permutation(2.5), /^\[permutation\] n must be an integer, got number 2\.5/);
+row("random.permutation", () => M.random.permutation(v3, { axis: 1 }), /^\[permutation\] axis 1 is out of bounds for an array with 1 dimensions/);
+row("random.permutation", () => M.random.permutation(s0), /^\[permutation\] axis 0 is out of bounds for an array with 0 dimensions/);
+row("random.permutation", () => M.random.permutation(v3, { axis: "0" }), /^\[permutation\] The axis must be an integer, got string 0/);
+row("random.permutation", () => M.random.permutation(3, { key: fx.key3 }), /^\[permutation\] Expected key shape \(2\) but received \(3\)/);
+row("random.permutation", () => M.random.permutation(3, { key: i3 }), /^\[permutation\] Expected key type uint32 but received int32/);
+row("random.permutation", () => M.random.permutation(v3, 0), /^\[permutation\] Expected an options object, got number 0/);
+row("random.laplace", () => M.random.laplace([2], { dtype: mx.int32 }), /^\[laplace\] Only real floating point types are supported/);
+row("random.laplace", () => M.random.laplace([-1]), /^\[laplace\] Negative dimension in shape \(-1\)/);
+row("random.laplace", () => M.random.laplace([2], { scale: "1" }), /^\[laplace\] scale must be a number, got string 1/);
+row("random.laplace", () => M.random.laplace([2], { b: 1 }), /^\[laplace\] Unknown option 'b'; expected dtype, loc, scale, key\./);
+row("random.laplace", () => M.random.laplace([2], { key: fx.key3 }), /^\[laplace\] Expected key shape \(2\) but received \(3\)/);
+row("random.multivariateNormal", () => M.random.multivariateNormal(fx.i2, x23, [], { dtype: mx.float16 }), /^\[multivariate_normal\] dtype must be float32/);
+row("random.multivariateNormal", () => M.random.multivariateNormal(s0, fx.o33), /^\[multivariate_normal\] mean must have at least one dimension/);
+row("random.multivariateNormal", () => M.random.multivariateNormal(v3, v3), /^\[multivariate_normal\] cov must have at least two dimensions/);
+row("random.multivariateNormal", () => M.random.multivariateNormal(v3, x23), /^\[multivariate_normal\] last two dimensions of cov must be equal/);
+row("random.multivariateNormal", () => M.random.multivariateNormal(v4, fx.o33), /^\[multivariate_normal\] mean and cov must have compatible shapes/);
+row("random.multivariateNormal", () => M.random.multivariateNormal(x23, fx.o33, [4]), /^\[multivariate_normal\] Shapes \(2\) and \(4\) cannot be broadcast/);
+row("random.multivariateNormal", () => M.random.multivariateNormal([0, 0], fx.o33), /^\[multivariate_normal\] Expected an mx\.Array as mean, got Array/);
+row("random.multivariateNormal", () => M.random.multivariateNormal(v3, fx.o33, [-2]), /^\[multivariate_normal\] Negative dimension in shape \(-2\)/);
 
 // ---- issue 19's bad inputs (found by test/fuzz): deep trees, missing functions, odd values ----
 // One depth limit for trees (10,000 levels, tree.ts's MAX_TREE_DEPTH) and one

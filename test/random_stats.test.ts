@@ -114,7 +114,8 @@ function truncatedNormalLaw(a: number, b: number) {
 }
 
 // The samplers tested below; a new one in mx.random fails this list until it has its test here.
-const TESTED = ["bernoulli", "bits", "categorical", "gumbel", "normal", "randint", "truncatedNormal", "uniform"];
+const TESTED = ["bernoulli", "bits", "categorical", "gumbel", "laplace", "multivariateNormal", "normal", "permutation",
+  "randint", "truncatedNormal", "uniform"];
 const NOT_SAMPLERS = ["key", "seed", "split"];
 
 describe("the references themselves", () => {
@@ -252,6 +253,41 @@ describe("continuous samplers", () => {
     expect(g2.dtype).toBe(mx.float16);
     expect(g2.shape).toEqual([3, 4]);
   });
+
+  it("laplace: standard and with loc and scale; moments and CDF", () => {
+    // Laplace(loc, b): variance 2 b^2, fourth central moment 24 b^4 (excess kurtosis 3).
+    const law = (loc: number, b: number) => ({
+      mean: loc, variance: 2 * b * b, mu4: 24 * b ** 4,
+      cdf: (x: number) => (x < loc ? 0.5 * Math.exp((x - loc) / b) : 1 - 0.5 * Math.exp(-(x - loc) / b)),
+    });
+    expectDistribution(sorted(r.laplace([N], { key: r.key(32) })), law(0, 1));
+    expectDistribution(sorted(r.laplace([N], { loc: 2, scale: 0.5, key: r.key(33) })), law(2, 0.5));
+    const d = r.laplace([N], { dtype: mx.float64, loc: -1, scale: 3, key: r.key(34) });
+    expect(d.dtype).toBe(mx.float64);
+    expectDistribution(sorted(d), law(-1, 3));
+    const h = r.laplace([2, 3], { dtype: mx.float16, key: r.key(35) });
+    expect([h.dtype, h.shape]).toEqual([mx.float16, [2, 3]]);
+  });
+
+  it("multivariateNormal: marginals, covariance and a linear combination", () => {
+    const mu = [1, -2], cov = [[2, 0.6], [0.6, 1]];
+    const x = r.multivariateNormal(mx.array(mu), mx.array(cov), [N], { key: r.key(36) });
+    expect(x.shape).toEqual([N, 2]);
+    const v = numbers(x);
+    const col = (j: number) => Float64Array.from({ length: N }, (_, i) => v[2 * i + j]!);
+    const normalLaw = (m: number, s2: number) => ({ mean: m, variance: s2, mu4: 3 * s2 * s2,
+      cdf: (t: number) => phi((t - m) / Math.sqrt(s2)) });
+    const a = col(0), b = col(1);
+    expectDistribution(a.slice().sort(), normalLaw(mu[0]!, cov[0]![0]!));
+    expectDistribution(b.slice().sort(), normalLaw(mu[1]!, cov[1]![1]!));
+    // The sample covariance: the product of the centred pair has variance s11 s22 + s12^2.
+    let c = 0;
+    for (let i = 0; i < N; ++i) c += (a[i]! - mu[0]!) * (b[i]! - mu[1]!);
+    expect(Math.abs(c / N - 0.6)).toBeLessThan(Z_MEAN * Math.sqrt((2 * 1 + 0.36) / N));
+    // a - b is normal with variance s11 + s22 - 2 s12 = 1.8.
+    const diff = Float64Array.from({ length: N }, (_, i) => a[i]! - b[i]!).sort();
+    expectDistribution(diff, normalLaw(3, 1.8));
+  });
 });
 
 describe("discrete samplers", () => {
@@ -344,6 +380,31 @@ describe("discrete samplers", () => {
     const rows = [[2, 0, -1], [-3, 0, 3]];
     const c2 = numbers(r.categorical(mx.array(rows), { numSamples: N / 2, key: r.key(71) }));
     rows.forEach((l, i) => expectFrequencies(countValues(c2.slice(i * N / 2, (i + 1) * N / 2), 0, 3), softmax(l)));
+  });
+
+  it("permutation: all 24 orders of 4 equally likely; every value at every place of 10", () => {
+    const keys = r.split(r.key(75), 2400);
+    const index = (p: number[]) => p.reduce((acc, v, i) => acc + v * 4 ** i, 0);
+    const orders: number[] = [];
+    const seen = new Map<number, number>();
+    for (const k of keys) {
+      const p = numbers(r.permutation(4, { key: k }));
+      expect([...p].sort()).toEqual([0, 1, 2, 3]);
+      const id = index(p);
+      if (!seen.has(id)) seen.set(id, seen.size);
+      orders.push(seen.get(id)!);
+    }
+    expect(seen.size).toBe(24);
+    expectFrequencies(countValues(orders, 0, 24), new Array<number>(24).fill(1 / 24));
+    // Where value 0 lands among 10 places, and which value lands in place 9.
+    const firsts: number[] = [], lasts: number[] = [];
+    for (const k of r.split(r.key(76), 1000)) {
+      const p = numbers(r.permutation(10, { key: k }));
+      firsts.push(p.indexOf(0));
+      lasts.push(p[9]!);
+    }
+    expectFrequencies(countValues(firsts, 0, 10), new Array<number>(10).fill(0.1));
+    expectFrequencies(countValues(lasts, 0, 10), new Array<number>(10).fill(0.1));
   });
 
   it("categorical: along axis 0 and with a shape", () => {

@@ -286,6 +286,7 @@ export const linalgRows: Row[] = [
 // as in the loop.
 
 const key = mx.keep(mx.random.key(3));
+const mvnCov = mx.keep(mx.array([[2, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 0.5]]));
 
 export const randomRows: Row[] = [
   {
@@ -304,6 +305,10 @@ export const randomRows: Row[] = [
   { op: "random.bernoulli", inputs: [[2, 3]], gen: (i, b) => 0.2 + i / 10 + b / 50, zeroGrad: true, fn: (p) => mx.random.bernoulli(p, [2, 3], { key }) },
   { op: "random.categorical", inputs: [[2, 4]], zeroGrad: true, fn: (l) => mx.random.categorical(l, { key }) },
   { op: "random.randint", inputs: [[3], [3]], gen: (i, b, k) => (k === 0 ? i - 3 + b : i + 5), zeroGrad: true, fn: (lo, hi) => mx.random.randint(lo, hi, [3], { key }) },
+  { op: "random.permutation", inputs: [[4, 3]], fn: (x) => mx.random.permutation(x, { key }) },
+  { op: "random.permutation", label: "axis 1", inputs: [[2, 5]], fn: (x) => mx.random.permutation(x, { axis: -1, key }) },
+  // cov is a constant here: its square root is taken on the host, so only mean can be traced.
+  { op: "random.multivariateNormal", inputs: [[3]], f32: true, fn: (mu) => mx.random.multivariateNormal(mu, mvnCov, [2], { key }) },
 ];
 
 export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows];
@@ -333,7 +338,7 @@ export const API_OPS: string[] = [
   // nn and mx.fast
   ..."softmax logSoftmax rmsNorm layerNorm rope scaledDotProductAttention astype".split(" "),
   // random
-  ..."seed key split bits uniform normal randint bernoulli categorical truncatedNormal gumbel".split(" ").map((n) => `random.${n}`),
+  ..."seed key split bits uniform normal randint bernoulli categorical truncatedNormal gumbel permutation laplace multivariateNormal".split(" ").map((n) => `random.${n}`),
 ];
 
 /** Operations without a sweep row, and why. */
@@ -351,4 +356,5 @@ export const NOT_SWEPT: Record<string, string> = {
   "random.bits": "only a key: integer bits, nothing to differentiate",
   "random.normal": "loc and scale are numbers: only a key as array argument",
   "random.gumbel": "only a key as array argument",
+  "random.laplace": "loc and scale are numbers: only a key as array argument",
 };

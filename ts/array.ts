@@ -219,11 +219,32 @@ export class MxArray {
   /** MLX's printout: `array([[1, 2],\n       [3, 4]], dtype=float32)`, long axes elided. */
   toString(): string {
     if (this.disposed) return "array(<disposed>)";
-    return formatArray(this.#dims(), this.dtype, toScalars(this.dtype, readData(this)));
+    const data = readData(this);
+    const isBool = this.dtype === bool;
+    return formatArray(this.#dims(), this.dtype, (i) => (isBool ? data[i] !== 0 : data[i]!));
   }
   /** Node's util.inspect and console.log print what toString() does. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+  /**
+   * The rows along axis 0, as MLX's arrays iterate (`const [k1, k2] =
+   * mx.random.split(k)`, `for (const row of x)`). A 0-d array is not
+   * iterable, as in MLX (whose TypeError says "iteration over a 0-d array"):
+   * here the property is undefined for it, so spreading one is JS's TypeError
+   * "... is not iterable", and test libraries' deep equality (vitest's and
+   * jest's toEqual walk iterables) compares 0-d arrays as objects instead of
+   * failing inside the iteration.
+   */
+  get [Symbol.iterator](): () => IterableIterator<MxArray> {
+    // (undefined for a disposed array too: a check for iterability must not throw)
+    if (this.disposed || this.#dims().length === 0) return undefined as unknown as () => IterableIterator<MxArray>;
+    return () => {
+      noteShapeRead(this); // the row count is baked into a trace
+      return (function* rows(a: MxArray, n: number) {
+        for (let i = 0; i < n; ++i) yield sh.indexArray(a, i);
+      })(this, this.#dims()[0]!);
+    };
   }
   /** JSON.stringify gives nested lists; 64-bit integers beyond 2^53 become strings. */
   toJSON(): unknown {

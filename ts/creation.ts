@@ -2,7 +2,7 @@
 // scalars), full/zeros/ones, arange, linspace, eye/identity, tri, tril/triu.
 
 import { core } from "./runtime.js";
-import { MxArray, type NestedList, type Scalar } from "./array.js";
+import { MxArray, dimsOf, type NestedList, type Scalar } from "./array.js";
 import {
   Dtype, toDtype, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16,
   float32, float64,
@@ -13,7 +13,10 @@ import { maxNdim } from "./limits.js";
 import { intArg, newShapeArg, numArg, requireArray } from "./args.js";
 import { wrap } from "./operands.js";
 import { astype } from "./elementwise.js";
-import { broadcastTo } from "./shape_ops.js";
+import { broadcastTo, stack } from "./shape_ops.js";
+
+/** What mx.array takes in nested lists: scalars, mx.Arrays (stacked, as MLX does), or lists of these. */
+export type NestedInput = Scalar | MxArray | NestedInput[];
 
 type TypedArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
@@ -128,7 +131,7 @@ function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtyp
  * arrays of these, a TypedArray (its dtype is kept) or an mx.Array. JS
  * numbers give float32 unless a dtype is passed.
  */
-export function array(value: NestedList | TypedArray | MxArray, dtype?: Dtype | string): MxArray {
+export function array(value: NestedList | NestedInput | TypedArray | MxArray, dtype?: Dtype | string): MxArray {
   const dt = dtype === undefined ? undefined : toDtype(dtype, "array");
   if (value instanceof MxArray) return dt ? astype(value, dt) : wrap(core().m._wmx_astype(value.handle, value.dtype.code));
   if (ArrayBuffer.isView(value)) {
@@ -141,8 +144,40 @@ export function array(value: NestedList | TypedArray | MxArray, dtype?: Dtype | 
     a.dispose();
     return b;
   }
+  if (globalThis.Array.isArray(value) && holdsArray(value, 0)) return stackNested(value, dt);
   const { shape, flat } = flattenNested(value);
   return fromScalars(flat, shape, dt ?? inferDtype(flat));
+}
+
+/** Whether a nested list holds an mx.Array (looking no deeper than arrays can be: lists may contain themselves). */
+function holdsArray(v: unknown, depth: number): boolean {
+  if (v instanceof MxArray) return true;
+  if (!globalThis.Array.isArray(v) || depth > maxNdim()) return false;
+  return v.some((c) => holdsArray(c, depth + 1));
+}
+
+/**
+ * A list holding mx.Arrays, as MLX builds it: each element becomes an array
+ * (cast to dtype when given) and they are stacked, so they must all have
+ * one shape; dtypes promote as in stack.
+ */
+function stackNested(value: NestedInput[], dt: Dtype | undefined): MxArray {
+  const parts: MxArray[] = [];
+  const temps: MxArray[] = [];
+  try {
+    for (const v of value) {
+      const part = v instanceof MxArray && !dt ? v : array(v, dt);
+      if (part !== v) temps.push(part);
+      parts.push(part);
+    }
+    const first = dimsOf(parts[0]!).join(",");
+    for (const p of parts)
+      if (dimsOf(p).join(",") !== first)
+        throw new Error(`[array] Inhomogeneous nested array: elements of shapes (${first}) and (${dimsOf(p).join(",")}) can't be stacked.`);
+    return stack(parts, 0);
+  } finally {
+    for (const t of temps) t.dispose();
+  }
 }
 
 /** float32 for numbers, bool for booleans only, int64 for bigints only. */

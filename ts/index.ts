@@ -9,7 +9,7 @@ export {
   Dtype, type DtypeName, type DataArray, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
   float16, bfloat16, float32, float64,
 } from "./dtype.js";
-export { array, full, zeros, ones, arange, linspace, eye, identity, tri, tril, triu } from "./creation.js";
+export { array, full, zeros, ones, arange, linspace, eye, identity, tri, tril, triu, type NestedInput } from "./creation.js";
 export * from "./elementwise.js";
 export { evaluate as eval, asyncEval } from "./eval.js";
 export {
@@ -26,6 +26,7 @@ export {
 export { compile, disableCompile, enableCompile, type Compiled, type CompileOptions } from "./compile.js";
 export * from "./reduce_ops.js";
 export * as random from "./random.js";
+export { pi, e, inf, nan, eulerGamma, newaxis } from "./constants.js";
 export * from "./linalg.js";
 export * as fast from "./fast.js";
 export * as tree from "./tree.js";

@@ -279,6 +279,13 @@ export class Core {
 let loader: Loader | null = null;
 let core_: Core | null = null;
 let loading: Promise<void> | null = null;
+const readyHooks: (() => void)[] = [];
+
+/** @internal Runs f once the core is loaded (at once when it already is): state that needs arrays. */
+export function whenReady(f: () => void): void {
+  readyHooks.push(f);
+  if (core_) f();
+}
 
 /** Called once by each entry point (node.js, browser.js, workers.js). @internal */
 export function registerLoader(l: Loader): void {
@@ -297,6 +304,7 @@ export function init(opts: InitOptions = {}): Promise<void> {
       if (opts.gpu) throw new Error("[init] The WebGPU backend is not available in this version.");
       const backend = await loader(opts);
       core_ = new Core(backend);
+      for (const f of readyHooks) f();
     })();
     loading.catch(() => {
       loading = null; // a failed init may be retried
