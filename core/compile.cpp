@@ -51,16 +51,6 @@ const char* origin_of(const array& a) {
   return it == g_origins.end() ? nullptr : it->second;
 }
 
-// Shapeless errors at replay about a node the user didn't write name the call that made it.
-[[noreturn]] void rethrow_with_origin(const CompiledGraph::Node& n, const std::invalid_argument& e) {
-  std::string msg = e.what();
-  const std::string tag = "[compile] ", sl = "shapeless: ";
-  if (!n.origin || msg.rfind(tag, 0) != 0) throw e;
-  std::string rest = msg.substr(tag.size());
-  if (rest.rfind(sl, 0) == 0) rest = rest.substr(sl.size());
-  throw std::invalid_argument(tag + sl + "in " + n.origin + ": " + rest);
-}
-
 }  // namespace
 
 void note_node_origin(const ArrayNode* node) {
@@ -231,10 +221,15 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
     for (int i = 0; i < g.num_inputs + int(g.constants.size()); ++i) shapes[i] = values[i].shape();
     node_shapes.resize(g.nodes.size());
     for (int i : g.shape_order) {
-      try {
+      {
+        // A failure here names the call the user wrote (see error.h).
+        const char* outer = shapeless_origin;
+        shapeless_origin = g.nodes[i].origin ? g.nodes[i].origin : outer;
+        struct Restore {
+          const char* value;
+          ~Restore() { shapeless_origin = value; }
+        } restore{outer};
         node_shapes[i] = shapeless_output_shapes(g, i, shapes);
-      } catch (const std::invalid_argument& e) {
-        rethrow_with_origin(g.nodes[i], e);
       }
       for (size_t k = 0; k < node_shapes[i].size(); ++k) shapes[g.nodes[i].first_output + k] = node_shapes[i][k];
     }

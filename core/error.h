@@ -26,12 +26,25 @@ void append(std::string& s, T v) {
 }
 }  // namespace detail
 
+// The user's call (e.g. "take_along_axis") whose node a shapeless compile
+// replay is working out shapes for, or null: compile.cpp sets it around each
+// node, and a "[compile] ..." failure meanwhile names it. It lives here so
+// that every throw site sees it without a typed catch clause rewriting the
+// message, which core code can't use (the threaded build's landing pads, see
+// the Makefile's MT_EH_FIX note).
+inline thread_local const char* shapeless_origin = nullptr;
+
 template <typename... Args>
 [[noreturn]] void fail(const char* op, Args&&... args) {
   std::string msg = "[";
   msg += op;
   msg += "] ";
   (detail::append(msg, args), ...);
+  if (shapeless_origin && std::string_view(op) == "compile") {
+    std::string rest = msg.substr(msg.find("] ") + 2);
+    if (rest.rfind("shapeless: ", 0) == 0) rest = rest.substr(11);
+    msg = std::string("[compile] shapeless: in ") + shapeless_origin + ": " + rest;
+  }
   throw std::invalid_argument(msg);
 }
 
