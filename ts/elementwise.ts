@@ -195,20 +195,9 @@ function close(all: boolean, a: ArrayOrScalar, b: ArrayOrScalar, rtol: number, a
   numArg(rtol, "rtol", op);
   numArg(atol, "atol", op);
   const eq = boolArg(optionsArg<CloseOptions>(options, op, ["equalNan"]).equalNan, "equalNan", op);
-  const x = operand(a, b instanceof MxArray ? b : null, op);
-  let y: MxArray;
-  try {
-    y = operand(b, a instanceof MxArray ? a : null, op);
-  } catch (e) {
-    if (x !== a) x.dispose();
-    throw e;
-  }
-  try {
-    return wrap(m()._wmx_isclose(all ? 1 : 0, x.handle, y.handle, rtol, atol, eq ? 1 : 0));
-  } finally {
-    if (x !== a) x.dispose();
-    if (y !== b) y.dispose();
-  }
+  const la = b instanceof MxArray ? b : null, lb = a instanceof MxArray ? a : null;
+  return withOperands([[a, la], [b, lb]], op, ([x, y]) =>
+    wrap(m()._wmx_isclose(all ? 1 : 0, x!, y!, rtol, atol, eq ? 1 : 0)));
 }
 
 /** |a - b| <= atol + rtol * |b| elementwise (infinities close only to themselves). */
@@ -224,18 +213,5 @@ export function arrayEqual(a: ArrayOrScalar, b: ArrayOrScalar, equalNan: boolean
   const eq = typeof equalNan === "object" && equalNan !== null
     ? boolArg(optionsArg<CloseOptions>(equalNan, "array_equal", ["equalNan"]).equalNan, "equalNan", "array_equal")
     : boolArg(equalNan, "equalNan", "array_equal");
-  const x = operand(a, null, "array_equal");
-  let y: MxArray;
-  try {
-    y = operand(b, null, "array_equal");
-  } catch (e) {
-    if (x !== a) x.dispose();
-    throw e;
-  }
-  try {
-    return wrap(m()._wmx_array_equal(x.handle, y.handle, eq ? 1 : 0));
-  } finally {
-    if (x !== a) x.dispose();
-    if (y !== b) y.dispose();
-  }
+  return withOperands([[a, null], [b, null]], "array_equal", ([x, y]) => wrap(m()._wmx_array_equal(x!, y!, eq ? 1 : 0)));
 }
