@@ -33,6 +33,20 @@ export interface TransformerStackOptions extends TransformerLayerOptions {
 
 const layerKeys: (keyof TransformerLayerOptions)[] = ["mlpDims", "dropout", "activation", "normFirst"];
 
+/**
+ * The shared part of TransformerEncoder/Decoder's constructors: checks the
+ * options, sets `checkpoint` on `stack`, and makes `numLayers` layers with
+ * the per-layer options.
+ */
+function buildStack<L>(stack: Module, tag: string, numLayers: number, options: TransformerStackOptions | undefined,
+                       makeLayer: (layerOpts: Partial<TransformerLayerOptions>) => L): L[] {
+  const o = nnOptions(options, tag, [...layerKeys, "checkpoint"]);
+  nonNegativeInt(numLayers, "numLayers", tag);
+  const { checkpoint: ck, ...layerOpts } = o;
+  setting(stack, "checkpoint", boolOpt(ck, "checkpoint", tag, false));
+  return Array.from({ length: numLayers }, () => makeLayer(layerOpts));
+}
+
 function layerSettings(dims: number, o: Partial<TransformerLayerOptions>, tag: string) {
   const act = o.activation ?? relu;
   if (typeof act !== "function" && !(act instanceof Module))
@@ -96,12 +110,7 @@ export class TransformerEncoder extends Module {
 
   constructor(numLayers: number, dims: number, numHeads: number, options?: TransformerStackOptions) {
     super();
-    const tag = "nn.TransformerEncoder";
-    const o = nnOptions(options, tag, [...layerKeys, "checkpoint"]);
-    nonNegativeInt(numLayers, "numLayers", tag);
-    const { checkpoint: ck, ...layerOpts } = o;
-    setting(this, "checkpoint", boolOpt(ck, "checkpoint", tag, false));
-    this.layers = Array.from({ length: numLayers }, () => new TransformerEncoderLayer(dims, numHeads, layerOpts));
+    this.layers = buildStack(this, "nn.TransformerEncoder", numLayers, options, (layerOpts) => new TransformerEncoderLayer(dims, numHeads, layerOpts));
     this.ln = new LayerNorm(dims);
   }
 
@@ -169,12 +178,7 @@ export class TransformerDecoder extends Module {
 
   constructor(numLayers: number, dims: number, numHeads: number, options?: TransformerStackOptions) {
     super();
-    const tag = "nn.TransformerDecoder";
-    const o = nnOptions(options, tag, [...layerKeys, "checkpoint"]);
-    nonNegativeInt(numLayers, "numLayers", tag);
-    const { checkpoint: ck, ...layerOpts } = o;
-    setting(this, "checkpoint", boolOpt(ck, "checkpoint", tag, false));
-    this.layers = Array.from({ length: numLayers }, () => new TransformerDecoderLayer(dims, numHeads, layerOpts));
+    this.layers = buildStack(this, "nn.TransformerDecoder", numLayers, options, (layerOpts) => new TransformerDecoderLayer(dims, numHeads, layerOpts));
     this.ln = new LayerNorm(dims);
   }
 
