@@ -120,5 +120,6 @@ let old = null;
 try {
   old = readFileSync(outFile, "utf8");
 } catch {}
-// Unchanged output keeps its timestamp, so tsc doesn't rerun for nothing.
+// Unchanged output is not rewritten (the Makefile touches it afterwards, so
+// make doesn't run this again until a source changes).
 if (old !== text) writeFileSync(outFile, text);
