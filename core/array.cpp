@@ -4,7 +4,9 @@
 #include <cstring>
 
 #include "allocator.h"
+#include "backend/gpu/gpu_backend.h"
 #include "error.h"
+#include "placement.h"
 #include "primitive.h"
 #include "shape_limits.h"
 
@@ -30,7 +32,18 @@ TracingScope::TracingScope() { ++g_tracing; }
 TracingScope::~TracingScope() { --g_tracing; }
 
 Data::Data(uint64_t n) : ptr(allocator::malloc(n)), nbytes(n) {}
-Data::~Data() { allocator::free(ptr, nbytes); }
+Data::Data(uint64_t n, Device d) : ptr(nullptr), nbytes(n), device(d) {
+  if (d == Device::gpu) gpu_buffer = gpu::allocate(n);
+  else ptr = allocator::malloc(n);
+}
+void* Data::make_host_copy() {
+  if (!ptr) ptr = allocator::malloc(nbytes);
+  return ptr;
+}
+Data::~Data() {
+  if (ptr) allocator::free(ptr, nbytes);
+  if (gpu_buffer) gpu::release(gpu_buffer, nbytes);
+}
 
 int64_t shape_size(const Shape& shape) {
   int64_t n = 1;
@@ -81,8 +94,8 @@ std::string node_tag(const Primitive* p) {
 }
 }  // namespace
 
-ArrayNode::ArrayNode(Shape s, Dtype t, std::shared_ptr<Primitive> p, std::vector<array> in)
-    : shape(std::move(s)), dtype(t), primitive(std::move(p)), inputs(std::move(in)) {
+ArrayNode::ArrayNode(Shape s, Dtype t, std::shared_ptr<Primitive> p, std::vector<array> in, Device d)
+    : shape(std::move(s)), dtype(t), primitive(std::move(p)), inputs(std::move(in)), device(d) {
   // The one place every array is made: ops check the limit with their own
   // tag first; this catches any that don't (vmap adding an axis, a gather
   // whose indices add dims, ...).
@@ -116,16 +129,20 @@ ArrayNode::~ArrayNode() {
   }
 }
 
-array::array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive, std::vector<array> inputs)
-    : node_(std::make_shared<ArrayNode>(std::move(shape), dtype, std::move(primitive), std::move(inputs))) {}
+array::array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive, std::vector<array> inputs) {
+  Device d = place(primitive.get(), inputs, {dtype});
+  node_ = std::make_shared<ArrayNode>(std::move(shape), dtype, std::move(primitive), std::move(inputs), d);
+}
 
 std::vector<array> array::make_arrays(std::vector<Shape> shapes, const std::vector<Dtype>& dtypes,
                                       const std::shared_ptr<Primitive>& primitive,
                                       const std::vector<array>& inputs) {
+  std::vector<array> placed = inputs;
+  const Device d = place(primitive.get(), placed, dtypes);
   std::vector<array> outs;
   outs.reserve(shapes.size());
   for (size_t i = 0; i < shapes.size(); ++i) {
-    outs.emplace_back(std::move(shapes[i]), dtypes[i], primitive, inputs);
+    outs.emplace_back(std::make_shared<ArrayNode>(std::move(shapes[i]), dtypes[i], primitive, placed, d));
     outs.back().node_->position = int(i);
   }
   if (outs.size() > 1) {
@@ -168,13 +185,14 @@ std::vector<array> array::outputs() const {
   std::vector<array> outs;
   for (size_t i = 0; i < g->members.size(); ++i) {
     auto s = g->members[i].lock();
-    outs.push_back(s ? array(s) : array(g->shapes[i], g->dtypes[i], nullptr, {}));
+    outs.push_back(s ? array(s) : array(std::make_shared<ArrayNode>(g->shapes[i], g->dtypes[i], nullptr,
+                                                                  std::vector<array>{}, node_->device)));
   }
   return outs;
 }
 
 void array::allocate() {
-  node_->data = std::make_shared<Data>(nbytes());
+  node_->data = std::make_shared<Data>(nbytes(), node_->device);
   node_->offset = 0;
   node_->strides = row_major_strides(node_->shape);
   node_->row_contiguous = true;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "device.h"
 #include "dtype.h"
 
 namespace wmx {
@@ -25,11 +26,18 @@ struct TracingScope {
 };
 
 
-// An owned allocation; freed through the allocator when the last view drops it.
+// An owned allocation; freed through its device's allocator when the last
+// view drops it. A GPU allocation is a backend buffer id; `ptr` is then its
+// read-back copy in host memory (made by asyncEval/data()), or null.
 struct Data {
   void* ptr;
   uint64_t nbytes;
-  explicit Data(uint64_t n);
+  Device device = Device::cpu;
+  uint32_t gpu_buffer = 0;
+  explicit Data(uint64_t n);  // host memory
+  Data(uint64_t n, Device d);
+  // Gives a GPU allocation its host copy (uninitialised: the caller fills it).
+  void* make_host_copy();
   ~Data();
   Data(const Data&) = delete;
   Data& operator=(const Data&) = delete;
@@ -58,8 +66,9 @@ struct ArrayNode {
   int64_t offset = 0;  // in elements, into data
   bool row_contiguous = true;
   bool tracer = false;  // part of a transform's trace: eval must not detach it
+  Device device = Device::cpu;  // where the data lives (or will): the backend that runs `primitive`
 
-  ArrayNode(Shape s, Dtype t, std::shared_ptr<Primitive> p, std::vector<array> in);
+  ArrayNode(Shape s, Dtype t, std::shared_ptr<Primitive> p, std::vector<array> in, Device d = Device::cpu);
   ~ArrayNode();
 };
 
@@ -89,6 +98,9 @@ class array {
   uint64_t nbytes() const { return uint64_t(node_->size) * itemsize(); }
 
   bool is_evaluated() const { return node_->data != nullptr; }
+  Device device() const { return node_->device; }
+  // Evaluated and readable from host memory (CPU data, or GPU data read back).
+  bool host_readable() const { return node_->data && node_->data->ptr; }
   bool has_primitive() const { return node_->primitive != nullptr; }
   Primitive& primitive() const { return *node_->primitive; }
   const std::shared_ptr<Primitive>& primitive_ptr() const { return node_->primitive; }
@@ -113,7 +125,7 @@ class array {
   int64_t offset() const { return node_->offset; }
 
   // Kernels call one of these to give an output its data.
-  void allocate();  // fresh row-contiguous buffer
+  void allocate();  // fresh row-contiguous buffer on the array's device
   void set_view(const array& source, Strides strides, int64_t offset);  // share source's buffer
   // After evaluation: drop primitive and inputs so the graph above can be freed.
   void detach();

@@ -8,6 +8,7 @@
 #include "primitives/fused.h"
 #include "primitives/matmul.h"
 #include "primitives/unary.h"
+#include "primitives/to_device.h"
 #include "primitives/views.h"
 
 namespace wmx {
@@ -42,7 +43,8 @@ bool is_noop(const CompiledGraph& g, const CompiledGraph::Node& n) {
   const int in = n.inputs[0];
   const bool same = g.value_shapes[in] == n.shapes[0] && g.value_dtypes[in] == n.dtypes[0];
   if (!same) return false;
-  if (dynamic_cast<const Copy*>(p) || dynamic_cast<const AsType*>(p)) return true;
+  // A ToDevice node is placement's: replay places nodes afresh.
+  if (dynamic_cast<const Copy*>(p) || dynamic_cast<const AsType*>(p) || dynamic_cast<const ToDevice*>(p)) return true;
   // Shapeless: a reshape or broadcast the caller wrote may be an identity
   // only at the traced shape.
   if (dynamic_cast<const Broadcast*>(p) || dynamic_cast<const Reshape*>(p)) return !g.under_shapeless;
@@ -56,6 +58,9 @@ bool is_noop(const CompiledGraph& g, const CompiledGraph::Node& n) {
 
 bool fusable(const CompiledGraph& g, const CompiledGraph::Node& n) {
   if (n.shapes.size() != 1 || n.dtypes[0] != Dtype::float32) return false;
+  // A Fused node runs on the CPU only (the GPU backend has no kernel for it
+  // yet): fusing a GPU trace would move its values to the CPU and back.
+  if (default_device() == Device::gpu) return false;
   // A primitive without a float32 kernel has arity 0 (so do nullary ones like
   // Arange, which have no inputs either: they can't be steps).
   const int arity = n.primitive->float32_kernel().arity();

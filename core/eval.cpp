@@ -8,9 +8,11 @@
 #include <thread>
 #endif
 
+#include "backend/gpu/gpu_backend.h"
 #include "error.h"
 #include "graph_walk.h"
 #include "primitive.h"
+#include "primitives/to_device.h"
 #include "transforms.h"
 
 namespace wmx {
@@ -19,7 +21,56 @@ namespace {
 // One evaluation at a time: the graph's nodes are updated in place.
 std::recursive_mutex g_eval_mutex;
 void eval_locked(const std::vector<array>& outputs);
+void run_tape(std::vector<array>& tape, const std::unordered_map<const ArrayNode*, size_t>& index,
+              std::vector<int>& consumers, const std::unordered_set<const ArrayNode*>& wanted);
+
+bool reads_gpu_on_cpu(const array& a) {
+  if (a.device() != Device::cpu || !a.has_primitive()) return false;
+  auto move = dynamic_cast<const ToDevice*>(&a.primitive());
+  return move && a.inputs()[0].device() == Device::gpu;
+}
 }  // namespace
+
+std::vector<array> gpu_reads_pending(const std::vector<array>& outputs) {
+  std::lock_guard<std::recursive_mutex> lock(g_eval_mutex);
+  // blocked: the node's graph has a GPU read without a host copy below it.
+  std::unordered_map<const ArrayNode*, bool> blocked;
+  std::vector<array> pending;
+  std::unordered_set<const ArrayNode*> listed;
+  auto enter = [&](const array& a) { return !a.is_evaluated() && !blocked.count(a.id()); };
+  walk_post_order(outputs, enter, [&](array& a) {
+    bool below = false;
+    for (auto& in : a.inputs()) {
+      auto it = blocked.find(in.id());
+      if (it != blocked.end() && it->second) below = true;
+    }
+    bool self = false;
+    if (reads_gpu_on_cpu(a)) {
+      const array& src = a.inputs()[0];
+      if (!src.host_readable()) {
+        self = true;
+        if (!below && listed.insert(src.id()).second) pending.push_back(src);
+      }
+    }
+    blocked[a.id()] = below || self;
+  });
+  return pending;
+}
+
+bool graph_uses_gpu(const std::vector<array>& outputs) {
+  std::lock_guard<std::recursive_mutex> lock(g_eval_mutex);
+  bool uses = false;
+  std::unordered_set<const ArrayNode*> seen;
+  for (auto& o : outputs)
+    if (o.device() == Device::gpu) return true;
+  auto enter = [&](const array& a) { return !uses && !a.is_evaluated() && seen.insert(a.id()).second; };
+  walk_post_order(outputs, enter, [&](array& a) {
+    if (a.device() == Device::gpu) uses = true;
+    for (auto& in : a.inputs())
+      if (in.device() == Device::gpu) uses = true;
+  });
+  return uses;
+}
 
 void eval(const std::vector<array>& outputs) {
   std::lock_guard<std::recursive_mutex> lock(g_eval_mutex);
@@ -124,12 +175,25 @@ void eval_locked(const std::vector<array>& outputs) {
   std::unordered_set<const ArrayNode*> wanted;
   for (auto& o : outputs) wanted.insert(o.id());
 
-  // 3. Run the primitives in order.
+  // 3. Run the primitives in order, each on its device's backend; GPU work
+  //    recorded so far is submitted at the end (also when a node fails).
+  try {
+    run_tape(tape, index, consumers, wanted);
+  } catch (...) {
+    gpu::flush();
+    throw;
+  }
+  gpu::flush();
+}
+
+void run_tape(std::vector<array>& tape, const std::unordered_map<const ArrayNode*, size_t>& index,
+              std::vector<int>& consumers, const std::unordered_set<const ArrayNode*>& wanted) {
   for (size_t i = 0; i < tape.size(); ++i) {
     array a = tape[i];
     std::vector<array> outs = a.outputs();
     const std::vector<array> inputs = a.inputs();
-    a.primitive().eval_cpu(inputs, outs);
+    if (a.device() == Device::gpu) a.primitive().eval_gpu(inputs, outs);
+    else a.primitive().eval_cpu(inputs, outs);
     if (!a.is_tracer())
       for (auto& s : outs) s.detach();
     for (auto& in : inputs) {

@@ -1,8 +1,13 @@
 #include "primitive.h"
 
+#include "backend/gpu/gpu_backend.h"
 #include "error.h"
 
 namespace wmx {
+
+void Primitive::eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
+  gpu::dispatch(*this, inputs, outputs);
+}
 
 std::vector<array> Primitive::vjp(const std::vector<array>&, const std::vector<array>&,
                                   const std::vector<int>&, const std::vector<array>&) {

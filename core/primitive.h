@@ -5,12 +5,18 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "array.h"
 #include "kernels/runs.h"
 
 namespace wmx {
+
+// A primitive's parameters as plain values (MLX's state()), so that a backend
+// outside C++ can run it: reduction axes, a cast's target, a slice's bounds.
+using StateValue = std::variant<bool, int64_t, double, std::string, std::vector<int64_t>>;
+using PrimitiveState = std::vector<std::pair<std::string, StateValue>>;
 
 class Primitive {
  public:
@@ -19,6 +25,12 @@ class Primitive {
 
   // Give every output its data (allocate() or set_view()) and fill it.
   virtual void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) = 0;
+  // The same on the GPU backend (placement only puts a node there when the
+  // backend has a kernel for it): one kernel by default; views override it
+  // to share their input's buffer as on the CPU.
+  virtual void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs);
+  // The parameters a kernel needs beyond the operands' shapes and dtypes.
+  virtual PrimitiveState state() const { return {}; }
 
   // Cotangents of the inputs listed in argnums, given the outputs' cotangents.
   virtual std::vector<array> vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
@@ -58,6 +70,10 @@ class Primitive {
     return nullptr;
   }
 };
+
+// A view primitive runs on the GPU exactly as on the CPU: it only sets strides.
+#define WMX_VIEW_ON_GPU \
+  void eval_gpu(const std::vector<array>& in, std::vector<array>& out) override { eval_cpu(in, out); }
 
 // Declares the three transform rules in a Primitive subclass.
 #define WMX_TRANSFORM_RULES                                                                        \

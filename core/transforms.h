@@ -18,6 +18,14 @@ namespace wmx {
 void eval(const std::vector<array>& outputs);
 inline void eval(const array& a) { eval(std::vector<array>{a}); }
 
+// GPU arrays that evaluating `outputs` must read on the CPU (inputs of
+// ToDevice(cpu) nodes) and that have no host copy yet, whose own graphs need
+// no such read: asyncEval evaluates and downloads these, then asks again.
+std::vector<array> gpu_reads_pending(const std::vector<array>& outputs);
+// Whether `outputs` or the graph that computes them touch the GPU (then
+// evaluation must run on the thread that owns it, with readback).
+bool graph_uses_gpu(const std::vector<array>& outputs);
+
 // Evaluates `outputs` on the core's async thread (threaded builds; inline
 // otherwise) and then calls done(error) there (error null on success).
 // Evaluations never overlap: a synchronous eval waits for a running one.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "allocator.h"
+#include "backend/gpu/gpu_backend.h"
 #include "error.h"
 #include "handles.h"
 #include "readback.h"
@@ -64,13 +65,15 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_retain(int32_t h) {
 }
 
 // out[0] = live handles, out[1] = bytes held by array buffers, out[2] = peak
-// of out[1], out[3] = bytes of freed buffers cached for reuse.
+// of out[1], out[3] = bytes of freed buffers cached for reuse, out[4] = bytes
+// in GPU buffers that arrays hold.
 EMSCRIPTEN_KEEPALIVE void wmx_memory(double* out) {
   auto s = allocator::stats();
   out[0] = double(wmx_live_count());
   out[1] = double(s.live_bytes);
   out[2] = double(s.peak_bytes);
   out[3] = double(s.cache_bytes);
+  out[4] = double(gpu::live_bytes());
 }
 
 EMSCRIPTEN_KEEPALIVE void wmx_set_cache_limit(double bytes) { allocator::set_cache_limit(size_t(bytes)); }

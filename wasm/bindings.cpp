@@ -6,7 +6,9 @@
 //     memory_view), with no copy;
 //   - coreInfo: what this build of the core is (a value_object);
 //   - compiledTrace (in compile.cpp, beside the graphs it reads): a compiled
-//     graph's description as a JS object.
+//     graph's description as a JS object;
+//   - GpuBackend (in gpu_bindings.cpp): the GPU backend interface, a C++
+//     abstract class that ts/webgpu/ implements in TypeScript.
 // Memory statistics stay on the C ABI on purpose: the safety net reads them
 // after every eval, also at the memory limit, and an embind value_object is
 // marshalled through a malloc'd copy, which can fail exactly there.

@@ -26,6 +26,7 @@ class Slice : public Primitive {
   Slice(Shape start, Shape step, Shape shape, std::vector<WrittenAxis> written = {})
       : start_(std::move(start)), step_(std::move(step)), shape_(std::move(shape)), written_(std::move(written)) {}
   const char* name() const override { return "Slice"; }
+  WMX_VIEW_ON_GPU
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;

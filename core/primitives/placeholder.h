@@ -12,6 +12,7 @@ class Placeholder : public Primitive {
   // `transform`: the tag ("vmap"); `what`: how its inputs are called ("a mapped input").
   Placeholder(const char* transform, const char* what) : transform_(transform), what_(what) {}
   const char* name() const override { return "Placeholder"; }
+  void eval_gpu(const std::vector<array>& in, std::vector<array>& out) override { eval_cpu(in, out); }
   void eval_cpu(const std::vector<array>&, std::vector<array>&) override {
     fail(transform_, "Can't evaluate arrays that depend on ", what_, " inside the function being traced (eval inside ",
          transform_, " is not supported).");

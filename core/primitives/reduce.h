@@ -16,6 +16,9 @@ class Reduce : public Primitive {
   bool is_equivalent(const Primitive& o) const override;
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   ReduceType type() const { return type_; }
+  PrimitiveState state() const override {
+    return {{"axes", std::vector<int64_t>(axes_.begin(), axes_.end())}};
+  }
   const std::vector<int>& axes() const { return axes_; }
 
  private:

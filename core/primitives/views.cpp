@@ -5,6 +5,7 @@
 #include "error.h"
 #include "kernels/elementwise.h"
 #include "ops.h"
+#include "backend/gpu/gpu_backend.h"
 #include "primitives/vmap_util.h"
 #include "shape_ops.h"
 
@@ -85,6 +86,12 @@ static Shape flattened(const Shape& in, int start, int end) {
 static bool listed(const std::vector<int>& axes, int d) { return std::find(axes.begin(), axes.end(), d) != axes.end(); }
 
 void Flatten::eval_cpu(const std::vector<array>& in, std::vector<array>& out) { Reshape(out[0].shape()).eval_cpu(in, out); }
+void Reshape::eval_gpu(const std::vector<array>& in, std::vector<array>& out) {
+  Strides s;
+  if (reshape_strides(in[0], out[0].shape(), s)) out[0].set_view(in[0], std::move(s), in[0].offset());
+  else gpu::dispatch(*this, in, out);
+}
+void Flatten::eval_gpu(const std::vector<array>& in, std::vector<array>& out) { Reshape(out[0].shape()).eval_gpu(in, out); }
 bool Flatten::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Flatten*>(&o);
   return p && p->start_ == start_ && p->end_ == end_;

@@ -29,6 +29,8 @@ class Reshape : public Primitive {
                    std::optional<AxisSplit> split = std::nullopt)
       : shape_(std::move(shape)), written_(std::move(written)), split_(std::move(split)) {}
   const char* name() const override { return "Reshape"; }
+  // A view when strides allow one; otherwise a copy kernel.
+  void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
@@ -49,6 +51,7 @@ class Flatten : public Primitive {
  public:
   Flatten(int start, int end) : start_(start), end_(end) {}
   const char* name() const override { return "Flatten"; }
+  void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
@@ -75,6 +78,7 @@ class Squeeze : public AxesView {
  public:
   using AxesView::AxesView;
   const char* name() const override { return "Squeeze"; }
+  WMX_VIEW_ON_GPU
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
@@ -84,6 +88,7 @@ class ExpandDims : public AxesView {
  public:
   using AxesView::AxesView;
   const char* name() const override { return "ExpandDims"; }
+  WMX_VIEW_ON_GPU
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
@@ -93,6 +98,7 @@ class Transpose : public Primitive {
  public:
   explicit Transpose(std::vector<int> axes) : axes_(std::move(axes)) {}
   const char* name() const override { return "Transpose"; }
+  WMX_VIEW_ON_GPU
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
@@ -111,6 +117,7 @@ class Broadcast : public Primitive {
  public:
   explicit Broadcast(Shape shape, bool written = false) : shape_(std::move(shape)), written_(written) {}
   const char* name() const override { return "Broadcast"; }
+  WMX_VIEW_ON_GPU
   std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>&, const std::vector<Shape>& outputs) const override {
     return std::make_shared<Broadcast>(outputs[0], written_);
   }
@@ -142,6 +149,7 @@ class AsType : public Primitive {
 class Copy : public Primitive {
  public:
   const char* name() const override { return "Copy"; }
+  WMX_VIEW_ON_GPU
   bool keeps_shape() const override { return true; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
