@@ -117,7 +117,7 @@ DIST_STAMP := $(BUILD)/.dist-stamp
 
 # ================================================================ targets
 .PHONY: all wasm native dist test test-native test-js test-targets \
-        demo bench clean toolchain typecheck sizes mutants fuzz \
+        demo bench clean toolchain typecheck sizes mutants fuzz test-gpu \
         examples linear-regression logistic-regression mnist transformer-lm per-example-grads
 
 all: native wasm dist
@@ -286,6 +286,13 @@ test: $(NATIVE_BIN) $(DIST_STAMP)
 	WEBMX_TEST_THREADS=0 $(VITEST)
 	WEBMX_TEST_THREADS=2 $(VITEST)
 	WEBMX_TEST_TARGETS=1 $(VITEST)
+
+# The GPU suites (test/gpu) run the WebGPU backend on Dawn's Node binding (npm
+# `webgpu`) over the SwiftShader Vulkan driver of Debian's chromium package:
+# no GPU needed. LD_LIBRARY_PATH: chromium's own Vulkan loader (no libvulkan1).
+GPU_TEST_ENV := VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium
+test-gpu: $(DIST_STAMP)
+	$(GPU_TEST_ENV) WEBMX_TEST_GPU=1 WEBMX_TEST_THREADS=0 $(VITEST)
 
 test-js: $(DIST_STAMP)
 	WEBMX_TEST_THREADS=0 $(VITEST)

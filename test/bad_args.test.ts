@@ -488,6 +488,11 @@ row("Array#at", () => x23.at(fx.f1).set(1), /^\[at\] Indices must be integers, g
 row("Array#at", () => x23.at(0).set("v" as any), /^\[at\] Expected an mx\.Array or a JS number.*got string v/);
 row("Array#at", () => x23.at(mx.array([0, -3], mx.int32)).add(1).tolist(), /^\[at\] Index -3 is out of bounds for axis 0 with size 2\./, true);
 
+row("setDefaultDevice", () => mx.setDefaultDevice("tpu" as any), /^\[setDefaultDevice\] Expected mx\.cpu or mx\.gpu, got string "?tpu"?/);
+row("setDefaultDevice", () => mx.setDefaultDevice(mx.gpu), /^\[setDefaultDevice\] No GPU is open: call `await mx\.init\(\{gpu: true\}\)` first\./);
+row("withDevice", () => mx.withDevice(3 as any, () => 1), /^\[withDevice\] Expected mx\.cpu or mx\.gpu, got number 3/);
+row("withDevice", () => mx.withDevice(mx.cpu, 5 as any), /^\[withDevice\] Expected a function to run, got number 5/);
+
 // Members of API.md's sections that take no argument that could be wrong (or
 // are not ops), each with the reason it has no row.
 const noBadArgs: Record<string, string> = {
@@ -504,6 +509,9 @@ const noBadArgs: Record<string, string> = {
   // io (API.md's "nn, optimizers, utils, io"): bad files and arguments are tested in test/io.test.ts; the
   // junk sweep would write files named after its junk into the working directory.
   load: "io: test/io.test.ts", save: "io: test/io.test.ts (writes files)", saveSafetensors: "io: test/io.test.ts (writes files)",
+  // Devices: the class of mx.cpu and mx.gpu, and the getters.
+  Device: "class of mx.cpu and mx.gpu, not an op", defaultDevice: "no arguments", gpuAvailable: "no arguments",
+  "Array#device": "getter",
   // Array members without arguments: getters and readers of the array itself.
   "Array#constructor": "internal: wraps a core handle", "Array#handle": "internal getter",
   "Array#disposed": "internal getter", "Array#shape": "getter", "Array#dtype": "getter", "Array#ndim": "getter",
@@ -535,6 +543,7 @@ function tagOf(op: string): string {
     "Array#pow": "power", sliceDynamic: "slice_dynamic", sliceUpdate: "slice_update",
     // Tags that are the JS names: functions MLX has no C++ op for.
     setCacheLimit: "setCacheLimit", valueAndGrad: "valueAndGrad", customFunction: "customFunction",
+    setDefaultDevice: "setDefaultDevice", withDevice: "withDevice",
     "Array#itemNumber": "itemNumber", "Array#itemBool": "itemBool", "Array#itemBigInt": "itemBigInt",
   };
   if (special[op]) return special[op]!;

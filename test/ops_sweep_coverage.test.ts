@@ -19,6 +19,8 @@ const NOT_OPS = new Set([
   "slice", "Slice",
   // io: files and bytes, not operations on arrays
   "load", "save", "saveSafetensors",
+  // devices (API.md "Devices (WebGPU)")
+  "Device", "setDefaultDevice", "defaultDevice", "withDevice", "gpuAvailable",
 ]);
 
 describe("ops sweep coverage", () => {

@@ -15,6 +15,8 @@ import { track } from "./scope.js";
 import { markUnowned, release, watch } from "./safety_net.js";
 import { formatArray } from "./format.js";
 import { maxNdim } from "./limits.js";
+import { asyncEval } from "./eval.js";
+import { type Device, deviceOfCode } from "./device.js";
 
 // Hosts without explicit resource management still get a well-known key
 // for `using` (TypeScript and esbuild fall back to the same registered symbol).
@@ -109,6 +111,11 @@ export class MxArray {
   get ndim(): number {
     return this.#dims().length;
   }
+  /** Where the array's data lives, or will once evaluated (mx.cpu or mx.gpu). */
+  get device(): Device {
+    const c = core();
+    return deviceOfCode(c.check(c.m._wmx_device(this.handle)));
+  }
   get size(): number {
     noteShapeRead(this);
     return this.#dims().reduce((a, b) => a * b, 1);
@@ -135,7 +142,7 @@ export class MxArray {
 
   /** A copy of the data in row-major order (evaluates the array). */
   dataSync(): DataArray {
-    return readData(this);
+    return readData(this, "dataSync");
   }
   /**
    * A zero-copy TypedArray over the evaluated data in wasm memory (a
@@ -147,6 +154,7 @@ export class MxArray {
    */
   dataView(): DataArray {
     const c = core();
+    checkReadable(this, "dataView");
     const bytes = c.m.dataView(this.handle);
     if (bytes === null) return c.fail();
     const { buffer, byteOffset, byteLength } = bytes;
@@ -166,9 +174,10 @@ export class MxArray {
       default: return new Float64Array(buffer, byteOffset, byteLength / 8);
     }
   }
-  /** A Promise of dataSync()'s copy; works for any device. */
+  /** A Promise of dataSync()'s copy; works for any device (a GPU array is read back first). */
   async data(): Promise<DataArray> {
-    return readData(this);
+    if (core().gpu) await asyncEval(this);
+    return readData(this, "data");
   }
   /** The value of a size-1 array: a number, a boolean for bool, a bigint for 64-bit ints. */
   item(): Scalar {
@@ -201,11 +210,11 @@ export class MxArray {
         throw new Error(`[${tag}] ${tag}() reads a ${want}, but the array has dtype ${this.dtype.name}, whose value is a ${got}: use ${fit} or item(), or convert with astype().`);
       }
     }
-    return toScalars(this.dtype, readData(this))[0]!;
+    return toScalars(this.dtype, readData(this, tag))[0]!;
   }
   /** The data as nested JS arrays (numbers, booleans for bool, bigints for 64-bit ints). */
   tolist(): NestedList {
-    const flat = toScalars(this.dtype, readData(this));
+    const flat = toScalars(this.dtype, readData(this, "tolist"));
     const shape = this.shape;
     if (shape.length === 0) return flat[0]!;
     let i = 0;
@@ -219,7 +228,7 @@ export class MxArray {
   /** MLX's printout: `array([[1, 2],\n       [3, 4]], dtype=float32)`, long axes elided. */
   toString(): string {
     if (this.disposed) return "array(<disposed>)";
-    const data = readData(this);
+    const data = readData(this, "toString");
     const isBool = this.dtype === bool;
     return formatArray(this.#dims(), this.dtype, (i) => (isBool ? data[i] !== 0 : data[i]!));
   }
@@ -453,8 +462,19 @@ export class MxArray {
 
 // ---- data movement ----
 
-function readData(a: MxArray): DataArray {
+/**
+ * GPU memory can't be read synchronously: a GPU array is readable once
+ * asyncEval (or data()) brought it back.
+ */
+function checkReadable(a: MxArray, op: string): void {
   const c = core();
+  if (c.gpu && c.check(c.m._wmx_needs_readback(a.handle)) === 1)
+    throw new Error(`[${op}] This array is on the GPU and was not read back: \`await mx.asyncEval(x)\` first (then read it synchronously) or use \`await x.data()\`.`);
+}
+
+function readData(a: MxArray, op: string): DataArray {
+  const c = core();
+  checkReadable(a, op);
   const ptr = c.m._wmx_data(a.handle);
   if (ptr === 0) c.fail();
   const n = dimsOf(a).reduce((x, y) => x * y, 1);

@@ -236,8 +236,10 @@ export function compile<F extends AnyFn>(fn: F, options: CompileOptions = {}): C
     const stateIn = arrayPaths(opts.inputs);
     const shapeless = opts.shapeless === true;
     // Inside a shapeless trace, a nested compile traces its own graph for it
-    // (with counts taken at run time), not one it traced outside.
-    const key = `${treeKey(args, argArrays, shapeless)}|${stateIn.map(([p, a]) => `${p}:${leafKey(a, p, [], shapeless)}`).join(";")}${shapeReads.watching > 0 ? "|S" : ""}`;
+    // (with counts taken at run time), not one it traced outside. The default
+    // device is part of the key: a trace's placement (and fusion, CPU only
+    // for now) belongs to the device it was traced for.
+    const key = `${treeKey(args, argArrays, shapeless)}|${stateIn.map(([p, a]) => `${p}:${leafKey(a, p, [], shapeless)}`).join(";")}${shapeReads.watching > 0 ? "|S" : ""}|${c.m._wmx_default_device()}`;
     const inputs = [...argArrays, ...stateIn.map(([, a]) => a)];
     let entry = cache.get(key);
     let n: number;

@@ -97,7 +97,7 @@ function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtyp
   const c = core();
   const out = c.withInts(shape, (p, n) => wrap(c.m._wmx_empty(dtype.code, p, n)));
   const n = flat.length;
-  if (n === 0) return out;
+  if (n === 0) return placeConstant(out);
   const ptr = c.m._wmx_data(out.handle);
   if (ptr === 0) c.fail();
   const buf = c.heap().buffer;
@@ -123,7 +123,19 @@ function fromScalars(flat: ArrayLike<Scalar> | TypedArray, shape: number[], dtyp
     case float32: new Float32Array(buf, ptr, n).set(ArrayBuffer.isView(flat) && !(flat instanceof BigInt64Array || flat instanceof BigUint64Array) ? (flat as Float32Array) : globalThis.Array.from(src, num)); break;
     default: new Float64Array(buf, ptr, n).set(ArrayBuffer.isView(flat) && !(flat instanceof BigInt64Array || flat instanceof BigUint64Array) ? (flat as Float64Array) : globalThis.Array.from(src, num)); break;
   }
-  return out;
+  return placeConstant(out);
+}
+
+/**
+ * A constant just written in host memory, moved to the default device when
+ * that is the GPU (once, here, rather than by a copy in every graph that
+ * reads it). It keeps its host bytes, so it stays readable synchronously.
+ * @internal
+ */
+export function placeConstant(a: MxArray): MxArray {
+  const c = core();
+  if (c.gpu) c.check(c.m._wmx_place_constant(a.handle));
+  return a;
 }
 
 /**

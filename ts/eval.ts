@@ -4,6 +4,7 @@ import { afterEval } from "./safety_net.js";
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
 import { leavesAs } from "./tree_walk.js";
+import { evalWithReadback } from "./webgpu/readback.js";
 
 /** Evaluates every mx.Array leaf of the given trees; other leaves are ignored. */
 export function evaluate(...trees: unknown[]): void {
@@ -11,6 +12,8 @@ export function evaluate(...trees: unknown[]): void {
   if (arrays.length === 0) return;
   const c = core();
   c.check(c.withInts(arrays.map((a) => a.handle), (p, n) => c.m._wmx_eval(p, n)));
+  const gpuError = c.gpu?.takeError();
+  if (gpuError) throw gpuError;
   afterEval(); // evaluation is where memory grows: the safety net looks here
 }
 
@@ -31,5 +34,10 @@ export function asyncEval(...trees: unknown[]): Promise<void> {
   // Inside a transformation the core refuses to start, and that throws here,
   // at the call (as MLX's async_eval does): a rejection nobody awaits inside
   // the traced function would end Node with an unhandled rejection.
-  return core().evalAsync(handles).then(afterEval);
+  const c = core();
+  if (c.gpu && c.check(c.withInts(handles, (p, n) => c.m._wmx_graph_uses_gpu(p, n))) === 1) {
+    // GPU work is issued from this thread (the one that owns the GPUDevice), then read back.
+    return evalWithReadback(c, handles).then(afterEval);
+  }
+  return c.evalAsync(handles).then(afterEval);
 }

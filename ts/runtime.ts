@@ -6,10 +6,16 @@ import type { Loader, LoadedModule, LoadOptions } from "./host/types.js";
 import { outOfMemory } from "./safety_net.js";
 import { describe } from "./describe.js";
 import { POINTER_RESULTS as WASM_POINTER_RESULTS, type WasmExports } from "./generated/boundary.js";
+import type { GpuBackendHandle, GpuOption } from "./webgpu/options.js";
+import { attachGpu } from "./webgpu/attach.js";
 
 export interface InitOptions extends LoadOptions {
-  /** Reserved for the WebGPU backend (not available yet). */
-  gpu?: unknown;
+  /**
+   * Opens the WebGPU backend: `true`, a GPUDevice the app already has, or
+   * adapter options (`{powerPreference}`). Without an adapter init rejects
+   * with an "[init] ..." error and the CPU build stays usable.
+   */
+  gpu?: GpuOption;
 }
 
 /**
@@ -76,6 +82,10 @@ export interface MemoryInfo {
   peakBytes: number;
   cacheBytes: number;
   heapBytes: number;
+  /** Bytes in GPU buffers that arrays hold. */
+  gpuBytes: number;
+  /** Bytes of freed GPU buffers pooled for reuse. */
+  gpuCacheBytes: number;
 }
 
 export class Core {
@@ -91,6 +101,8 @@ export class Core {
   private nextCallback = 1;
   /** The exception a JS callback threw, rethrown when its C++ caller returns. */
   private pendingError: unknown = null;
+  /** The WebGPU backend, once init({gpu}) opened it. */
+  gpu: GpuBackendHandle | null = null;
 
   constructor(b: LoadedModule) {
     this.m = unsignedPointers(b.module as CoreExports);
@@ -113,6 +125,8 @@ export class Core {
       this.pendingError = null;
       throw e;
     }
+    const gpuError = this.gpu?.takeError();
+    if (gpuError) throw gpuError;
     const message = this.m.UTF8ToString(this.m._wmx_last_error());
     if (message.startsWith("[malloc]")) outOfMemory();
     throw new Error(message);
@@ -261,13 +275,15 @@ export class Core {
     // this after evals, and at the memory limit a fresh malloc could fail.
     const p = this.scratch;
     this.m._wmx_memory(p);
-    const f = new Float64Array(this.heap().buffer, p, 4);
+    const f = new Float64Array(this.heap().buffer, p, 5);
     return {
       liveArrays: f[0]!,
       liveBytes: f[1]!,
       peakBytes: f[2]!,
       cacheBytes: f[3]!,
       heapBytes: this.memory_.buffer.byteLength,
+      gpuBytes: f[4]!,
+      gpuCacheBytes: this.gpu?.cacheBytes ?? 0,
     };
   }
 
@@ -297,11 +313,15 @@ export function registerLoader(l: Loader): void {
  * (default), a total thread count, or false for the single-thread build.
  */
 export function init(opts: InitOptions = {}): Promise<void> {
+  const cpu = loadCore(opts);
+  return opts.gpu ? cpu.then(() => openGpu(opts.gpu!)) : cpu;
+}
+
+function loadCore(opts: InitOptions): Promise<void> {
   if (core_) return Promise.resolve();
   if (!loading) {
     loading = (async () => {
       if (!loader) throw new Error("[init] No loader registered: import webmx through its package entry point.");
-      if (opts.gpu) throw new Error("[init] The WebGPU backend is not available in this version.");
       const backend = await loader(opts);
       core_ = new Core(backend);
       for (const f of readyHooks) f();
@@ -311,6 +331,25 @@ export function init(opts: InitOptions = {}): Promise<void> {
     });
   }
   return loading;
+}
+
+let gpuOpening: Promise<void> | null = null;
+
+/** Opens the GPU backend once (a failure may be retried; the CPU core stays loaded either way). */
+function openGpu(option: GpuOption): Promise<void> {
+  const c = core();
+  if (c.gpu && !c.gpu.lost) return Promise.resolve();
+  gpuOpening ??= attachGpu(c, option).then(
+    (backend) => {
+      c.gpu = backend;
+      gpuOpening = null;
+    },
+    (e) => {
+      gpuOpening = null;
+      throw e;
+    },
+  );
+  return gpuOpening;
 }
 
 /** The loaded core; throws a clear error before init(). @internal */
@@ -337,9 +376,19 @@ export function clearCache(): void {
   core().m._wmx_clear_cache();
 }
 
-/** What runs the arrays: the build (`variant`), its threads and SIMD, the dimension limit, and the GPU (none yet). */
-export function backendInfo(): { threads: number; simd: boolean; gpu: string | null; variant: "st" | "mt"; maxNdim: number } {
+/**
+ * What runs the arrays: the build (`variant`), its threads and SIMD, the
+ * dimension limit, and the GPU ("webgpu" once init({gpu}) opened it, else
+ * null) with its adapter's description.
+ */
+export function backendInfo(): {
+  threads: number; simd: boolean; gpu: string | null; gpuAdapter: string | null; variant: "st" | "mt"; maxNdim: number;
+} {
   const c = core();
   const info = c.m.coreInfo();
-  return { threads: info.threads, simd: info.simd, gpu: null, variant: c.variant, maxNdim: info.maxNdim };
+  const open = c.gpu !== null && !c.gpu.lost;
+  return {
+    threads: info.threads, simd: info.simd, gpu: open ? "webgpu" : null, gpuAdapter: open ? c.gpu!.adapter : null,
+    variant: c.variant, maxNdim: info.maxNdim,
+  };
 }

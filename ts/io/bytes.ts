@@ -8,6 +8,7 @@ import { bool, type Dtype } from "../dtype.js";
 import { wrap } from "../operands.js";
 import { core } from "../runtime.js";
 import { maxNdim } from "../limits.js";
+import { placeConstant } from "../creation.js";
 
 /** Checks a shape read from a file; returns its element count. */
 export function checkShape(shape: unknown, what: string, tag: string): number {
@@ -26,7 +27,7 @@ export function arrayFromBytes(bytes: Uint8Array, offset: number, dtype: Dtype, 
   const c = core();
   const out = c.withInts(shape, (p, n) => wrap(c.m._wmx_empty(dtype.code, p, n)));
   const nbytes = shape.reduce((a, b) => a * b, 1) * dtype.size;
-  if (nbytes === 0) return out;
+  if (nbytes === 0) return placeConstant(out);
   try {
     const ptr = c.m._wmx_data(out.handle);
     if (ptr === 0) c.fail();
@@ -39,7 +40,7 @@ export function arrayFromBytes(bytes: Uint8Array, offset: number, dtype: Dtype, 
     out.dispose();
     throw e;
   }
-  return out;
+  return placeConstant(out);
 }
 
 function swapBytes(heap: Uint8Array, ptr: number, nbytes: number, size: number): void {

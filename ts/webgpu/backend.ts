@@ -1,0 +1,241 @@
+// The WebGPU backend: implements the core's GPU backend interface
+// (core/backend/gpu/gpu_backend.h) through embind. It owns the GPUBuffers
+// (a size-bucketed pool), the pipelines (cached by WGSL source), the command
+// encoder that kernels are recorded into between flushes, and readback.
+//
+// Everything here runs on the JS thread that owns the GPUDevice: the core
+// calls it from eval on that thread only.
+
+/// <reference types="@webgpu/types" />
+import type { Dispatch, KernelCall } from "./dispatch_types.js";
+import { elementwiseKernel, supportsElementwise } from "./kernels/elementwise.js";
+import { matmulKernel, supportsMatmul } from "./kernels/matmul.js";
+import { isReduction, reduceKernel, supportsReduce } from "./kernels/reduce.js";
+import { workgroups } from "./codegen.js";
+import { gpuDtypes } from "./wgsl_dtypes.js";
+import type { GpuBackendHandle } from "./options.js";
+
+// GPUBufferUsage / GPUMapMode values (Node has no such globals without the binding's `globals`).
+const STORAGE = 0x80, COPY_SRC = 0x04, COPY_DST = 0x08, MAP_READ = 0x01, MAP_MODE_READ = 0x01;
+
+/** Ops whose node shares its input's buffer (core views): any stored dtype. */
+const VIEWS = new Set(["Squeeze", "ExpandDims", "Transpose", "Broadcast", "Slice", "ToDevice", "Placeholder"]);
+
+/** Buffer sizes: powers of two up to 1 MiB (at least 256 bytes), then multiples of 1 MiB. */
+function bucket(nbytes: number): number {
+  if (nbytes <= 256) return 256;
+  if (nbytes <= 1 << 20) return 2 ** Math.ceil(Math.log2(nbytes));
+  return Math.ceil(nbytes / (1 << 20)) * (1 << 20);
+}
+
+export class WebGpuBackend implements GpuBackendHandle {
+  private readonly buffers = new Map<number, GPUBuffer>();
+  private readonly pool = new Map<number, GPUBuffer[]>();
+  /** Released since the last flush: recorded commands may still use them. */
+  private retiring: GPUBuffer[] = [];
+  private nextId = 1;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private cacheBytes_ = 0;
+  private cacheLimit = 256 * 2 ** 20;
+  /** The first error since the last check (validation, out of memory, device lost). */
+  private error: Error | null = null;
+  lost = false;
+  /** The adapter, as its info describes it ("nvidia-h100-80gb-hbm3", "swiftshader", ...). */
+  readonly adapter: string;
+
+  constructor(
+    readonly device: GPUDevice,
+    private readonly heap: () => Uint8Array,
+    /** What the device came from, kept alive with it (see OpenedGpu.owners). */
+    readonly owners: unknown[] = [],
+  ) {
+    const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    this.adapter = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(" ") || "unknown";
+    device.addEventListener?.("uncapturederror", (ev: Event) => {
+      const e = (ev as GPUUncapturedErrorEvent).error;
+      this.record(new Error(`[gpu] ${e.constructor?.name ?? "GPUError"}: ${e.message}`));
+    });
+    void device.lost.then((info) => {
+      this.lost = true;
+      if (info.reason !== "destroyed") this.record(new Error(`[gpu] The GPU device was lost: ${info.message}`));
+    });
+  }
+
+  private record(e: Error): void {
+    this.error ??= e;
+  }
+
+  /** The first GPU error since the last call, cleared (null when none). */
+  takeError(): Error | null {
+    const e = this.error;
+    this.error = null;
+    return e;
+  }
+
+  get cacheBytes(): number {
+    return this.cacheBytes_;
+  }
+
+  // ---- the core's interface (each method catches its own errors: see gpu_bindings.cpp) ----
+
+  allocate(nbytes: number): number {
+    try {
+      if (this.lost) throw new Error("[gpu] The GPU device was lost; GPU arrays can't be made.");
+      const size = bucket(nbytes);
+      let buf = this.pool.get(size)?.pop();
+      if (buf) this.cacheBytes_ -= size;
+      else buf = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
+      const id = this.nextId++;
+      this.buffers.set(id, buf);
+      return id;
+    } catch (e) {
+      this.record(e as Error);
+      return 0;
+    }
+  }
+
+  release(id: number): void {
+    const buf = this.buffers.get(id);
+    if (!buf) return;
+    this.buffers.delete(id);
+    this.retiring.push(buf);
+  }
+
+  upload(id: number, host: number, nbytes: number): void {
+    try {
+      const buf = this.buffers.get(id)!;
+      const src = this.heap();
+      // writeBuffer takes whole 4-byte multiples; the bucket leaves room.
+      const n = Math.ceil(nbytes / 4) * 4;
+      // A view of wasm memory, copied first when that memory is shared (threaded build).
+      const bytes = (src.buffer instanceof ArrayBuffer ? src.subarray(host, host + n) : src.slice(host, host + n)) as Uint8Array<ArrayBuffer>;
+      this.device.queue.writeBuffer(buf, 0, bytes);
+    } catch (e) {
+      this.record(e as Error);
+    }
+  }
+
+  supports(op: string, inputs: number[], outputs: number[]): boolean {
+    if (VIEWS.has(op)) return [...inputs, ...outputs].every((c) => gpuDtypes.has(c));
+    return supportsElementwise(op, inputs, outputs) || supportsReduce(op, inputs, outputs) ||
+      supportsMatmul(op, inputs, outputs);
+  }
+
+  dispatch(d: Dispatch): void {
+    try {
+      const call = d.op === "Matmul" ? matmulKernel(d) : isReduction(d.op) ? reduceKernel(d) : elementwiseKernel(d);
+      this.encode(call);
+    } catch (e) {
+      this.record(e as Error);
+    }
+  }
+
+  flush(): void {
+    try {
+      if (this.pass) this.pass.end();
+      if (this.encoder) this.device.queue.submit([this.encoder.finish()]);
+    } catch (e) {
+      this.record(e as Error);
+    } finally {
+      this.pass = null;
+      this.encoder = null;
+      // Destroying a buffer that submitted work uses waits for that work.
+      for (const b of this.paramBuffers) b.destroy();
+      this.paramBuffers = [];
+      this.retire();
+    }
+  }
+
+  // ---- readback ----
+
+  /** The first `nbytes` of buffer `id`, once the GPU has written them. */
+  async download(id: number, nbytes: number): Promise<Uint8Array> {
+    this.flush();
+    const buf = this.buffers.get(id);
+    if (!buf) throw new Error(`[gpu] Unknown buffer ${id}.`);
+    const size = Math.max(4, Math.ceil(nbytes / 4) * 4);
+    const staging = this.device.createBuffer({ size, usage: MAP_READ | COPY_DST });
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(buf, 0, staging, 0, size);
+    this.device.queue.submit([enc.finish()]);
+    try {
+      await staging.mapAsync(MAP_MODE_READ);
+      return new Uint8Array(staging.getMappedRange(0, size).slice(0, nbytes));
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  setCacheLimit(bytes: number): void {
+    this.cacheLimit = bytes;
+    this.trim();
+  }
+
+  clearCache(): void {
+    this.setCacheLimit(0);
+    this.cacheLimit = 256 * 2 ** 20;
+  }
+
+  // ---- internals ----
+
+  private retire(): void {
+    for (const buf of this.retiring) {
+      const size = buf.size;
+      let list = this.pool.get(size);
+      if (!list) this.pool.set(size, (list = []));
+      list.push(buf);
+      this.cacheBytes_ += size;
+    }
+    this.retiring = [];
+    this.trim();
+  }
+
+  private trim(): void {
+    if (this.cacheBytes_ <= this.cacheLimit) return;
+    const sizes = [...this.pool.keys()].sort((a, b) => b - a);
+    for (const size of sizes) {
+      const list = this.pool.get(size)!;
+      while (list.length && this.cacheBytes_ > this.cacheLimit) {
+        list.pop()!.destroy();
+        this.cacheBytes_ -= size;
+      }
+    }
+  }
+
+  private pipeline(source: string): GPUComputePipeline {
+    let p = this.pipelines.get(source);
+    if (!p) {
+      const module = this.device.createShaderModule({ code: source });
+      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      this.pipelines.set(source, p);
+    }
+    return p;
+  }
+
+  /** Records one kernel into the open compute pass. */
+  private encode(call: KernelCall): void {
+    if (call.words === 0) return;
+    const pipeline = this.pipeline(call.source);
+    const params = new Int32Array(call.params.length ? call.params : [0]);
+    const prm = this.device.createBuffer({ size: Math.max(16, params.byteLength), usage: STORAGE | COPY_DST });
+    this.device.queue.writeBuffer(prm, 0, params);
+    const entries: GPUBindGroupEntry[] = call.inputs.map((o, k) => ({
+      binding: k,
+      resource: { buffer: this.buffers.get(o.buffer)! },
+    }));
+    entries.push({ binding: call.inputs.length, resource: { buffer: this.buffers.get(call.output.buffer)! } });
+    entries.push({ binding: call.inputs.length + 1, resource: { buffer: prm } });
+    const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    if (!this.pass) this.pass = this.encoder.beginComputePass();
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, group);
+    const [x, y] = workgroups(call.words);
+    this.pass.dispatchWorkgroups(x, y);
+    this.paramBuffers.push(prm);
+  }
+  /** Parameter blocks of the kernels recorded since the last flush. */
+  private paramBuffers: GPUBuffer[] = [];
+}

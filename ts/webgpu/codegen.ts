@@ -1,0 +1,110 @@
+// The skeleton every generated kernel shares: bindings, the parameter block,
+// strided element addressing and the one-output-word-per-invocation loop
+// (see wgsl_dtypes.ts for why whole words).
+//
+// Parameters travel in a small storage buffer of i32 (`prm`), so the WGSL
+// source depends only on the op, the dtypes and which inputs are contiguous,
+// not on shapes: one pipeline serves every shape (pipeline creation is the
+// slow part on software adapters, ~0.3 s each on SwiftShader).
+
+import type { Operand } from "./dispatch_types.js";
+import { type GpuDtype, WGSL_PRELUDE } from "./wgsl_dtypes.js";
+
+export const WORKGROUP = 64;
+
+/** True when the operand reads its elements in row-major order from index 0. */
+export function isContiguous(o: Operand): boolean {
+  if (o.offset !== 0) return false;
+  let expected = 1;
+  for (let d = o.shape.length - 1; d >= 0; --d) {
+    if (o.shape[d] === 1) continue;
+    if (o.strides[d] !== expected) return false;
+    expected *= o.shape[d]!;
+  }
+  return true;
+}
+
+/** Storage bindings: `in0..`, read-only, then `out`, then the parameter block. */
+export function bindings(inputs: number): string {
+  let s = "";
+  for (let k = 0; k < inputs; ++k) s += `@group(0) @binding(${k}) var<storage, read> in${k}: array<u32>;\n`;
+  s += `@group(0) @binding(${inputs}) var<storage, read_write> out: array<u32>;\n`;
+  s += `@group(0) @binding(${inputs + 1}) var<storage, read> prm: array<i32>;\n`;
+  return WGSL_PRELUDE + s;
+}
+
+/**
+ * Elementwise addressing. Parameter block: [n, ndim, shape[ndim], then per
+ * input: offset, strides[ndim]]. `idx{k}(e)` maps output element e (row-major
+ * over the output shape) to input k's element index.
+ */
+export function elementwiseParams(n: number, shape: readonly number[], inputs: readonly Operand[]): number[] {
+  const p = [n, shape.length, ...shape];
+  for (const o of inputs) p.push(o.offset, ...o.strides);
+  return p;
+}
+
+export function indexFunctions(inputs: readonly Operand[]): string {
+  let s = "";
+  inputs.forEach((o, k) => {
+    if (isContiguous(o)) {
+      s += `fn idx${k}(e: u32) -> u32 { return e; }\n`;
+      return;
+    }
+    s += `fn idx${k}(e: u32) -> u32 {
+  let nd = prm[1];
+  let base = 2 + nd + ${k} * (nd + 1);
+  var r = e;
+  var i = prm[base];
+  for (var d = nd - 1; d >= 0; d--) {
+    let size = u32(prm[2 + d]);
+    i += i32(r % size) * prm[base + 1 + d];
+    r = r / size;
+  }
+  return u32(i);
+}\n`;
+  });
+  return s;
+}
+
+/** Whether the WGSL of an operand list depends on contiguity: part of the pipeline key. */
+export const layoutKey = (inputs: readonly Operand[]) => inputs.map((o) => (isContiguous(o) ? "c" : "s")).join("");
+
+/**
+ * The main function: invocation w writes output word w, computing its
+ * elements with `body` (WGSL statements that read `e`, the output element
+ * index, and assign `v`, a value of the output's compute type).
+ */
+export function wordLoop(out: GpuDtype, body: string): string {
+  const perWord = 4 / out.bytes;
+  const bits = out.bytes * 8;
+  return `
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let w = gid.x + gid.y * nwg.x * ${WORKGROUP}u;
+  let n = u32(prm[0]);
+  let first = w * ${perWord}u;
+  if (first >= n) { return; }
+  var bits = 0u;
+  for (var j = 0u; j < ${perWord}u; j++) {
+    let e = first + j;
+    if (e >= n) { break; }
+    var v: ${out.compute};
+    ${body}
+    bits |= ${out.encode("v")} << (j * ${bits}u);
+  }
+  out[w] = bits;
+}
+`;
+}
+
+/** Workgroup counts for `words` invocations (2-D when over the 65535 per-dimension limit). */
+export function workgroups(words: number): [number, number] {
+  const groups = Math.ceil(words / WORKGROUP);
+  if (groups <= 65535) return [Math.max(groups, 1), 1];
+  const y = Math.ceil(groups / 65535);
+  return [Math.ceil(groups / y), y];
+}
+
+/** Output words for n elements of `out`. */
+export const wordsFor = (n: number, out: GpuDtype) => Math.ceil((n * out.bytes) / 4);

@@ -1,0 +1,92 @@
+// Reductions (Sum, Prod, Max, Min, All, Any) over any axes of a strided input.
+// Invocation w computes the outputs of output word w; each output walks its
+// reduced elements in row-major order, accumulating in the output's compute
+// type (a float16 sum accumulates in f32, as the CPU does). Speed is the GPU
+// speed issue's: this is the general, correct kernel.
+
+import type { Dispatch, KernelCall } from "../dispatch_types.js";
+import { bindings, wordLoop, wordsFor } from "../codegen.js";
+import { type ComputeType, convert, gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
+
+const REDUCTIONS = ["Sum", "Prod", "Max", "Min", "All", "Any"] as const;
+type Reduction = (typeof REDUCTIONS)[number];
+
+function init(op: Reduction, t: ComputeType): string {
+  switch (op) {
+    case "Sum": return t === "f32" ? "0.0" : t === "i32" ? "0" : "0u";
+    case "Prod": return t === "f32" ? "1.0" : t === "i32" ? "1" : "1u";
+    case "Max": return t === "f32" ? "-wmx_inf()" : t === "i32" ? "i32(-2147483648)" : "0u";
+    case "Min": return t === "f32" ? "wmx_inf()" : t === "i32" ? "2147483647" : "4294967295u";
+    case "All": return "1u";
+    case "Any": return "0u";
+  }
+}
+
+function step(op: Reduction, t: ComputeType): string {
+  switch (op) {
+    case "Sum": return "acc = acc + x;";
+    case "Prod": return "acc = acc * x;";
+    case "Max": return t === "f32" ? "acc = select(x, acc, wmx_isnan(acc) || acc > x);" : "acc = max(acc, x);";
+    case "Min": return t === "f32" ? "acc = select(x, acc, wmx_isnan(acc) || acc < x);" : "acc = min(acc, x);";
+    case "All": return "acc = acc & x;";
+    case "Any": return "acc = acc | x;";
+  }
+}
+
+export const isReduction = (op: string) => (REDUCTIONS as readonly string[]).includes(op);
+
+export function supportsReduce(op: string, inputs: number[], outputs: number[]): boolean {
+  if (!(REDUCTIONS as readonly string[]).includes(op)) return false;
+  return inputs.length === 1 && outputs.length === 1 && gpuDtypes.has(inputs[0]!) && gpuDtypes.has(outputs[0]!);
+}
+
+/** Parameters: [nOut, nKeep, nRed, offset, keepShape, keepStrides, redShape, redStrides]. */
+export function reduceKernel(d: Dispatch): KernelCall {
+  const op = d.op as Reduction;
+  const input = d.inputs[0]!;
+  const output = d.outputs[0]!;
+  const axes = new Set(d.state.axes as number[]);
+  const keep: number[] = [], keepStrides: number[] = [], red: number[] = [], redStrides: number[] = [];
+  input.shape.forEach((size, i) => {
+    if (axes.has(i)) { red.push(size); redStrides.push(input.strides[i]!); }
+    else { keep.push(size); keepStrides.push(input.strides[i]!); }
+  });
+  const nOut = keep.reduce((x, y) => x * y, 1);
+  const inT = gpuDtype(input.dtype);
+  const out = gpuDtype(output.dtype);
+  const logical = op === "All" || op === "Any";
+  const acc: ComputeType = logical ? "u32" : out.compute;
+  const x = logical ? convert(inT.load("in0", "u32(i)"), inT.compute, "u32", true) : convert(inT.load("in0", "u32(i)"), inT.compute, acc);
+  const body = `
+    let nk = prm[1];
+    let nr = prm[2];
+    var r = e;
+    var base = prm[3];
+    for (var dd = nk - 1; dd >= 0; dd--) {
+      let size = u32(prm[4 + dd]);
+      base += i32(r % size) * prm[4 + nk + dd];
+      r = r / size;
+    }
+    var count = 1u;
+    for (var dd = 0; dd < nr; dd++) { count *= u32(prm[4 + 2 * nk + dd]); }
+    var acc: ${acc} = ${init(op, acc)};
+    for (var k = 0u; k < count; k++) {
+      var q = k;
+      var i = base;
+      for (var dd = nr - 1; dd >= 0; dd--) {
+        let size = u32(prm[4 + 2 * nk + dd]);
+        i += i32(q % size) * prm[4 + 2 * nk + nr + dd];
+        q = q / size;
+      }
+      let x = ${x};
+      ${step(op, acc)}
+    }
+    v = ${convert("acc", acc, out.compute)};`;
+  return {
+    source: bindings(1) + wordLoop(out, body),
+    params: [nOut, keep.length, red.length, input.offset, ...keep, ...keepStrides, ...red, ...redStrides],
+    words: wordsFor(nOut, out),
+    inputs: d.inputs,
+    output,
+  };
+}

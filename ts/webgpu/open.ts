@@ -1,0 +1,53 @@
+// Opening the GPU: init({gpu}) takes `true`, a GPUDevice the app already
+// has, or request options ({powerPreference}). Browsers and Workers have
+// navigator.gpu; Node has none, so there the optional `webgpu` package
+// (Dawn's Node binding) is loaded when installed.
+
+/// <reference types="@webgpu/types" />
+import type { GpuOption } from "./options.js";
+
+function isDevice(x: unknown): x is GPUDevice {
+  return typeof x === "object" && x !== null && "queue" in x && typeof (x as GPUDevice).createBuffer === "function";
+}
+
+async function nodeGpu(): Promise<GPU | undefined> {
+  const isNode = typeof process !== "undefined" && !!(process as { versions?: { node?: string } }).versions?.node;
+  if (!isNode) return undefined;
+  const spec = "webgpu"; // a variable: bundlers leave the optional Node-only import alone
+  let mod: { create: (opts: string[]) => GPU };
+  try {
+    mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ spec)) as typeof mod;
+  } catch {
+    throw new Error("[init] No WebGPU in this Node: install Dawn's binding (`npm install webgpu`) or pass a GPUDevice as init({gpu: device}).");
+  }
+  return mod.create([]);
+}
+
+export interface OpenedGpu {
+  device: GPUDevice;
+  /**
+   * The objects the device came from, to be kept as long as it is used:
+   * Dawn's Node binding tears its instance down when the `gpu` object that
+   * `create()` returned is collected, and a device still in use then crashes
+   * the process (std::system_error in InstanceBase::ProcessEvents).
+   */
+  owners: unknown[];
+}
+
+/** The GPUDevice for init's `gpu` option; rejects with an "[init] ..." error saying why there is none. */
+export async function openGpuDevice(opt: GpuOption): Promise<OpenedGpu> {
+  if (isDevice(opt)) return { device: opt, owners: [] };
+  const options = typeof opt === "object" && opt !== null ? (opt as GPURequestAdapterOptions) : {};
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  const gpu = nav?.gpu ?? (await nodeGpu());
+  if (!gpu) throw new Error("[init] WebGPU is not available here (no navigator.gpu): the CPU build keeps working.");
+  const adapter = await gpu.requestAdapter(options);
+  if (!adapter) throw new Error("[init] WebGPU found no GPU adapter: the CPU build keeps working.");
+  // Ask for the adapter's own limits: the defaults are smaller than what software adapters give.
+  const requiredLimits: Record<string, number> = {};
+  for (const k of ["maxStorageBufferBindingSize", "maxBufferSize", "maxStorageBuffersPerShaderStage", "maxComputeWorkgroupStorageSize", "maxComputeInvocationsPerWorkgroup"]) {
+    const v = (adapter.limits as unknown as Record<string, number>)[k];
+    if (typeof v === "number") requiredLimits[k] = v;
+  }
+  return { device: await adapter.requestDevice({ requiredLimits }), owners: [gpu, adapter] };
+}
