@@ -11,6 +11,8 @@
 #   make test-native | test-js | test-targets | typecheck   one part of `make test`
 #                     (typecheck also checks dist/, so it builds it first)
 #   make demo|bench   node examples/demo.mjs | node bench/run.mjs (after dist)
+#   make workers-demo the digits MLP as a Cloudflare Worker (examples/workers-inference),
+#                     served by wrangler dev on 127.0.0.1:$(WORKERS_DEMO_PORT)
 #   make examples     the ports of MLX's examples: linear-regression, logistic-regression,
 #                     mnist, transformer-lm, per-example-grads (one target each; EXAMPLE_ARGS)
 #   make mutants      plants known bugs in a scratch copy, reports which the suites catch (slow)
@@ -117,7 +119,7 @@ DIST_STAMP := $(BUILD)/.dist-stamp
 
 # ================================================================ targets
 .PHONY: all wasm native dist test test-native test-js test-targets \
-        demo bench clean toolchain typecheck sizes mutants fuzz \
+        demo bench clean toolchain typecheck sizes mutants fuzz workers-demo \
         examples linear-regression logistic-regression mnist transformer-lm per-example-grads
 
 all: native wasm dist
@@ -326,6 +328,22 @@ examples: linear-regression logistic-regression mnist transformer-lm per-example
 
 bench: $(DIST_STAMP)
 	$(NODE) bench/run.mjs
+
+# The digits MLP's weights, which `make demo` writes too. Order-only on dist: a
+# rebuilt package needs no retraining.
+DIGITS_WEIGHTS := examples/weights/digits_mlp.safetensors
+$(DIGITS_WEIGHTS): examples/demo.mjs examples/data/digits.mjs | $(DIST_STAMP)
+	$(NODE) examples/demo.mjs
+
+# wrangler dev bundles examples/workers-inference with dist/workers.js and the
+# weights, then serves it in workerd. Offline it warns that it cannot fetch
+# the Request.cf object (workers.cloudflare.com); that does no harm.
+WORKERS_DEMO_PORT ?= 8787
+workers-demo: $(DIST_STAMP) $(DIGITS_WEIGHTS)
+	@echo "workers-demo: the digits MLP as a Cloudflare Worker on http://127.0.0.1:$(WORKERS_DEMO_PORT)/predict (Ctrl-C stops it)"
+	@echo "  try: curl -s http://127.0.0.1:$(WORKERS_DEMO_PORT)/predict -H 'Content-Type: application/json' -d @examples/workers-inference/example-request.json"
+	cd examples/workers-inference && WRANGLER_SEND_METRICS=false \
+	  $(NODE) ../../node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port $(WORKERS_DEMO_PORT)
 
 clean:
 	rm -rf $(BUILD) $(DIST)
