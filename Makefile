@@ -11,6 +11,8 @@
 #   make test-native | test-js | test-targets | typecheck   one part of `make test`
 #                     (typecheck also checks dist/, so it builds it first)
 #   make demo|bench   node examples/demo.mjs | node bench/run.mjs (after dist)
+#   make pwa          serves the offline digits PWA (examples/pwa/) on 127.0.0.1:PWA_PORT
+#                     (default 8080; PWA_ARGS=--no-isolation: no COOP/COEP headers)
 #   make examples     the ports of MLX's examples: linear-regression, logistic-regression,
 #                     mnist, transformer-lm, per-example-grads (one target each; EXAMPLE_ARGS)
 #   make mutants      plants known bugs in a scratch copy, reports which the suites catch (slow)
@@ -117,7 +119,7 @@ DIST_STAMP := $(BUILD)/.dist-stamp
 
 # ================================================================ targets
 .PHONY: all wasm native dist test test-native test-js test-targets \
-        demo bench clean toolchain typecheck sizes mutants fuzz \
+        demo pwa bench clean toolchain typecheck sizes mutants fuzz \
         examples linear-regression logistic-regression mnist transformer-lm per-example-grads
 
 all: native wasm dist
@@ -308,6 +310,15 @@ fuzz: $(DIST_STAMP)
 
 demo: $(DIST_STAMP)
 	$(NODE) examples/demo.mjs
+
+# The PWA loads the demo's weights; trained once, not again after each rebuild.
+DEMO_WEIGHTS := examples/weights/digits_mlp.safetensors
+PWA_PORT ?= 8080
+PWA_ARGS ?=
+$(DEMO_WEIGHTS): | $(DIST_STAMP)
+	$(NODE) examples/demo.mjs
+pwa: $(DIST_STAMP) $(DEMO_WEIGHTS)
+	$(NODE) examples/pwa/serve.mjs --port $(PWA_PORT) $(PWA_ARGS)
 
 # Ports of MLX's examples (examples/*.mjs); `make examples` runs them all.
 # EXAMPLE_ARGS passes flags through (e.g. EXAMPLE_ARGS=--quick or --single-thread).
