@@ -5,15 +5,15 @@
 // prediction for the same 8x8 pixels and weights); then, with the server shut
 // and the browser offline, a reload still loads, loads the weights and
 // predicts, from the service worker's cache. A second site served without
-// COOP/COEP gets them from the service worker and runs the threaded build.
+// COOP/COEP gets them from the service worker and runs the threaded build;
+// with service workers blocked as well, the page runs the single-thread build.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Server } from "node:http";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import * as mx from "webmx";
 // @ts-ignore -- plain .mjs modules of the examples, imported untyped
 import { servePwa } from "../../examples/pwa/serve.mjs";
@@ -26,8 +26,8 @@ const weightsDir = join(out, "weights");
 const weightsFile = join(weightsDir, "digits_mlp.safetensors");
 const noWeightsDir = join(out, "no-weights");
 
+let browser: Browser;
 let context: BrowserContext;
-let profile: string;
 const servers: Server[] = [];
 
 async function startSite(isolated: boolean, weights = weightsDir): Promise<{ server: Server; url: string }> {
@@ -49,10 +49,10 @@ const state = (page: Page): Promise<any> => page.evaluate(() => (window as any).
 async function waitReady(page: Page) {
   await page.waitForFunction(() => {
     const app = (window as any).digitsApp;
-    return app?.ready || /failed/.test(app?.log.join("\n") ?? "");
+    return app?.ready || app?.log.some((l: string) => l.startsWith("build: failed"));
   }, null, { timeout: 30_000 });
   const app = await state(page);
-  expect(app.log.filter((l: string) => /failed/.test(l))).toEqual([]);
+  expect(app.log.filter((l: string) => l.startsWith("build: failed"))).toEqual([]);
   expect(app.ready).toBe(true);
   return app;
 }
@@ -101,20 +101,18 @@ beforeAll(async () => {
   // The pretrained weights, as make demo writes them.
   execFileSync(process.execPath, [join(root, "examples/demo.mjs"), "--single-thread", "--out", weightsFile], { stdio: "pipe" });
   await mx.init({ threads: false });
-  profile = mkdtempSync(join(tmpdir(), "webmx-pwa-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
+  browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
-    viewport: { width: 1000, height: 680 },
     args: ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync"],
   });
+  context = await browser.newContext({ viewport: { width: 1000, height: 680 } });
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await Promise.all(servers.map((s) => s.listening && stop(s)));
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe("digits PWA (headless Chromium)", () => {
@@ -198,5 +196,25 @@ describe("digits PWA (headless Chromium)", () => {
       "loading the weights failed: could not fetch ./weights/digits_mlp.safetensors: HTTP 404 (run make demo to write the weights)",
     );
     await page.close();
+  });
+
+  it("where no service worker runs and the host sends no COOP/COEP, the single-thread build runs and predicts", async () => {
+    const { url } = await startSite(false);
+    const plain = await browser.newContext({ serviceWorkers: "block" });
+    try {
+      const page = await plain.newPage();
+      await page.goto(url);
+      const app = await waitReady(page);
+      expect(app.build).toMatchObject({ variant: "st", threads: 1, isolated: false });
+      expect(await page.locator("#build").textContent()).toBe("single-thread");
+      expect(await page.locator("#isolated").textContent()).toBe("no");
+      await page.click("#load");
+      await page.waitForFunction(() => (window as any).digitsApp.loadedAccuracy !== undefined, null, { timeout: 20_000 });
+      const drawn = await drawZero(page);
+      const expected = nodePrediction(drawn.pixels);
+      expect(drawn.prediction).toBe(expected.indexOf(Math.max(...expected)));
+    } finally {
+      await plain.close();
+    }
   });
 });
