@@ -11,6 +11,10 @@
 #   make test-native | test-js | test-targets | typecheck   one part of `make test`
 #                     (typecheck also checks dist/, so it builds it first)
 #   make demo|bench   node examples/demo.mjs | node bench/run.mjs (after dist)
+#   make workers-demo the digits MLP as a Cloudflare Worker (examples/workers-inference),
+#                     served by wrangler dev on 127.0.0.1:$(WORKERS_DEMO_PORT)
+#   make pwa          serves the offline digits PWA (examples/pwa/) on 127.0.0.1:PWA_PORT
+#                     (default 8080; PWA_ARGS=--no-isolation: no COOP/COEP headers)
 #   make examples     the ports of MLX's examples: linear-regression, logistic-regression,
 #                     mnist, transformer-lm, per-example-grads (one target each; EXAMPLE_ARGS)
 #   make mutants      plants known bugs in a scratch copy, reports which the suites catch (slow)
@@ -117,7 +121,7 @@ DIST_STAMP := $(BUILD)/.dist-stamp
 
 # ================================================================ targets
 .PHONY: all wasm native dist test test-native test-js test-targets \
-        demo bench clean toolchain typecheck sizes mutants fuzz test-gpu \
+        demo pwa bench clean toolchain typecheck sizes mutants fuzz test-gpu workers-demo \
         examples linear-regression logistic-regression mnist transformer-lm per-example-grads
 
 all: native wasm dist
@@ -316,6 +320,17 @@ fuzz: $(DIST_STAMP)
 demo: $(DIST_STAMP)
 	$(NODE) examples/demo.mjs
 
+# The digits MLP's weights, which `make demo` writes too (the PWA and the
+# Worker load them). Order-only on dist: a rebuilt package needs no retraining.
+DIGITS_WEIGHTS := examples/weights/digits_mlp.safetensors
+$(DIGITS_WEIGHTS): examples/demo.mjs examples/lib/digits_mlp.mjs examples/data/digits_rows.mjs | $(DIST_STAMP)
+	$(NODE) examples/demo.mjs
+
+PWA_PORT ?= 8080
+PWA_ARGS ?=
+pwa: $(DIST_STAMP) $(DIGITS_WEIGHTS)
+	$(NODE) examples/pwa/serve.mjs --port $(PWA_PORT) $(PWA_ARGS)
+
 # Ports of MLX's examples (examples/*.mjs); `make examples` runs them all.
 # EXAMPLE_ARGS passes flags through (e.g. EXAMPLE_ARGS=--quick or --single-thread).
 EXAMPLE_ARGS ?=
@@ -333,6 +348,16 @@ examples: linear-regression logistic-regression mnist transformer-lm per-example
 
 bench: $(DIST_STAMP)
 	$(NODE) bench/run.mjs
+
+# wrangler dev bundles examples/workers-inference with dist/workers.js and the
+# weights, then serves it in workerd. Offline it warns that it cannot fetch
+# the Request.cf object (workers.cloudflare.com); that does no harm.
+WORKERS_DEMO_PORT ?= 8787
+workers-demo: $(DIST_STAMP) $(DIGITS_WEIGHTS)
+	@echo "workers-demo: the digits MLP as a Cloudflare Worker on http://127.0.0.1:$(WORKERS_DEMO_PORT)/predict (Ctrl-C stops it)"
+	@echo "  try: curl -s http://127.0.0.1:$(WORKERS_DEMO_PORT)/predict -H 'Content-Type: application/json' -d @examples/workers-inference/example-request.json"
+	cd examples/workers-inference && WRANGLER_SEND_METRICS=false \
+	  $(NODE) ../../node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port $(WORKERS_DEMO_PORT)
 
 clean:
 	rm -rf $(BUILD) $(DIST)
