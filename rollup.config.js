@@ -1,8 +1,8 @@
 // Bundles the tsc output (build/tsc) into dist/{node,browser,workers}.js and
-// copies the emscripten outputs verbatim next to them:
+// copies the emscripten outputs next to them (web-mt as tools/pthread_worker.mjs left it):
 //
 //   dist/st/webmx-st.{mjs,wasm}
-//   dist/web-mt/webmx-mt.{mjs,worker.js,wasm}
+//   dist/web-mt/webmx-mt.{mjs,wasm,pthread.js,pthread-source.js}  (tools/pthread_worker.mjs)
 //   dist/node-mt/webmx-mt.{mjs,worker.js} + package.json {"type":"commonjs"}
 //   dist/types/**.d.ts
 //   dist/require.cjs (ts/entry/require.cjs: the "require" condition's entry)
