@@ -144,6 +144,20 @@ describe("init() settles in every failure mode (headless Chromium)", () => {
     expect(r.requests).not.toContain("/dist/web-mt/webmx-mt.pthread-source.js");
   });
 
+  it("a CSP without blob: workers rejects, pointing at workerUrl, which then works", async () => {
+    const csp: Alter = (path, res) => {
+      if (path.endsWith(".html")) res.setHeader("Content-Security-Policy", "worker-src 'self'");
+      return false;
+    };
+    const r = await initWith({ threads: 2 }, { isolated: true, alter: csp });
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(
+      /^\[init\] .*Content-Security-Policy must allow blob: workers \(worker-src blob:\); otherwise serve dist\/web-mt\/webmx-mt\.pthread\.js and pass its URL as init\(\{ workerUrl \}\)$/,
+    );
+    const ok = await initWith({ threads: 2, workerUrl: "/dist/web-mt/webmx-mt.pthread.js" }, { isolated: true, alter: csp });
+    expect(ok).toMatchObject({ ok: true, sum: N ** 3, info: { variant: "mt", threads: 2 } });
+  });
+
   it("bad timeout and workerUrl options are refused", async () => {
     const t = await initWith({ timeout: -1 });
     expect(t.message).toBe("[init] timeout must be a positive number of milliseconds, got -1");
