@@ -1,6 +1,6 @@
 // webmx as a new user gets it: `npm pack`ed, unpacked into a fresh project's
-// node_modules, bundled by Vite (on the main thread, and inside a module Worker
-// in both worker formats), webpack 5, esbuild (no splitting) and rollup
+// node_modules, bundled by Vite 7 and 8 (on the main thread, and inside a
+// module Worker in both worker formats), webpack 5, esbuild (no splitting) and rollup
 // (node-resolve + @web/rollup-plugin-import-meta-assets), each with the
 // project's pinned version, then run in headless Chromium on a plain page
 // (single-thread build) and a cross-origin-isolated one (threaded build).
@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { BrowserContext } from "playwright-core";
 import { build as viteBuild } from "vite";
+import { build as vite8Build } from "vite8"; // npm:vite@8.4.0 beside vitest's Vite 7
 import webpack from "webpack";
 import * as esbuild from "esbuild";
 import { rollup } from "rollup";
@@ -103,28 +104,35 @@ async function expectBothBuilds(dir: string, inWorker = false): Promise<void> {
 const T = 180_000;
 
 describe("bundled from the packed tarball, run in headless Chromium", () => {
-  for (const format of ["main", "es", "iife"] as const) {
-    const name = format === "main" ? "vite" : `vite-worker-${format}`;
-    it(`Vite ${format === "main" ? "(main thread)" : `(module Worker, worker.format "${format}")`}`, async () => {
-      const app = join(work, "app");
-      page(app, format === "main" ? "./main.js" : "./main-worker.js");
-      const out = join(work, `out-${name}`);
-      await viteBuild({
-        root: app,
-        configFile: false,
-        logLevel: "silent",
-        base: "./",
-        build: { outDir: out, emptyOutDir: true, target: "es2022" },
-        // Rollup (Vite 7's worker bundler) cannot split an iife bundle: webmx's dynamic imports
-        // (the glue of the build that the page can run) go inline.
-        worker:
-          format === "iife"
-            ? { format, rollupOptions: { output: { inlineDynamicImports: true } } }
-            : { format: "es" },
-      });
-      measure(name, out);
-      await expectBothBuilds(out, format !== "main");
-    }, T);
+  const vites = [
+    { version: 7, build: viteBuild },
+    { version: 8, build: vite8Build as typeof viteBuild },
+  ];
+  for (const { version, build } of vites) {
+    for (const format of ["main", "es", "iife"] as const) {
+      const name = format === "main" ? `vite${version}` : `vite${version}-worker-${format}`;
+      const where = format === "main" ? "(main thread)" : `(module Worker, worker.format "${format}")`;
+      it(`Vite ${version} ${where}`, async () => {
+        const app = join(work, "app");
+        page(app, format === "main" ? "./main.js" : "./main-worker.js");
+        const out = join(work, `out-${name}`);
+        await build({
+          root: app,
+          configFile: false,
+          logLevel: "silent",
+          base: "./",
+          build: { outDir: out, emptyOutDir: true, target: "es2022" },
+          // Vite 7 bundles workers with rollup, which cannot split an iife bundle: webmx's
+          // dynamic imports (the glue of the build that the page can run) go inline.
+          worker:
+            format === "iife" && version === 7
+              ? { format, rollupOptions: { output: { inlineDynamicImports: true } } }
+              : { format: format === "main" ? "es" : format },
+        });
+        measure(name, out);
+        await expectBothBuilds(out, format !== "main");
+      }, T);
+    }
   }
 
   it("webpack 5", async () => {
