@@ -84,10 +84,14 @@ describe("init() settles in every failure mode (headless Chromium)", () => {
     expect(mt).toMatchObject({ ok: true, sum: N ** 3, info: { variant: "mt" } });
   });
 
-  it("a glue chunk that 404s rejects, naming it", async () => {
+  it("a glue chunk or the worker source that 404s rejects, naming it", async () => {
     const r = await initWith({}, { alter: on("/dist/st/webmx-st.mjs", notFound) });
     expect(r.ok).toBe(false);
     expect(r.message).toMatch(/^\[init\] could not load webmx's glue \.\/st\/webmx-st\.mjs \(relative to the loader\): /);
+    const mt = await initWith({}, { isolated: true, alter: on("/dist/web-mt/webmx-mt.pthread-source.js", notFound) });
+    expect(mt.message).toMatch(
+      /^\[init\] could not load webmx's \.\/web-mt\/webmx-mt\.pthread-source\.js \(relative to the loader\): /,
+    );
   });
 
   it("a .wasm fetch that never answers rejects after opts.timeout, naming the URL", async () => {

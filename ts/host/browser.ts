@@ -138,9 +138,15 @@ async function poolWorkerUrl(opts: LoadOptions, progress: Progress): Promise<{ u
     }
   }
   if (!bundledWorkerUrl) {
-    progress.step = "loading webmx's pool worker source (./web-mt/webmx-mt.pthread-source.js)";
-    // @ts-ignore -- generated next to the bundle (dist/web-mt/), kept external by rollup
-    const source: { default: string } = await import("./web-mt/webmx-mt.pthread-source.js");
+    const name = "./web-mt/webmx-mt.pthread-source.js";
+    progress.step = `loading webmx's pool worker source (${name})`;
+    let source: { default: string };
+    try {
+      // @ts-ignore -- generated next to the bundle (dist/web-mt/), kept external by rollup
+      source = await import("./web-mt/webmx-mt.pthread-source.js");
+    } catch (e) {
+      throw withCause(`[init] could not load webmx's ${name} (relative to the loader): ${messageOf(e)}`, e);
+    }
     bundledWorkerUrl = URL.createObjectURL(new Blob([source.default], { type: "text/javascript" }));
   }
   return { url: bundledWorkerUrl, given: false };
