@@ -176,26 +176,25 @@ describe("bundled from the packed tarball, run in headless Chromium", () => {
     await expectBothBuilds(out);
   }, T);
 
-  it("rollup (node-resolve + @web/rollup-plugin-import-meta-assets)", async () => {
-    const out = join(work, "out-rollup");
-    const bundle = await rollup({
-      input: join(work, "app/main.js"),
-      plugins: [nodeResolve({ browser: true }), importMetaAssets()],
-      onwarn: () => {},
-    });
+  /** Bundles the app with rollup, node-resolve and, if asked, the import-meta-assets plugin; returns the folder. */
+  async function rollupApp(name: string, assets: boolean): Promise<string> {
+    const out = join(work, `out-${name}`);
+    const plugins = [nodeResolve({ browser: true }), ...(assets ? [importMetaAssets()] : [])];
+    const bundle = await rollup({ input: join(work, "app/main.js"), plugins, onwarn: () => {} });
     await bundle.write({ dir: out, format: "es" });
     await bundle.close();
     page(out, "main.js");
+    return out;
+  }
+
+  it("rollup (node-resolve + @web/rollup-plugin-import-meta-assets)", async () => {
+    const out = await rollupApp("rollup", true);
     measure("rollup", out);
     await expectBothBuilds(out);
   }, T);
 
   it("rollup with node-resolve alone: init() rejects naming the missing .wasm and the plugin", async () => {
-    const out = join(work, "out-rollup-bare");
-    const bundle = await rollup({ input: join(work, "app/main.js"), plugins: [nodeResolve({ browser: true })], onwarn: () => {} });
-    await bundle.write({ dir: out, format: "es" });
-    await bundle.close();
-    page(out, "main.js");
+    const out = await rollupApp("rollup-bare", false);
     const r = await runApp(out, false);
     expect(r.ok).toBe(false);
     expect(r.message).toMatch(
