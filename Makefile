@@ -200,10 +200,12 @@ $(MT_EH_FIX_OBJ): $(MT_EH_FIX_SRC)
 	  -I$(EMSCRIPTEN_ROOT)/system/lib/libunwind/include -I$(EMSCRIPTEN_ROOT)/system/lib/libunwind/src \
 	  -c $< -o $@
 
-# single thread, web + worker (Workers, plain pages, Node with threads:false)
-$(ST_GLUE): $(ST_OBJS) Makefile
+# single thread, web + worker (Workers, plain pages, Node with threads:false).
+# tools/web_glue.mjs keeps the build machine's path out of webpack bundles.
+$(ST_GLUE): $(ST_OBJS) tools/web_glue.mjs Makefile
 	@mkdir -p $(@D)
 	$(EMXX) $(ST_OBJS) $(WASM_LDFLAGS) -sENVIRONMENT=web,worker -o $@
+	$(NODE) tools/web_glue.mjs $@
 $(ST_WASM): $(ST_GLUE)
 
 # threaded, web + worker (cross-origin-isolated pages, module workers). The pool
@@ -211,11 +213,12 @@ $(ST_WASM): $(ST_GLUE)
 # and the same as a string in webmx-mt.pthread-source.js), so they load nothing
 # by URL wherever a bundler puts the glue; tools/pthread_worker.mjs makes it from
 # emscripten's worker.js (deleted afterwards) and the glue.
-$(WEBMT_GLUE): $(MT_OBJS) wasm/js/pthread-post.js tools/pthread_worker.mjs Makefile
+$(WEBMT_GLUE): $(MT_OBJS) wasm/js/pthread-post.js tools/web_glue.mjs tools/pthread_worker.mjs Makefile
 	@mkdir -p $(@D)
 	$(EMXX) $(MT_OBJS) $(WASM_LDFLAGS) $(MT_LDFLAGS) -sENVIRONMENT=web,worker \
 	  '-sPTHREAD_POOL_SIZE=Module["pthreadPoolSize"]||navigator.hardwareConcurrency||4' \
 	  -o $@
+	$(NODE) tools/web_glue.mjs $@
 	$(NODE) tools/pthread_worker.mjs $@ $(@D)/webmx-mt.worker.js
 $(WEBMT_WASM) $(WEBMT_WORKER) $(WEBMT_WORKER_SOURCE): $(WEBMT_GLUE)
 

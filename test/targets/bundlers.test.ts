@@ -152,6 +152,9 @@ describe("bundled from the packed tarball, run in headless Chromium", () => {
       ),
     );
     expect(stats.toJson({ all: false, errors: true }).errors).toEqual([]);
+    // webpack compiles a bare import.meta.url to the build machine's file:// URL; webmx has none left.
+    const js = readdirSync(out).filter((f) => f.endsWith(".js"));
+    expect(js.filter((f) => readFileSync(join(out, f), "utf8").includes("file://"))).toEqual([]);
     page(out, "main.js", false);
     measure("webpack", out);
     await expectBothBuilds(out);

@@ -74,8 +74,8 @@ function packagedWasmUrl(variant: "st" | "mt"): URL {
       : new URL("./st/webmx-st.wasm", import.meta.url);
   } catch (e) {
     throw withCause(
-      `[init] cannot locate webmx's .wasm: import.meta.url is ${JSON.stringify(String(import.meta.url))} here ` +
-        "(was webmx bundled into a classic script?). Serve dist/" +
+      `[init] cannot locate webmx's .wasm: import.meta.url is not usable here (${messageOf(e)}; ` +
+        "was webmx bundled into a classic script?). Serve dist/" +
         (variant === "mt" ? "web-mt/webmx-mt.wasm" : "st/webmx-st.wasm") +
         " from node_modules/webmx and pass its URL as init({ wasm })",
       e,
