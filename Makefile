@@ -104,7 +104,8 @@ ST_GLUE      := $(BUILD)/wasm/st/webmx-st.mjs
 ST_WASM      := $(BUILD)/wasm/st/webmx-st.wasm
 WEBMT_GLUE   := $(BUILD)/wasm/web-mt/webmx-mt.mjs
 WEBMT_WASM   := $(BUILD)/wasm/web-mt/webmx-mt.wasm
-WEBMT_WORKER := $(BUILD)/wasm/web-mt/webmx-mt.worker.js
+WEBMT_WORKER := $(BUILD)/wasm/web-mt/webmx-mt.pthread.js
+WEBMT_WORKER_SOURCE := $(BUILD)/wasm/web-mt/webmx-mt.pthread-source.js
 NODEMT_GLUE  := $(BUILD)/wasm/node-mt/webmx-mt.mjs
 NODEMT_WORKER:= $(BUILD)/wasm/node-mt/webmx-mt.worker.js
 NODEMT_PKG   := $(BUILD)/wasm/node-mt/package.json
@@ -203,20 +204,27 @@ $(MT_EH_FIX_OBJ): $(MT_EH_FIX_SRC)
 	  -I$(EMSCRIPTEN_ROOT)/system/lib/libunwind/include -I$(EMSCRIPTEN_ROOT)/system/lib/libunwind/src \
 	  -c $< -o $@
 
-# single thread, web + worker (Workers, plain pages, Node with threads:false)
-$(ST_GLUE): $(ST_OBJS) Makefile
+# single thread, web + worker (Workers, plain pages, Node with threads:false).
+# tools/web_glue.mjs keeps the build machine's path out of webpack bundles.
+$(ST_GLUE): $(ST_OBJS) tools/web_glue.mjs Makefile
 	@mkdir -p $(@D)
 	$(EMXX) $(ST_OBJS) $(WASM_LDFLAGS) -sENVIRONMENT=web,worker -o $@
+	$(NODE) tools/web_glue.mjs $@
 $(ST_WASM): $(ST_GLUE)
 
-# threaded, web + worker (cross-origin-isolated pages, module workers)
-$(WEBMT_GLUE): $(MT_OBJS) wasm/js/pthread-post.js wasm/js/mt-pre.js Makefile
+# threaded, web + worker (cross-origin-isolated pages, module workers). The pool
+# workers run a script of our own that carries the glue (webmx-mt.pthread.js,
+# and the same as a string in webmx-mt.pthread-source.js), so they load nothing
+# by URL wherever a bundler puts the glue; tools/pthread_worker.mjs makes it from
+# emscripten's worker.js (deleted afterwards) and the glue.
+$(WEBMT_GLUE): $(MT_OBJS) wasm/js/pthread-post.js tools/web_glue.mjs tools/pthread_worker.mjs Makefile
 	@mkdir -p $(@D)
 	$(EMXX) $(MT_OBJS) $(WASM_LDFLAGS) $(MT_LDFLAGS) -sENVIRONMENT=web,worker \
-	  --pre-js wasm/js/mt-pre.js \
 	  '-sPTHREAD_POOL_SIZE=Module["pthreadPoolSize"]||navigator.hardwareConcurrency||4' \
 	  -o $@
-$(WEBMT_WASM) $(WEBMT_WORKER): $(WEBMT_GLUE)
+	$(NODE) tools/web_glue.mjs $@
+	$(NODE) tools/pthread_worker.mjs $@ $(@D)/webmx-mt.worker.js
+$(WEBMT_WASM) $(WEBMT_WORKER) $(WEBMT_WORKER_SOURCE): $(WEBMT_GLUE)
 
 # threaded, Node: its own glue (ESM banner, CommonJS worker) but the web-mt .wasm,
 # which is byte-identical. Linked in parallel with web-mt; NODEMT_CHECK verifies
@@ -272,7 +280,7 @@ typecheck: node_modules/.package-lock.json $(GEN_BOUNDARY) $(DIST_STAMP)
 	$(NODE) node_modules/typescript/bin/tsc -p $(BUILD)/tsconfig.web.json
 	test/types/check_dist_types.sh
 
-$(DIST_STAMP): $(TSC_STAMP) $(WASM_OUTPUTS) rollup.config.js
+$(DIST_STAMP): $(TSC_STAMP) $(WASM_OUTPUTS) rollup.config.js ts/entry/require.cjs
 	rm -rf $(DIST)
 	$(NODE) node_modules/rollup/dist/bin/rollup -c rollup.config.js
 	@touch $@

@@ -1,10 +1,11 @@
 // Bundles the tsc output (build/tsc) into dist/{node,browser,workers}.js and
-// copies the emscripten outputs verbatim next to them:
+// copies the emscripten outputs next to them (web-mt as tools/pthread_worker.mjs left it):
 //
 //   dist/st/webmx-st.{mjs,wasm}
-//   dist/web-mt/webmx-mt.{mjs,worker.js,wasm}
+//   dist/web-mt/webmx-mt.{mjs,wasm,pthread.js,pthread-source.js}  (tools/pthread_worker.mjs)
 //   dist/node-mt/webmx-mt.{mjs,worker.js} + package.json {"type":"commonjs"}
 //   dist/types/**.d.ts
+//   dist/require.cjs (ts/entry/require.cjs: the "require" condition's entry)
 //
 // The glue is never bundled or renamed: each glue hard-codes its own .wasm and
 // worker names and the worker hard-codes the glue's. Loaders reach it through
@@ -46,6 +47,7 @@ function copyAssets() {
       for (const d of GLUE_DIRS) {
         for (const file of walk(join(BUILD_WASM, d))) this.addWatchFile(file);
       }
+      this.addWatchFile("ts/entry/require.cjs");
     },
     generateBundle() {
       for (const d of GLUE_DIRS) {
@@ -55,6 +57,7 @@ function copyAssets() {
           this.emitFile({ type: "asset", fileName: name, source: readFileSync(file) });
         }
       }
+      this.emitFile({ type: "asset", fileName: "require.cjs", source: readFileSync("ts/entry/require.cjs") });
       for (const file of walk(BUILD_TSC)) {
         if (!file.endsWith(".d.ts")) continue;
         const name = "types/" + relative(BUILD_TSC, file).split(sep).join("/");

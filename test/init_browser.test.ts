@@ -18,10 +18,11 @@ describe("init error paths (browser entry)", () => {
     await expect(mx.init({ threads: 0 })).rejects.toThrow(/^\[init\] threads must be "auto"/);
   });
 
-  it("the glue's own fetch of the .wasm failing is tagged", async () => {
-    // Without opts.wasm the glue fetches the file next to it, which Node's fetch cannot (file: URL);
-    // in a page this is a missing or blocked .wasm.
-    await expect(mx.init({ threads: false })).rejects.toThrow(/^\[init\] webmx failed to load: /);
+  it("a failed fetch of the packaged .wasm names its URL and the fix", async () => {
+    // Without opts.wasm the loader fetches the file next to it, which Node's fetch cannot (file: URL);
+    // in a page this is a missing or blocked .wasm (test/targets/init_failures.test.ts).
+    await expect(mx.init({ threads: false })).rejects.toThrow(
+      /^\[init\] could not fetch file:\/\/\S*\/dist\/st\/webmx-st\.wasm: .*\. The bundle expects webmx's st\/webmx-st\.wasm there: /);
   });
 
   it("opts.wasm that is unreachable or not webmx", async () => {

@@ -2,59 +2,18 @@
 // playwright-core): threaded on a cross-origin-isolated page, single-thread
 // on a plain page, each loading dist/browser.js and its glue as served files.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer, type Server } from "node:http";
-import { readFile, mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
+import type { Server } from "node:http";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
+import { launchChromium, resultOf, serve } from "./browser_harness.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const types: Record<string, string> = {
-  ".html": "text/html",
-  ".js": "text/javascript",
-  ".mjs": "text/javascript",
-  ".wasm": "application/wasm",
-  ".json": "application/json",
-};
-
-function serve(isolated: boolean): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url!, "http://x").pathname));
-    if (!path.startsWith("/dist/") && !path.startsWith("/test/targets/")) {
-      res.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = await readFile(join(root, path));
-      const headers: Record<string, string> = { "Content-Type": types[extname(path)] ?? "application/octet-stream" };
-      if (isolated) {
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        headers["Cross-Origin-Embedder-Policy"] = "require-corp";
-      }
-      res.writeHead(200, headers).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      resolve({ server, url: `http://127.0.0.1:${port}/test/targets/browser-page.html` });
-    }),
-  );
-}
 
 let context: BrowserContext;
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), "webmx-chromium-")), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  context = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -62,17 +21,13 @@ afterAll(async () => {
   for (const s of servers) s.close();
 });
 
+/** Runs browser-page.html; every console message is checked for emscripten's blocking warning. */
 async function run(isolated: boolean, query = ""): Promise<any> {
-  const { server, url } = await serve(isolated);
+  const { server, origin } = await serve({ dir: root, prefixes: ["/dist/", "/test/targets/"], isolated });
   servers.push(server);
-  const page = await context.newPage();
-  try {
-    await page.goto(url + query);
-    await page.waitForFunction(() => (window as any).result !== undefined, null, { timeout: 60_000 });
-    return await page.evaluate(() => (window as any).result);
-  } finally {
-    await page.close();
-  }
+  const { result, console } = await resultOf(context, `${origin}/test/targets/browser-page.html${query}`);
+  expect(console.filter((m) => m.includes("Blocking on the main thread"))).toEqual([]);
+  return result;
 }
 
 function checkValues(r: any) {

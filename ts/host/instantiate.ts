@@ -18,6 +18,12 @@ export interface InstantiateOptions {
   wasm?: WebAssembly.Module;
   /** Extra fields for the emscripten Module object (pthreadPoolSize, locateFile, ...). */
   moduleArg?: Record<string, unknown>;
+  /**
+   * Called as soon as the factory has run its synchronous part (the threaded
+   * glue has created its pool workers by then), with the Module object and a
+   * function that rejects the load: the browser loader watches the workers.
+   */
+  onCreated?: (module: Record<string, any>, fail: (e: unknown) => void) => void;
 }
 
 /** Threads for "auto": the host's parallelism, at least 2 (threaded build), at most 8. */
@@ -74,29 +80,40 @@ export async function compileBytes(bytes: ArrayBuffer | ArrayBufferView): Promis
   }
 }
 
-/** Fetches and compiles, streaming when the server sends application/wasm, else from bytes. */
-export async function compileUrl(url: string | URL): Promise<WebAssembly.Module> {
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/**
+ * Fetches and compiles: streaming when the server sends application/wasm, else
+ * from the bytes (a wrong MIME type costs speed, not the load). Every failure is
+ * tagged and names the URL; `hint` (what to do about it) ends the messages that
+ * are about the file being missing or wrong.
+ */
+export async function compileUrl(url: string | URL, hint = ""): Promise<WebAssembly.Module> {
   const href = String(url);
-  const get = async () => {
-    let res: Response;
-    try {
-      res = await fetch(href, { credentials: "same-origin" });
-    } catch (e) {
-      // A network failure (refused, DNS, CORS) rejects with a bare "fetch failed".
-      throw withCause(`[init] could not fetch ${href}: ${messageOf(e)}`, e);
-    }
-    if (!res.ok) throw new Error(`[init] could not fetch ${href}: HTTP ${res.status}`);
-    return res;
-  };
-  if (typeof WebAssembly.compileStreaming === "function") {
-    try {
-      return await WebAssembly.compileStreaming(get());
-    } catch {
-      // wrong MIME type or no streaming support: fall back to bytes below
-    }
+  const tail = hint ? `. ${hint}` : "";
+  let res: Response;
+  try {
+    res = await fetch(href, { credentials: "same-origin" });
+  } catch (e) {
+    // A network failure (refused, DNS, CORS) rejects with a bare "fetch failed".
+    throw withCause(`[init] could not fetch ${href}: ${messageOf(e)}${tail}`, e);
   }
-  const res = await get();
-  return compileBytes(await res.arrayBuffer());
+  if (!res.ok) throw new Error(`[init] could not fetch ${href}: HTTP ${res.status}${tail}`);
+  const type = res.headers.get("Content-Type") ?? "";
+  if (typeof WebAssembly.compileStreaming === "function" && /^application\/wasm\s*(;|$)/i.test(type)) {
+    return WebAssembly.compileStreaming(res).catch((e) => {
+      throw withCause(`[init] could not compile ${href}: ${messageOf(e)}`, e);
+    });
+  }
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (!WASM_MAGIC.every((b, i) => bytes[i] === b)) {
+    const start = new TextDecoder().decode(bytes.subarray(0, 24)).replace(/\s+/g, " ");
+    throw new Error(
+      `[init] ${href} is not a WebAssembly file (Content-Type: ${type || "none"}, starts with ${JSON.stringify(start)}): ` +
+        `the server answered with another file, as single-page-app fallbacks do for a missing one${tail}`,
+    );
+  }
+  return compileBytes(bytes);
 }
 
 function findMemory(obj: unknown): WebAssembly.Memory | undefined {
@@ -113,11 +130,11 @@ function findMemory(obj: unknown): WebAssembly.Memory | undefined {
   return undefined;
 }
 
-function messageOf(e: unknown): string {
+export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function withCause(message: string, cause: unknown): Error {
+export function withCause(message: string, cause: unknown): Error {
   const err = new Error(message) as Error & { cause?: unknown };
   err.cause = cause;
   return err;
@@ -166,6 +183,8 @@ export function instantiate(create: EmscriptenFactory, opts: InstantiateOptions)
     let ready: Promise<any>;
     try {
       ready = Promise.resolve(create(moduleArg));
+      // MODULARIZE: the factory's Module object is moduleArg itself.
+      opts.onCreated?.(moduleArg, fail);
     } catch (e) {
       fail(e);
       return;

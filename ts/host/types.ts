@@ -8,6 +8,20 @@ export interface LoadOptions {
   threads?: number | false | "auto";
   /** A precompiled module, the bytes, or the URL of the .wasm to use instead of the packaged one. */
   wasm?: WebAssembly.Module | ArrayBuffer | Uint8Array | URL | string;
+  /**
+   * Browsers, threaded build: the URL of webmx's pool worker script
+   * (`dist/web-mt/webmx-mt.pthread.js`, served by the app). By default the
+   * workers run that script from a `blob:` URL made from a copy bundled with
+   * the loader, which needs no file to be served but a CSP that allows
+   * `worker-src blob:`. Ignored by the other hosts.
+   */
+  workerUrl?: URL | string;
+  /**
+   * Browsers: how long init() may take, in milliseconds (default 30000), before
+   * it rejects with an error naming the step that stalled (a fetch that never
+   * answers, pool workers that never start). Ignored by the other hosts.
+   */
+  timeout?: number;
 }
 
 export interface LoadedModule {

@@ -15,6 +15,10 @@ if (!ENVIRONMENT_IS_PTHREAD) {
   Module["pthreadWorkerCount"] = function () {
     return PThread.unusedWorkers.length + PThread.runningWorkers.length;
   };
+  /** The pool's Workers (idle + running): the browser loader watches them start. */
+  Module["pthreadWorkers"] = function () {
+    return PThread.unusedWorkers.concat(PThread.runningWorkers);
+  };
 
   // Node: pool workers keep the event loop alive, so a script that used the
   // threaded build would never exit. Unref every worker, now and whenever one
