@@ -19,6 +19,8 @@ const NOT_OPS = new Set([
   "slice", "Slice",
   // io: files and bytes, not operations on arrays
   "load", "save", "saveSafetensors",
+  // shapes in, a shape out
+  "broadcastShapes",
 ]);
 
 describe("ops sweep coverage", () => {
@@ -58,6 +60,10 @@ describe("ops sweep coverage", () => {
       ["random.gumbel", () => mx.random.gumbel([3], { key: mx.random.key(2), dtype: mx.float64 })],
       ["random.laplace", () => mx.random.laplace([3], { key: mx.random.key(5), dtype: mx.float64, loc: 1, scale: 2 })],
       ["random.bits", () => mx.random.bits([3], 4, { key: mx.random.split(mx.random.key(4)).index(0) }).astype(mx.float64)],
+      ["bartlett", () => mx.bartlett(3).astype(mx.float64)],
+      ["hanning", () => mx.hanning(3).astype(mx.float64)],
+      ["hamming", () => mx.hamming(3).astype(mx.float64)],
+      ["blackman", () => mx.blackman(3).astype(mx.float64)],
     ];
     // seed and key only make keys
     const withConsts = Object.keys(NOT_SWEPT).filter((n) => !["random.seed", "random.key", "random.split"].includes(n));
