@@ -511,3 +511,75 @@ describe("under compile", () => {
     expect(mx.memory().liveArrays).toBe(before + outs.length + 5);
   });
 });
+
+describe("dtype queries", () => {
+  const dtypes = [mx.bool, mx.uint8, mx.uint16, mx.uint32, mx.uint64, mx.int8, mx.int16, mx.int32, mx.int64,
+    mx.float16, mx.bfloat16, mx.float32, mx.float64];
+
+  it("issubdtype agrees with numpy's hierarchy (MLX's test), for dtypes and categories", () => {
+    // numpy: each name with everything it lies within
+    const within: Record<string, string[]> = {
+      generic: [], number: ["generic"], integer: ["number", "generic"],
+      signedinteger: ["integer", "number", "generic"], unsignedinteger: ["integer", "number", "generic"],
+      inexact: ["number", "generic"], floating: ["inexact", "number", "generic"],
+      complexfloating: ["inexact", "number", "generic"],
+      bool: ["generic"], float16: ["floating"], bfloat16: ["floating"], float32: ["floating"], float64: ["floating"],
+      ...Object.fromEntries(["uint8", "uint16", "uint32", "uint64"].map((n) => [n, ["unsignedinteger"]])),
+      ...Object.fromEntries(["int8", "int16", "int32", "int64"].map((n) => [n, ["signedinteger"]])),
+    };
+    const closure = (n: string): string[] => [n, ...within[n]!.flatMap(closure)];
+    const cats = ["complexfloating", "floating", "inexact", "signedinteger", "unsignedinteger", "integer", "number", "generic"];
+    const all: [string, A][] = [...cats.map((c): [string, A] => [c, junk[c]]), ...dtypes.map((d): [string, A] => [d.name, d])];
+    for (const [an, a] of all)
+      for (const [bn, b] of all) {
+        const isCatA = cats.includes(an), isDtB = !cats.includes(bn);
+        const want = isDtB ? an === bn : closure(an).includes(bn) && !(isCatA && isDtB);
+        expect(mx.issubdtype(a, b), `${an} within ${bn}`).toBe(want);
+      }
+    expect(mx.issubdtype(mx.bfloat16, mx.inexact)).toBe(true);
+    expect(mx.floating.toString()).toBe("floating");
+    expectError(() => junk.issubdtype("float32", mx.floating), "[issubdtype] Received invalid type for first input.");
+    expectError(() => junk.issubdtype(mx.float32, 3), "[issubdtype] Received invalid type for second input.");
+  });
+
+  it("isdtype (MLX's cases)", () => {
+    expect(mx.isdtype(mx.int32, mx.int32)).toBe(true);
+    expect(mx.isdtype(mx.int32, mx.int16)).toBe(false);
+    expect(mx.isdtype(mx.int32, "signed integer")).toBe(true);
+    expect(mx.isdtype(mx.uint8, "unsigned integer")).toBe(true);
+    expect(mx.isdtype(mx.uint8, "signed integer")).toBe(false);
+    expect(mx.isdtype(mx.int16, "integral")).toBe(true);
+    expect(mx.isdtype(mx.float32, "real floating")).toBe(true);
+    expect(mx.isdtype(mx.float32, "complex floating")).toBe(false);
+    expect(mx.isdtype(mx.bool, "bool")).toBe(true);
+    expect(mx.isdtype(mx.bool, "numeric")).toBe(false);
+    expect(mx.isdtype(mx.float32, "numeric")).toBe(true);
+    expect(mx.isdtype(mx.float32, ["integral", "real floating"])).toBe(true);
+    expect(mx.isdtype(mx.int8, [mx.int8, mx.int16])).toBe(true);
+    expect(mx.isdtype(mx.int32, ["bool", "real floating"])).toBe(false);
+    expectError(() => junk.isdtype(mx.int32, "not a kind"), "[isdtype] Unknown data type kind: 'not a kind'.");
+    expectError(() => junk.isdtype(mx.int32, 4), /^\[isdtype\] `kind` must be a dtype/);
+  });
+
+  it("resultType and canCast (MLX's cases); resultType agrees with the core's promotion for every pair", () => {
+    expect(mx.resultType(mx.int8, mx.int16)).toBe(mx.int16);
+    expect(mx.resultType(mx.float32, mx.float64)).toBe(mx.float64);
+    expect(mx.resultType(mx.array([1], mx.int8), mx.int16, mx.int32)).toBe(mx.int32);
+    expect(mx.resultType(mx.array(1), mx.array(1, mx.int32))).toBe(mx.float32);
+    expectError(() => mx.resultType(), "[result_type] At least one array or dtype is required.");
+    expectError(() => junk.resultType(mx.int8, "int8"), "[result_type] Inputs must be arrays or dtypes.");
+    for (const a of dtypes)
+      for (const b of dtypes) {
+        const core = mx.concatenate([mx.zeros([1], a), mx.zeros([1], b)]).dtype;
+        expect(mx.resultType(a, b), `${a} with ${b}`).toBe(core);
+      }
+    expect(mx.canCast(mx.int8, mx.int16)).toBe(true);
+    expect(mx.canCast(mx.int16, mx.int8)).toBe(false);
+    expect(mx.canCast(mx.float32, mx.float64)).toBe(true);
+    expect(mx.canCast(mx.float64, mx.float32)).toBe(false);
+    expect(mx.canCast(mx.uint8, mx.int16)).toBe(true);
+    expect(mx.canCast(mx.uint16, mx.int16)).toBe(false);
+    expect(mx.canCast(mx.array([1, 2, 3], mx.int8), mx.int32)).toBe(true);
+    expectError(() => junk.canCast(3, mx.int8), "[can_cast] `from_` must be an array or a dtype.");
+  });
+});

@@ -19,8 +19,8 @@ const NOT_OPS = new Set([
   "slice", "Slice",
   // io: files and bytes, not operations on arrays
   "load", "save", "saveSafetensors",
-  // shapes in, a shape out
-  "broadcastShapes",
+  // shapes in, a shape out; dtype queries
+  "broadcastShapes", "DtypeCategory", "issubdtype", "isdtype", "resultType", "canCast",
 ]);
 
 describe("ops sweep coverage", () => {

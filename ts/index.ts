@@ -52,3 +52,7 @@ export {
   type CountNonzeroOptions, type LogcumsumexpOptions,
 } from "./ops_extra/reduce_like.js";
 export { bartlett, hanning, hamming, blackman, convolve } from "./ops_extra/signal_like.js";
+export {
+  DtypeCategory, generic, number, integer, signedinteger, unsignedinteger, inexact, floating, complexfloating,
+  issubdtype, isdtype, resultType, canCast, type DtypeKindName,
+} from "./ops_extra/dtype_like.js";
