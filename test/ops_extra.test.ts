@@ -116,7 +116,7 @@ describe("elementwise", () => {
     expect(mx.fullLike(a, 2.5, mx.float16).tolist()).toEqual([[2.5, 2.5, 2.5], [2.5, 2.5, 2.5]]);
     expect(mx.fullLike(a, mx.array([1, 2, 3])).tolist()).toEqual([[1, 2, 3], [1, 2, 3]]);
     expect(mx.fullLike(mx.zeros([3]), mx.array([[1], [2]])).shape).toEqual([2, 3]);
-    expectError(() => mx.fullLike(a, mx.zeros([4])), "[broadcast_shapes] Shapes (2,3) and (4) cannot be broadcast.");
+    expectError(() => mx.fullLike(a, mx.zeros([4])), "[full_like] Shapes (2,3) and (4) cannot be broadcast.");
     expectError(() => junk.fullLike(a, "x"), /^\[full_like\] vals must be/);
   });
 });
@@ -498,6 +498,22 @@ describe("under compile", () => {
       expect(c.shape, `output ${i}`).toEqual(eager[i].shape);
       expect(flat(c), `output ${i}`).toEqual(flat(eager[i]));
     });
+  });
+
+  it("the elementwise ones replay a shapeless trace on new shapes", () => {
+    const f = (x: A, y: A) => [
+      mx.degrees(x), mx.radians(y), mx.isposinf(x.div(y)), mx.isneginf(x.div(y)), mx.logicalXor(x, y), mx.trunc(x),
+      mx.nanToNum(x.div(y), { posinf: 7 }), ...mx.divmod(x, y.add(2)),
+    ];
+    const g = mx.compile(f, { shapeless: true });
+    for (const [sx, sy, seed] of [[[2, 3], [3], 1], [[4, 1, 2], [5, 1], 2]] as const) {
+      const x = rnd([...sx], seed).mul(3), y = rnd([...sy], seed + 10).greater(0).astype(mx.float32);
+      const eager = f(x, y), compiled = g(x, y);
+      compiled.forEach((c: A, i: number) => {
+        expect(c.shape, `output ${i}`).toEqual(eager[i].shape);
+        expect(flat(c), `output ${i}`).toEqual(flat(eager[i]));
+      });
+    }
   });
 
   it("leave no arrays behind", () => {

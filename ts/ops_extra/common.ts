@@ -32,3 +32,19 @@ export const freshCopy = (a: MxArray): MxArray => astype(a, a.dtype);
 
 /** A shape for messages, as MLX prints it: (2,3). */
 export const shapeText = (s: readonly number[]): string => `(${s.join(",")})`;
+
+/** numpy's broadcast of shapes, or "[op] Shapes (a) and (b) cannot be broadcast." */
+export function broadcastShapeOf(shapes: readonly (readonly number[])[], op: string): number[] {
+  let out = [...(shapes[0] ?? [])];
+  for (const s of shapes.slice(1)) {
+    const nd = Math.max(out.length, s.length);
+    const r: number[] = [];
+    for (let i = 0; i < nd; ++i) {
+      const p = out[out.length - nd + i] ?? 1, q = s[s.length - nd + i] ?? 1;
+      if (p !== q && p !== 1 && q !== 1) throw new Error(`[${op}] Shapes ${shapeText(out)} and ${shapeText(s)} cannot be broadcast.`);
+      r.push(p === 1 ? q : p);
+    }
+    out = r;
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
 // way: degrees, radians, isposinf, isneginf, logicalXor, positive, trunc,
 // nanToNum, divmod and fullLike.
 
-import { MxArray, type ArrayOrScalar } from "../array.js";
+import { MxArray, type ArrayOrScalar, dimsOf } from "../array.js";
 import { type Dtype, bool, toDtype } from "../dtype.js";
 import { describe } from "../describe.js";
 import { numArg, optionsArg, requireArray } from "../args.js";
@@ -12,8 +12,7 @@ import {
 } from "../elementwise.js";
 import { broadcastTo } from "../shape_ops.js";
 import { tidy } from "../transforms.js";
-import { atLeastFloat, freshCopy, scalarOf } from "./common.js";
-import { broadcastShapes } from "./shape_like.js";
+import { atLeastFloat, broadcastShapeOf, freshCopy, scalarOf } from "./common.js";
 
 function scaled(op: string, a: ArrayOrScalar, factor: number): MxArray {
   return tidy(() => {
@@ -45,7 +44,12 @@ export const isneginf = (a: ArrayOrScalar) => isInfOfSign("isneginf", a, -1);
 
 /** Elementwise exclusive or of the operands' truth values (bool). */
 export function logicalXor(a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
-  return tidy(() => notEqual(astype(operand(a, null, "logical_xor"), bool), astype(operand(b, null, "logical_xor"), bool)));
+  const op = "logical_xor";
+  return tidy(() => {
+    const x = operand(a, null, op), y = operand(b, null, op);
+    broadcastShapeOf([dimsOf(x), dimsOf(y)], op); // (dimsOf: checking bakes no shape into a trace)
+    return notEqual(astype(x, bool), astype(y, bool));
+  });
 }
 
 /** `+a`: a new array with a's values. */
@@ -117,6 +121,7 @@ export function divmod(a: ArrayOrScalar, b: ArrayOrScalar): [MxArray, MxArray] {
   return tidy(() => {
     const x = operand(a, b instanceof MxArray ? b : null, op);
     const y = operand(b, a instanceof MxArray ? a : null, op);
+    broadcastShapeOf([dimsOf(x), dimsOf(y)], op); // (dimsOf: checking bakes no shape into a trace)
     return [stopGradient(floorDivide(x, y)), stopGradient(remainder(x, y))];
   });
 }
@@ -133,6 +138,6 @@ export function fullLike(a: MxArray, vals: ArrayOrScalar, dtype?: Dtype | string
     throw new Error(`[${op}] vals must be an mx.Array or a JS number, boolean or bigint, got ${describe(vals)}.`);
   return tidy(() => {
     const v = astype(castOperand(vals, op, null), dt);
-    return broadcastTo(v, broadcastShapes(x.shape, v.shape));
+    return broadcastTo(v, broadcastShapeOf([x.shape, v.shape], op));
   });
 }

@@ -28,6 +28,7 @@ export function countNonzero(a: MxArray, options?: CountNonzeroOptions): MxArray
   const x = requireArray(a, op);
   const o = optionsArg<CountNonzeroOptions>(options, op, ["axis", "keepdims"]);
   const axes = axesArg(o.axis, op) ?? undefined;
+  for (const ax of axes ?? []) normalizeAxis(ax, x.ndim, op);
   const keepdims = boolArg(o.keepdims, "keepdims", op);
   return tidy(() => sum(astype(notEqual(x, scalarOf(0, x.dtype)), int32), axes, keepdims));
 }

@@ -10,7 +10,7 @@ import {
   Slice, broadcastArrays, concatenate, flatten, reshape, split, squeeze, transpose, type IndexEntry,
 } from "../shape_ops.js";
 import { tidy } from "../transforms.js";
-import { freshCopy, normalizeAxis, shapeText } from "./common.js";
+import { broadcastShapeOf, freshCopy, normalizeAxis } from "./common.js";
 
 /** `a` indexed with `entries[axis]` on the listed axes and a full slice elsewhere. */
 function sliceAxes(a: MxArray, entries: Map<number, Slice>): MxArray {
@@ -110,12 +110,12 @@ export const atleast3d: AtLeast = ((...arrays: MxArray[]) =>
     return freshCopy(a);
   })) as AtLeast;
 
-/** The array API's name for transpose. */
+/** The array API's name for transpose (its errors are transpose's, as in MLX). */
 export function permuteDims(a: MxArray, axes?: number[] | null): MxArray {
-  return transpose(requireArray(a, "permute_dims"), axes ?? undefined);
+  return transpose(a, axes ?? undefined);
 }
 
-/** The array API's name for concatenate. */
+/** The array API's name for concatenate (its errors are concatenate's, as in MLX). */
 export function concat(arrays: MxArray[], axis: number | null = 0): MxArray {
   return concatenate(arrays, axis);
 }
@@ -184,20 +184,7 @@ function shapeList(s: unknown, op: string): number[] {
 export function broadcastShapes(...shapes: number[][]): number[] {
   const op = "broadcast_shapes";
   if (shapes.length === 0) throw new Error(`[${op}] Must provide at least one shape.`);
-  let out = shapeList(shapes[0], op);
-  for (const next of shapes.slice(1)) {
-    const s = shapeList(next, op);
-    const nd = Math.max(out.length, s.length);
-    const r: number[] = [];
-    for (let i = 0; i < nd; ++i) {
-      const p = out[out.length - nd + i] ?? 1, q = s[s.length - nd + i] ?? 1;
-      if (p !== q && p !== 1 && q !== 1)
-        throw new Error(`[${op}] Shapes ${shapeText(out)} and ${shapeText(s)} cannot be broadcast.`);
-      r.push(p === 1 ? q : p);
-    }
-    out = r;
-  }
-  return [...out];
+  return broadcastShapeOf(shapes.map((s) => shapeList(s, op)), op);
 }
 
 /** The n-th discrete difference along `axis`: out[i] = a[i + 1] - a[i], n times. */
