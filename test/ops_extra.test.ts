@@ -266,6 +266,15 @@ describe("matrices", () => {
     expectError(() => mx.diag(x3()), "[diag] array must be 1-D or 2-D, got array with 3 dimensions.");
   });
 
+  it("diag, diagonal and logcumsumexp are Array methods too, as in MLX", () => {
+    const m = iota([3, 3]);
+    expect(m.diag(1).tolist()).toEqual([1, 5]);
+    expect(m.diagonal(-1, 1, 0).tolist()).toEqual([1, 5]);
+    expect(mx.array([1, 2]).diag().tolist()).toEqual([[1, 0], [0, 2]]);
+    expect(flat(m.logcumsumexp(1))).toEqual(flat(mx.logcumsumexp(m, 1)));
+    expect(flat(m.logcumsumexp(undefined, { reverse: true }))).toEqual(flat(mx.logcumsumexp(m, null, { reverse: true })));
+  });
+
   it("trace (MLX's cases)", () => {
     const a = mx.arange(0, 9, mx.int64).reshape([3, 3]);
     expect([mx.trace(a).item(), mx.trace(a).dtype]).toEqual([12n, mx.int64]);
