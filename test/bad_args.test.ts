@@ -546,6 +546,7 @@ row("issubdtype", () => M.issubdtype("float32", mx.floating), /^\[issubdtype\] R
 row("isdtype", () => M.isdtype(mx.int8, "whole"), /^\[isdtype\] Unknown data type kind: 'whole'/);
 row("resultType", () => M.resultType(x23, "int8"), /^\[result_type\] Inputs must be arrays or dtypes/);
 row("canCast", () => M.canCast(mx.int8, "int16"), /^\[can_cast\] `to` must be a dtype, got string int16/);
+row("asarray", () => M.asarray(x23, null, { copy: 1 }), /^\[asarray\] copy must be a boolean or null, got number/);
 row("Array#diag", () => (x23 as any).diag("1"), /^\[diag\] k must be an integer, got string 1/);
 row("Array#diagonal", () => v3.diagonal(), /^\[diagonal\] Array must have at least two dimensions, but got 1 dimensions/);
 row("Array#logcumsumexp", () => x23.logcumsumexp(-3), /^\[logcumsumexp\] Axis -3 is out of bounds for array with 2 dimensions/);

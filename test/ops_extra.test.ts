@@ -608,3 +608,24 @@ describe("dtype queries", () => {
     expectError(() => junk.canCast(3, mx.int8), "[can_cast] `from_` must be an array or a dtype.");
   });
 });
+
+describe("asarray", () => {
+  it("is mx.array with numpy's copy keyword", () => {
+    expect(mx.asarray([[1, 2], [3, 4]]).tolist()).toEqual([[1, 2], [3, 4]]);
+    expect(mx.asarray([1, 2], mx.int32).dtype).toBe(mx.int32);
+    expect(mx.asarray(Int16Array.from([1, -2])).dtype).toBe(mx.int16);
+    const x = mx.array([1, -0, NaN]);
+    mx.eval(x);
+    const shared = mx.asarray(x, null, { copy: false });
+    const copied = mx.asarray(x, undefined, { copy: true });
+    mx.eval(shared, copied);
+    (x.dataView() as Float32Array)[0] = 9; // writes x's buffer in place
+    expect(copied.tolist()).toEqual([1, -0, NaN]);
+    expect(shared.tolist()).toEqual([9, -0, NaN]);
+    shared.dispose();
+    expect(x.tolist()).toEqual([9, -0, NaN]);
+    expect(mx.asarray(x, mx.float16, { copy: null }).dtype).toBe(mx.float16);
+    expectError(() => mx.asarray([1, 2], null, { copy: false }), "[asarray] A copy is required to bring JS data into the core, but copy is false.");
+    expectError(() => mx.asarray(x, mx.int8, { copy: false }), "[asarray] A copy is required to change the dtype, but copy is false.");
+  });
+});

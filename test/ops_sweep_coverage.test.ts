@@ -20,7 +20,7 @@ const NOT_OPS = new Set([
   // io: files and bytes, not operations on arrays
   "load", "save", "saveSafetensors",
   // shapes in, a shape out; dtype queries
-  "broadcastShapes", "DtypeCategory", "issubdtype", "isdtype", "resultType", "canCast",
+  "asarray", "broadcastShapes", "DtypeCategory", "issubdtype", "isdtype", "resultType", "canCast",
 ]);
 
 describe("ops sweep coverage", () => {

@@ -56,3 +56,4 @@ export {
   DtypeCategory, generic, number, integer, signedinteger, unsignedinteger, inexact, floating, complexfloating,
   issubdtype, isdtype, resultType, canCast, type DtypeKindName,
 } from "./ops_extra/dtype_like.js";
+export { asarray, type AsarrayOptions } from "./ops_extra/creation_like.js";
