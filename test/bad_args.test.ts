@@ -505,6 +505,7 @@ row("flip", () => M.flip(x23, "0"), /^\[flip\] The axis must be an integer or a 
 row("roll", () => mx.roll(x23, [1], [0, 1]), /^\[roll\] At least one shift value per axis is required, 1 provided for 2 axes/);
 row("roll", () => mx.roll(x23, 1.5), /^\[roll\] The shift must be an integer, got number 1.5/);
 row("roll", () => mx.roll(x23, 1, -3), /^\[roll\] Invalid axis -3 for array with 2 dimensions/);
+row("roll", () => mx.roll(x23, 1, 0.5), /^\[roll\] The axis must be an integer or a list of integers, got number 0.5/);
 row("atleast1d", () => M.atleast1d(x23, 2), /^\[atleast_1d\] Expected an mx\.Array at position 1, got number 2/);
 row("atleast2d", () => M.atleast2d(), /^\[atleast_2d\] Expected at least one mx\.Array/);
 row("atleast3d", () => M.atleast3d("x"), /^\[atleast_3d\] Expected an mx\.Array at position 0, got string x/);

@@ -48,8 +48,8 @@ export function roll(a: MxArray, shift: number | number[], axis?: Axis | null): 
     const t = total();
     return tidy(() => reshape(rollAxes(flatten(x), [t], [0]), x.shape));
   }
-  if (typeof axis === "number") return rollAxes(x, [total()], [axis]);
   const axes = axesArg(axis, op)!;
+  if (typeof axis === "number") return rollAxes(x, [total()], axes);
   const perAxis = typeof shift === "number" ? axes.map(() => shift) : shifts;
   return rollAxes(x, perAxis, axes);
 }
