@@ -548,6 +548,8 @@ row("isdtype", () => M.isdtype(mx.int8, "whole"), /^\[isdtype\] Unknown data typ
 row("resultType", () => M.resultType(x23, "int8"), /^\[result_type\] Inputs must be arrays or dtypes/);
 row("canCast", () => M.canCast(mx.int8, "int16"), /^\[can_cast\] `to` must be a dtype, got string int16/);
 row("asarray", () => M.asarray(x23, null, { copy: 1 }), /^\[asarray\] copy must be a boolean or null, got number/);
+row("toFp8", () => mx.toFp8(i3), /^\[to_fp8\] Only real floating types are supported but x.dtype\(\) == int32/);
+row("fromFp8", () => mx.fromFp8(x23), /^\[from_fp8\] Input must have type uint8 but x.dtype\(\) == float32/);
 row("Array#diag", () => (x23 as any).diag("1"), /^\[diag\] k must be an integer, got string 1/);
 row("Array#diagonal", () => v3.diagonal(), /^\[diagonal\] Array must have at least two dimensions, but got 1 dimensions/);
 row("Array#logcumsumexp", () => x23.logcumsumexp(-3), /^\[logcumsumexp\] Axis -3 is out of bounds for array with 2 dimensions/);
@@ -598,7 +600,7 @@ function tagOf(op: string): string {
   const special: Record<string, string> = {
     "Array#sub": "subtract", "Array#mul": "multiply", "Array#div": "divide", "Array#neg": "negative",
     "Array#pow": "power", sliceDynamic: "slice_dynamic", sliceUpdate: "slice_update",
-    atleast1d: "atleast_1d", atleast2d: "atleast_2d", atleast3d: "atleast_3d",
+    atleast1d: "atleast_1d", atleast2d: "atleast_2d", atleast3d: "atleast_3d", toFp8: "to_fp8", fromFp8: "from_fp8",
     // aliases whose errors are those of the op they name, as in MLX
     permuteDims: "transpose", concat: "concatenate",
     // Tags that are the JS names: functions MLX has no C++ op for.

@@ -629,3 +629,65 @@ describe("asarray", () => {
     expectError(() => mx.asarray(x, mx.int8, { copy: false }), "[asarray] A copy is required to change the dtype, but copy is false.");
   });
 });
+
+describe("fp8 (e4m3)", () => {
+  // MLX's kernels on float32 bits (mlx/backend/cpu/unary_ops.h), transcribed with typed-array bit views.
+  const f = new Float32Array(1), u = new Uint32Array(f.buffer);
+  const bits = (v: number) => ((f[0] = v), u[0]!);
+  const fromBits = (b: number) => ((u[0] = b >>> 0), f[0]!);
+  function refToFp8(v: number): number {
+    let fb = bits(v);
+    const sign = fb & 0x80000000;
+    fb = (fb ^ sign) >>> 0;
+    const denorm = 141 << 23;
+    const low = (bits(fromBits(fb) + fromBits(denorm)) - denorm) & 0xff;
+    const mantOdd = (fb >>> 20) & 1;
+    const high = ((((fb + (((7 - 127) << 23) >>> 0) + 0x7ffff) >>> 0) + mantOdd) >>> 0) >>> 20 & 0xff;
+    let r = fb < (121 << 23) >>> 0 ? low : high;
+    if (fb >= (543 << 21) >>> 0) r = 0x7e;
+    return r | (sign >>> 24);
+  }
+  function refFromFp8(b: number): number {
+    const e = (b & 127) >> 3, m = b & 7;
+    const v = e === 0 ? (m / 8) * 2 ** -6 : (1 + m / 8) * 2 ** (e - 7);
+    return b & 128 ? -v : v;
+  }
+
+  it("round-trips MLX's values", () => {
+    const vals = [448, 256, 192, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4, 3, 2, 0.015625];
+    expect(mx.fromFp8(mx.toFp8(mx.array(vals)), mx.float32).tolist()).toEqual(vals);
+    expect(mx.fromFp8(mx.toFp8(mx.array(vals.map((v) => -v)))).tolist()).toEqual(vals.map((v) => -v));
+    expect(mx.fromFp8(mx.toFp8(mx.array(vals))).dtype).toBe(mx.bfloat16);
+  });
+
+  it("decodes every byte as MLX's kernel (0x7f is 480, not NaN), and encodes every decoded value back", () => {
+    const all = Array.from({ length: 256 }, (_, i) => i);
+    const dec = mx.fromFp8(mx.array(Uint8Array.from(all)), mx.float32).tolist() as number[];
+    expect(dec).toEqual(all.map(refFromFp8));
+    expect(dec[0x7f]).toBe(480);
+    expect(Object.is(dec[0x80], -0)).toBe(true);
+    const enc = mx.toFp8(mx.array(Float32Array.from(dec))).tolist() as number[];
+    expect(enc).toEqual(dec.map(refToFp8));
+  });
+
+  it("encodes like MLX's bit-level kernel: rounding half to even, subnormals, saturation, -0, NaN and infinities", () => {
+    const specials = [0, -0, Infinity, -Infinity, NaN, 447.9, 448, 464, 465, 1e30, 2 ** -6, 2 ** -7, 2 ** -10, 2 ** -9 * 1.5,
+      2 ** -9 * 2.5, 2 ** -9 * 7.5, 1.0625, 1.1875, 3.25, 17, -0.3, 2 ** -20];
+    const random = ref.rand(400, 77).map((r, i) => r * 2 ** ((i % 24) - 12));
+    const vals = ref.f32([...specials, ...random]);
+    const got = mx.toFp8(mx.array(Float32Array.from(vals)));
+    expect(got.dtype).toBe(mx.uint8);
+    expect(got.tolist()).toEqual(vals.map(refToFp8));
+    // float16 and bfloat16 inputs go through float32, as in MLX
+    for (const dt of [mx.float16, mx.bfloat16]) {
+      const h = mx.array(Float32Array.from(random)).astype(dt);
+      expect(mx.toFp8(h).tolist(), dt.name).toEqual((h.astype(mx.float32).tolist() as number[]).map(refToFp8));
+    }
+  });
+
+  it("errors", () => {
+    expectError(() => mx.toFp8(mx.array([1], mx.int32)), "[to_fp8] Only real floating types are supported but x.dtype() == int32.");
+    expectError(() => mx.fromFp8(mx.array([1], mx.int32)), "[from_fp8] Input must have type uint8 but x.dtype() == int32.");
+    expectError(() => mx.fromFp8(mx.array([1], mx.uint8), mx.int8), "[from_fp8] Only real floating types are supported but dtype == int8.");
+  });
+});

@@ -71,6 +71,9 @@ export const extraRows: Row[] = [
   { op: "argpartition", inputs: [[2, 5]], gen: distinct, zeroGrad: true, fn: (x) => mx.argpartition(x, 1, 0) },
   { op: "searchsorted", inputs: [[5], [2, 3]], gen: (i, b, k) => (k === 0 ? increasing(i, b) : 1.5 * rnd(i, b, 1)), zeroGrad: true, fn: (s, v) => mx.searchsorted(s, v) },
   { op: "searchsorted", label: "right", inputs: [[4], [3]], gen: (i, b, k) => (k === 0 ? increasing(i, b) : 1.5 * rnd(i, b, 1)), zeroGrad: true, fn: (s, v) => mx.searchsorted(s, v, "right") },
+  // fp8: integer codes, so zero derivatives
+  { op: "toFp8", inputs: [[2, 3]], gen: (i, b) => (i - 2.5) * 0.7 + b * 0.01, zeroGrad: true, fn: (x) => mx.toFp8(x) },
+  { op: "fromFp8", inputs: [[2, 3]], zeroGrad: true, fn: (x) => mx.fromFp8(mx.toFp8(x), mx.float32) },
   // signals
   { op: "convolve", inputs: [[5], [3]], fn: (a, v) => mx.convolve(a, v) },
   { op: "convolve", label: "same, even kernel", inputs: [[5], [2]], fn: (a, v) => mx.convolve(a, v, "same") },
@@ -82,7 +85,7 @@ export const EXTRA_OPS: string[] = (
   "degrees radians isposinf isneginf logicalXor positive trunc nanToNum divmod fullLike " +
   "flip roll atleast1d atleast2d atleast3d permuteDims concat unstack meshgrid diff " +
   "diagonal diag trace kron vecdot countNonzero median logcumsumexp partition argpartition searchsorted " +
-  "convolve bartlett hanning hamming blackman"
+  "convolve bartlett hanning hamming blackman toFp8 fromFp8"
 ).split(" ");
 
 export const EXTRA_NOT_SWEPT: Record<string, string> = {

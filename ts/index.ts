@@ -57,3 +57,4 @@ export {
   issubdtype, isdtype, resultType, canCast, type DtypeKindName,
 } from "./ops_extra/dtype_like.js";
 export { asarray, type AsarrayOptions } from "./ops_extra/creation_like.js";
+export { toFp8, fromFp8 } from "./ops_extra/fp8_like.js";
