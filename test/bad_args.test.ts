@@ -492,6 +492,71 @@ row("setDefaultDevice", () => mx.setDefaultDevice("tpu" as any), /^\[setDefaultD
 row("setDefaultDevice", () => mx.setDefaultDevice(mx.gpu), /^\[setDefaultDevice\] No GPU is open: call `await mx\.init\(\{gpu: true\}\)` first\./);
 row("withDevice", () => mx.withDevice(3 as any, () => 1), /^\[withDevice\] Expected mx\.cpu or mx\.gpu, got number 3/);
 row("withDevice", () => mx.withDevice(mx.cpu, 5 as any), /^\[withDevice\] Expected a function to run, got number 5/);
+// ---- the ops composed in TypeScript (ts/ops_extra/) ----
+for (const name of ["degrees", "radians", "isposinf", "isneginf", "trunc"])
+  row(name, () => M[name]("x"), new RegExp(`^\\[${name}\\] Expected an mx\\.Array or a JS number, boolean or bigint, got string x`));
+row("logicalXor", () => M.logicalXor(x23, {}), /^\[logical_xor\] Expected an mx\.Array or a JS number.*got Object/);
+row("logicalXor", () => mx.logicalXor(x23, v4), /^\[logical_xor\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
+row("positive", () => M.positive([1]), /^\[positive\] Expected an mx\.Array, got Array/);
+row("nanToNum", () => M.nanToNum(x23, "0"), /^\[nan_to_num\] nan must be a number, got string 0/);
+row("nanToNum", () => M.nanToNum(x23, { nan: 1, inf: 2 }), /^\[nan_to_num\] Unknown option 'inf'; expected nan, posinf, neginf/);
+row("divmod", () => mx.divmod(x23, v4), /^\[divmod\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
+row("divmod", () => M.divmod("a", x23), /^\[divmod\] Expected an mx\.Array or a JS number.*got string a/);
+row("fullLike", () => M.fullLike(x23, 1, "int3"), /^\[full_like\] Unknown dtype int3/);
+row("fullLike", () => M.fullLike(3, 1), /^\[full_like\] Expected an mx\.Array, got number 3/);
+row("flip", () => mx.flip(x23, [0, 2]), /^\[flip\] Axis 2 is out of bounds for array with 2 dimensions/);
+row("flip", () => M.flip(x23, "0"), /^\[flip\] The axis must be an integer or a list of integers, got string 0/);
+row("roll", () => mx.roll(x23, [1], [0, 1]), /^\[roll\] At least one shift value per axis is required, 1 provided for 2 axes/);
+row("roll", () => mx.roll(x23, 1.5), /^\[roll\] The shift must be an integer, got number 1.5/);
+row("roll", () => mx.roll(x23, 1, -3), /^\[roll\] Invalid axis -3 for array with 2 dimensions/);
+row("roll", () => mx.roll(x23, 1, 0.5), /^\[roll\] The axis must be an integer or a list of integers, got number 0.5/);
+row("atleast1d", () => M.atleast1d(x23, 2), /^\[atleast_1d\] Expected an mx\.Array at position 1, got number 2/);
+row("atleast2d", () => M.atleast2d(), /^\[atleast_2d\] Expected at least one mx\.Array/);
+row("atleast3d", () => M.atleast3d("x"), /^\[atleast_3d\] Expected an mx\.Array at position 0, got string x/);
+row("permuteDims", () => mx.permuteDims(x23, [0, 0]), /^\[transpose\] Repeated axis 0 in the permutation/);
+row("concat", () => mx.concat([x23, v4]), /^\[concatenate\] All the input arrays must have the same number of dimensions/);
+row("unstack", () => mx.unstack(x23, { axis: 2 }), /^\[unstack\] Axis 2 is out of bounds for array with 2 dimensions/);
+row("unstack", () => M.unstack(x23, { axes: 0 }), /^\[unstack\] Unknown option 'axes'; expected axis/);
+row("meshgrid", () => M.meshgrid(v3, { indexing: "ji" }), /^\[meshgrid\] Invalid indexing value. Valid values are 'xy' and 'ij'/);
+row("meshgrid", () => M.meshgrid(v3, 4), /^\[meshgrid\] Expected an mx\.Array at position 1, got number 4/);
+row("broadcastShapes", () => mx.broadcastShapes([2, 3], [4]), /^\[broadcast_shapes\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
+row("broadcastShapes", () => M.broadcastShapes([2, -1]), /^\[broadcast_shapes\] Expects a sequence of shapes/);
+row("diff", () => mx.diff(v3, 1, 1), /^\[diff\] Axis is out of bounds for the array/);
+row("diff", () => mx.diff(v3, -1), /^\[diff\] Order `n` must be non-negative/);
+row("diagonal", () => mx.diagonal(v3), /^\[diagonal\] Array must have at least two dimensions, but got 1 dimensions/);
+row("diagonal", () => mx.diagonal(x23, 0, 1, 1), /^\[diagonal\] axis1 and axis2 cannot be the same axis/);
+row("diag", () => mx.diag(fx.w232), /^\[diag\] array must be 1-D or 2-D, got array with 3 dimensions/);
+row("diag", () => mx.diag(v3, 0.5), /^\[diag\] k must be an integer, got number 0.5/);
+row("trace", () => mx.trace(v3), /^\[trace\] Array must have at least two dimensions, but got 1 dimensions/);
+row("trace", () => mx.trace(x23, 0, 0, 1, "float9"), /^\[trace\] Unknown dtype float9/);
+row("kron", () => mx.kron(fx.empty, v3), /^\[kron\] Input arrays cannot be empty/);
+row("kron", () => M.kron(v3, 2), /^\[kron\] b must be an mx\.Array, got number 2/);
+row("vecdot", () => mx.vecdot(v3, v4), /^\[vecdot\] a and b must have the same size along axis/);
+row("vecdot", () => mx.vecdot(s0, v3), /^\[vecdot\] inputs must be at least 1D/);
+row("countNonzero", () => M.countNonzero(x23, 1), /^\[count_nonzero\] Expected an options object, got number 1/);
+row("countNonzero", () => mx.countNonzero(x23, { axis: 2 }), /^\[count_nonzero\] Axis 2 is out of bounds for array with 2 dimensions/);
+row("median", () => mx.median(x23, [0, 0]), /^\[median\] Received duplicate axis/);
+row("median", () => mx.median(fx.empty), /^\[median\] Cannot take median along empty axis/);
+row("logcumsumexp", () => mx.logcumsumexp(x23, 2), /^\[logcumsumexp\] Axis 2 is out of bounds for array with 2 dimensions/);
+row("logcumsumexp", () => M.logcumsumexp(x23, 0, { reverse: 1 }), /^\[logcumsumexp\] reverse must be a boolean, got number 1/);
+row("partition", () => mx.partition(x23, 3), /^\[partition\] Received invalid kth 3 along axis -1 for array with shape: \(2,3\)/);
+row("argpartition", () => mx.argpartition(x23, 0, 2), /^\[argpartition\] Axis 2 is out of bounds for array with 2 dimensions/);
+row("searchsorted", () => mx.searchsorted(x23, v3), /^\[searchsorted\] The sorted sequence must be 1-D but has 2 dimensions/);
+row("searchsorted", () => M.searchsorted(v3, v3, "up"), /^\[searchsorted\] Invalid side 'up'. Expected 'left' or 'right'/);
+for (const name of ["bartlett", "hanning", "hamming", "blackman"])
+  row(name, () => M[name]("4"), new RegExp(`^\\[${name}\\] M must be an integer, got string 4`));
+row("convolve", () => mx.convolve(x23, v3), /^\[convolve\] Inputs must be 1D/);
+row("convolve", () => M.convolve(v3, v3, "wrap"), /^\[convolve\] Invalid mode/);
+row("issubdtype", () => M.issubdtype("float32", mx.floating), /^\[issubdtype\] Received invalid type for first input/);
+row("isdtype", () => M.isdtype(mx.int8, "whole"), /^\[isdtype\] Unknown data type kind: 'whole'/);
+row("resultType", () => M.resultType(x23, "int8"), /^\[result_type\] Inputs must be arrays or dtypes/);
+row("canCast", () => M.canCast(mx.int8, "int16"), /^\[can_cast\] `to` must be a dtype, got string int16/);
+row("asarray", () => M.asarray(x23, null, { copy: 1 }), /^\[asarray\] copy must be a boolean or null, got number/);
+row("toFp8", () => mx.toFp8(i3), /^\[to_fp8\] Only real floating types are supported but x.dtype\(\) == int32/);
+row("fromFp8", () => mx.fromFp8(x23), /^\[from_fp8\] Input must have type uint8 but x.dtype\(\) == float32/);
+row("Array#diag", () => (x23 as any).diag("1"), /^\[diag\] k must be an integer, got string 1/);
+row("Array#diagonal", () => v3.diagonal(), /^\[diagonal\] Array must have at least two dimensions, but got 1 dimensions/);
+row("Array#logcumsumexp", () => x23.logcumsumexp(-3), /^\[logcumsumexp\] Axis -3 is out of bounds for array with 2 dimensions/);
 
 // Members of API.md's sections that take no argument that could be wrong (or
 // are not ops), each with the reason it has no row.
@@ -499,6 +564,7 @@ const noBadArgs: Record<string, string> = {
   // Classes: mx.Array is the type users test with instanceof (arrays come from mx.array and the ops),
   // mx.Dtype the type of mx.float32 etc., mx.Slice what mx.slice() builds (swept through "slice").
   Array: "class, not an op", Dtype: "class, not an op", Slice: "class built by mx.slice (swept)",
+  DtypeCategory: "class of mx.floating etc., not an op",
   // Loading, memory and transformations are other sections of API.md, with their own tests.
   init: "Loading section", backendInfo: "Loading section; no arguments",
   memory: "Memory section; no arguments", clearCache: "Memory section; no arguments",
@@ -541,6 +607,9 @@ function tagOf(op: string): string {
   const special: Record<string, string> = {
     "Array#sub": "subtract", "Array#mul": "multiply", "Array#div": "divide", "Array#neg": "negative",
     "Array#pow": "power", sliceDynamic: "slice_dynamic", sliceUpdate: "slice_update",
+    atleast1d: "atleast_1d", atleast2d: "atleast_2d", atleast3d: "atleast_3d", toFp8: "to_fp8", fromFp8: "from_fp8",
+    // aliases whose errors are those of the op they name, as in MLX
+    permuteDims: "transpose", concat: "concatenate",
     // Tags that are the JS names: functions MLX has no C++ op for.
     setCacheLimit: "setCacheLimit", valueAndGrad: "valueAndGrad", customFunction: "customFunction",
     setDefaultDevice: "setDefaultDevice", withDevice: "withDevice",
@@ -859,7 +928,8 @@ describe("junk in every argument position", () => {
     }
     const problems: string[] = [];
     const show = (v: unknown) =>
-      typeof v === "symbol" ? "symbol" : typeof v === "function" ? "function" : v instanceof mx.Array ? `array${JSON.stringify(v.shape)}` : typeof v === "bigint" ? `${v}n` : JSON.stringify(v);
+      typeof v === "symbol" ? "symbol" : typeof v === "function" ? "function" : v instanceof mx.Array ? `array${JSON.stringify(v.shape)}` : typeof v === "bigint" ? `${v}n`
+        : JSON.stringify(v, (_, w) => (typeof w === "bigint" ? `${w}n` : w)); // (bigints inside options too)
     for (const [name, f] of fns) {
       const argsets: unknown[][] = [];
       for (const g of junk)

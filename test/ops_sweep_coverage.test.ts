@@ -21,6 +21,8 @@ const NOT_OPS = new Set([
   "load", "save", "saveSafetensors",
   // devices (API.md "Devices (WebGPU)")
   "Device", "setDefaultDevice", "defaultDevice", "withDevice", "gpuAvailable",
+  // shapes in, a shape out; dtype queries
+  "asarray", "broadcastShapes", "DtypeCategory", "issubdtype", "isdtype", "resultType", "canCast",
 ]);
 
 describe("ops sweep coverage", () => {
@@ -60,6 +62,10 @@ describe("ops sweep coverage", () => {
       ["random.gumbel", () => mx.random.gumbel([3], { key: mx.random.key(2), dtype: mx.float64 })],
       ["random.laplace", () => mx.random.laplace([3], { key: mx.random.key(5), dtype: mx.float64, loc: 1, scale: 2 })],
       ["random.bits", () => mx.random.bits([3], 4, { key: mx.random.split(mx.random.key(4)).index(0) }).astype(mx.float64)],
+      ["bartlett", () => mx.bartlett(3).astype(mx.float64)],
+      ["hanning", () => mx.hanning(3).astype(mx.float64)],
+      ["hamming", () => mx.hamming(3).astype(mx.float64)],
+      ["blackman", () => mx.blackman(3).astype(mx.float64)],
     ];
     // seed and key only make keys
     const withConsts = Object.keys(NOT_SWEPT).filter((n) => !["random.seed", "random.key", "random.split"].includes(n));

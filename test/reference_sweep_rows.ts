@@ -4,6 +4,7 @@
 import { mx } from "./setup.js";
 import * as ref from "./reference.js";
 import type { Row } from "./reference_sweep.js";
+import { EXTRA_NOT_SWEPT, EXTRA_OPS, extraRows } from "./reference_sweep_rows_extra.js";
 
 type A = any;
 const M = mx as A;
@@ -311,7 +312,7 @@ export const randomRows: Row[] = [
   { op: "random.multivariateNormal", inputs: [[3]], f32: true, fn: (mu) => mx.random.multivariateNormal(mu, mvnCov, [2], { key }) },
 ];
 
-export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows];
+export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows, ...extraRows];
 
 // ---------------------------------------------------------------- the master list
 
@@ -339,6 +340,8 @@ export const API_OPS: string[] = [
   ..."softmax logSoftmax rmsNorm layerNorm rope scaledDotProductAttention astype".split(" "),
   // random
   ..."seed key split bits uniform normal randint bernoulli categorical truncatedNormal gumbel permutation laplace multivariateNormal".split(" ").map((n) => `random.${n}`),
+  // issue 15's ops composed in TypeScript (ts/ops_extra/)
+  ...EXTRA_OPS,
 ];
 
 /** Operations without a sweep row, and why. */
@@ -357,4 +360,5 @@ export const NOT_SWEPT: Record<string, string> = {
   "random.normal": "loc and scale are numbers: only a key as array argument",
   "random.gumbel": "only a key as array argument",
   "random.laplace": "loc and scale are numbers: only a key as array argument",
+  ...EXTRA_NOT_SWEPT,
 };

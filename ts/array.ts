@@ -11,6 +11,8 @@ import * as ew from "./elementwise.js";
 import * as sh from "./shape_ops.js";
 import * as red from "./reduce_ops.js";
 import * as la from "./linalg.js";
+import * as lx from "./ops_extra/linalg_like.js";
+import * as rx from "./ops_extra/reduce_like.js";
 import { track } from "./scope.js";
 import { markUnowned, release, watch } from "./safety_net.js";
 import { formatArray } from "./format.js";
@@ -406,6 +408,15 @@ export class MxArray {
   }
   cummin(axis?: number, opts?: { reverse?: boolean; inclusive?: boolean }): MxArray {
     return red.cummin(this, axis, opts);
+  }
+  logcumsumexp(axis?: number | null, opts?: rx.LogcumsumexpOptions): MxArray {
+    return rx.logcumsumexp(this, axis, opts);
+  }
+  diagonal(offset = 0, axis1 = 0, axis2 = 1): MxArray {
+    return lx.diagonal(this, offset, axis1, axis2);
+  }
+  diag(k = 0): MxArray {
+    return lx.diag(this, k);
   }
   neg(): MxArray {
     return ew.negative(this);

@@ -37,3 +37,25 @@ export * as _internal from "./internal.js";
 export * as optimizers from "./optimizers/index.js";
 export * as utils from "./utils.js";
 export { load, save, saveSafetensors, type LoadOptions as LoadFileOptions, type LoadFormat } from "./io/load_save.js";
+
+// ---- MLX ops composed in TypeScript from the core's ops (ts/ops_extra/) ----
+export {
+  degrees, radians, isposinf, isneginf, logicalXor, positive, trunc, nanToNum, divmod, fullLike,
+  type NanToNumOptions,
+} from "./ops_extra/elementwise_like.js";
+export {
+  flip, roll, atleast1d, atleast2d, atleast3d, permuteDims, concat, unstack, meshgrid, broadcastShapes, diff,
+  type UnstackOptions, type MeshgridOptions,
+} from "./ops_extra/shape_like.js";
+export { diagonal, diag, trace, kron, vecdot, type VecdotOptions } from "./ops_extra/linalg_like.js";
+export {
+  countNonzero, median, logcumsumexp, partition, argpartition, searchsorted,
+  type CountNonzeroOptions, type LogcumsumexpOptions,
+} from "./ops_extra/reduce_like.js";
+export { bartlett, hanning, hamming, blackman, convolve } from "./ops_extra/signal_like.js";
+export {
+  DtypeCategory, generic, number, integer, signedinteger, unsignedinteger, inexact, floating, complexfloating,
+  issubdtype, isdtype, resultType, canCast, type DtypeKindName,
+} from "./ops_extra/dtype_like.js";
+export { asarray, type AsarrayOptions } from "./ops_extra/creation_like.js";
+export { toFp8, fromFp8 } from "./ops_extra/fp8_like.js";

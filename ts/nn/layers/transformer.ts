@@ -52,7 +52,8 @@ function layerSettings(dims: number, o: Partial<TransformerLayerOptions>, tag: s
   if (typeof act !== "function" && !(act instanceof Module))
     throw new Error(`[${tag}] activation must be a function or an nn.Module, got ${describe(act)}.`);
   return {
-    mlpDims: o.mlpDims ? positiveInt(o.mlpDims, "mlpDims", tag) : dims * 4,
+    // (dims checked here: its default mlpDims is computed before the sub-layers check it)
+    mlpDims: o.mlpDims ? positiveInt(o.mlpDims, "mlpDims", tag) : positiveInt(dims, "dims", tag) * 4,
     dropout: o.dropout ?? 0,
     activation: act,
     normFirst: boolOpt(o.normFirst, "normFirst", tag, true),
