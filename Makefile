@@ -8,7 +8,7 @@
 #   make dist         dist/ (tsc + rollup; needs wasm)
 #   make test         typecheck, native tests, vitest on the st build
 #                     (WEBMX_TEST_THREADS=0) and the mt build (=2), then test/targets
-#   make test-native | test-js | test-targets | typecheck   one part of `make test`
+#   make test-native | test-js | test-targets | test-gpu | typecheck   one part of `make test`
 #                     (typecheck also checks dist/, so it builds it first)
 #   make demo|bench   node examples/demo.mjs | node bench/run.mjs (after dist)
 #   make workers-demo the digits MLP as a Cloudflare Worker (examples/workers-inference),
