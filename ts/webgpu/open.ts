@@ -11,7 +11,8 @@ function isDevice(x: unknown): x is GPUDevice {
 }
 
 async function nodeGpu(): Promise<GPU | undefined> {
-  const isNode = typeof process !== "undefined" && !!(process as { versions?: { node?: string } }).versions?.node;
+  // Read through globalThis: this file is also compiled for browsers, which have no `process`.
+  const isNode = !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
   if (!isNode) return undefined;
   const spec = "webgpu"; // a variable: bundlers leave the optional Node-only import alone
   let mod: { create: (opts: string[]) => GPU };
