@@ -2,6 +2,7 @@
 // (nn.ReLU, nn.GELU, ...). Each function runs in a tidy scope: only its
 // result survives.
 
+import { describe } from "../describe.js";
 import { MxArray } from "../array.js";
 import { full } from "../creation.js";
 import { maximum, minimum, multiply, abs, erf, exp, negative, sigmoid as mxSigmoid, sign, square, stopGradient, tanh as mxTanh, where, logaddexp } from "../elementwise.js";
@@ -223,7 +224,7 @@ export class GELU extends Activation {
     const approx = nnOptions(options, "nn.GELU", ["approx"]).approx ?? "none";
     const allowed = ["none", "precise", "tanh", "fast"];
     if (!allowed.includes(approx))
-      throw new Error(`[nn.GELU] The approximation should be in ${JSON.stringify(allowed)} but '${String(approx)}' was given.`);
+      throw new Error(`[nn.GELU] The approximation should be in ${JSON.stringify(allowed)} but ${typeof approx === "string" ? `'${approx}'` : describe(approx)} was given.`);
     super(approx === "none" ? gelu : approx === "fast" ? geluFastApprox : geluApprox);
   }
 }

@@ -84,7 +84,7 @@ function heFan(a: MxArray, mode: unknown, tag: string): number {
   const [fi, fo] = fans(a, tag);
   if (mode === undefined || mode === "fan_in") return fi;
   if (mode === "fan_out") return fo;
-  throw new Error(`[${tag}] Invalid mode: ${String(mode)}. Valid modes are: fan_in, fan_out`);
+  throw new Error(`[${tag}] Invalid mode: ${typeof mode === "string" ? mode : describe(mode)}. Valid modes are: fan_in, fan_out`);
 }
 
 /** Normal with std gain / sqrt(fan), fan per `mode` (default "fan_in"). */
@@ -117,7 +117,7 @@ export function sparse(sparsity: number, options?: { mean?: number; std?: number
   const tag = "nn.init.sparse";
   const o = nnOptions(options, tag, ["mean", "std", "dtype"]);
   if (typeof sparsity !== "number" || !(sparsity >= 0 && sparsity <= 1))
-    throw new Error(`[${tag}] sparsity must be a number in [0, 1], got ${String(sparsity)}.`);
+    throw new Error(`[${tag}] sparsity must be a number in [0, 1], got ${describe(sparsity)}.`);
   return (a) => {
     const x = arrayIn(a, tag);
     if (x.ndim !== 2) throw new Error(`[${tag}] Only tensors with 2 dimensions are supported, got shape (${x.shape.join(",")}).`);

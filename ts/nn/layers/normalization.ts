@@ -1,6 +1,7 @@
 // LayerNorm, RMSNorm, GroupNorm, BatchNorm, InstanceNorm (MLX's
 // nn/layers/normalization.py). Features are the last axis.
 
+import { describe } from "../../describe.js";
 import { MxArray } from "../../array.js";
 import { ones, zeros } from "../../creation.js";
 import { rsqrt } from "../../elementwise.js";
@@ -90,8 +91,8 @@ export class GroupNorm extends Module {
     const o = nnOptions(options, tag, ["eps", "affine", "pytorchCompatible"]);
     this.eps = epsArg(o.eps, tag);
     if (!Number.isInteger(numGroups) || numGroups <= 0)
-      throw new Error(`[${tag}] The number of groups (${numGroups}) must be a positive integer.`);
-    if (!Number.isInteger(dims) || dims <= 0) throw new Error(`[${tag}] The number of features (${dims}) must be a positive integer.`);
+      throw new Error(`[${tag}] The number of groups must be a positive integer, got ${describe(numGroups)}.`);
+    if (!Number.isInteger(dims) || dims <= 0) throw new Error(`[${tag}] The number of features must be a positive integer, got ${describe(dims)}.`);
     if (dims % numGroups !== 0)
       throw new Error(`[${tag}] The number of features (${dims}) must be evenly divisible by the number of groups (${numGroups}).`);
     if (boolOpt(o.affine, "affine", tag, true)) {

@@ -73,7 +73,7 @@ export class Upsample extends Module {
     const o = nnOptions(options, tag, ["mode", "alignCorners", "antialias"]);
     const mode = o.mode ?? "nearest";
     if (mode !== "nearest" && mode !== "linear" && mode !== "cubic")
-      throw new Error(`[${tag}] Got unsupported upsampling algorithm: ${String(mode)}`);
+      throw new Error(`[${tag}] Got unsupported upsampling algorithm: ${typeof mode === "string" ? mode : describe(mode)}`);
     const ok = (v: unknown) => typeof v === "number" && v > 0 && Number.isFinite(v);
     if (!(ok(scaleFactor) || (Array.isArray(scaleFactor) && scaleFactor.length > 0 && scaleFactor.every(ok))))
       throw new Error(`[${tag}] scaleFactor must be a positive number or a list of them, got ${describe(scaleFactor)}.`);
