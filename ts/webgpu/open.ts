@@ -10,18 +10,16 @@ function isDevice(x: unknown): x is GPUDevice {
   return typeof x === "object" && x !== null && "queue" in x && typeof (x as GPUDevice).createBuffer === "function";
 }
 
-async function nodeGpu(): Promise<GPU | undefined> {
-  // Read through globalThis: this file is also compiled for browsers, which have no `process`.
-  const isNode = !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (!isNode) return undefined;
-  const spec = "webgpu"; // a variable: bundlers leave the optional Node-only import alone
-  let mod: { create: (opts: string[]) => GPU };
-  try {
-    mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ spec)) as typeof mod;
-  } catch {
-    throw new Error("[init] No WebGPU in this Node: install Dawn's binding (`npm install webgpu`) or pass a GPUDevice as init({gpu: device}).");
-  }
-  return mod.create([]);
+/**
+ * Where a host without navigator.gpu gets one: the Node entry registers Dawn's
+ * binding here. It lives in that entry, not in this shared module, because
+ * the Workers bundle must hold no dynamic import (Miniflare and wrangler
+ * refuse a computed specifier).
+ */
+let hostGpu: (() => Promise<GPU | undefined>) | null = null;
+/** @internal */
+export function registerHostGpu(provider: () => Promise<GPU | undefined>): void {
+  hostGpu = provider;
 }
 
 export interface OpenedGpu {
@@ -40,7 +38,7 @@ export async function openGpuDevice(opt: GpuOption): Promise<OpenedGpu> {
   if (isDevice(opt)) return { device: opt, owners: [] };
   const options = typeof opt === "object" && opt !== null ? (opt as GPURequestAdapterOptions) : {};
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  const gpu = nav?.gpu ?? (await nodeGpu());
+  const gpu = nav?.gpu ?? (await hostGpu?.());
   if (!gpu) throw new Error("[init] WebGPU is not available here (no navigator.gpu): the CPU build keeps working.");
   const adapter = await gpu.requestAdapter(options);
   if (!adapter) throw new Error("[init] WebGPU found no GPU adapter: the CPU build keeps working.");
