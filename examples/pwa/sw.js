@@ -22,10 +22,12 @@ const SHELL = [
   "./manifest.webmanifest", "./icon.svg",
   "./lib/digits_mlp.mjs", "./lib/shuffle.mjs", "./data/digits_rows.mjs", "./data/digits.csv.gz",
 ];
-// The glue files find these next to themselves (new URL(name, import.meta.url)).
+// The loaders find these next to the glue (new URL(name, import.meta.url)): the
+// .wasm files and the threaded build's pool worker (its script, and the copy of
+// it as a string that the loader starts from a blob: URL).
 const BUILDS = [
   "./dist/st/webmx-st.wasm",
-  "./dist/web-mt/webmx-mt.wasm", "./dist/web-mt/webmx-mt.worker.js",
+  "./dist/web-mt/webmx-mt.wasm", "./dist/web-mt/webmx-mt.pthread.js", "./dist/web-mt/webmx-mt.pthread-source.js",
 ];
 const PACKAGE_ENTRY = "./dist/browser.js";
 // Stored when present: written by `make demo`, so a fresh checkout may lack it.
