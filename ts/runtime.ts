@@ -363,17 +363,21 @@ export function memory(): MemoryInfo {
   return core().memory();
 }
 
-/** How many bytes of freed buffers the core keeps for reuse (default 256 MiB). */
+/** How many bytes of freed buffers the core keeps for reuse (default 256 MiB), in wasm memory and in the GPU pool each. */
 export function setCacheLimit(bytes: number): void {
   // typeof first: `>=` throws on a symbol, and a bigint would pass it and then fail in the wasm call.
   if (typeof bytes !== "number" || !(bytes >= 0))
     throw new Error(`[setCacheLimit] The limit must be a number of bytes >= 0, got ${describe(bytes)}.`);
-  core().m._wmx_set_cache_limit(Math.min(bytes, 2 ** 32 - 1)); // (Infinity: no limit; size_t is 32-bit)
+  const c = core();
+  c.m._wmx_set_cache_limit(Math.min(bytes, 2 ** 32 - 1)); // (Infinity: no limit; size_t is 32-bit)
+  c.gpu?.setCacheLimit(bytes); // the GPU buffer pool keeps to the same limit
 }
 
-/** Frees the cached buffers now. */
+/** Frees the cached buffers now (the GPU pool's too). */
 export function clearCache(): void {
-  core().m._wmx_clear_cache();
+  const c = core();
+  c.m._wmx_clear_cache();
+  c.gpu?.clearCache();
 }
 
 /**

@@ -137,5 +137,10 @@ describe("GPU memory", () => {
     expect(after.gpuBytes).toBe(before.gpuBytes);
     expect(after.gpuCacheBytes).toBe(before.gpuCacheBytes);
     expect(after.liveArrays).toBe(before.liveArrays);
+    expect(after.gpuCacheBytes).toBeGreaterThan(0);
+    mx.clearCache(); // empties the GPU pool too
+    expect(mx.memory().gpuCacheBytes).toBe(0);
+    await step(); // and the pool refills on demand
+    expect(mx.memory().gpuBytes).toBe(before.gpuBytes);
   });
 });

@@ -65,12 +65,13 @@ export function serve(opts: ServeOptions): Promise<Served> {
   );
 }
 
-export async function launchChromium(): Promise<BrowserContext> {
+/** `extraArgs`: more Chromium flags (e.g. --enable-unsafe-webgpu). */
+export async function launchChromium(extraArgs: string[] = []): Promise<BrowserContext> {
   return chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), "webmx-chromium-")), {
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
+      "--disable-component-update", "--disable-sync", ...extraArgs],
   });
 }
 

@@ -173,9 +173,12 @@ export class WebGpuBackend implements GpuBackendHandle {
     this.trim();
   }
 
+  /** Destroys every pooled buffer now; the limit stays as it was. */
   clearCache(): void {
-    this.setCacheLimit(0);
-    this.cacheLimit = 256 * 2 ** 20;
+    const limit = this.cacheLimit;
+    this.cacheLimit = 0;
+    this.trim();
+    this.cacheLimit = limit;
   }
 
   // ---- internals ----
