@@ -70,6 +70,10 @@ class Gather : public Primitive {
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>& inputs,
                                         const std::vector<Shape>& outputs) const override;
+  PrimitiveState state() const override {
+    return {{"axes", std::vector<int64_t>(axes_.begin(), axes_.end())},
+            {"sliceSizes", std::vector<int64_t>(slice_sizes_.begin(), slice_sizes_.end())}};
+  }
 
  private:
   std::vector<int> axes_;
@@ -94,6 +98,7 @@ class Scatter : public Primitive {
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+  PrimitiveState state() const override { return {{"axes", std::vector<int64_t>(axes_.begin(), axes_.end())}}; }
 
  private:
   ScatterOp op_;
@@ -110,6 +115,7 @@ class Concatenate : public Primitive {
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+  PrimitiveState state() const override { return {{"axis", int64_t(axis_)}}; }
 
  private:
   int axis_;

@@ -21,6 +21,9 @@ class Scan : public Primitive {
   WMX_TRANSFORM_RULES
   bool keeps_shape() const override { return true; }
   bool is_equivalent(const Primitive& o) const override;
+  PrimitiveState state() const override {
+    return {{"axis", int64_t(axis_)}, {"reverse", reverse_}, {"inclusive", inclusive_}};
+  }
 
  private:
   ScanType type_;
@@ -42,6 +45,7 @@ class ArgReduce : public Primitive {
     return {out};
   }
   bool is_equivalent(const Primitive& o) const override;
+  PrimitiveState state() const override { return {{"axis", int64_t(axis_)}}; }
 
  private:
   bool is_max_;
@@ -73,6 +77,7 @@ class RowPrimitive : public Primitive {
   bool is_equivalent(const Primitive& o) const override {
     return typeid(o) == typeid(*this) && static_cast<const RowPrimitive&>(o).axis_ == axis_;
   }
+  PrimitiveState state() const override { return {{"axis", int64_t(axis_)}}; }
 
  protected:
   int axis_;

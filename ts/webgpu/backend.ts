@@ -7,16 +7,15 @@
 // calls it from eval on that thread only.
 
 /// <reference types="@webgpu/types" />
-import type { Dispatch, KernelCall } from "./dispatch_types.js";
-import { elementwiseKernel, supportsElementwise } from "./kernels/elementwise.js";
-import { matmulKernel, supportsMatmul } from "./kernels/matmul.js";
-import { isReduction, reduceKernel, supportsReduce } from "./kernels/reduce.js";
-import { workgroups } from "./codegen.js";
+import type { Dispatch, KernelCall, Operand } from "./dispatch_types.js";
+import { KERNEL_FAMILIES, planFor } from "./kernels/index.js";
+import { groupGrid, workgroups } from "./codegen.js";
 import { gpuDtypes } from "./wgsl_dtypes.js";
 import type { GpuBackendHandle } from "./options.js";
 
 // GPUBufferUsage / GPUMapMode values (Node has no such globals without the binding's `globals`).
 const STORAGE = 0x80, COPY_SRC = 0x04, COPY_DST = 0x08, MAP_READ = 0x01, MAP_MODE_READ = 0x01;
+const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
 
 /** Ops whose node shares its input's buffer (core views): any stored dtype. */
 const VIEWS = new Set(["Squeeze", "ExpandDims", "Transpose", "Broadcast", "Slice", "ToDevice", "Placeholder"]);
@@ -119,16 +118,26 @@ export class WebGpuBackend implements GpuBackendHandle {
 
   supports(op: string, inputs: number[], outputs: number[]): boolean {
     if (VIEWS.has(op)) return [...inputs, ...outputs].every((c) => gpuDtypes.has(c));
-    return supportsElementwise(op, inputs, outputs) || supportsReduce(op, inputs, outputs) ||
-      supportsMatmul(op, inputs, outputs);
+    return KERNEL_FAMILIES.some((f) => f.supports(op, inputs, outputs));
   }
 
   dispatch(d: Dispatch): void {
+    const scratch: number[] = [];
     try {
-      const call = d.op === "Matmul" ? matmulKernel(d) : isReduction(d.op) ? reduceKernel(d) : elementwiseKernel(d);
-      this.encode(call);
+      const plan = planFor(d);
+      for (const bytes of plan.scratch) {
+        const id = this.allocate(bytes);
+        if (!id) return;
+        scratch.push(id);
+      }
+      // Scratch references (negative ids) become the buffers just allocated.
+      const real = (o: Operand): Operand => (o.buffer < 0 ? { ...o, buffer: scratch[-o.buffer - 1]! } : o);
+      for (const call of plan.stages) this.encode({ ...call, inputs: call.inputs.map(real), output: real(call.output) });
     } catch (e) {
       this.record(e as Error);
+    } finally {
+      // Retired, not pooled, until the flush that submits the stages that use them.
+      for (const id of scratch) this.release(id);
     }
   }
 
@@ -207,20 +216,41 @@ export class WebGpuBackend implements GpuBackendHandle {
     }
   }
 
-  private pipeline(source: string): GPUComputePipeline {
+  private pipeline(source: string, inputs: number): GPUComputePipeline {
     let p = this.pipelines.get(source);
     if (!p) {
       const module = this.device.createShaderModule({ code: source });
-      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      p = this.device.createComputePipeline({ layout: this.layout(inputs), compute: { module, entryPoint: "main" } });
       this.pipelines.set(source, p);
     }
     return p;
   }
 
+  /**
+   * The bind group layout of kernels with `inputs` inputs (codegen.ts's
+   * bindings()): explicit, because an "auto" layout drops the bindings a
+   * kernel never reads, and bind groups are made for all of them.
+   */
+  private layout(inputs: number): GPUPipelineLayout {
+    let l = this.layouts.get(inputs);
+    if (!l) {
+      const entries: GPUBindGroupLayoutEntry[] = [];
+      for (let k = 0; k <= inputs + 1; ++k)
+        entries.push({ binding: k, visibility: COMPUTE, buffer: { type: k === inputs ? "storage" : "read-only-storage" } });
+      const group = this.device.createBindGroupLayout({ entries });
+      l = this.device.createPipelineLayout({ bindGroupLayouts: [group] });
+      this.layouts.set(inputs, l);
+      this.groupLayouts.set(inputs, group);
+    }
+    return l;
+  }
+  private readonly layouts = new Map<number, GPUPipelineLayout>();
+  private readonly groupLayouts = new Map<number, GPUBindGroupLayout>();
+
   /** Records one kernel into the open compute pass. */
   private encode(call: KernelCall): void {
-    if (call.words === 0) return;
-    const pipeline = this.pipeline(call.source);
+    if ((call.groups ?? call.words) === 0) return;
+    const pipeline = this.pipeline(call.source, call.inputs.length);
     const params = new Int32Array(call.params.length ? call.params : [0]);
     const prm = this.device.createBuffer({ size: Math.max(16, params.byteLength), usage: STORAGE | COPY_DST });
     this.device.queue.writeBuffer(prm, 0, params);
@@ -230,12 +260,12 @@ export class WebGpuBackend implements GpuBackendHandle {
     }));
     entries.push({ binding: call.inputs.length, resource: { buffer: this.buffers.get(call.output.buffer)! } });
     entries.push({ binding: call.inputs.length + 1, resource: { buffer: prm } });
-    const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const group = this.device.createBindGroup({ layout: this.groupLayouts.get(call.inputs.length)!, entries });
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     if (!this.pass) this.pass = this.encoder.beginComputePass();
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, group);
-    const [x, y] = workgroups(call.words);
+    const [x, y] = call.groups !== undefined ? groupGrid(call.groups) : workgroups(call.words);
     this.pass.dispatchWorkgroups(x, y);
     this.paramBuffers.push(prm);
   }

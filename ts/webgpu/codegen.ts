@@ -99,9 +99,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }
 
 /** Workgroup counts for `words` invocations (2-D when over the 65535 per-dimension limit). */
-export function workgroups(words: number): [number, number] {
-  const groups = Math.ceil(words / WORKGROUP);
-  if (groups <= 65535) return [Math.max(groups, 1), 1];
+export const workgroups = (words: number) => groupGrid(Math.max(1, Math.ceil(words / WORKGROUP)));
+
+/** `groups` workgroups as a 2-D grid within the 65535 per-dimension limit (kernels fold it back as x + y * nwg.x). */
+export function groupGrid(groups: number): [number, number] {
+  if (groups <= 65535) return [groups, 1];
   const y = Math.ceil(groups / 65535);
   return [Math.ceil(groups / y), y];
 }

@@ -28,6 +28,36 @@ export interface KernelCall {
   params: number[];
   /** Invocations (one per output word). */
   words: number;
+  /** Workgroups to launch instead, for kernels that give each workgroup one row. */
+  groups?: number;
   inputs: Operand[];
   output: Operand;
+}
+
+/**
+ * Kernels run in order for one primitive, with scratch buffers between them
+ * (an operand whose `buffer` is `scratchRef(k)` names scratch buffer k). The
+ * GPU orders the dispatches of one pass, so a stage sees what the one before wrote.
+ */
+export interface KernelPlan {
+  stages: KernelCall[];
+  /** Byte sizes of the scratch buffers. */
+  scratch: number[];
+}
+
+/** The buffer id that stands for scratch buffer k of a plan. */
+export const scratchRef = (k: number) => -(k + 1);
+
+/** A row-contiguous 32-bit scratch operand of `n` elements. */
+export function scratchOperand(k: number, dtype: number, shape: number[]): Operand {
+  const strides: number[] = [];
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; --d) { strides[d] = s; s *= shape[d]!; }
+  return { buffer: scratchRef(k), dtype, shape, strides, offset: 0 };
+}
+
+/** A family of kernels: which (op, dtypes) it runs, and the kernels for one dispatch. */
+export interface KernelFamily {
+  supports(op: string, inputs: number[], outputs: number[]): boolean;
+  plan(d: Dispatch): KernelCall | KernelPlan;
 }

@@ -1,0 +1,28 @@
+// Every kernel family of the WebGPU backend, and the op each one runs: the
+// backend asks them in order which one has a kernel for an (op, dtypes).
+
+import type { Dispatch, KernelCall, KernelFamily, KernelPlan } from "../dispatch_types.js";
+import { axisPlan, supportsAxis } from "./axis.js";
+import { elementwiseKernel, supportsElementwise } from "./elementwise.js";
+import { indexingPlan, supportsIndexing } from "./indexing.js";
+import { matmulKernel, supportsMatmul } from "./matmul.js";
+import { reduceKernel, supportsReduce } from "./reduce.js";
+import { rowsPlan, supportsRows } from "./rows.js";
+
+export const KERNEL_FAMILIES: readonly KernelFamily[] = [
+  { supports: supportsElementwise, plan: elementwiseKernel },
+  { supports: supportsReduce, plan: reduceKernel },
+  { supports: supportsMatmul, plan: matmulKernel },
+  { supports: supportsRows, plan: rowsPlan },
+  { supports: supportsAxis, plan: axisPlan },
+  { supports: supportsIndexing, plan: indexingPlan },
+];
+
+/** The kernels for one dispatch, as a plan. */
+export function planFor(d: Dispatch): KernelPlan {
+  const ins = d.inputs.map((o) => o.dtype), outs = d.outputs.map((o) => o.dtype);
+  const family = KERNEL_FAMILIES.find((f) => f.supports(d.op, ins, outs));
+  if (!family) throw new Error(`[gpu] No kernel for ${d.op}.`);
+  const p: KernelCall | KernelPlan = family.plan(d);
+  return "stages" in p ? p : { stages: [p], scratch: [] };
+}

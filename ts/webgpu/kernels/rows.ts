@@ -1,0 +1,148 @@
+// Row primitives (core/primitives/scan.h): Softmax, LogSoftmax and LogSumExp
+// along one axis of a float array, computed in f32 as the CPU does.
+//
+// Two stages. The first gives each row a workgroup: its threads stride over
+// the row keeping a running (max, sum of exp(x - max)) pair, then merge the
+// pairs in workgroup memory; the row's pair goes to a scratch buffer. The
+// second is an elementwise pass over the output words that reads the pair of
+// each element's row. Two stages keep every output word written by one
+// invocation, whatever the dtype's packing and the row length.
+
+import type { Dispatch, KernelPlan, Operand } from "../dispatch_types.js";
+import { scratchOperand } from "../dispatch_types.js";
+import { bindings, elementwiseParams, indexFunctions, wordLoop, wordsFor } from "../codegen.js";
+import { DtypeCodes } from "../../generated/boundary.js";
+import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
+
+const ROW_OPS = ["Softmax", "LogSoftmax", "LogSumExp"] as const;
+type RowOp = (typeof ROW_OPS)[number];
+export const ROW_GROUP = 256;
+
+export const isRowOp = (op: string) => (ROW_OPS as readonly string[]).includes(op);
+
+export function supportsRows(op: string, inputs: number[], outputs: number[]): boolean {
+  if (!isRowOp(op) || inputs.length !== 1 || outputs.length !== 1) return false;
+  return gpuDtypes.get(inputs[0]!)?.compute === "f32" && gpuDtypes.get(outputs[0]!)?.compute === "f32";
+}
+
+/** Merges running pairs: exp-sums are rescaled to the larger max (equal maxima, infinite ones too, add as they are). */
+const MERGE = /* wgsl */ `
+fn wmx_merge(a: vec2f, b: vec2f) -> vec2f {
+  if (wmx_isnan(a.x) || wmx_isnan(b.x)) { return vec2f(wmx_nan(), wmx_nan()); }
+  let m = max(a.x, b.x);
+  let sa = select(a.y * exp(a.x - m), a.y, a.x == m);
+  let sb = select(b.y * exp(b.x - m), b.y, b.x == m);
+  return vec2f(m, sa + sb);
+}
+`;
+
+/**
+ * The rows' (max, exp-sum) pairs. Parameters: [nRows, L, axisStride, offset,
+ * nk, keepShape (nk), keepStrides (nk)], rows in row-major order of the
+ * input's shape without the axis.
+ */
+function statsStage(input: Operand, axis: number, nRows: number, stats: Operand) {
+  const inT = gpuDtype(input.dtype);
+  const keep = input.shape.filter((_, d) => d !== axis);
+  const keepStrides = input.strides.filter((_, d) => d !== axis);
+  const source = bindings(1) + MERGE + /* wgsl */ `
+var<workgroup> part: array<vec2f, ${ROW_GROUP}>;
+@compute @workgroup_size(${ROW_GROUP})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  let live = row < u32(prm[0]);
+  let L = u32(prm[1]);
+  let step = prm[2];
+  let nk = prm[4];
+  var base = prm[3];
+  var r = row;
+  for (var d = nk - 1; d >= 0; d--) {
+    let size = u32(prm[5 + d]);
+    base += i32(r % size) * prm[5 + nk + d];
+    r = r / size;
+  }
+  var acc = vec2f(-wmx_inf(), 0.0);
+  if (live) {
+    for (var k = lid; k < L; k += ${ROW_GROUP}u) {
+      let x = ${inT.load("in0", "u32(base + i32(k) * step)")};
+      acc = wmx_merge(acc, vec2f(x, 1.0));
+    }
+  }
+  part[lid] = acc;
+  workgroupBarrier();
+  for (var half = ${ROW_GROUP / 2}u; half > 0u; half = half / 2u) {
+    if (lid < half) { part[lid] = wmx_merge(part[lid], part[lid + half]); }
+    workgroupBarrier();
+  }
+  if (live && lid == 0u) {
+    out[2u * row] = bitcast<u32>(part[0].x);
+    out[2u * row + 1u] = bitcast<u32>(part[0].y);
+  }
+}
+`;
+  return {
+    source,
+    params: [nRows, input.shape[axis]!, input.strides[axis]!, input.offset, keep.length, ...keep, ...keepStrides],
+    words: 0,
+    groups: nRows,
+    inputs: [input],
+    output: stats,
+  };
+}
+
+/**
+ * Output element e's row is its index with the axis taken out: with `inner`
+ * the elements after the axis and `len` the output's extent on it,
+ * row = (e / (len * inner)) * inner + e % inner.
+ */
+function finishStage(op: RowOp, input: Operand, output: Operand, axis: number, stats: Operand) {
+  const out = gpuDtype(output.dtype);
+  const inT = gpuDtype(input.dtype);
+  const inner = output.shape.slice(axis + 1).reduce((x, y) => x * y, 1);
+  const len = output.shape[axis]!;
+  const n = output.shape.reduce((x, y) => x * y, 1);
+  const row = `let row = (e / (len * inner)) * inner + e % inner;
+    let m = bitcast<f32>(in1[2u * row]);
+    let s = bitcast<f32>(in1[2u * row + 1u]);`;
+  let value: string;
+  switch (op) {
+    case "Softmax":
+      // An infinite max makes the row NaN, as on the CPU (exp(inf - inf)).
+      value = `let x = ${inT.load("in0", "idx0(e)")};\n    v = select(exp(x - m) / s, wmx_nan(), wmx_isinf(m));`;
+      break;
+    case "LogSoftmax":
+      value = `let x = ${inT.load("in0", "idx0(e)")};\n    v = select(x - m - log(s), x - m, wmx_isinf(m));`;
+      break;
+    case "LogSumExp":
+      value = "v = select(m + log(s), m, wmx_isinf(m));";
+      break;
+  }
+  // The parameter block: elementwise addressing of the input (over the
+  // output's shape: equal for the softmaxes), then len and inner.
+  const params = [...elementwiseParams(n, output.shape, [input]), len, inner];
+  const tail = params.length - 2;
+  const body = `let len = u32(prm[${tail}]);
+    let inner = u32(prm[${tail + 1}]);
+    ${row}
+    ${value}`;
+  return {
+    source: bindings(2) + indexFunctions([input]) + wordLoop(out, body),
+    params,
+    words: wordsFor(n, out),
+    inputs: [input, stats],
+    output,
+  };
+}
+
+export function rowsPlan(d: Dispatch): KernelPlan {
+  const op = d.op as RowOp;
+  const input = d.inputs[0]!;
+  const output = d.outputs[0]!;
+  const axis = d.state.axis as number;
+  const nRows = input.shape.reduce((x, y, dim) => (dim === axis ? x : x * y), 1);
+  const stats = scratchOperand(0, DtypeCodes.float32, [Math.max(1, nRows), 2]);
+  return {
+    scratch: [Math.max(1, nRows) * 8],
+    stages: [statsStage(input, axis, nRows, stats), finishStage(op, input, output, axis, stats)],
+  };
+}
