@@ -57,6 +57,8 @@ std::vector<array> gpu_reads_pending(const std::vector<array>& outputs) {
   return pending;
 }
 
+std::unique_lock<std::recursive_mutex> hold_evaluation() { return std::unique_lock<std::recursive_mutex>(g_eval_mutex); }
+
 bool graph_uses_gpu(const std::vector<array>& outputs) {
   std::lock_guard<std::recursive_mutex> lock(g_eval_mutex);
   bool uses = false;

@@ -7,6 +7,8 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <type_traits>
 
 #include "error.h"
 #include "math_ops.h"
@@ -118,9 +120,35 @@ array normal(const Shape& shape, Dtype dtype, double loc, double scale, const st
   return out;
 }
 
+namespace {
+// The value of a one-element array already computed and readable on the host.
+std::optional<double> known_scalar(const array& a) {
+  if (a.size() != 1 || !a.is_evaluated() || !a.host_readable()) return std::nullopt;
+  return dispatch_dtype(a.dtype(), [&](auto t) {
+    using T = decltype(t);
+    if constexpr (std::is_arithmetic_v<T>) return double(a.data<T>()[0]);
+    else return double(float(a.data<T>()[0]));
+  });
+}
+}  // namespace
+
 array randint(const array& low, const array& high, const Shape& shape, Dtype dtype, const std::optional<array>& key) {
   if (is_floating(dtype)) fail("randint", "randint only accepts integer dtypes and bool.");
   check_shape(shape, "randint");
+  // Known bounds within int32 (the usual case): the same numbers in 32-bit
+  // arithmetic, which the GPU has (the int64 route below falls back to the
+  // CPU there). raw % range is exact in uint32, and low + that lands in
+  // [low, high), so wrapping int32 addition gives it exactly.
+  const auto l = known_scalar(low), h = known_scalar(high);
+  if (l && h && std::isfinite(*l) && std::isfinite(*h)) {
+    const double lo = std::floor(*l), hi = std::ceil(*h);
+    if (lo >= -2147483648.0 && hi <= 2147483647.0) {
+      const double range = std::max(hi - lo, 1.0);
+      array raw = bits(shape, 4, check_key(key, "randint"));
+      array rem = remainder(raw, array::scalar(range, Dtype::uint32));
+      return astype(add(astype(rem, Dtype::int32), array::scalar(lo, Dtype::int32)), dtype);
+    }
+  }
   array lo = astype(floor(astype(low, Dtype::float64)), Dtype::int64);
   array hi = astype(ceil(astype(high, Dtype::float64)), Dtype::int64);
   array range = subtract(hi, lo);

@@ -3,6 +3,7 @@
 // (iteratively: no recursion, so 100k-node graphs are fine) applying each
 // primitive's rules. Functions may be C++ or, through wasm/, JavaScript.
 #pragma once
+#include <mutex>
 #include <exception>
 #include <functional>
 #include <utility>
@@ -25,6 +26,9 @@ std::vector<array> gpu_reads_pending(const std::vector<array>& outputs);
 // Whether `outputs` or the graph that computes them touch the GPU (then
 // evaluation must run on the thread that owns it, with readback).
 bool graph_uses_gpu(const std::vector<array>& outputs);
+// Holds evaluation off while a caller reads graph nodes that an evaluation
+// (the async evaluator's thread included) would update in place.
+std::unique_lock<std::recursive_mutex> hold_evaluation();
 
 // Evaluates `outputs` on the core's async thread (threaded builds; inline
 // otherwise) and then calls done(error) there (error null on success).

@@ -371,6 +371,7 @@ row("fast.rope", () => M.fast.rope(x23, 2, { offset: Symbol("o") }), /^\[rope\] 
 row("pad", () => M.pad(x23, 1, { mode: Object.create(null) }), /^\[pad\] Invalid padding mode object: expected 'constant' or 'edge'/);
 row("eval", () => mx.eval(deep100k), tooDeep("eval"));
 row("eval", () => mx.eval(cyclic), /^\[eval\] The tree is nested deeper than 10000 levels \(or contains itself\)/);
+row("exportToDot", () => mx.exportToDot(deep100k), tooDeep("export_to_dot"));
 row("dispose", () => mx.dispose(deep100k), tooDeep("dispose"));
 row("keep", () => mx.keep(deep100k), tooDeep("keep"));
 row("tidy", () => mx.tidy(5 as any), /^\[tidy\] Expected a function, got a number \(5\)/);
@@ -577,6 +578,7 @@ const noBadArgs: Record<string, string> = {
   load: "io: test/io.test.ts", save: "io: test/io.test.ts (writes files)", saveSafetensors: "io: test/io.test.ts (writes files)",
   // Devices: the class of mx.cpu and mx.gpu, and the getters.
   Device: "class of mx.cpu and mx.gpu, not an op", defaultDevice: "no arguments", gpuAvailable: "no arguments",
+  synchronize: "no arguments",
   "Array#device": "getter",
   // Array members without arguments: getters and readers of the array itself.
   "Array#constructor": "internal: wraps a core handle", "Array#handle": "internal getter",

@@ -20,7 +20,9 @@ const NOT_OPS = new Set([
   // io: files and bytes, not operations on arrays
   "load", "save", "saveSafetensors",
   // devices (API.md "Devices (WebGPU)")
-  "Device", "setDefaultDevice", "defaultDevice", "withDevice", "gpuAvailable",
+  "Device", "setDefaultDevice", "defaultDevice", "withDevice", "gpuAvailable", "synchronize",
+  // a graph as text (MLX's export_to_dot)
+  "exportToDot",
   // shapes in, a shape out; dtype queries
   "asarray", "broadcastShapes", "DtypeCategory", "issubdtype", "isdtype", "resultType", "canCast",
 ]);

@@ -75,3 +75,13 @@ export function gpuAvailable(): boolean {
   const g = core().gpu;
   return g !== null && !g.lost;
 }
+
+/**
+ * Resolves when the GPU has finished all the work submitted so far (MLX's
+ * `synchronize`): after `mx.eval` of GPU arrays, this waits for their
+ * kernels without reading anything back. Resolves at once without a GPU.
+ */
+export async function synchronize(): Promise<void> {
+  const g = core().gpu;
+  if (g && !g.lost) await g.synchronize();
+}

@@ -12,7 +12,8 @@ export {
 export { array, full, zeros, ones, arange, linspace, eye, identity, tri, tril, triu, type NestedInput } from "./creation.js";
 export * from "./elementwise.js";
 export { evaluate as eval, asyncEval } from "./eval.js";
-export { Device, type DeviceType, cpu, gpu, setDefaultDevice, defaultDevice, withDevice, gpuAvailable } from "./device.js";
+export { Device, type DeviceType, cpu, gpu, setDefaultDevice, defaultDevice, withDevice, gpuAvailable, synchronize } from "./device.js";
+export { exportToDot } from "./graph_dot.js";
 export {
   grad, valueAndGrad, vjp, jvp, vmap, customFunction, checkpoint, tidy, keep, dispose, type GradOptions,
   type VmapOptions, type AxisSpec, type CustomFunction,

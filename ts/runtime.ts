@@ -2,6 +2,7 @@
 // that the entry point (node / browser / workers) registered, then every
 // other module reaches the wasm exports through `core()`.
 
+import { GPU_FALLBACKS, type GpuFallback } from "./webgpu/fallbacks.js";
 import type { Loader, LoadedModule, LoadOptions } from "./host/types.js";
 import { outOfMemory } from "./safety_net.js";
 import { describe } from "./describe.js";
@@ -387,12 +388,14 @@ export function clearCache(): void {
  */
 export function backendInfo(): {
   threads: number; simd: boolean; gpu: string | null; gpuAdapter: string | null; variant: "st" | "mt"; maxNdim: number;
+  /** What runs on the CPU while the GPU is the default device (see ts/webgpu/fallbacks.ts). */
+  gpuFallbacks: readonly GpuFallback[];
 } {
   const c = core();
   const info = c.m.coreInfo();
   const open = c.gpu !== null && !c.gpu.lost;
   return {
     threads: info.threads, simd: info.simd, gpu: open ? "webgpu" : null, gpuAdapter: open ? c.gpu!.adapter : null,
-    variant: c.variant, maxNdim: info.maxNdim,
+    variant: c.variant, maxNdim: info.maxNdim, gpuFallbacks: GPU_FALLBACKS,
   };
 }

@@ -6,9 +6,11 @@
 #include <emscripten/emscripten.h>
 
 #include <cstdint>
+#include <string>
 
 #include "backend/gpu/gpu_backend.h"
 #include "error.h"
+#include "graph_dot.h"
 #include "handles.h"
 #include "placement.h"
 #include "results.h"
@@ -53,6 +55,16 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_place_constant(int32_t h) {
   return guard<int32_t>(-1, [&] {
     if (default_device() == Device::gpu) move_constant_to_gpu(wmx_get(h));
     return 0;
+  });
+}
+
+// The graph of the arrays as DOT text (graph_dot.h); null on error. Valid
+// until the next call.
+EMSCRIPTEN_KEEPALIVE const char* wmx_graph_dot(const int32_t* handles, int32_t n) {
+  static std::string text;
+  return guard<const char*>(nullptr, [&] {
+    text = graph_dot(read_arrays(handles, n));
+    return text.c_str();
   });
 }
 

@@ -47,6 +47,7 @@ class SliceUpdate : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  PrimitiveState state() const override { return {{"start", start_}, {"step", step_}}; }
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>& inputs,
                                         const std::vector<Shape>& outputs) const override;
@@ -129,6 +130,7 @@ class ConcatPart : public Primitive {
  public:
   ConcatPart(int axis, int part) : axis_(axis), part_(part) {}
   const char* name() const override { return "ConcatPart"; }
+  WMX_VIEW_ON_GPU
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
@@ -147,6 +149,8 @@ class AsStrided : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  // The GPU kernel copies the strided elements (the CPU makes a view).
+  PrimitiveState state() const override { return {{"strides", strides_}, {"offset", offset_}}; }
 
  private:
   Shape shape_;

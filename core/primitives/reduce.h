@@ -38,6 +38,9 @@ class NumberOfElements : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
+  PrimitiveState state() const override {
+    return {{"axes", std::vector<int64_t>(axes_.begin(), axes_.end())}, {"inverted", inverted_}};
+  }
   std::vector<Shape> output_shapes(const std::vector<Shape>&) const override { return {Shape{}}; }
 
  private:

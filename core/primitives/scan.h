@@ -62,6 +62,7 @@ class Sort : public Primitive {
   WMX_TRANSFORM_RULES
   bool keeps_shape() const override { return true; }
   bool is_equivalent(const Primitive& o) const override;
+  PrimitiveState state() const override { return {{"axis", int64_t(axis_)}}; }
 
  private:
   int axis_;

@@ -16,9 +16,11 @@ import type { GpuBackendHandle } from "./options.js";
 // GPUBufferUsage / GPUMapMode values (Node has no such globals without the binding's `globals`).
 const STORAGE = 0x80, COPY_SRC = 0x04, COPY_DST = 0x08, MAP_READ = 0x01, MAP_MODE_READ = 0x01;
 const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
+/** Bytes of kernel parameters one flush holds (1024 kernels at the usual 256-byte alignment). */
+const PARAMS_ARENA = 256 * 1024;
 
 /** Ops whose node shares its input's buffer (core views): any stored dtype. */
-const VIEWS = new Set(["Squeeze", "ExpandDims", "Transpose", "Broadcast", "Slice", "ToDevice", "Placeholder"]);
+const VIEWS = new Set(["Squeeze", "ExpandDims", "Transpose", "Broadcast", "Slice", "ConcatPart", "ToDevice", "Placeholder"]);
 
 /** Buffer sizes: powers of two up to 1 MiB (at least 256 bytes), then multiples of 1 MiB. */
 function bucket(nbytes: number): number {
@@ -144,17 +146,28 @@ export class WebGpuBackend implements GpuBackendHandle {
   flush(): void {
     try {
       if (this.pass) this.pass.end();
-      if (this.encoder) this.device.queue.submit([this.encoder.finish()]);
+      if (this.encoder) {
+        // The recorded kernels' parameters, in one write queued before the
+        // submit that reads them (and after every earlier submit's reads).
+        if (this.paramsUsed) this.device.queue.writeBuffer(this.paramsArena(), 0, this.paramsStaged, 0, this.paramsUsed / 4);
+        this.device.queue.submit([this.encoder.finish()]);
+      }
     } catch (e) {
       this.record(e as Error);
     } finally {
       this.pass = null;
       this.encoder = null;
-      // Destroying a buffer that submitted work uses waits for that work.
-      for (const b of this.paramBuffers) b.destroy();
-      this.paramBuffers = [];
+      this.paramsUsed = 0;
       this.retire();
     }
+  }
+
+  /** Submits what is recorded and resolves when the GPU has finished all submitted work. */
+  async synchronize(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    const e = this.takeError();
+    if (e) throw e;
   }
 
   // ---- readback ----
@@ -249,26 +262,41 @@ export class WebGpuBackend implements GpuBackendHandle {
 
   /** Records one kernel into the open compute pass. */
   private encode(call: KernelCall): void {
-    if ((call.groups ?? call.words) === 0) return;
+    if (call.grid ? call.grid.includes(0) : (call.groups ?? call.words) === 0) return;
     const pipeline = this.pipeline(call.source, call.inputs.length);
-    const params = new Int32Array(call.params.length ? call.params : [0]);
-    const prm = this.device.createBuffer({ size: Math.max(16, params.byteLength), usage: STORAGE | COPY_DST });
-    this.device.queue.writeBuffer(prm, 0, params);
+    const params = call.params.length ? call.params : [0];
+    const size = params.length * 4;
+    // A full arena is written and submitted first (which ends the pass).
+    if (this.paramsUsed + size > PARAMS_ARENA) this.flush();
+    const offset = this.paramsUsed;
+    this.paramsStaged.set(params, offset / 4);
+    this.paramsUsed += Math.ceil(size / this.paramsAlign) * this.paramsAlign;
     const entries: GPUBindGroupEntry[] = call.inputs.map((o, k) => ({
       binding: k,
       resource: { buffer: this.buffers.get(o.buffer)! },
     }));
     entries.push({ binding: call.inputs.length, resource: { buffer: this.buffers.get(call.output.buffer)! } });
-    entries.push({ binding: call.inputs.length + 1, resource: { buffer: prm } });
+    entries.push({ binding: call.inputs.length + 1, resource: { buffer: this.paramsArena(), offset, size } });
     const group = this.device.createBindGroup({ layout: this.groupLayouts.get(call.inputs.length)!, entries });
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     if (!this.pass) this.pass = this.encoder.beginComputePass();
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, group);
-    const [x, y] = call.groups !== undefined ? groupGrid(call.groups) : workgroups(call.words);
-    this.pass.dispatchWorkgroups(x, y);
-    this.paramBuffers.push(prm);
+    const [x, y, z] = call.grid ?? [...(call.groups !== undefined ? groupGrid(call.groups) : workgroups(call.words)), 1];
+    this.pass.dispatchWorkgroups(x, y, z);
   }
-  /** Parameter blocks of the kernels recorded since the last flush. */
-  private paramBuffers: GPUBuffer[] = [];
+
+  // Kernel parameters live in one arena per flush: each kernel's block at an
+  // offset aligned as storage bindings must be, staged here and written with
+  // one writeBuffer at the flush (not a buffer and a write per kernel).
+  private arena: GPUBuffer | null = null;
+  private readonly paramsStaged = new Int32Array(PARAMS_ARENA / 4);
+  private paramsUsed = 0;
+  private get paramsAlign(): number {
+    return this.device.limits?.minStorageBufferOffsetAlignment ?? 256;
+  }
+  private paramsArena(): GPUBuffer {
+    this.arena ??= this.device.createBuffer({ size: PARAMS_ARENA, usage: STORAGE | COPY_DST });
+    return this.arena;
+  }
 }

@@ -30,6 +30,8 @@ export interface KernelCall {
   words: number;
   /** Workgroups to launch instead, for kernels that give each workgroup one row. */
   groups?: number;
+  /** A 3-D grid of workgroups to launch instead (tiled kernels: tile column, tile row, batch). */
+  grid?: [number, number, number];
   inputs: Operand[];
   output: Operand;
 }

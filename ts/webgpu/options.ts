@@ -12,6 +12,8 @@ export interface GpuBackendHandle {
   readonly adapter: string;
   /** The first GPU error since the last call, cleared. */
   takeError(): Error | null;
+  /** Resolves when the GPU has finished all submitted work. */
+  synchronize(): Promise<void>;
   /** The first `nbytes` of buffer `id` once the GPU has written them. */
   download(id: number, nbytes: number): Promise<Uint8Array>;
   setCacheLimit(bytes: number): void;

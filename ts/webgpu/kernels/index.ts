@@ -6,8 +6,11 @@ import { axisPlan, supportsAxis } from "./axis.js";
 import { elementwiseKernel, supportsElementwise } from "./elementwise.js";
 import { indexingPlan, supportsIndexing } from "./indexing.js";
 import { matmulKernel, supportsMatmul } from "./matmul.js";
+import { randomBitsKernel, supportsRandom } from "./random.js";
 import { reduceKernel, supportsReduce } from "./reduce.js";
+import { regionsPlan, supportsRegions } from "./regions.js";
 import { rowsPlan, supportsRows } from "./rows.js";
+import { sortPlan, supportsSort } from "./sort.js";
 
 export const KERNEL_FAMILIES: readonly KernelFamily[] = [
   { supports: supportsElementwise, plan: elementwiseKernel },
@@ -16,6 +19,9 @@ export const KERNEL_FAMILIES: readonly KernelFamily[] = [
   { supports: supportsRows, plan: rowsPlan },
   { supports: supportsAxis, plan: axisPlan },
   { supports: supportsIndexing, plan: indexingPlan },
+  { supports: supportsRegions, plan: regionsPlan },
+  { supports: supportsRandom, plan: randomBitsKernel },
+  { supports: supportsSort, plan: sortPlan },
 ];
 
 /** The kernels for one dispatch, as a plan. */

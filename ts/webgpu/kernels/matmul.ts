@@ -1,13 +1,14 @@
 // Matmul of strided float operands: a [..., M, K] times b [..., K, N] (batch
-// axes already broadcast by the core) into a row-contiguous [..., M, N].
-// Each output element is a dot product in f32; float16/bfloat16 operands are
-// widened on load and the result rounded once, as the CPU does. This is the
-// plain correct kernel; tiling and register blocking belong to the GPU speed
-// issue.
+// axes already broadcast by the core) into a row-contiguous [..., M, N],
+// accumulated in f32; float16/bfloat16 operands are widened on load and the
+// result rounded once, as the CPU does. A float32 result takes the tiled
+// kernel (matmul_tiled.ts); a 16-bit one the plain kernel below, whose
+// invocations each write one output word.
 
 import type { Dispatch, KernelCall } from "../dispatch_types.js";
 import { bindings, wordLoop, wordsFor } from "../codegen.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
+import { tiledMatmulFits, tiledMatmulKernel } from "./matmul_tiled.js";
 
 export function supportsMatmul(op: string, inputs: number[], outputs: number[]): boolean {
   if (op !== "Matmul" || inputs.length !== 2 || outputs.length !== 1) return false;
@@ -15,8 +16,16 @@ export function supportsMatmul(op: string, inputs: number[], outputs: number[]):
   return ds.every((d) => d?.compute === "f32");
 }
 
-/** Parameters: [nOut, nb, M, N, K, aOffset, bOffset, a strides (nb+2), b strides (nb+2), batch shape (nb)]. */
 export function matmulKernel(d: Dispatch): KernelCall {
+  return tiledMatmulFits(d) ? tiledMatmulKernel(d) : plainMatmulKernel(d);
+}
+
+/**
+ * One dot product per output element: the kernel for 16-bit results.
+ * Parameters: [nOut, nb, M, N, K, aOffset, bOffset, a strides (nb+2), b
+ * strides (nb+2), batch shape (nb)].
+ */
+function plainMatmulKernel(d: Dispatch): KernelCall {
   const [a, b] = d.inputs as [typeof d.inputs[0], typeof d.inputs[0]];
   const output = d.outputs[0]!;
   const nd = output.shape.length;

@@ -1,0 +1,32 @@
+// What runs on the CPU while the GPU is the default device: the (primitive,
+// dtype) pairs the WebGPU backend has no kernel for. Placement finds these
+// by asking the backend (kernels/index.ts); this list says the same in
+// words for backendInfo() and the README, and test/gpu/coverage.test.ts
+// holds the two to each other over every op of API.md.
+//
+// A fallback node reads its GPU inputs through ToDevice copies, so a graph
+// with one must be read with `await mx.asyncEval` (mx.eval can't wait for
+// the GPU).
+
+export interface GpuFallback {
+  /** A primitive's name (as exportToDot shows it), or "*" for every primitive. */
+  op: string;
+  /** The dtypes it falls back for (of its inputs or outputs), or "all". */
+  dtypes: readonly string[] | "all";
+  reason: string;
+}
+
+const WIDE = ["int64", "uint64", "float64"];
+
+export const GPU_FALLBACKS: readonly GpuFallback[] = [
+  { op: "*", dtypes: WIDE, reason: "WGSL has no 64-bit types" },
+  { op: "Convolution", dtypes: "all", reason: "no GPU kernel yet" },
+  { op: "ConvInputGrad", dtypes: "all", reason: "no GPU kernel yet" },
+  { op: "ConvWeightGrad", dtypes: "all", reason: "no GPU kernel yet" },
+  { op: "Arange", dtypes: "all", reason: "computed on the CPU in double precision and uploaded (no GPU input, so mx.eval still works)" },
+];
+
+/** Whether the list names (op, dtype) as a fallback. */
+export function isListedFallback(op: string, dtype: string): boolean {
+  return GPU_FALLBACKS.some((f) => (f.op === "*" || f.op === op) && (f.dtypes === "all" || f.dtypes.includes(dtype)));
+}
