@@ -120,12 +120,12 @@ inline f32x4 vexpm1(f32x4 x) {
   return y;
 }
 
-// Natural log. log(0) = -inf, log(x < 0) = nan, log(inf) = inf.
-inline f32x4 vlog(f32x4 x) {
-  const i32x4 den = x < splat(1.17549435e-38f);  // denormals (and <= 0, fixed below)
-  const f32x4 xs = select(den, x * splat(8388608.0f), x);
+// log of x > 0 finite, x given as xs * 2^-shift (shift: 23 for denormal
+// lanes scaled up by 2^23, else 0): m 2^e with m in [sqrt(1/2), sqrt(2)),
+// log(m) by a minimax polynomial in m - 1, e ln 2 added in two parts.
+inline f32x4 log_parts(f32x4 xs, i32x4 shift) {
   const i32x4 bits = as_i(xs);
-  i32x4 e = ((bits >> 23) & splat_i(0xff)) - splat_i(126) - (den & splat_i(23));
+  i32x4 e = ((bits >> 23) & splat_i(0xff)) - splat_i(126) - shift;
   f32x4 m = as_f((bits & splat_i(0x007fffff)) | splat_i(0x3f000000));  // [0.5, 1)
   const i32x4 small = m < splat(0.707106781186547524f);
   e = e + small;  // small lanes are -1
@@ -144,12 +144,24 @@ inline f32x4 vlog(f32x4 x) {
   f32x4 y = p * m * z;
   y = y + ef * splat(-2.12194440e-4f);
   y = y - splat(0.5f) * z;
-  f32x4 res = m + y;
-  res = res + ef * splat(0.693359375f);
+  return (m + y) + ef * splat(0.693359375f);
+}
+
+// Natural log anywhere. log(0) = -inf, log(x < 0) = nan, log(inf) = inf.
+inline f32x4 vlog_wide(f32x4 x) {
+  const i32x4 den = x < splat(1.17549435e-38f);  // denormals (and <= 0, fixed below)
+  f32x4 res = log_parts(select(den, x * splat(8388608.0f), x), den & splat_i(23));
   const f32x4 inf = splat(__builtin_inff());
   res = select(x == splat(0.0f), -inf, res);
   res = select((x < splat(0.0f)) | (x != x), splat(__builtin_nanf("")), res);
   return select(x == inf, inf, res);
+}
+
+// Natural log: the short path unless a lane is not a positive normal float.
+inline f32x4 vlog(f32x4 x) {
+  if (any(~((x >= splat(1.17549435e-38f)) & (x < splat(__builtin_inff()))))) [[unlikely]]
+    return vlog_wide(x);
+  return log_parts(x, splat_i(0));
 }
 
 // log(1 + x): log(u) for u = 1 + x rounded, plus the rounding error of u
