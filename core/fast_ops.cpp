@@ -10,6 +10,7 @@
 #include "reduce_ops.h"
 #include "shape_ops.h"
 #include "primitives/indexing.h"
+#include "primitives/norm.h"
 #include "primitives/reduce.h"
 
 namespace wmx {
@@ -54,13 +55,10 @@ array rms_norm(const array& x, const std::optional<array>& weight, double eps) {
   check_last(op, "weight", x, weight);
   Dtype t = float_dtype(x);
   if (weight) t = promote_types(t, weight->dtype());
-  // Statistics in float32 at least, as MLX accumulates.
-  Dtype acc = t == Dtype::float64 ? t : Dtype::float32;
-  array xf = astype(x, acc);
-  array r = rsqrt(add(mean(square(xf), {-1}, true), scalar_like(eps, acc)));
-  array y = astype(multiply(xf, r), t);
-  if (weight) y = multiply(y, astype(*weight, t));
-  return y;
+  // One row primitive (primitives/norm.h); statistics in float32 at least, as MLX.
+  std::vector<array> in = {astype(x, t)};
+  if (weight) in.push_back(astype(*weight, t));
+  return array(x.shape(), t, std::make_shared<RMSNorm>(eps, bool(weight)), std::move(in));
 }
 
 array layer_norm(const array& x, const std::optional<array>& weight, const std::optional<array>& bias, double eps) {
@@ -72,14 +70,10 @@ array layer_norm(const array& x, const std::optional<array>& weight, const std::
   Dtype t = float_dtype(x);
   if (weight) t = promote_types(t, weight->dtype());
   if (bias) t = promote_types(t, bias->dtype());
-  Dtype acc = t == Dtype::float64 ? t : Dtype::float32;
-  array xf = astype(x, acc);
-  array c = subtract(xf, mean(xf, {-1}, true));
-  array var = mean(square(c), {-1}, true);
-  array y = astype(multiply(c, rsqrt(add(var, scalar_like(eps, acc)))), t);
-  if (weight) y = multiply(y, astype(*weight, t));
-  if (bias) y = add(y, astype(*bias, t));
-  return y;
+  std::vector<array> in = {astype(x, t)};
+  if (weight) in.push_back(astype(*weight, t));
+  if (bias) in.push_back(astype(*bias, t));
+  return array(x.shape(), t, std::make_shared<LayerNorm>(eps, bool(weight), bool(bias)), std::move(in));
 }
 
 array rope(const array& x, int dims, bool traditional, double base, double scale, int offset) {

@@ -1,13 +1,18 @@
-// Vectorised float32 math on f32x4 (see simd.h): exp, log, tanh, sigmoid.
-// Range reduction + minimax polynomials (Cephes' coefficients), a few ulp
-// from the correctly rounded result over the whole float range; inf, nan,
-// overflow, underflow to denormals and denormal inputs behave as std::.
-// No float -> int conversions: exponents are moved through the bits, so
-// every lane is well defined whatever it holds (nan included).
+// Vectorised float32 math on f32x4 (see simd.h): exp, expm1, log, log1p,
+// tanh, sigmoid, erf (sin and cos are in vtrig.h). Range reduction +
+// minimax polynomials, a few ulp from the correctly rounded result over the
+// whole float range (the bounds are asserted by core/tests/test_vmath.cpp);
+// inf, nan, overflow, underflow to denormals and denormal inputs behave as
+// std::. No float -> int conversions: exponents are moved through the bits,
+// so every lane is well defined whatever it holds (nan included).
 #pragma once
 #include <cstdint>
 
 #include "kernels/simd.h"
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
 
 namespace wmx::simd {
 
@@ -20,47 +25,107 @@ inline i32x4 splat_i(int32_t x) { return i32x4{x, x, x, x}; }
 inline f32x4 select(i32x4 m, f32x4 a, f32x4 b) { return as_f((m & as_i(a)) | (~m & as_i(b))); }
 inline f32x4 vabs(f32x4 x) { return as_f(as_i(x) & splat_i(0x7fffffff)); }
 inline f32x4 to_float(i32x4 v) { return __builtin_convertvector(v, f32x4); }
-
-// e^(x - n ln 2) for the n nearest x / ln 2: Cody-Waite reduction (ln 2 in
-// two parts) and a degree-6 polynomial. vexp and the row kernels' exp for
-// non-positive arguments (kernels/rows.h) differ only in how they scale by 2^n.
-inline f32x4 exp_reduced(f32x4 x, f32x4 n) {
-  f32x4 r = x - n * splat(0.693359375f);
-  r = r - n * splat(-2.12194440e-4f);
-  const f32x4 z = r * r;
-  f32x4 p = splat(1.9875691500e-4f);
-  p = p * r + splat(1.3981999507e-3f);
-  p = p * r + splat(8.3334519073e-3f);
-  p = p * r + splat(4.1665795894e-2f);
-  p = p * r + splat(1.6666665459e-1f);
-  p = p * r + splat(5.0000001201e-1f);
-  return p * z + r + splat(1.0f);
+// |m| with x's sign bit (m non-negative).
+inline f32x4 copysign(f32x4 m, f32x4 x) { return as_f(as_i(m) | (as_i(x) & splat_i(int32_t(0x80000000u)))); }
+// Whether any lane of a comparison mask is set: the kernels' rare-case branches.
+inline bool any(i32x4 m) {
+#ifdef __wasm_simd128__
+  return wasm_v128_any_true((v128_t)m);
+#else
+  return (m[0] | m[1] | m[2] | m[3]) != 0;
+#endif
+}
+// b < a ? b : a and a < b ? b : a: one instruction each in wasm (f32x4.min
+// and max propagate NaN and order zeros, which V8 lowers to about eight).
+// A NaN in a is kept, so pmin(x, c) and pmax(x, c) clamp x and keep NaN.
+inline f32x4 pmin(f32x4 a, f32x4 b) {
+#ifdef __wasm_simd128__
+  return (f32x4)wasm_f32x4_pmin((v128_t)a, (v128_t)b);
+#else
+  return select(b < a, b, a);
+#endif
+}
+inline f32x4 pmax(f32x4 a, f32x4 b) {
+#ifdef __wasm_simd128__
+  return (f32x4)wasm_f32x4_pmax((v128_t)a, (v128_t)b);
+#else
+  return select(a < b, b, a);
+#endif
 }
 
-// e^x. |x| beyond the representable range saturates to inf / 0 (through
-// denormals, rounded once).
-inline f32x4 vexp(f32x4 x) {
-  x = select(x > splat(90.0f), splat(90.0f), x);  // nan compares false: kept
-  x = select(x < splat(-110.0f), splat(-110.0f), x);
-  // n = round(x / ln 2) by the 1.5 * 2^23 trick; its integer sits in t's low bits.
-  const f32x4 magic = splat(12582912.0f);
+// x - n ln 2 by Cody-Waite (ln 2 in two parts, the first exact in n * it).
+inline f32x4 reduce_ln2(f32x4 x, f32x4 n) {
+  const f32x4 r = x - n * splat(0.693359375f);
+  return r - n * splat(-2.12194440e-4f);
+}
+
+// e^r - 1 for |r| <= ln 2 / 2: r + r^2 q(r), q a degree-4 minimax fit
+// (0.05 ulp of truncation error), evaluated in two halves for a short
+// dependency chain.
+inline f32x4 expm1_poly(f32x4 r) {
+  const f32x4 z = r * r;
+  const f32x4 lo = splat(4.999999404e-1f) + splat(1.666652113e-1f) * r;
+  const f32x4 hi = splat(4.166838899e-2f) + splat(8.368710056e-3f) * r + splat(1.381461276e-3f) * z;
+  return (lo + hi * z) * z + r;
+}
+
+// e^(x - n ln 2) for the n nearest x / ln 2. vexp and the row kernels' exp
+// for non-positive arguments (kernels/rows.h) differ only in how they scale by 2^n.
+inline f32x4 exp_reduced(f32x4 x, f32x4 n) { return expm1_poly(reduce_ln2(x, n)) + splat(1.0f); }
+
+// 1.5 * 2^23 + 127: x / ln 2 + this keeps n + 127, the biased exponent of
+// 2^n, in its low bits, for the n nearest x / ln 2 (|x| < 2^22).
+constexpr float kExpMagic = 12583039.0f;
+
+// e^x for |x| <= 87, where 2^n is one normal power of two.
+inline f32x4 vexp_normal(f32x4 x) {
+  const f32x4 t = x * splat(1.44269504088896341f) + splat(kExpMagic);
+  const f32x4 n = t - splat(kExpMagic);
+  return exp_reduced(x, n) * as_f(as_i(t) << 23);
+}
+
+// e^x anywhere: saturates to inf / 0, results in the denormal range round
+// once. y * 2^n as two exact power-of-two factors, so 2^n itself never
+// leaves the normal range.
+inline f32x4 vexp_wide(f32x4 x) {
+  x = pmax(pmin(x, splat(90.0f)), splat(-110.0f));
+  const f32x4 magic = splat(12582912.0f);  // 1.5 * 2^23: round to an integer
   const f32x4 t = x * splat(1.44269504088896341f) + magic;
   const f32x4 n = t - magic;
   const i32x4 ni = as_i(t) - as_i(magic);
-  f32x4 y = exp_reduced(x, n);
-  // y * 2^n as two exact power-of-two factors, so results in the denormal
-  // range round once and 2^n itself never leaves the normal range.
   const i32x4 n1 = ni >> 1, n2 = ni - n1;
-  y = y * as_f((n1 + 127) << 23);
-  return y * as_f((n2 + 127) << 23);
+  return exp_reduced(x, n) * as_f((n1 + 127) << 23) * as_f((n2 + 127) << 23);
 }
 
-// Natural log. log(0) = -inf, log(x < 0) = nan, log(inf) = inf.
-inline f32x4 vlog(f32x4 x) {
-  const i32x4 den = x < splat(1.17549435e-38f);  // denormals (and <= 0, fixed below)
-  const f32x4 xs = select(den, x * splat(8388608.0f), x);
+// e^x: the short path unless a lane is beyond +-87 (overflow, denormal results).
+inline f32x4 vexp(f32x4 x) {
+  if (any(vabs(x) > splat(87.0f))) [[unlikely]]
+    return vexp_wide(x);
+  return vexp_normal(x);
+}
+
+// e^x - 1, as 2^n (e^r - 1) + (2^n - 1): both terms exact but for e^r - 1,
+// so no cancellation near 0. Beyond +-80 it is e^x or -1 in float.
+inline f32x4 vexpm1(f32x4 x) {
+  const f32x4 xc = pmax(pmin(x, splat(80.0f)), splat(-80.0f));
+  const f32x4 t = xc * splat(1.44269504088896341f) + splat(kExpMagic);
+  const f32x4 n = t - splat(kExpMagic);
+  const f32x4 s = as_f(as_i(t) << 23);
+  f32x4 y = s * expm1_poly(reduce_ln2(xc, n)) + (s - splat(1.0f));
+  y = select(x == splat(0.0f), x, y);  // -0 stays -0
+  if (any(vabs(x) > splat(80.0f))) [[unlikely]] {
+    y = select(x > splat(80.0f), vexp(x), y);
+    y = select(x < splat(-80.0f), splat(-1.0f), y);
+  }
+  return y;
+}
+
+// log of x > 0 finite, x given as xs * 2^-shift (shift: 23 for denormal
+// lanes scaled up by 2^23, else 0): m 2^e with m in [sqrt(1/2), sqrt(2)),
+// log(m) by a minimax polynomial in m - 1, e ln 2 added in two parts.
+inline f32x4 log_parts(f32x4 xs, i32x4 shift) {
   const i32x4 bits = as_i(xs);
-  i32x4 e = ((bits >> 23) & splat_i(0xff)) - splat_i(126) - (den & splat_i(23));
+  i32x4 e = ((bits >> 23) & splat_i(0xff)) - splat_i(126) - shift;
   f32x4 m = as_f((bits & splat_i(0x007fffff)) | splat_i(0x3f000000));  // [0.5, 1)
   const i32x4 small = m < splat(0.707106781186547524f);
   e = e + small;  // small lanes are -1
@@ -79,12 +144,35 @@ inline f32x4 vlog(f32x4 x) {
   f32x4 y = p * m * z;
   y = y + ef * splat(-2.12194440e-4f);
   y = y - splat(0.5f) * z;
-  f32x4 res = m + y;
-  res = res + ef * splat(0.693359375f);
+  return (m + y) + ef * splat(0.693359375f);
+}
+
+// Natural log anywhere. log(0) = -inf, log(x < 0) = nan, log(inf) = inf.
+inline f32x4 vlog_wide(f32x4 x) {
+  const i32x4 den = x < splat(1.17549435e-38f);  // denormals (and <= 0, fixed below)
+  f32x4 res = log_parts(select(den, x * splat(8388608.0f), x), den & splat_i(23));
   const f32x4 inf = splat(__builtin_inff());
   res = select(x == splat(0.0f), -inf, res);
   res = select((x < splat(0.0f)) | (x != x), splat(__builtin_nanf("")), res);
   return select(x == inf, inf, res);
+}
+
+// Natural log: the short path unless a lane is not a positive normal float.
+inline f32x4 vlog(f32x4 x) {
+  if (any(~((x >= splat(1.17549435e-38f)) & (x < splat(__builtin_inff()))))) [[unlikely]]
+    return vlog_wide(x);
+  return log_parts(x, splat_i(0));
+}
+
+// log(1 + x): log(u) for u = 1 + x rounded, plus the rounding error of u
+// to first order ((x - (u - 1)) / u), so small x keep their precision.
+inline f32x4 vlog1p(f32x4 x) {
+  const f32x4 u = splat(1.0f) + x;
+  const f32x4 l = vlog(u);
+  f32x4 y = l + (x - (u - splat(1.0f))) / u;
+  // u = 0 (x = -1) or inf: the correction is 0 / 0 or inf / inf; -0 stays -0.
+  y = select((u == splat(0.0f)) | (u == splat(__builtin_inff())), l, y);
+  return select(x == splat(0.0f), x, y);
 }
 
 // tanh: an odd polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above.
@@ -108,6 +196,42 @@ inline f32x4 vsigmoid(f32x4 x) {
   const f32x4 e = vexp(-vabs(x));
   const f32x4 d = splat(1.0f) + e;
   return select(x < splat(0.0f), e / d, splat(1.0f) / d);
+}
+
+// erf: x p(x^2) below |x| = 1 (p a degree-6 minimax fit of erf(x) / x);
+// above, 1 - e^q(|x| - 2.5) with q a degree-8 fit of log(erfc) on [1, 3.93];
+// from 3.93 on erf is 1 in float.
+inline f32x4 verf(f32x4 x) {
+  const f32x4 a = vabs(x);
+  const i32x4 small = (a < splat(1.0f)) | (x != x);  // NaN goes through x p(x^2)
+  f32x4 ys = splat(0.0f), yb = splat(0.0f);
+  if (any(small)) {
+    const f32x4 z = x * x;
+    f32x4 p = splat(7.853861462e-05f);
+    p = p * z + splat(-8.010193706e-04f);
+    p = p * z + splat(5.188327748e-03f);
+    p = p * z + splat(-2.685381286e-02f);
+    p = p * z + splat(1.128358543e-01f);
+    p = p * z + splat(-3.761262596e-01f);
+    p = p * z + splat(1.128379107e+00f);
+    ys = x * p;
+  }
+  if (any(a >= splat(1.0f))) {
+    const f32x4 u = pmin(a, splat(3.93f)) - splat(2.5f);
+    f32x4 q = splat(1.628040650e-06f);
+    q = q * u + splat(-1.328159397e-05f);
+    q = q * u + splat(7.734681276e-05f);
+    q = q * u + splat(-4.202368727e-04f);
+    q = q * u + splat(2.165208803e-03f);
+    q = q * u + splat(-1.085843146e-02f);
+    q = q * u + splat(-9.438936710e-01f);
+    q = q * u + splat(-5.352680683e+00f);
+    q = q * u + splat(-7.806815147e+00f);
+    f32x4 b = splat(1.0f) - vexp_normal(q);  // q in [-17, -1.8]
+    b = select(a >= splat(3.93f), splat(1.0f), b);
+    yb = copysign(b, x);
+  }
+  return select(small, ys, yb);
 }
 
 }  // namespace wmx::simd

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "kernels/elementwise.h"
 #include "kernels/vmath.h"
+#include "kernels/vtrig.h"
 #include "math_ops.h"
 #include "ops.h"
 
@@ -107,6 +108,26 @@ struct SigmoidOp {
     return x < C(0) ? e / (C(1) + e) : C(1) / (C(1) + e);
   }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vsigmoid(x); }
+};
+struct Expm1Op {
+  template <typename C> C operator()(C x) const { return std::expm1(x); }
+  static simd::f32x4 vec(simd::f32x4 x) { return simd::vexpm1(x); }
+};
+struct Log1pOp {
+  template <typename C> C operator()(C x) const { return std::log1p(x); }
+  static simd::f32x4 vec(simd::f32x4 x) { return simd::vlog1p(x); }
+};
+struct SinOp {
+  template <typename C> C operator()(C x) const { return std::sin(x); }
+  static simd::f32x4 vec(simd::f32x4 x) { return simd::vsin(x); }
+};
+struct CosOp {
+  template <typename C> C operator()(C x) const { return std::cos(x); }
+  static simd::f32x4 vec(simd::f32x4 x) { return simd::vcos(x); }
+};
+struct ErfOp {
+  template <typename C> C operator()(C x) const { return std::erf(x); }
+  static simd::f32x4 vec(simd::f32x4 x) { return simd::verf(x); }
 };
 struct ErfInvOp {
   template <typename C> C operator()(C x) const { return C(erfinv_scalar(double(x))); }
@@ -211,14 +232,15 @@ WMX_FLOAT_EVAL(Log, LogOp)
 WMX_FLOAT_EVAL(Tanh, TanhOp)
 WMX_FLOAT_EVAL(Sigmoid, SigmoidOp)
 WMX_FLOAT_EVAL(ErfInv, ErfInvOp)
-WMX_FLOAT_LAMBDA_EVAL(Expm1, std::expm1(x))
-WMX_FLOAT_LAMBDA_EVAL(Log1p, std::log1p(x))
+WMX_FLOAT_EVAL(Expm1, Expm1Op)
+WMX_FLOAT_EVAL(Log1p, Log1pOp)
+WMX_FLOAT_EVAL(Sin, SinOp)
+WMX_FLOAT_EVAL(Cos, CosOp)
+WMX_FLOAT_EVAL(Erf, ErfOp)
 WMX_FLOAT_LAMBDA_EVAL(Log2, std::log2(x))
 WMX_FLOAT_LAMBDA_EVAL(Log10, std::log10(x))
 WMX_FLOAT_LAMBDA_EVAL(Sqrt, std::sqrt(x))
 WMX_FLOAT_LAMBDA_EVAL(Rsqrt, decltype(x)(1) / std::sqrt(x))
-WMX_FLOAT_LAMBDA_EVAL(Sin, std::sin(x))
-WMX_FLOAT_LAMBDA_EVAL(Cos, std::cos(x))
 WMX_FLOAT_LAMBDA_EVAL(Tan, std::tan(x))
 WMX_FLOAT_LAMBDA_EVAL(ArcSin, std::asin(x))
 WMX_FLOAT_LAMBDA_EVAL(ArcCos, std::acos(x))
@@ -229,7 +251,6 @@ WMX_FLOAT_LAMBDA_EVAL(ArcSinh, std::asinh(x))
 // The guard: emscripten's musl acosh/acoshf return finite garbage for x <= -2.
 WMX_FLOAT_LAMBDA_EVAL(ArcCosh, x < decltype(x)(1) ? std::numeric_limits<decltype(x)>::quiet_NaN() : std::acosh(x))
 WMX_FLOAT_LAMBDA_EVAL(ArcTanh, std::atanh(x))
-WMX_FLOAT_LAMBDA_EVAL(Erf, std::erf(x))
 WMX_FLOAT_LAMBDA_EVAL(Floor, std::floor(x))
 WMX_FLOAT_LAMBDA_EVAL(Ceil, std::ceil(x))
 WMX_FLOAT_LAMBDA_EVAL(Round, std::nearbyint(x))  // default rounding mode: half to even
