@@ -40,6 +40,31 @@ describe("row kernels on the GPU", () => {
   });
 });
 
+describe("norm kernels on the GPU", () => {
+  it("fast.rmsNorm and fast.layerNorm with and without weight and bias, strided, half types", async () => {
+    const r = await onBoth(() => {
+      const x = f32([6, 300], 1, -4, 4); // rows longer than a workgroup
+      const w = f32([300], 2), b = f32([300], 3);
+      const t = f32([5, 4, 3], 4).transpose([2, 0, 1]); // strided rows
+      const wt = f32([4], 5);
+      return [mx.fast.rmsNorm(x, w, 1e-5), mx.fast.rmsNorm(x, null, 1e-6), mx.fast.layerNorm(x, w, b, 1e-5),
+        mx.fast.layerNorm(x, null, null, 1e-5), mx.fast.layerNorm(t, wt, null, 1e-4), mx.fast.rmsNorm(t, wt, 1e-5),
+        mx.fast.layerNorm(x.astype(mx.float16), w.astype(mx.float16), b.astype(mx.float16), 1e-5)];
+    });
+    expectSame(r, { rtol: 2e-3, atol: 2e-3 });
+  });
+
+  it("their gradients", async () => {
+    const r = await onBoth(() => {
+      const x = f32([3, 8], 6), w = f32([8], 7), b = f32([8], 8);
+      const loss = (a: mx.Array, ww: mx.Array, bb: mx.Array) => mx.sum(mx.multiply(mx.fast.layerNorm(a, ww, bb, 1e-5), f32([3, 8], 9)));
+      const rl = (a: mx.Array, ww: mx.Array) => mx.sum(mx.square(mx.fast.rmsNorm(a, ww, 1e-5)));
+      return [...(mx.grad(loss, { argnums: [0, 1, 2] })(x, w, b) as mx.Array[]), ...(mx.grad(rl, { argnums: [0, 1] })(x, w) as mx.Array[])];
+    });
+    expectSame(r, { rtol: 1e-4, atol: 1e-5 });
+  });
+});
+
 describe("one-axis kernels on the GPU", () => {
   it("argmax and argmin: first extreme wins, NaN counts as the extreme, every dtype", async () => {
     const r = await onBoth(() => {

@@ -6,6 +6,7 @@ import { axisPlan, supportsAxis } from "./axis.js";
 import { elementwiseKernel, supportsElementwise } from "./elementwise.js";
 import { indexingPlan, supportsIndexing } from "./indexing.js";
 import { matmulKernel, supportsMatmul } from "./matmul.js";
+import { normsPlan, supportsNorms } from "./norms.js";
 import { randomBitsKernel, supportsRandom } from "./random.js";
 import { reduceKernel, supportsReduce } from "./reduce.js";
 import { regionsPlan, supportsRegions } from "./regions.js";
@@ -17,6 +18,7 @@ export const KERNEL_FAMILIES: readonly KernelFamily[] = [
   { supports: supportsReduce, plan: reduceKernel },
   { supports: supportsMatmul, plan: matmulKernel },
   { supports: supportsRows, plan: rowsPlan },
+  { supports: supportsNorms, plan: normsPlan },
   { supports: supportsAxis, plan: axisPlan },
   { supports: supportsIndexing, plan: indexingPlan },
   { supports: supportsRegions, plan: regionsPlan },

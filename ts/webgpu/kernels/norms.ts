@@ -1,0 +1,124 @@
+// fast.rmsNorm and fast.layerNorm (core/primitives/norm.h): each row of the
+// last axis normalised, statistics in f32 as on the CPU: rms uses
+// r = 1 / sqrt(mean(x^2) + eps), layer norm the mean and the variance of
+// the centred row (two passes over the row, which stays in cache).
+//
+// As the softmaxes (rows.ts): a workgroup per row writes the row's (mean, r)
+// to scratch, then an elementwise pass over the output words applies
+// (x - mean) * r * w + b. Weight and bias are read over the last axis.
+
+import type { Dispatch, KernelPlan, Operand } from "../dispatch_types.js";
+import { scratchOperand } from "../dispatch_types.js";
+import { bindings, elementwiseParams, indexFunctions, wordLoop, wordsFor } from "../codegen.js";
+import { DtypeCodes } from "../../generated/boundary.js";
+import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
+
+const GROUP = 256;
+
+export function supportsNorms(op: string, inputs: number[], outputs: number[]): boolean {
+  if ((op !== "RMSNorm" && op !== "LayerNorm") || outputs.length !== 1) return false;
+  return [...inputs, outputs[0]!].every((c) => gpuDtypes.get(c)?.compute === "f32");
+}
+
+const f32Bits = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0]!;
+
+/** Parameters: [nRows, L, last-axis stride, offset, eps bits, nk, keepShape, keepStrides]. */
+function statsStage(input: Operand, centred: boolean, eps: number, nRows: number, stats: Operand) {
+  const T = gpuDtype(input.dtype);
+  const nd = input.shape.length;
+  const keep = input.shape.slice(0, nd - 1), keepStrides = input.strides.slice(0, nd - 1);
+  const sum = (what: string) => /* wgsl */ `
+  {
+    var acc = 0.0;
+    if (live) {
+      for (var k = lid; k < L; k += ${GROUP}u) {
+        let x = ${T.load("in0", "u32(base + i32(k) * step)")};
+        acc += ${what};
+      }
+    }
+    part[lid] = acc;
+    workgroupBarrier();
+    for (var half = ${GROUP / 2}u; half > 0u; half = half / 2u) {
+      if (lid < half) { part[lid] += part[lid + half]; }
+      workgroupBarrier();
+    }
+  }`;
+  const source = bindings(1) + /* wgsl */ `
+var<workgroup> part: array<f32, ${GROUP}>;
+@compute @workgroup_size(${GROUP})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  let live = row < u32(prm[0]);
+  let L = u32(prm[1]);
+  let step = prm[2];
+  let eps = bitcast<f32>(prm[4]);
+  let nk = prm[5];
+  var base = prm[3];
+  var r = row;
+  for (var d = nk - 1; d >= 0; d--) {
+    let size = u32(prm[6 + d]);
+    base += i32(r % size) * prm[6 + nk + d];
+    r = r / size;
+  }
+  var mean = 0.0;
+  ${centred ? `${sum("x")}\n  mean = part[0] / f32(L);\n  workgroupBarrier();` : ""}
+  ${sum("(x - mean) * (x - mean)")}
+  if (live && lid == 0u) {
+    out[2u * row] = bitcast<u32>(mean);
+    out[2u * row + 1u] = bitcast<u32>(1.0 / sqrt(part[0] / f32(L) + eps));
+  }
+}
+`;
+  return {
+    source,
+    params: [nRows, input.shape[nd - 1]!, input.strides[nd - 1]!, input.offset, f32Bits(eps), keep.length, ...keep, ...keepStrides],
+    words: 0,
+    groups: nRows,
+    inputs: [input],
+    output: stats,
+  };
+}
+
+/** A last-axis operand (weight, bias) seen over the output's shape. */
+const overRows = (o: Operand, shape: number[]): Operand => ({
+  ...o,
+  shape,
+  strides: shape.map((_, d) => (d === shape.length - 1 ? o.strides[o.strides.length - 1] ?? 0 : 0)),
+});
+
+export function normsPlan(d: Dispatch): KernelPlan {
+  const [x, ...rest] = d.inputs as [Operand, ...Operand[]];
+  const output = d.outputs[0]!;
+  const hasWeight = d.state.has_weight as boolean;
+  const hasBias = d.op === "LayerNorm" && (d.state.has_bias as boolean);
+  const weight = hasWeight ? rest[0] : undefined;
+  const bias = hasBias ? rest[hasWeight ? 1 : 0] : undefined;
+  const nd = output.shape.length;
+  const L = output.shape[nd - 1]!;
+  const n = output.shape.reduce((a, b) => a * b, 1);
+  const nRows = L === 0 ? 0 : n / L;
+  const stats = scratchOperand(0, DtypeCodes.float32, [Math.max(1, nRows), 2]);
+  const out = gpuDtype(output.dtype), T = gpuDtype(x.dtype);
+  const operands = [x, ...(weight ? [overRows(weight, output.shape)] : []), ...(bias ? [overRows(bias, output.shape)] : [])];
+  // Bindings: x, weight?, bias?, then the statistics.
+  const k = operands.length;
+  const w = weight ? ` * ${gpuDtype(weight.dtype).load("in1", "idx1(e)")}` : "";
+  const b = bias ? ` + ${gpuDtype(bias.dtype).load(`in${weight ? 2 : 1}`, `idx${weight ? 2 : 1}(e)`)}` : "";
+  const centred = d.op === "LayerNorm";
+  const body = `let row = e / ${Math.max(1, L)}u;
+    let mean = bitcast<f32>(in${k}[2u * row]);
+    let r = bitcast<f32>(in${k}[2u * row + 1u]);
+    let x = ${T.load("in0", "idx0(e)")};
+    v = ${centred ? "(x - mean)" : "x"} * r${w}${b};`;
+  const finish = {
+    source: bindings(k + 1) + indexFunctions(operands) + wordLoop(out, body),
+    params: elementwiseParams(n, output.shape, operands),
+    words: wordsFor(n, out),
+    inputs: [...operands, stats],
+    output,
+  };
+  return {
+    scratch: [Math.max(1, nRows) * 8],
+    stages: [statsStage(x, centred, d.state.eps as number, nRows, stats), finish],
+  };
+}
