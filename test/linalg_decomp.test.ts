@@ -2,7 +2,8 @@
 // reference, factorizations checked by reconstruction (Q R = A with Q
 // orthonormal, U S Vᵀ = A, A inv(A) = I, L Lᵀ = A, V diag(w) Vᵀ = A,
 // L[P] U = A), batched and float64 cases, gradients against central finite
-// differences, vmap, and bad arguments (tagged errors, module still usable).
+// differences (inv, cholesky, eigh and svd have them here, beyond MLX), vmap,
+// and bad arguments (tagged errors, module still usable).
 import { describe, expect, it } from "vitest";
 import { mx } from "./setup.js";
 
@@ -333,13 +334,32 @@ describe("linalg.qr, svd, pinv", () => {
     expect(L.pinv(mx.zeros([2, 3, 4])).shape).toEqual([2, 4, 3]);
   });
 
-  it("bad arguments; no gradient for qr and svd (as MLX)", () => {
+  it("svd gradients against finite differences (S of tall and wide; U, S, V of square), pinv and matrix norms", () => {
+    for (const [m, n] of [[4, 3], [3, 4]] as [number, number][]) {
+      const a = randMat(m, n, 80 + m);
+      const c = f64([1, -2, 0.5]);
+      const fs = (t: mx.Array) => L.svd(t, false).multiply(c).sum();
+      expectClose(gradOf(fs, a), finiteDiff(fs, a), 1e-6);
+      const fp = (t: mx.Array) => L.pinv(t).multiply(f64(randMat(n, m, 90))).sum();
+      expectClose(gradOf(fp, a), finiteDiff(fp, a), 1e-6);
+      for (const f of [(t: mx.Array) => L.norm(t, 2), (t: mx.Array) => L.norm(t, -2), (t: mx.Array) => L.norm(t, "nuc")])
+        expectClose(gradOf(f, a), finiteDiff(f, a), 1e-6);
+    }
+    const sq = randMat(3, 3, 85).map((r, i) => r.map((x, j) => (i === j ? x + 2 * (i + 1) : x)));
+    const w1 = f64(randMat(3, 3, 86)), w2 = f64(randMat(3, 3, 87));
+    const fusv = (t: mx.Array) => {
+      const [u, s, vt] = L.svd(t);
+      return u.square().square().multiply(w1).sum().add(vt.square().square().multiply(w2).sum()).add(s.sum());
+    };
+    expectClose(gradOf(fusv, sq), finiteDiff(fusv, sq), 1e-6);
+  });
+
+  it("bad arguments; no gradient for qr (as MLX)", () => {
     expect(() => L.qr(mx.zeros([3]))).toThrow("[linalg::qr] Arrays must have >= 2 dimensions. Received array with 1 dimensions.");
     expect(() => L.qr(mx.zeros([2, 2], mx.int32))).toThrow("[linalg::qr] Arrays must have type float32 or float64.");
     expect(() => L.svd(mx.zeros([3]))).toThrow("[linalg::svd] Input array must have >= 2 dimensions.");
     expect(() => junkL.svd(mx.eye(2), 1)).toThrow("[linalg::svd] computeUv must be a boolean");
     expect(() => L.pinv(mx.zeros([3]))).toThrow("[linalg::pinv] Arrays must have >= 2 dimensions.");
-    expect(() => mx.grad((t: mx.Array) => L.svd(t, false).sum())(f64(eye(2)))).toThrow("[SVD] The vjp of this primitive is not implemented.");
     expect(() => mx.grad((t: mx.Array) => L.qr(t)[1].sum())(f64(eye(2)))).toThrow("[QRF]");
   });
 });

@@ -1,5 +1,6 @@
 // The ops sweep's rows for mx.linalg (the ops with gradients), in the format
 // of reference_sweep_rows.ts, which adds them to its table and master list.
+// (MLX has no gradient for inv, cholesky, eigh or svd; webmx has, beyond it.)
 // Inputs are generated well conditioned: diagonally dominant for inverses and
 // solves, symmetric positive definite with spread eigenvalues for Cholesky
 // and eigh. (Factorizations without a gradient in MLX are checked in
@@ -18,6 +19,9 @@ const symmetric = (i: number, b: number) => {
   const r = Math.floor(i / N), c = i % N;
   return r === c ? 2 * (r + 1) : rnd(Math.min(r, c) * N + Math.max(r, c), b, 0) * 0.5;
 };
+
+/** A non-symmetric matrix with diagonal 2, 4, 6 (distinct singular values). */
+const spread = (i: number, b: number, k: number) => rnd(i, b, k) * 0.5 + (i % (N + 1) === 0 ? 2 * (i / (N + 1) + 1) : 0);
 
 export const mxLinalgRows: Row[] = [
   { op: "linalg.norm", inputs: [[2, 3]], fn: (x) => L.norm(x) },
@@ -42,6 +46,15 @@ export const mxLinalgRows: Row[] = [
   { op: "linalg.eigh", inputs: [[N, N]], gen: symmetric, fn: (x) => L.eigh(x) },
   { op: "linalg.eigh", label: "upper", inputs: [[N, N]], gen: symmetric, fn: (x) => L.eigh(x, "U") },
   { op: "linalg.cross", inputs: [[2, 3], [3]], fn: (a, c) => L.cross(a, c) },
+  // SVD: every output of a square matrix; S alone of rectangular ones (the
+  // columns of U or V past min(m, n) only complete a basis).
+  { op: "linalg.svd", inputs: [[N, N]], gen: spread, fn: (x) => L.svd(x) },
+  { op: "linalg.svd", label: "S, tall", inputs: [[3, 2]], fn: (x) => L.svd(x, false) },
+  { op: "linalg.svd", label: "S, wide", inputs: [[2, 3]], fn: (x) => L.svd(x, false) },
+  { op: "linalg.pinv", inputs: [[3, 2]], fn: (x) => L.pinv(x) },
+  { op: "linalg.pinv", label: "wide", inputs: [[2, 3]], fn: (x) => L.pinv(x) },
+  { op: "linalg.norm", label: "matrix 2-norm", inputs: [[3, 2]], fn: (x) => L.norm(x, 2) },
+  { op: "linalg.norm", label: "nuclear", inputs: [[2, 3]], fn: (x) => L.norm(x, "nuc") },
 ];
 
 export const MX_LINALG_OPS = (
@@ -51,8 +64,6 @@ export const MX_LINALG_OPS = (
 /** Operations without a sweep row, and why (the coverage suite tells these from the no-array-argument ones). */
 export const MX_LINALG_NOT_SWEPT: Record<string, string> = {
   "linalg.qr": "no gradient (as MLX): reconstruction tests in linalg_decomp.test.ts",
-  "linalg.svd": "no gradient (as MLX): reconstruction tests in linalg_decomp.test.ts",
-  "linalg.pinv": "built on svd, no gradient (as MLX): tests in linalg_decomp.test.ts",
   "linalg.lu": "no gradient (as MLX): reconstruction tests in linalg_decomp.test.ts",
   "linalg.luFactor": "no gradient (as MLX): tests in linalg_decomp.test.ts",
 };

@@ -10,7 +10,9 @@
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"
+#include "reduce_ops.h"
 #include "shape_ops.h"
+#include "slicing.h"
 
 namespace wmx {
 
@@ -294,6 +296,93 @@ std::pair<std::vector<array>, std::vector<int>> Eigh::vmap(const std::vector<arr
 
 std::pair<std::vector<array>, std::vector<int>> QRF::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
   return batched(linalg::qr(batch_first(in[0], ax[0])));
+}
+
+namespace {
+
+// The first `k` entries of axis `axis` (negative: from the end) of x.
+array leading(const array& x, int axis, int64_t k) {
+  std::vector<SliceArg> s(x.ndim());
+  s[axis < 0 ? axis + x.ndim() : axis].stop = k;
+  return slice(x, s);
+}
+
+// F_ij = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it.
+array svd_gap_inverse(const array& s) {
+  const int k = int(s.shape(-1));
+  array s2 = square(s);
+  array id = eye(k, k, 0, s.dtype());
+  array gaps = subtract(expand_dims(s2, {-2}), expand_dims(s2, {-1}));
+  return divide(subtract(ones_like(gaps), id), add(gaps, id));
+}
+
+// The thin factors of a: U_k (m x k), S (k), V_k (n x k).
+struct ThinSvd {
+  array u, s, v;
+};
+ThinSvd thin_svd(const array& a) {
+  const int64_t k = std::min(a.shape(-2), a.shape(-1));
+  std::vector<array> usv = linalg::svd(a, true);
+  return {leading(usv[0], -1, k), usv[1], mT(leading(usv[2], -2, k))};
+}
+
+// x with zero columns (or rows, axis -2) appended up to `size` along `axis`.
+array pad_to(const array& x, int axis, int64_t size) {
+  const int ax = axis + x.ndim();
+  if (x.shape(ax) == size) return x;
+  Shape z = x.shape();
+  z[ax] = size - x.shape(ax);
+  return concatenate({x, zeros(z, x.dtype())}, ax);
+}
+
+}  // namespace
+
+// A = U S V^T (thin): with F as above, P = U^T dA V,
+// dS = diag(P), dU = U (F o (P S + S P^T)) + (I - U U^T) dA V S^-1,
+// dV = V (F o (S P + P^T S)) + (I - V V^T) dA^T U S^-1; the vjp is the adjoint.
+std::vector<array> SVD::vjp(const std::vector<array>& p, const std::vector<array>& cot, const std::vector<int>&,
+                            const std::vector<array>&) {
+  ThinSvd f = thin_svd(p[0]);
+  const int64_t k = f.s.shape(-1);
+  array gs = compute_uv_ ? cot[1] : cot[0];
+  array grad = matmul(multiply(f.u, expand_dims(gs, {-2})), mT(f.v));
+  if (!compute_uv_) return {grad};
+  array gu = leading(cot[0], -1, k), gv = mT(leading(cot[2], -2, k));
+  array fm = svd_gap_inverse(f.s);
+  array row_s = expand_dims(f.s, {-2}), col_s = expand_dims(f.s, {-1});
+  array utgu = matmul(mT(f.u), gu), vtgv = matmul(mT(f.v), gv);
+  array j = multiply(fm, subtract(utgu, mT(utgu))), kk = multiply(fm, subtract(vtgv, mT(vtgv)));
+  array inner = add(multiply(j, row_s), multiply(col_s, kk));
+  grad = add(grad, matmul(matmul(f.u, inner), mT(f.v)));
+  array sinv_row = reciprocal(row_s);
+  if (p[0].shape(-2) > k)  // (I - U U^T) gU S^-1 V^T
+    grad = add(grad, matmul(multiply(subtract(gu, matmul(f.u, utgu)), sinv_row), mT(f.v)));
+  if (p[0].shape(-1) > k)  // U S^-1 gV^T (I - V V^T)
+    grad = add(grad, matmul(multiply(f.u, sinv_row), mT(subtract(gv, matmul(f.v, vtgv)))));
+  return {grad};
+}
+
+std::vector<array> SVD::jvp(const std::vector<array>& p, const std::vector<array>& tan, const std::vector<int>&) {
+  ThinSvd f = thin_svd(p[0]);
+  const int k = int(f.s.shape(-1));
+  array pm = matmul(matmul(mT(f.u), tan[0]), f.v);
+  array ds = sum(multiply(pm, eye(k, k, 0, pm.dtype())), {-1});
+  if (!compute_uv_) return {ds};
+  array fm = svd_gap_inverse(f.s);
+  array row_s = expand_dims(f.s, {-2}), col_s = expand_dims(f.s, {-1});
+  array du = matmul(f.u, multiply(fm, add(multiply(pm, row_s), multiply(col_s, mT(pm)))));
+  array dv = matmul(f.v, multiply(fm, add(multiply(col_s, pm), multiply(mT(pm), row_s))));
+  array sinv_row = reciprocal(row_s);
+  const int64_t m = p[0].shape(-2), n = p[0].shape(-1);
+  if (m > k) {
+    array dav = matmul(tan[0], f.v);
+    du = add(du, multiply(subtract(dav, matmul(f.u, matmul(mT(f.u), dav))), sinv_row));
+  }
+  if (n > k) {
+    array datu = matmul(mT(tan[0]), f.u);
+    dv = add(dv, multiply(subtract(datu, matmul(f.v, matmul(mT(f.v), datu))), sinv_row));
+  }
+  return {pad_to(du, -1, m), ds, pad_to(mT(dv), -2, n)};
 }
 
 std::pair<std::vector<array>, std::vector<int>> SVD::vmap(const std::vector<array>& in, const std::vector<int>& ax) {

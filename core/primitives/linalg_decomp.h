@@ -1,7 +1,7 @@
 // The factorization primitives of mx.linalg (core/linalg.h), as MLX's: each
 // takes one float32/float64 operand whose last two axes are the matrices and
 // computes in float64 (core/kernels/linalg_kernels.h). Gradients where the
-// derivative is well defined (inverse, Cholesky, eigh); vmap for all.
+// derivative is well defined (inverse, Cholesky, eigh, SVD); vmap for all.
 #pragma once
 #include <string>
 
@@ -53,8 +53,9 @@ class SVD : public Primitive {
   explicit SVD(bool compute_uv) : compute_uv_(compute_uv) {}
   const char* name() const override { return "SVD"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
-  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
-                                                       const std::vector<int>& axes) override;
+  // Through S and the first min(m, n) columns of U and V (the rest complete
+  // a basis arbitrarily: their cotangents are ignored, their tangents zero).
+  WMX_TRANSFORM_RULES
   PrimitiveState state() const override { return {{"compute_uv", compute_uv_}}; }
   bool is_equivalent(const Primitive& o) const override;
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
