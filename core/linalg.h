@@ -42,5 +42,9 @@ array solve_triangular(const array& a, const array& b, bool upper = false);
 std::vector<array> eigh(const array& a, const std::string& uplo = "L");
 array eigvalsh(const array& a, const std::string& uplo = "L");
 array cross(const array& a, const array& b, int axis = -1);
+// Determinant, and (sign, log|det|): closed forms up to 3 x 3 (differentiable),
+// LU beyond. Integer inputs are promoted to float32.
+array det(const array& a);
+std::vector<array> slogdet(const array& a);
 
 }  // namespace wmx::linalg

@@ -55,10 +55,13 @@ export const mxLinalgRows: Row[] = [
   { op: "linalg.pinv", label: "wide", inputs: [[2, 3]], fn: (x) => L.pinv(x) },
   { op: "linalg.norm", label: "matrix 2-norm", inputs: [[3, 2]], fn: (x) => L.norm(x, 2) },
   { op: "linalg.norm", label: "nuclear", inputs: [[2, 3]], fn: (x) => L.norm(x, "nuc") },
+  { op: "linalg.det", inputs: [[N, N]], fn: (x) => L.det(x) },
+  { op: "linalg.det", label: "2 x 2", inputs: [[2, 2]], fn: (x) => L.det(x) },
+  { op: "linalg.slogdet", inputs: [[N, N]], gen: dominant, fn: (x) => L.slogdet(x) },
 ];
 
 export const MX_LINALG_OPS = (
-  "norm qr svd inv triInv pinv cholesky choleskyInv lu luFactor solve solveTriangular eigh eigvalsh cross"
+  "norm qr svd inv triInv pinv cholesky choleskyInv lu luFactor solve solveTriangular eigh eigvalsh cross det slogdet"
 ).split(" ").map((n) => `linalg.${n}`);
 
 /** Operations without a sweep row, and why (the coverage suite tells these from the no-array-argument ones). */

@@ -141,3 +141,13 @@ export function cross(a: MxArray, b: MxArray, axis = -1): MxArray {
   const op = tag("cross");
   return wrap(m()._wmx_linalg_cross(arrayArg(a, "a", op).handle, arrayArg(b, "b", op).handle, intArg(axis, "axis", op)));
 }
+
+/** Determinant (integer inputs promoted to float32); differentiable up to 3 x 3, as MLX's closed forms. */
+export function det(a: MxArray): MxArray {
+  return wrap(m()._wmx_linalg_det(handleOf(a, "det")));
+}
+
+/** [sign, log|det|] of the determinant; a singular matrix gives [0, -Infinity]. */
+export function slogdet(a: MxArray): [MxArray, MxArray] {
+  return takeResults(m()._wmx_linalg_slogdet(handleOf(a, "slogdet"))) as [MxArray, MxArray];
+}

@@ -102,4 +102,12 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_linalg_cross(int32_t a, int32_t b, int32_t axis
   return make([&] { return linalg::cross(wmx_get(a), wmx_get(b), axis); });
 }
 
+EMSCRIPTEN_KEEPALIVE int32_t wmx_linalg_det(int32_t h) {
+  return make([&] { return linalg::det(wmx_get(h)); });
+}
+
+EMSCRIPTEN_KEEPALIVE int32_t wmx_linalg_slogdet(int32_t h) {
+  return results([&] { return linalg::slogdet(wmx_get(h)); });
+}
+
 }  // extern "C"
