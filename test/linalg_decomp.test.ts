@@ -125,6 +125,64 @@ describe("linalg.norm", () => {
     expect(L.norm(b).item()).toBeCloseTo(Math.sqrt(5) * (flat(L.norm(f64(a)))[0]!), 12);
   });
 
+  it("every axis pair or axis of a 3-D array, every ord but 2/-2/nuc, keepdims or not (a pure-JS reference)", () => {
+    const shape = [2, 3, 4];
+    const data = values(24, 9).map((x, i) => x * (1 + (i % 5)));
+    const x = f64(data).reshape(shape);
+    const strides = [12, 4, 1];
+    const vecOrds: number[] = [0.5, 0, 1, 2, 3, -1, Infinity, -Infinity];
+    const matOrds: (number | "fro")[] = ["fro", 1, -1, Infinity, -Infinity];
+    const vecNorm = (v: number[], o: number) => {
+      const a = v.map(Math.abs);
+      if (o === 0) return a.filter((t) => t !== 0).length;
+      if (o === Infinity) return Math.max(...a);
+      if (o === -Infinity) return Math.min(...a);
+      return a.reduce((s, t) => s + t ** o, 0) ** (1 / o);
+    };
+    const matNorm = (m: Mat, o: number | "fro") => {
+      if (o === "fro") return Math.sqrt(m.flat().reduce((s, t) => s + t * t, 0));
+      const cols = transpose(m).map((c) => c.reduce((s, t) => s + Math.abs(t), 0));
+      const rows = m.map((r) => r.reduce((s, t) => s + Math.abs(t), 0));
+      const sums = Math.abs(o) === 1 ? cols : rows;
+      return o > 0 ? Math.max(...sums) : Math.min(...sums);
+    };
+    // The reference: loop over the kept axes, gather the reduced ones in the order given.
+    const reference = (axes: number[], f: (sub: number[][]) => number, keepdims: boolean) => {
+      const ax = axes.map((a) => (a < 0 ? a + 3 : a));
+      const kept = [0, 1, 2].filter((a) => !ax.includes(a));
+      const out: number[] = [];
+      const count = kept.reduce((s, a) => s * shape[a]!, 1);
+      for (let o = 0; o < count; ++o) {
+        let base = 0, r = o;
+        for (let t = kept.length - 1; t >= 0; --t) { base += (r % shape[kept[t]!]!) * strides[kept[t]!]!; r = Math.floor(r / shape[kept[t]!]!); }
+        const [a0, a1] = ax;
+        const rowsN = shape[a0!]!, colsN = a1 === undefined ? 1 : shape[a1]!;
+        out.push(f(Array.from({ length: rowsN }, (_, i) => Array.from({ length: colsN }, (_, j) =>
+          data[base + i * strides[a0!]! + (a1 === undefined ? 0 : j * strides[a1]!)]!))));
+      }
+      const outShape = keepdims ? shape.map((d, a) => (ax.includes(a) ? 1 : d)) : kept.map((a) => shape[a]!);
+      return { outShape, out };
+    };
+    for (const keepdims of [false, true]) {
+      for (const axis of [0, 1, 2, -1]) {
+        for (const o of vecOrds) {
+          const want = reference([axis], (m) => vecNorm(m.map((r) => r[0]!), o), keepdims);
+          const got = L.norm(x, o, axis, keepdims);
+          expect(got.shape).toEqual(want.outShape);
+          expectClose(flat(got), want.out, 1e-12);
+        }
+      }
+      for (const axes of [[0, 1], [1, 0], [0, 2], [2, 0], [1, 2], [2, 1], [-1, -3], [-2, -1]]) {
+        for (const o of matOrds) {
+          const want = reference(axes, (m) => matNorm(m, o), keepdims);
+          const got = L.norm(x, o, axes, keepdims);
+          expect(got.shape, `ord ${o} axes ${axes}`).toEqual(want.outShape);
+          expectClose(flat(got), want.out, 1e-12);
+        }
+      }
+    }
+  });
+
   it("gradients of the norms built from elementwise ops", () => {
     const x = [[1, -2, 3], [-4, 5, -6.5]];
     for (const f of [

@@ -202,6 +202,14 @@ array symmetric_from(const array& x, bool upper) {
   return add(t, mT(upper ? triu(x, 1) : tril(x, -1)));
 }
 
+// F_ij = 1 / (x_j - x_i) off the diagonal, 0 on it (x: the last axis).
+array gap_inverse(const array& x) {
+  const int n = int(x.shape(-1));
+  array id = eye(n, n, 0, x.dtype());
+  array gaps = subtract(expand_dims(x, {-2}), expand_dims(x, {-1}));
+  return divide(subtract(ones_like(gaps), id), add(gaps, id));
+}
+
 std::pair<std::vector<array>, std::vector<int>> batched(std::vector<array> outs) {
   return {outs, std::vector<int>(outs.size(), 0)};
 }
@@ -266,12 +274,7 @@ std::vector<array> Eigh::vjp(const std::vector<array>& p, const std::vector<arra
   const int n = int(w.shape(-1));
   array diag_gw = multiply(expand_dims(cot[0], {-1}), eye(n, n, 0, w.dtype()));
   array inner = diag_gw;
-  if (vectors_) {
-    array gaps = subtract(expand_dims(w, {-2}), expand_dims(w, {-1}));  // [i, j] = w_j - w_i
-    array off = subtract(ones_like(gaps), eye(n, n, 0, w.dtype()));
-    array f = divide(off, add(gaps, eye(n, n, 0, w.dtype())));  // 0 on the diagonal
-    inner = add(inner, multiply(f, matmul(mT(v), cot[1])));
-  }
+  if (vectors_) inner = add(inner, multiply(gap_inverse(w), matmul(mT(v), cot[1])));
   return {triangle_grad(matmul(matmul(v, inner), mT(v)), upper)};
 }
 
@@ -283,10 +286,7 @@ std::vector<array> Eigh::jvp(const std::vector<array>& p, const std::vector<arra
   array m = matmul(matmul(mT(v), symmetric_from(tan[0], upper)), v);
   array dw = sum(multiply(m, eye(n, n, 0, w.dtype())), {-1});
   if (!vectors_) return {dw};
-  array gaps = subtract(expand_dims(w, {-2}), expand_dims(w, {-1}));
-  array off = subtract(ones_like(gaps), eye(n, n, 0, w.dtype()));
-  array f = divide(off, add(gaps, eye(n, n, 0, w.dtype())));
-  return {dw, matmul(v, multiply(f, m))};
+  return {dw, matmul(v, multiply(gap_inverse(w), m))};
 }
 
 std::pair<std::vector<array>, std::vector<int>> Eigh::vmap(const std::vector<array>& in, const std::vector<int>& ax) {
@@ -305,15 +305,6 @@ array leading(const array& x, int axis, int64_t k) {
   std::vector<SliceArg> s(x.ndim());
   s[axis < 0 ? axis + x.ndim() : axis].stop = k;
   return slice(x, s);
-}
-
-// F_ij = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it.
-array svd_gap_inverse(const array& s) {
-  const int k = int(s.shape(-1));
-  array s2 = square(s);
-  array id = eye(k, k, 0, s.dtype());
-  array gaps = subtract(expand_dims(s2, {-2}), expand_dims(s2, {-1}));
-  return divide(subtract(ones_like(gaps), id), add(gaps, id));
 }
 
 // The thin factors of a: U_k (m x k), S (k), V_k (n x k).
@@ -337,7 +328,7 @@ array pad_to(const array& x, int axis, int64_t size) {
 
 }  // namespace
 
-// A = U S V^T (thin): with F as above, P = U^T dA V,
+// A = U S V^T (thin): with F = gap_inverse(S^2), P = U^T dA V,
 // dS = diag(P), dU = U (F o (P S + S P^T)) + (I - U U^T) dA V S^-1,
 // dV = V (F o (S P + P^T S)) + (I - V V^T) dA^T U S^-1; the vjp is the adjoint.
 std::vector<array> SVD::vjp(const std::vector<array>& p, const std::vector<array>& cot, const std::vector<int>&,
@@ -348,7 +339,7 @@ std::vector<array> SVD::vjp(const std::vector<array>& p, const std::vector<array
   array grad = matmul(multiply(f.u, expand_dims(gs, {-2})), mT(f.v));
   if (!compute_uv_) return {grad};
   array gu = leading(cot[0], -1, k), gv = mT(leading(cot[2], -2, k));
-  array fm = svd_gap_inverse(f.s);
+  array fm = gap_inverse(square(f.s));
   array row_s = expand_dims(f.s, {-2}), col_s = expand_dims(f.s, {-1});
   array utgu = matmul(mT(f.u), gu), vtgv = matmul(mT(f.v), gv);
   array j = multiply(fm, subtract(utgu, mT(utgu))), kk = multiply(fm, subtract(vtgv, mT(vtgv)));
@@ -368,7 +359,7 @@ std::vector<array> SVD::jvp(const std::vector<array>& p, const std::vector<array
   array pm = matmul(matmul(mT(f.u), tan[0]), f.v);
   array ds = sum(multiply(pm, eye(k, k, 0, pm.dtype())), {-1});
   if (!compute_uv_) return {ds};
-  array fm = svd_gap_inverse(f.s);
+  array fm = gap_inverse(square(f.s));
   array row_s = expand_dims(f.s, {-2}), col_s = expand_dims(f.s, {-1});
   array du = matmul(f.u, multiply(fm, add(multiply(pm, row_s), multiply(col_s, mT(pm)))));
   array dv = matmul(f.v, multiply(fm, add(multiply(col_s, pm), multiply(mT(pm), row_s))));
