@@ -250,7 +250,7 @@ std::vector<array> lu(const array& a) {
   array l = tril(f[0], -1), u = triu(f[0], 0);
   if (n != k) l = take_first(l, a.ndim() - 1, k);
   else if (m != k) u = take_first(u, a.ndim() - 2, k);
-  l = add(l, eye(int(m), int(k), 0, a.dtype()));
+  if (m > 0 && k > 0) l = add(l, eye(int(m), int(k), 0, a.dtype()));  // (eye takes no empty shape)
   return {f[2], l, u};
 }
 

@@ -489,6 +489,8 @@ describe("linalg.lu, luFactor", () => {
     const [lub, pivb] = L.luFactor(mx.zeros([2, 3, 4]));
     expect(lub.shape).toEqual([2, 3, 4]);
     expect(pivb.shape).toEqual([2, 3]);
+    expect(L.lu(mx.zeros([0, 3])).map((x) => x.shape)).toEqual([[0], [0, 0], [0, 3]]);
+    expect(L.lu(mx.zeros([2, 3, 0])).map((x) => x.shape)).toEqual([[2, 3], [2, 3, 0], [2, 0, 0]]);
     expect(() => L.lu(mx.zeros([3]))).toThrow("[linalg::lu] Arrays must have >= 2 dimensions.");
     expect(() => L.luFactor(mx.zeros([2, 2], mx.int32))).toThrow("[linalg::lu_factor] Arrays must have type float32 or float64.");
   });

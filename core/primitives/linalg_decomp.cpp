@@ -183,12 +183,17 @@ namespace {
 
 array mT(const array& x) { return swapaxes(x, -1, -2); }
 
+// The n x n identity, also for n = 0 (which eye rejects).
+array identity_of(int64_t n, Dtype dtype) {
+  return n > 0 ? eye(int(n), int(n), 0, dtype) : zeros({0, 0}, dtype);
+}
+
 array mask_triangle(const array& x, bool upper) { return upper ? triu(x) : tril(x); }
 
 // tril(x) with its diagonal halved (or triu, for upper).
 array half_diag_triangle(const array& x, bool upper) {
   const int n = int(x.shape(-1));
-  array half_eye = multiply(eye(n, n, 0, x.dtype()), array::scalar(0.5, x.dtype()));
+  array half_eye = multiply(identity_of(n, x.dtype()), array::scalar(0.5, x.dtype()));
   return subtract(mask_triangle(x, upper), multiply(x, half_eye));
 }
 
@@ -205,7 +210,7 @@ array symmetric_from(const array& x, bool upper) {
 // F_ij = 1 / (x_j - x_i) off the diagonal, 0 on it (x: the last axis).
 array gap_inverse(const array& x) {
   const int n = int(x.shape(-1));
-  array id = eye(n, n, 0, x.dtype());
+  array id = identity_of(n, x.dtype());
   array gaps = subtract(expand_dims(x, {-2}), expand_dims(x, {-1}));
   return divide(subtract(ones_like(gaps), id), add(gaps, id));
 }
@@ -272,7 +277,7 @@ std::vector<array> Eigh::vjp(const std::vector<array>& p, const std::vector<arra
   array w = outputs[0];
   array v = vectors_ ? outputs[1] : linalg::eigh(p[0], uplo_)[1];
   const int n = int(w.shape(-1));
-  array diag_gw = multiply(expand_dims(cot[0], {-1}), eye(n, n, 0, w.dtype()));
+  array diag_gw = multiply(expand_dims(cot[0], {-1}), identity_of(n, w.dtype()));
   array inner = diag_gw;
   if (vectors_) inner = add(inner, multiply(gap_inverse(w), matmul(mT(v), cot[1])));
   return {triangle_grad(matmul(matmul(v, inner), mT(v)), upper)};
@@ -284,7 +289,7 @@ std::vector<array> Eigh::jvp(const std::vector<array>& p, const std::vector<arra
   array w = wv[0], v = wv[1];
   const int n = int(w.shape(-1));
   array m = matmul(matmul(mT(v), symmetric_from(tan[0], upper)), v);
-  array dw = sum(multiply(m, eye(n, n, 0, w.dtype())), {-1});
+  array dw = sum(multiply(m, identity_of(n, w.dtype())), {-1});
   if (!vectors_) return {dw};
   return {dw, matmul(v, multiply(gap_inverse(w), m))};
 }
@@ -357,7 +362,7 @@ std::vector<array> SVD::jvp(const std::vector<array>& p, const std::vector<array
   ThinSvd f = thin_svd(p[0]);
   const int k = int(f.s.shape(-1));
   array pm = matmul(matmul(mT(f.u), tan[0]), f.v);
-  array ds = sum(multiply(pm, eye(k, k, 0, pm.dtype())), {-1});
+  array ds = sum(multiply(pm, identity_of(k, pm.dtype())), {-1});
   if (!compute_uv_) return {ds};
   array fm = gap_inverse(square(f.s));
   array row_s = expand_dims(f.s, {-2}), col_s = expand_dims(f.s, {-1});
