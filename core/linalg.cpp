@@ -65,8 +65,8 @@ array singular_values_of(const array& a, int row, int col) { return svd(matrix_l
 
 array matrix_norm(const array& a, double ord, const std::vector<int>& axis, bool keepdims) {
   const Dtype dt = at_least_float(a.dtype());
-  int row = normalize_axis(axis[0], a.ndim(), "linalg::norm");
-  int col = normalize_axis(axis[1], a.ndim(), "linalg::norm");
+  int row = normalize_axis(axis[0], a.ndim(), "linalg.norm");
+  int col = normalize_axis(axis[1], a.ndim(), "linalg.norm");
   // Reducing one axis first shifts the other when it came after it.
   if (ord == 1 || ord == -1) {
     col -= (!keepdims && col > row && col > 0);
@@ -83,7 +83,7 @@ array matrix_norm(const array& a, double ord, const std::vector<int>& axis, bool
     s = ord == 2 ? max(s, {-1}) : min(s, {-1});
     return astype(keepdims ? keep_matrix_dims(s, row, col) : s, dt);
   }
-  fail("linalg::norm", "Invalid ord ", ord, " for matrix norm.");
+  fail("linalg.norm", "Invalid ord ", ord, " for matrix norm.");
 }
 
 std::vector<int> norm_axes(const array& a, const std::optional<std::vector<int>>& axis) {
@@ -131,7 +131,7 @@ array norm(const array& a, const std::optional<std::vector<int>>& axis, bool kee
     array out = l2_norm(flatten(a), {0}, keepdims);
     return keepdims ? reshape(out, Shape(a.ndim(), 1)) : out;
   }
-  if (axis->size() > 2) fail("linalg::norm", "Received too many axes for norm.");
+  if (axis->size() > 2) fail("linalg.norm", "Received too many axes for norm.");
   return l2_norm(a, *axis, keepdims);
 }
 
@@ -139,28 +139,28 @@ array norm(const array& a, double ord, const std::optional<std::vector<int>>& ax
   std::vector<int> ax = norm_axes(a, axis);
   if (ax.size() == 1) return vector_norm(a, ord, ax, keepdims);
   if (ax.size() == 2) return matrix_norm(a, ord, ax, keepdims);
-  fail("linalg::norm", "Received too many axes for norm.");
+  fail("linalg.norm", "Received too many axes for norm.");
 }
 
 array norm(const array& a, const std::string& ord, const std::optional<std::vector<int>>& axis, bool keepdims) {
   std::vector<int> ax = norm_axes(a, axis);
   if (ax.size() != 2)
-    fail("linalg::norm", "Norm '", ord, "' only supported for matrices, but received ", ax.size(), " axis/axes.");
+    fail("linalg.norm", "Norm '", ord, "' only supported for matrices, but received ", ax.size(), " axis/axes.");
   if (ord == "f" || ord == "fro") return l2_norm(a, ax, keepdims);
   if (ord == "nuc") {
-    const int row = normalize_axis(ax[0], a.ndim(), "linalg::norm");
-    const int col = normalize_axis(ax[1], a.ndim(), "linalg::norm");
+    const int row = normalize_axis(ax[0], a.ndim(), "linalg.norm");
+    const int col = normalize_axis(ax[1], a.ndim(), "linalg.norm");
     array s = sum(singular_values_of(a, row, col), {-1});
     return keepdims ? keep_matrix_dims(s, row, col) : s;
   }
-  fail("linalg::norm", "Invalid ord value '", ord, "' for matrix norm.");
+  fail("linalg.norm", "Invalid ord value '", ord, "' for matrix norm.");
 }
 
 // ---- factorizations ----
 
 std::vector<array> qr(const array& a) {
-  check_float(a.dtype(), "linalg::qr");
-  check_matrix(a, "linalg::qr");
+  check_float(a.dtype(), "linalg.qr");
+  check_matrix(a, "linalg.qr");
   const int64_t m = a.shape(-2), n = a.shape(-1), k = std::min(m, n);
   Shape q = a.shape(), r = a.shape();
   q.back() = k;
@@ -169,9 +169,9 @@ std::vector<array> qr(const array& a) {
 }
 
 std::vector<array> svd(const array& a, bool compute_uv) {
-  check_float(a.dtype(), "linalg::svd");
+  check_float(a.dtype(), "linalg.svd");
   if (a.ndim() < 2)
-    fail("linalg::svd", "Input array must have >= 2 dimensions. Received array with ", a.ndim(), " dimensions.");
+    fail("linalg.svd", "Input array must have >= 2 dimensions. Received array with ", a.ndim(), " dimensions.");
   const int64_t m = a.shape(-2), n = a.shape(-1);
   Shape s(a.shape().begin(), a.shape().end() - 2);
   s.push_back(std::min(m, n));
@@ -192,13 +192,13 @@ array inverse_node(const array& a, bool tri, bool upper, const char* op) {
 }
 }  // namespace
 
-array inv(const array& a) { return inverse_node(a, false, false, "linalg::inv"); }
+array inv(const array& a) { return inverse_node(a, false, false, "linalg.inv"); }
 
-array tri_inv(const array& a, bool upper) { return inverse_node(a, true, upper, "linalg::tri_inv"); }
+array tri_inv(const array& a, bool upper) { return inverse_node(a, true, upper, "linalg.tri_inv"); }
 
 array pinv(const array& a) {
-  check_float(a.dtype(), "linalg::pinv");
-  check_matrix(a, "linalg::pinv");
+  check_float(a.dtype(), "linalg.pinv");
+  check_matrix(a, "linalg.pinv");
   const int64_t m = a.shape(-2), n = a.shape(-1), k = std::min(m, n);
   if (a.size() == 0) {
     Shape s = a.shape();
@@ -218,16 +218,16 @@ array pinv(const array& a) {
 }
 
 array cholesky(const array& a, bool upper) {
-  check_float(a.dtype(), "linalg::cholesky");
-  check_matrix(a, "linalg::cholesky");
-  check_square(a, "linalg::cholesky", "Cholesky decomposition is only defined for square matrices.");
+  check_float(a.dtype(), "linalg.cholesky");
+  check_matrix(a, "linalg.cholesky");
+  check_square(a, "linalg.cholesky", "Cholesky decomposition is only defined for square matrices.");
   return array(a.shape(), a.dtype(), std::make_shared<Cholesky>(upper), {a});
 }
 
 array cholesky_inv(const array& l, bool upper) {
-  check_float(l.dtype(), "linalg::cholesky_inv");
-  check_matrix(l, "linalg::cholesky_inv");
-  check_square(l, "linalg::cholesky_inv", "Cholesky inverse is only defined for square matrices.");
+  check_float(l.dtype(), "linalg.cholesky_inv");
+  check_matrix(l, "linalg.cholesky_inv");
+  check_square(l, "linalg.cholesky_inv", "Cholesky inverse is only defined for square matrices.");
   array linv = tri_inv(l, upper);
   return upper ? matmul(linv, matmul_t(linv)) : matmul(matmul_t(linv), linv);
 }
@@ -245,7 +245,7 @@ std::vector<array> lu_nodes(const array& a, const char* op) {
 }  // namespace
 
 std::vector<array> lu(const array& a) {
-  std::vector<array> f = lu_nodes(a, "linalg::lu");
+  std::vector<array> f = lu_nodes(a, "linalg.lu");
   const int64_t m = a.shape(-2), n = a.shape(-1), k = std::min(m, n);
   array l = tril(f[0], -1), u = triu(f[0], 0);
   if (n != k) l = take_first(l, a.ndim() - 1, k);
@@ -255,7 +255,7 @@ std::vector<array> lu(const array& a) {
 }
 
 std::vector<array> lu_factor(const array& a) {
-  std::vector<array> f = lu_nodes(a, "linalg::lu_factor");
+  std::vector<array> f = lu_nodes(a, "linalg.lu_factor");
   return {f[0], f[1]};
 }
 
@@ -265,27 +265,27 @@ std::vector<array> lu_factor(const array& a) {
 // instead gives the same results (the factorizations run in float64) and a
 // gradient for both operands. A singular matrix fails at eval, as in MLX.
 array solve(const array& a, const array& b) {
-  validate_solve(a, b, "linalg::solve");
-  check_float(a.dtype(), "linalg::solve");  // MLX factors a as it is
+  validate_solve(a, b, "linalg.solve");
+  check_float(a.dtype(), "linalg.solve");  // MLX factors a as it is
   const Dtype dt = promote_types(a.dtype(), b.dtype());
   return matmul(inv(astype(a, dt)), astype(b, dt));
 }
 
 array solve_triangular(const array& a, const array& b, bool upper) {
-  validate_solve(a, b, "linalg::solve_triangular");
+  validate_solve(a, b, "linalg.solve_triangular");
   return matmul(tri_inv(a, upper), b);
 }
 
 // ---- symmetric eigenproblems ----
 
 std::vector<array> eigh(const array& a, const std::string& uplo) {
-  validate_eig(a, uplo, "linalg::eigh");
+  validate_eig(a, uplo, "linalg.eigh");
   return array::make_arrays({Shape(a.shape().begin(), a.shape().end() - 1), a.shape()}, {a.dtype(), a.dtype()},
                             std::make_shared<Eigh>(uplo, true), {a});
 }
 
 array eigvalsh(const array& a, const std::string& uplo) {
-  validate_eig(a, uplo, "linalg::eigvalsh");
+  validate_eig(a, uplo, "linalg.eigvalsh");
   return array(Shape(a.shape().begin(), a.shape().end() - 1), a.dtype(), std::make_shared<Eigh>(uplo, false), {a});
 }
 
@@ -293,17 +293,17 @@ array eigvalsh(const array& a, const std::string& uplo) {
 
 array cross(const array& a, const array& b, int axis) {
   auto check = [&](const array& x) {
-    const int ax = normalize_axis(axis, x.ndim(), "linalg::cross");
-    if (x.shape(ax) < 2 || x.shape(ax) > 3) fail("linalg::cross", "The specified axis must have size 2 or 3.");
+    const int ax = normalize_axis(axis, x.ndim(), "linalg.cross");
+    if (x.shape(ax) < 2 || x.shape(ax) > 3) fail("linalg.cross", "The specified axis must have size 2 or 3.");
   };
   check(a);
   check(b);
   const bool a2 = a.shape(axis) == 2, b2 = b.shape(axis) == 2;
   const Dtype dt = promote_types(a.dtype(), b.dtype());
   Shape as = a.shape(), bs = b.shape();
-  as[normalize_axis(axis, a.ndim(), "linalg::cross")] = 3;
-  bs[normalize_axis(axis, b.ndim(), "linalg::cross")] = 3;
-  Shape out = broadcast_shapes(as, bs, "linalg::cross");
+  as[normalize_axis(axis, a.ndim(), "linalg.cross")] = 3;
+  bs[normalize_axis(axis, b.ndim(), "linalg.cross")] = 3;
+  Shape out = broadcast_shapes(as, bs, "linalg.cross");
   const int ax = axis < 0 ? axis + int(out.size()) : axis;
   out[ax] = a2 ? 2 : 3;
   std::vector<array> x = split(broadcast_to(astype(a, dt), out), a2 ? 2 : 3, ax);
@@ -374,7 +374,7 @@ std::vector<array> lu_slogdet(const array& a) {
 }  // namespace
 
 std::vector<array> slogdet(const array& a) {
-  array x = determinant_input(a, "linalg::slogdet");
+  array x = determinant_input(a, "linalg.slogdet");
   if (x.shape(-1) <= 3) {
     array d = small_det(x);
     return {sign(d), log(abs(d))};
@@ -383,7 +383,7 @@ std::vector<array> slogdet(const array& a) {
 }
 
 array det(const array& a) {
-  array x = determinant_input(a, "linalg::det");
+  array x = determinant_input(a, "linalg.det");
   if (x.shape(-1) <= 3) return small_det(x);
   std::vector<array> sl = lu_slogdet(x);
   return multiply(sl[0], exp(sl[1]));

@@ -1,7 +1,7 @@
 // mx.linalg (MLX's mlx/linalg.h): norms, factorizations, inverses and solves
 // of the last two axes, batched over the leading ones. float32 and float64;
 // the factorizations run on the CPU (core/primitives/linalg_decomp.h), and
-// errors are tagged "[linalg::name]" as MLX's.
+// errors have MLX's messages, tagged "[linalg.name]" (MLX: "[linalg::name]").
 #pragma once
 #include <optional>
 #include <string>

@@ -2,7 +2,7 @@
 // namespace. Matrices are the last two axes, batched over the leading ones;
 // float32 and float64; the factorizations run on the CPU, as in MLX. JS
 // argument checks here; semantics, dtypes and shapes are checked in the core
-// ("[linalg::op] ..." messages, MLX's).
+// ("[linalg.op] ..." messages: MLX's, tagged as webmx tags namespaces).
 
 import { core } from "./runtime.js";
 import { MxArray, type Axis } from "./array.js";
@@ -12,7 +12,7 @@ import { takeResults, wrap } from "./operands.js";
 
 const m = () => core().m;
 
-const tag = (op: string) => `linalg::${op}`;
+const tag = (op: string) => `linalg.${op}`;
 const handleOf = (a: unknown, op: string) => requireArray(a, tag(op)).handle;
 const flag = (v: unknown, name: string, op: string) => (boolArg(v, name, tag(op)) ? 1 : 0);
 

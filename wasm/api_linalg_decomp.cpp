@@ -1,5 +1,5 @@
 // The C ABI of mx.linalg (core/linalg.h), in the conventions of api.cpp:
-// int32 handles in and out, -1 on error with the "[linalg::op] ..." message
+// int32 handles in and out, -1 on error with the "[linalg.op] ..." message
 // in wmx_last_error(). Ops with several outputs return their count and leave
 // them in the results protocol (wasm/results.h).
 #include <emscripten/emscripten.h>

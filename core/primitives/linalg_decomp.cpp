@@ -52,7 +52,7 @@ void Inverse::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
     double* m = a.data<double>() + b * mat;
     const int info = tri_ ? lin::tri_inverse(m, n, upper_) : lin::inverse(m, n);
     if (info != 0)
-      fail(tri_ ? "linalg::tri_inv" : "linalg::inv", "The matrix is singular: ",
+      fail(tri_ ? "linalg.tri_inv" : "linalg.inv", "The matrix is singular: ",
            tri_ ? "its diagonal entry " : "LU factorization found a zero pivot in column ", info - 1,
            tri_ ? " is zero." : ".");
   }
