@@ -3,7 +3,6 @@
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <numeric>
 
 #include "error.h"
 #include "math_ops.h"
@@ -91,7 +90,8 @@ std::vector<int> norm_axes(const array& a, const std::optional<std::vector<int>>
   return all_axes(a.ndim());
 }
 
-array matmul_t(const array& a) { return swapaxes(a, -1, -2); }
+// The matrix transpose (MLX's .mT).
+array mT(const array& a) { return swapaxes(a, -1, -2); }
 
 // Row-slices [0, stop) of axis `ax` (normalized) of `a`.
 array take_first(const array& a, int ax, int64_t stop) {
@@ -207,8 +207,8 @@ array pinv(const array& a) {
   }
   std::vector<array> usv = svd(a, true);
   const int rows = a.ndim() - 2, cols = a.ndim() - 1;
-  array ut = matmul_t(take_first(usv[0], cols, k));  // k x m
-  array v = matmul_t(take_first(usv[2], rows, k));   // n x k
+  array ut = mT(take_first(usv[0], cols, k));  // k x m
+  array v = mT(take_first(usv[2], rows, k));   // n x k
   array s = expand_dims(usv[1], {-2});
   const double eps = a.dtype() == Dtype::float64 ? std::numeric_limits<double>::epsilon()
                                                  : double(std::numeric_limits<float>::epsilon());
@@ -229,7 +229,7 @@ array cholesky_inv(const array& l, bool upper) {
   check_matrix(l, "linalg.cholesky_inv");
   check_square(l, "linalg.cholesky_inv", "Cholesky inverse is only defined for square matrices.");
   array linv = tri_inv(l, upper);
-  return upper ? matmul(linv, matmul_t(linv)) : matmul(matmul_t(linv), linv);
+  return upper ? matmul(linv, mT(linv)) : matmul(mT(linv), linv);
 }
 
 namespace {
