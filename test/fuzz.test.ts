@@ -15,7 +15,7 @@ describe("fuzz", () => {
   it("targets every export (namespaces included) and every mx.Array member", () => {
     const names = new Set(targets(mx).map((t) => t.name));
     for (const [k, v] of Object.entries(mx)) if (typeof v === "function") expect(names.has(k)).toBe(true);
-    for (const ns of ["random", "fast", "tree"]) for (const k of Object.keys(M[ns])) if (typeof M[ns][k] === "function") expect(names.has(`${ns}.${k}`)).toBe(true);
+    for (const ns of ["random", "fast", "tree", "linalg"]) for (const k of Object.keys(M[ns])) if (typeof M[ns][k] === "function") expect(names.has(`${ns}.${k}`)).toBe(true);
     for (const k of Object.getOwnPropertyNames(mx.Array.prototype)) if (k !== "constructor") expect(names.has(`Array#${k}`)).toBe(true);
   });
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { mx } from "./setup.js";
 import { API_OPS, NOT_SWEPT, allRows } from "./reference_sweep_rows.js";
+import { MX_LINALG_NOT_SWEPT } from "./reference_sweep_rows_mx_linalg.js";
 
 const M = mx as any;
 
@@ -44,9 +45,13 @@ describe("ops sweep coverage", () => {
     expect(Object.keys(mx.fast).filter((k) => !API_OPS.includes(k))).toEqual([]);
     // (and mx.random.state, the global key's JS array, which is state, not an operation)
     expect(Object.keys(mx.random).filter((k) => k !== "state" && !API_OPS.includes(`random.${k}`))).toEqual([]);
+    expect(Object.keys(mx.linalg).filter((k) => !API_OPS.includes(`linalg.${k}`))).toEqual([]);
     // and every listed operation exists (array methods: index, at, astype)
     const methods = new Set(["index", "at", "astype"]);
-    const lookup = (op: string) => (op.startsWith("random.") ? (mx.random as any)[op.slice(7)] : M[op] ?? (mx.fast as any)[op]);
+    const lookup = (op: string) =>
+      op.startsWith("random.") ? (mx.random as any)[op.slice(7)]
+      : op.startsWith("linalg.") ? (mx.linalg as any)[op.slice(7)]
+      : M[op] ?? (mx.fast as any)[op];
     expect(API_OPS.filter((op) => typeof lookup(op) !== "function" && !methods.has(op))).toEqual([]);
   });
 
@@ -70,7 +75,7 @@ describe("ops sweep coverage", () => {
       ["blackman", () => mx.blackman(3).astype(mx.float64)],
     ];
     // seed and key only make keys
-    const withConsts = Object.keys(NOT_SWEPT).filter((n) => !["random.seed", "random.key", "random.split"].includes(n));
+    const withConsts = Object.keys(NOT_SWEPT).filter((n) => !["random.seed", "random.key", "random.split"].includes(n) && !(n in MX_LINALG_NOT_SWEPT));
     expect(consts.map(([n]) => n).sort()).toEqual(withConsts.sort());
     for (const [name, make] of consts) {
       const c = make();

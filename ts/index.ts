@@ -60,3 +60,4 @@ export {
 } from "./ops_extra/dtype_like.js";
 export { asarray, type AsarrayOptions } from "./ops_extra/creation_like.js";
 export { toFp8, fromFp8 } from "./ops_extra/fp8_like.js";
+export * as linalg from "./linalg_namespace.js";
