@@ -1,32 +1,51 @@
 // Builds a vitest-free copy of the GPU suites (test/gpu/*.ts) for a machine
 // that has only node, Dawn's binding and dist/ (the H100 machine, see
-// ../../README.md "WebGPU"): each suite is transpiled to JS, `vitest` points at
-// vitest_shim.mjs and `webmx` at dist/node.js. Usage: node tools/gpu_suite/build.mjs OUTDIR
+// ../../README.md "WebGPU"): each suite, and the shared test helpers in
+// test/*.ts that suites import (the ops sweep's rows), is transpiled to JS
+// in the same layout (OUTDIR/gpu/*.js, OUTDIR/*.js), with `vitest` pointing
+// at vitest_shim.mjs and `webmx` at dist/node.js.
+// Usage: node tools/gpu_suite/build.mjs OUTDIR
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 
-const out = process.argv[2] ?? ".gpu/suite";
+const out = path.resolve(process.argv[2] ?? ".gpu/suite");
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-fs.mkdirSync(out, { recursive: true });
-const distNode = path.relative(path.resolve(out), path.join(root, "dist/node.js")).replaceAll(path.sep, "/");
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(path.join(out, "gpu"), { recursive: true });
+fs.writeFileSync(path.join(out, "package.json"), `{"type": "module"}\n`);
+fs.copyFileSync(path.join(root, "tools/gpu_suite/vitest_shim.mjs"), path.join(out, "vitest_shim.mjs"));
+
+const rel = (fromDir, to) => {
+  const r = path.relative(fromDir, to).replaceAll(path.sep, "/");
+  return r.startsWith(".") ? r : `./${r}`;
+};
+
+/** Transpiles test/<sub>/<file>.ts to OUTDIR/<sub>/<file>.js. */
+function emit(sub, file) {
+  const src = fs.readFileSync(path.join(root, "test", sub, file), "utf8");
+  const dir = path.join(out, sub);
+  const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText
+    .replaceAll(`from "vitest"`, `from "${rel(dir, path.join(out, "vitest_shim.mjs"))}"`)
+    .replaceAll(`from "webmx"`, `from "${rel(dir, path.join(root, "dist/node.js"))}"`);
+  fs.writeFileSync(path.join(dir, file.replace(/\.ts$/, ".js")), js);
+}
+
 const suites = [];
 for (const f of fs.readdirSync(path.join(root, "test/gpu"))) {
   if (!f.endsWith(".ts")) continue;
-  const src = fs.readFileSync(path.join(root, "test/gpu", f), "utf8");
-  let js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  js = js.replaceAll(`from "vitest"`, `from "./vitest_shim.mjs"`).replaceAll(`from "webmx"`, `from "${distNode}"`)
-    .replaceAll(`from "./setup.js"`, `from "./setup.mjs"`);
-  const name = f.replace(/\.ts$/, ".mjs");
-  fs.writeFileSync(path.join(out, name), js);
-  if (f.endsWith(".test.ts")) suites.push(name);
+  emit("gpu", f);
+  if (f.endsWith(".test.ts")) suites.push(f.replace(/\.ts$/, ".js"));
 }
-fs.copyFileSync(path.join(root, "tools/gpu_suite/vitest_shim.mjs"), path.join(out, "vitest_shim.mjs"));
+// The helpers (not the suites) of test/: what GPU suites may import.
+for (const f of fs.readdirSync(path.join(root, "test")))
+  if (f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".d.ts")) emit("", f);
+
 fs.writeFileSync(path.join(out, "run.mjs"), `// Runs the GPU suites without vitest; exits 1 when one fails.
 import { run } from "./vitest_shim.mjs";
-import { mx } from "./setup.mjs";
+import { mx } from "./gpu/setup.js";
 console.log("webmx GPU suites on", JSON.stringify(mx.backendInfo()));
-${suites.map((s) => `await import("./${s}");`).join("\n")}
+${suites.map((s) => `await import("./gpu/${s}");`).join("\n")}
 process.exitCode = (await run()) ? 1 : 0;
 `);
 console.log(`gpu suites (${suites.length}) written to ${out}`);
