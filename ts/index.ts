@@ -59,3 +59,11 @@ export {
 } from "./ops_extra/dtype_like.js";
 export { asarray, type AsarrayOptions } from "./ops_extra/creation_like.js";
 export { toFp8, fromFp8 } from "./ops_extra/fp8_like.js";
+export {
+  quantize, dequantize, quantizedMatmul, gatherQmm,
+  type QuantizeOptions, type QuantizedMatmulOptions, type GatherQmmOptions,
+} from "./quantized.js";
+export { view, contiguous, depends } from "./layout.js";
+export {
+  gatherMm, blockMaskedMm, segmentedMm, hadamardTransform, type GatherMmOptions,
+} from "./ops_extra/matmul_like.js";

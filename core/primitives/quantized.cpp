@@ -1,0 +1,292 @@
+#include "primitives/quantized.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "error.h"
+#include "kernels/elementwise.h"
+#include "math_ops.h"
+#include "ops.h"
+#include "quantized_ops.h"
+#include "reduce_ops.h"
+#include "shape_ops.h"
+#include "thread_pool.h"
+
+namespace wmx {
+
+namespace {
+
+// A row-contiguous copy of `x` as dtype `t` (x itself when it already is one).
+array packed(const array& x, Dtype t) {
+  if (x.dtype() == t && x.row_contiguous() && x.is_evaluated()) return x;
+  array out(x.shape(), t, nullptr, {});
+  copy_convert(x, out);
+  return out;
+}
+
+// Dequantizes one row of n values: code i sits at bits [i*bits, (i+1)*bits)
+// of the little-endian stream of words `w`; group g has scale s[g], bias b[g].
+void dequantize_row(const uint32_t* w, const float* s, const float* b, int64_t n, int bits, int group_size,
+                    float* out) {
+  const uint32_t mask = (1u << bits) - 1u;
+  if (32 % bits == 0) {  // 2, 4, 8 bits: codes never straddle two words
+    const int per_word = 32 / bits;
+    for (int64_t g = 0; g < n / group_size; ++g) {
+      const float sg = s[g], bg = b[g];
+      const uint32_t* wg = w + g * group_size / per_word;
+      float* og = out + g * group_size;
+      for (int j = 0; j < group_size / per_word; ++j) {
+        uint32_t word = wg[j];
+        for (int e = 0; e < per_word; ++e) og[j * per_word + e] = sg * float((word >> (e * bits)) & mask) + bg;
+      }
+    }
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {  // 3, 5, 6 bits: a code may straddle two words
+    const int64_t bit = i * bits;
+    const int64_t word = bit >> 5;
+    const int shift = int(bit & 31);
+    uint64_t v = w[word] >> shift;
+    if (shift + bits > 32) v |= uint64_t(w[word + 1]) << (32 - shift);
+    const int64_t g = i / group_size;
+    out[i] = s[g] * float(uint32_t(v) & mask) + b[g];
+  }
+}
+
+// `a` as `rank` dims for the weights' gradient: extra leading dims folded
+// into the rows, missing ones added as size 1.
+array to_rank(const array& a, int rank) {
+  if (a.ndim() > rank) return flatten(a, 0, a.ndim() - rank);
+  Shape s(rank - a.ndim(), 1);
+  s.insert(s.end(), a.shape().begin(), a.shape().end());
+  return reshape(a, s);
+}
+
+// The number of matrices in a batch of them.
+int64_t batch_count(const array& w) { return w.size() / (w.shape(-2) * w.shape(-1)); }
+
+}  // namespace
+
+bool QuantizedMatmul::is_equivalent(const Primitive& o) const {
+  auto* q = dynamic_cast<const QuantizedMatmul*>(&o);
+  return q && q->group_size_ == group_size_ && q->bits_ == bits_ && q->transpose_ == transpose_;
+}
+bool Dequantize::is_equivalent(const Primitive& o) const {
+  auto* q = dynamic_cast<const Dequantize*>(&o);
+  return q && q->group_size_ == group_size_ && q->bits_ == bits_;
+}
+
+// The products run in float32 whatever the floating dtype (half inputs are
+// widened, float64 narrowed), and the output is converted back.
+void QuantizedMatmul::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  const array x = packed(in[0], Dtype::float32);
+  const array w = packed(in[1], Dtype::uint32);
+  const array s = packed(in[2], Dtype::float32);
+  const array b = packed(in[3], Dtype::float32);
+  array& o = out[0];
+  array of = o.dtype() == Dtype::float32 ? o : array(o.shape(), Dtype::float32, nullptr, {});
+  of.allocate();
+  const int bits = bits_, gs = group_size_;
+  const int64_t wrows = w.shape(-2), wwords = w.shape(-1), wcols = wwords * 32 / bits;
+  const int64_t groups = s.shape(-1);
+  const int64_t K = x.shape(-1), N = o.shape(-1);
+  const int64_t nbatch = w.ndim() > 2 ? batch_count(w) : 1;
+  const int64_t M = x.size() / (K * nbatch);  // rows of x per weight matrix
+  const float* xp = x.data<float>();
+  const uint32_t* wp = w.data<uint32_t>();
+  const float* sp = s.data<float>();
+  const float* bp = b.data<float>();
+  float* op = of.data<float>();
+  for (int64_t bi = 0; bi < nbatch; ++bi) {
+    const float* xb = xp + bi * M * K;
+    const uint32_t* wb = wp + bi * wrows * wwords;
+    const float* sb = sp + bi * wrows * groups;
+    const float* bb = bp + bi * wrows * groups;
+    float* ob = op + bi * M * N;
+    if (transpose_) {
+      // w is (N, K): each output column n is one dequantized row of w dotted
+      // with every row of x. Threads take blocks of columns.
+      parallel_for(N, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, M * K / 64)), [&](int64_t n0, int64_t n1) {
+        std::vector<float> row(K);
+        for (int64_t n = n0; n < n1; ++n) {
+          dequantize_row(wb + n * wwords, sb + n * groups, bb + n * groups, K, bits, gs, row.data());
+          for (int64_t m = 0; m < M; ++m) {
+            const float* xr = xb + m * K;
+            float acc = 0;
+            for (int64_t k = 0; k < K; ++k) acc += xr[k] * row[k];
+            ob[m * N + n] = acc;
+          }
+        }
+      });
+    } else {
+      // w is (K, N): output row m accumulates x[m, k] times dequantized row k.
+      // Threads take blocks of output rows, each dequantizing the rows of w.
+      (void)wcols;
+      parallel_for(M, std::max<int64_t>(1, 64), [&](int64_t m0, int64_t m1) {
+        std::vector<float> row(N);
+        for (int64_t m = m0; m < m1; ++m) std::fill(ob + m * N, ob + (m + 1) * N, 0.0f);
+        for (int64_t k = 0; k < K; ++k) {
+          dequantize_row(wb + k * wwords, sb + k * groups, bb + k * groups, N, bits, gs, row.data());
+          for (int64_t m = m0; m < m1; ++m) {
+            const float xv = xb[m * K + k];
+            float* orow = ob + m * N;
+            for (int64_t n = 0; n < N; ++n) orow[n] += xv * row[n];
+          }
+        }
+      });
+    }
+  }
+  if (o.dtype() != Dtype::float32) copy_convert(of, o);
+}
+
+void Dequantize::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  const array w = packed(in[0], Dtype::uint32);
+  const array s = packed(in[1], Dtype::float32);
+  const array b = packed(in[2], Dtype::float32);
+  array& o = out[0];
+  array of = o.dtype() == Dtype::float32 ? o : array(o.shape(), Dtype::float32, nullptr, {});
+  of.allocate();
+  const int64_t rows = w.size() / w.shape(-1), wwords = w.shape(-1), n = o.shape(-1), groups = s.shape(-1);
+  const uint32_t* wp = w.data<uint32_t>();
+  const float* sp = s.data<float>();
+  const float* bp = b.data<float>();
+  float* op = of.data<float>();
+  parallel_for(rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, n)), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r)
+      dequantize_row(wp + r * wwords, sp + r * groups, bp + r * groups, n, bits_, group_size_, op + r * n);
+  });
+  if (o.dtype() != Dtype::float32) copy_convert(of, o);
+}
+
+// ---- transform rules (MLX's) ----
+
+std::vector<array> QuantizedMatmul::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                        const std::vector<int>& argnums, const std::vector<array>&) {
+  std::vector<array> out;
+  std::optional<array> dsb;  // d(loss)/d(dequantized w), grouped: shared by scales and biases
+  for (int arg : argnums) {
+    if (arg == 0) {
+      out.push_back(quantized_matmul(cot[0], p[1], p[2], p[3], !transpose_, group_size_, bits_));
+    } else if (arg == 1) {
+      fail("QuantizedMatmul::vjp", "no gradient wrt the quantized weights.");
+    } else {
+      if (!dsb) {
+        const int nd = p[1].ndim();
+        array fc = to_rank(cot[0], nd), fx = to_rank(p[0], nd);
+        array dw = transpose_ ? matmul(swapaxes(fc, -1, -2), fx) : matmul(swapaxes(fx, -1, -2), fc);
+        dsb = unflatten(dw, -1, {-1, group_size_});
+      }
+      if (arg == 3) {
+        out.push_back(sum(*dsb, {-1}, false));
+      } else {
+        array wq = dequantize(p[1], ones_like(p[2]), zeros_like(p[3]), group_size_, bits_);
+        wq = unflatten(wq, -1, {-1, group_size_});
+        out.push_back(sum(multiply(*dsb, wq), {-1}, false));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<array> QuantizedMatmul::jvp(const std::vector<array>& p, const std::vector<array>& tangents,
+                                        const std::vector<int>& argnums) {
+  if (argnums.size() > 1 || argnums[0] != 0) fail("QuantizedMatmul::jvp", "No JVP wrt the quantized matrix yet.");
+  return {quantized_matmul(tangents[0], p[1], p[2], p[3], transpose_, group_size_, bits_)};
+}
+
+namespace {
+
+// `a` with its batch axis first, or (unbatched) a new leading axis of size 1
+// that broadcasting stretches.
+array lead_batch(const array& a, int axis) { return axis >= 0 ? moveaxis(a, axis, 0) : expand_dims(a, {0}); }
+
+// Inserts size-1 axes after the leading batch axis until `a` has `rank` dims.
+array pad_after_batch(const array& a, int rank) {
+  Shape s = a.shape();
+  s.insert(s.begin() + 1, rank - a.ndim(), 1);
+  return reshape(a, s);
+}
+
+}  // namespace
+
+// The batch axis goes first everywhere. With unbatched weights, x keeps its
+// extra leading axis and the 2-D weights apply to every row; otherwise the
+// weights get a batch axis (size 1 when unbatched) and x and the weights
+// broadcast over their batch dims.
+std::pair<std::vector<array>, std::vector<int>> QuantizedMatmul::vmap(const std::vector<array>& in,
+                                                                      const std::vector<int>& axes) {
+  const bool w_batched = axes[1] >= 0 || axes[2] >= 0 || axes[3] >= 0;
+  if (!w_batched) {
+    array x = moveaxis(in[0], axes[0], 0);
+    return {{quantized_matmul(x, in[1], in[2], in[3], transpose_, group_size_, bits_)}, {0}};
+  }
+  array w = lead_batch(in[1], axes[1]), s = lead_batch(in[2], axes[2]), b = lead_batch(in[3], axes[3]);
+  const int64_t nb = std::max({w.shape(0), s.shape(0), b.shape(0)});
+  auto stretch = [&](const array& a) {
+    Shape sh = a.shape();
+    sh[0] = nb;
+    return broadcast_to(a, sh);
+  };
+  w = stretch(w), s = stretch(s), b = stretch(b);
+  array x = lead_batch(in[0], axes[0]);
+  const bool vector = x.ndim() == 2;  // a vector per example: one row, squeezed after
+  if (vector) x = expand_dims(x, {1});
+  const int rank = std::max(x.ndim(), w.ndim());
+  x = pad_after_batch(x, rank);
+  w = pad_after_batch(w, rank), s = pad_after_batch(s, rank), b = pad_after_batch(b, rank);
+  array outp = quantized_matmul(x, w, s, b, transpose_, group_size_, bits_);
+  if (vector) outp = squeeze(outp, {-2});
+  return {{outp}, {0}};
+}
+
+std::vector<array> Dequantize::vjp(const std::vector<array>& p, const std::vector<array>& cot,
+                                   const std::vector<int>& argnums, const std::vector<array>&) {
+  std::vector<array> out;
+  for (int arg : argnums) {
+    if (arg == 0) fail("Dequantize::vjp", "no gradient wrt the quantized weights.");
+    array g = unflatten(cot[0], -1, {-1, group_size_});
+    if (arg == 2) {
+      out.push_back(sum(g, {-1}, false));
+    } else {
+      array wq = unflatten(dequantize(p[0], ones_like(p[1]), zeros_like(p[2]), group_size_, bits_), -1,
+                           {-1, group_size_});
+      out.push_back(sum(multiply(g, wq), {-1}, false));
+    }
+  }
+  return out;
+}
+
+std::vector<array> Dequantize::jvp(const std::vector<array>& p, const std::vector<array>& tangents,
+                                   const std::vector<int>& argnums) {
+  std::optional<array> acc;
+  for (size_t i = 0; i < argnums.size(); ++i) {
+    if (argnums[i] == 0) fail("Dequantize::jvp", "no JVP wrt the quantized weights.");
+    array t = expand_dims(tangents[i], {-1});
+    if (argnums[i] == 1) {
+      array wq = unflatten(dequantize(p[0], ones_like(p[1]), zeros_like(p[2]), group_size_, bits_), -1,
+                           {-1, group_size_});
+      t = multiply(t, wq);
+    } else {
+      Shape sh = t.shape();
+      sh.back() = group_size_;
+      t = broadcast_to(t, sh);
+    }
+    t = flatten(t, -2, -1);
+    acc = acc ? add(*acc, t) : t;
+  }
+  return {*acc};
+}
+
+std::pair<std::vector<array>, std::vector<int>> Dequantize::vmap(const std::vector<array>& in,
+                                                                 const std::vector<int>& axes) {
+  array w = lead_batch(in[0], axes[0]), s = lead_batch(in[1], axes[1]), b = lead_batch(in[2], axes[2]);
+  const int64_t nb = std::max({w.shape(0), s.shape(0), b.shape(0)});
+  auto stretch = [&](const array& a) {
+    Shape sh = a.shape();
+    sh[0] = nb;
+    return broadcast_to(a, sh);
+  };
+  return {{dequantize(stretch(w), stretch(s), stretch(b), group_size_, bits_)}, {0}};
+}
+
+}  // namespace wmx
