@@ -67,3 +67,6 @@ export { view, contiguous, depends } from "./layout.js";
 export {
   gatherMm, blockMaskedMm, segmentedMm, hadamardTransform, type GatherMmOptions,
 } from "./ops_extra/matmul_like.js";
+export {
+  conv3d, convTranspose3d, convGeneral, type Conv3dOptions, type ConvTranspose3dOptions, type ConvGeneralOptions,
+} from "./ops_extra/conv_like.js";
