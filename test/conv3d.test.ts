@@ -86,7 +86,7 @@ describe("conv3d", () => {
       d[i] = h;
       const dp = mx.array(d).reshape(arr.shape);
       const args = (s: number) => (which === 0 ? [x.add(dp.mul(s)), w] : [x, w.add(dp.mul(s))]);
-      return (loss(...(args(1) as [A, A])).item() - loss(...(args(-1) as [A, A])).item()) / (2 * h);
+      return ((loss(...(args(1) as [A, A])).item() as number) - (loss(...(args(-1) as [A, A])).item() as number)) / (2 * h);
     });
     expectClose(flat(gx), fd(x, 0), 1e-6);
     expectClose(flat(gw), fd(w, 1), 1e-6);
