@@ -192,3 +192,50 @@ describe("hadamardTransform", () => {
     expectError(() => mx.hadamardTransform(mx.zeros([0])), "[hadamard_transform] Does not support empty arrays.");
   });
 });
+
+describe("einsumPath", () => {
+  const sizes: Record<string, number> = { a: 2, b: 3, c: 4, d: 5, e: 4, f: 3, g: 2, h: 6 };
+  const operands = (spec: string) => spec.slice(0, spec.indexOf("->")).split(",").map((s) => mx.zeros([...s].map((c) => sizes[c]!)));
+
+  it("MLX's test_simple_path cases", () => {
+    const a = mx.zeros([5, 5]);
+    expect(mx.einsumPath("ii", a)[0]).toEqual([[0]]);
+    expect(mx.einsumPath("ij->i", a)[0]).toEqual([[0]]);
+    const b = mx.zeros([5, 8]), c = mx.zeros([8, 3]);
+    expect(mx.einsumPath("ij,jk", b, c)[0]).toEqual([[0, 1]]);
+    expect(mx.einsumPath("ij,jk -> ijk", b, c)[0]).toEqual([[0, 1]]);
+    expect(mx.einsumPath("ij,jk,kl", b, c, mx.zeros([3, 7]))[0]).toEqual([[0, 1], [0, 1]]);
+    expect(mx.einsumPath("ij,jk,kl", b, mx.zeros([8, 10]), mx.zeros([10, 7]))[0]).toEqual([[1, 2], [0, 1]]);
+  });
+
+  it("greedy paths and costs equal numpy's einsum_path(optimize='greedy') (MLX's test_longer_paths)", () => {
+    // Fixtures from numpy 1.x: [path, naive scaling, optimized scaling, naive FLOPs, optimized FLOPs];
+    // numpy's optimized count adds 1 to the sum of the steps' costs, MLX's is the sum.
+    const cases: [string, number[][], number, number, number, number][] = [
+      ["eb,cb,fb->cef", [[0, 2], [0, 1]], 4, 4, 432, 324],
+      ["bca,cdb,dbf,afc->", [[1, 2], [0, 2], [0, 1]], 5, 4, 1440, 552],
+      ["ea,fb,abcd,gc,hd->efgh", [[2, 3], [2, 3], [1, 2], [0, 1]], 8, 5, 86400, 2208],
+      ["ab,bc,cd,de,ef->af", [[2, 3], [1, 3], [1, 2], [0, 1]], 6, 3, 7200, 364],
+    ];
+    for (const [spec, path, ns, os, nf, of] of cases) {
+      const [got, text] = mx.einsumPath(spec, ...operands(spec));
+      expect(got, spec).toEqual(path);
+      expect(text).toBe(
+        `  Complete contraction:  ${spec}\n         Naive scaling:  ${ns}\n     Optimized scaling:  ${os}\n` +
+        `      Naive FLOP count:  ${nf}\n  Optimized FLOP count:  ${of}\n`);
+    }
+    // numpy: ['einsum_path', (1, 2), (0, 1)] (the larger size reduction first).
+    const xs = ["ab", "bc", "cd"].map((s) => mx.zeros([...s].map((c) => sizes[c]!)));
+    expect(mx.einsumPath("ab,bc,cd->ad", ...xs)[0]).toEqual([[1, 2], [0, 1]]);
+  });
+
+  it("errors as MLX", () => {
+    const a = mx.zeros([2, 3]);
+    expectError(() => mx.einsumPath("ij,jk", a), "[einsum_path] Number of operands, 1, does not match number of input subscripts, 2");
+    expectError(() => mx.einsumPath("i1", a), "[einsum_path] Subscripts must be letters, but got '1'.");
+    expectError(() => mx.einsumPath("ijk", a), "[einsum_path] Invalid number of subscripts 3 for input 0 with 2 dimensions.");
+    expectError(() => mx.einsumPath("ii", a), "[einsum_path] Dimensions of repeated subscripts do not have the same size (2 != 3).");
+    expectError(() => mx.einsumPath("ij->ii", a), "[einsum_path] Repeat indices not allowed in output.");
+    expectError(() => mx.einsumPath("ij"), "[einsum_path] At least one operand is required.");
+  });
+});

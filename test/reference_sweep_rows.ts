@@ -5,6 +5,7 @@ import { mx } from "./setup.js";
 import * as ref from "./reference.js";
 import type { Row } from "./reference_sweep.js";
 import { EXTRA_NOT_SWEPT, EXTRA_OPS, extraRows } from "./reference_sweep_rows_extra.js";
+import { BATCH3_NOT_SWEPT, BATCH3_OPS, batch3Rows } from "./reference_sweep_rows_batch3.js";
 
 type A = any;
 const M = mx as A;
@@ -312,7 +313,7 @@ export const randomRows: Row[] = [
   { op: "random.multivariateNormal", inputs: [[3]], f32: true, fn: (mu) => mx.random.multivariateNormal(mu, mvnCov, [2], { key }) },
 ];
 
-export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows, ...extraRows];
+export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows, ...extraRows, ...batch3Rows];
 
 // ---------------------------------------------------------------- the master list
 
@@ -342,6 +343,8 @@ export const API_OPS: string[] = [
   ..."seed key split bits uniform normal randint bernoulli categorical truncatedNormal gumbel permutation laplace multivariateNormal".split(" ").map((n) => `random.${n}`),
   // issue 15's ops composed in TypeScript (ts/ops_extra/)
   ...EXTRA_OPS,
+  // issue 15's third batch (bitwise, quantized, matmul variants, layout, 3-D convs)
+  ...BATCH3_OPS,
 ];
 
 /** Operations without a sweep row, and why. */
@@ -361,4 +364,5 @@ export const NOT_SWEPT: Record<string, string> = {
   "random.gumbel": "only a key as array argument",
   "random.laplace": "loc and scale are numbers: only a key as array argument",
   ...EXTRA_NOT_SWEPT,
+  ...BATCH3_NOT_SWEPT,
 };

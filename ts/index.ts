@@ -70,3 +70,4 @@ export {
 export {
   conv3d, convTranspose3d, convGeneral, type Conv3dOptions, type ConvTranspose3dOptions, type ConvGeneralOptions,
 } from "./ops_extra/conv_like.js";
+export { einsumPath } from "./ops_extra/einsum_path.js";

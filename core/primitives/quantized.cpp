@@ -188,10 +188,27 @@ std::vector<array> QuantizedMatmul::vjp(const std::vector<array>& p, const std::
   return out;
 }
 
+// The product is linear in x, and jointly linear in (scales, biases) (the
+// dequantized matrix is scales * codes + biases): the tangent is the sum of
+// quantized_matmul(t_x, w, s, b) and quantized_matmul(x, w, t_s, t_b), with
+// zeros for a missing one. (MLX has the x part only.)
 std::vector<array> QuantizedMatmul::jvp(const std::vector<array>& p, const std::vector<array>& tangents,
                                         const std::vector<int>& argnums) {
-  if (argnums.size() > 1 || argnums[0] != 0) fail("QuantizedMatmul::jvp", "No JVP wrt the quantized matrix yet.");
-  return {quantized_matmul(tangents[0], p[1], p[2], p[3], transpose_, group_size_, bits_)};
+  std::optional<array> tx, ts, tb;
+  for (size_t i = 0; i < argnums.size(); ++i) {
+    if (argnums[i] == 0) tx = tangents[i];
+    else if (argnums[i] == 1) fail("QuantizedMatmul::jvp", "No JVP wrt the quantized matrix yet.");
+    else if (argnums[i] == 2) ts = tangents[i];
+    else tb = tangents[i];
+  }
+  std::optional<array> out;
+  if (tx) out = quantized_matmul(*tx, p[1], p[2], p[3], transpose_, group_size_, bits_);
+  if (ts || tb) {
+    array t = quantized_matmul(p[0], p[1], ts ? *ts : zeros_like(p[2]), tb ? *tb : zeros_like(p[3]), transpose_,
+                               group_size_, bits_);
+    out = out ? add(*out, t) : t;
+  }
+  return {*out};
 }
 
 namespace {
