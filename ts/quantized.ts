@@ -196,6 +196,9 @@ export function gatherQmm(
   if (xa.ndim < 2) throw new Error(`[${op}] x must have at least 2 dimensions, got ${xa.ndim}.`);
   if (wa.ndim < 2) throw new Error(`[${op}] w must have at least 2 dimensions, got ${wa.ndim}.`);
   const li = indexArg(lhsIndices, "lhsIndices", op), ri = indexArg(rhsIndices, "rhsIndices", op);
+  modeArg(o.mode, op);
+  params(o.groupSize, o.bits, op);
+  if (wa.dtype !== uint32) throw new Error(`[${op}] The weight matrix should be uint32 but received ${wa.dtype.name}`);
   const { transpose, groupSize, bits, mode } = o;
   return tidy(() => {
     const pick = pickMatrices;
