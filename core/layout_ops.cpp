@@ -22,7 +22,7 @@ array view(const array& a, Dtype dtype) {
   } else if (ib > ob) {
     shape.back() *= ib / ob;
   }
-  return array(shape, dtype, std::make_shared<View>(dtype), {a});
+  return array(shape, dtype, std::make_shared<View>(a.dtype(), dtype), {a});
 }
 
 array contiguous(const array& a) { return array(a.shape(), a.dtype(), std::make_shared<Contiguous>(), {a}); }

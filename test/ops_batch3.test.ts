@@ -46,6 +46,10 @@ describe("view", () => {
     const x = mx.arange(0, 8, mx.int32).reshape([2, 4]);
     const v = (mx.vmap((r: A) => mx.view(r, mx.int16), { inAxes: 1 }) as A)(x);
     expect(v.tolist()).toEqual([0, 1, 2, 3].map((j) => mx.view(x.index(mx.slice(), j), mx.int16).tolist()));
+    // Shapeless compile: the last axis follows the input's.
+    const c = mx.compile((r: A) => mx.view(r, mx.uint8), { shapeless: true }) as A;
+    expect(c(mx.array([1, 2], mx.int32)).shape).toEqual([8]);
+    expect(Array.from(c(mx.array([1, 2, 3], mx.int32)).dataSync() as Uint8Array)).toEqual([1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]);
     expectError(() => mx.view(mx.array(1, mx.int32), mx.int8), "[view] Changing the type of a scalar is only allowed for types with the same size.");
     expectError(() => mx.view(mx.zeros([3], mx.int8), mx.int16), "[view] When viewing as a larger dtype, the size in bytes of the last axis must be a multiple of the requested type size.");
     expectError(() => mx.view(mx.zeros([2]), "int7" as A), /^\[view\]/);
@@ -168,6 +172,27 @@ describe("segmentedMm", () => {
 });
 
 describe("hadamardTransform", () => {
+  it("n = m * 2^k (m = 12, 20, 28): orthonormal, H_m (x) H_(2^k) with MLX's H_12", () => {
+    for (const n of [12, 20, 28, 48, 56]) {
+      const t = flat(mx.hadamardTransform(mx.eye(n, null, 0, mx.float64))); // row r: the transform of e_r
+      for (let r = 0; r < n; ++r) for (let q = r; q < n; ++q) {
+        let dot = 0;
+        for (let i = 0; i < n; ++i) dot += t[r * n + i]! * t[q * n + i]!;
+        expect(Math.abs(dot - (r === q ? 1 : 0))).toBeLessThan(1e-12);
+      }
+      // Entries are +-1/sqrt(n).
+      expect(t.every((v) => Math.abs(Math.abs(v) * Math.sqrt(n) - 1) < 1e-12)).toBe(true);
+    }
+    // Columns 0 and 1 of MLX's H_12 (the first two characters of its rows).
+    const col0 = ["+-", "--", "++", "+-", "++", "+-", "++", "+-", "++", "+-", "++", "+-"];
+    const e = (k: number) => mx.eye(12, null, 0, mx.float64).index(k);
+    expect(flat(mx.hadamardTransform(e(0), 1))).toEqual(col0.map((r) => (r[0] === "+" ? 1 : -1)));
+    expect(flat(mx.hadamardTransform(e(1), 1))).toEqual(col0.map((r) => (r[1] === "+" ? 1 : -1)));
+    // 48 = 12 * 4: e_(4k) gives column k of H_12 times the first column of H_4 (all ones).
+    const t48 = flat(mx.hadamardTransform(mx.eye(48, null, 0, mx.float64).index(4), 1));
+    expect(t48).toEqual(col0.flatMap((r) => new Array(4).fill(r[1] === "+" ? 1 : -1)));
+  });
+
   it("equals the scaled Sylvester matrix product, gradients, vmap, errors", () => {
     for (const n of [1, 2, 8, 16]) {
       const x = rnd64([3, n], 40 + n);
@@ -188,7 +213,8 @@ describe("hadamardTransform", () => {
     expectClose(flat(g), flat(mx.hadamardTransform(c)), 1e-12);
     const xs = rnd64([4, 3], 52).reshape([3, 4]);
     expectClose(flat((mx.vmap((v: A) => mx.hadamardTransform(v)) as A)(xs)), flat(mx.hadamardTransform(xs)), 1e-12);
-    expectError(() => mx.hadamardTransform(mx.zeros([2, 12])), /^\[hadamard_transform\] Only supports n = 2\^k in webmx/);
+    expectError(() => mx.hadamardTransform(mx.zeros([2, 36])), "[hadamard_transform] Only supports n = m*2^k where m in (1, 12, 20, 28).");
+    expectError(() => mx.hadamardTransform(mx.zeros([6])), "[hadamard_transform] Only supports n = m*2^k where m in (1, 12, 20, 28).");
     expectError(() => mx.hadamardTransform(mx.zeros([0])), "[hadamard_transform] Does not support empty arrays.");
   });
 });

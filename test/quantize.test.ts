@@ -248,6 +248,17 @@ describe("quantizedMatmul", () => {
     const x = rnd([2, 64], 96);
     const f = (xx: A) => mx.quantizedMatmul(xx, wq, s, b, { groupSize: 64, bits: 8 }).add(1);
     expect(flat((mx.compile(f) as A)(x))).toEqual(flat(f(x)));
+    // Shapeless: one trace serves other batch sizes (the output shape follows x).
+    const g = mx.compile((xx: A) => mx.quantizedMatmul(xx, wq, s, b, { groupSize: 64, bits: 8 }), { shapeless: true }) as A;
+    for (const rows of [2, 5]) {
+      const xr = rnd([rows, 64], 97 + rows);
+      const out = g(xr);
+      expect(out.shape).toEqual([rows, 4]);
+      expect(flat(out)).toEqual(flat(mx.quantizedMatmul(xr, wq, s, b, { groupSize: 64, bits: 8 })));
+    }
+    const d = mx.compile((w: A, sc: A, bi: A) => mx.dequantize(w, sc, bi, 64, 8), { shapeless: true }) as A;
+    expect(d(wq.index(mx.slice(0, 2)), s.index(mx.slice(0, 2)), b.index(mx.slice(0, 2))).shape).toEqual([2, 64]);
+    expect(flat(d(wq, s, b))).toEqual(flat(mx.dequantize(wq, s, b, 64, 8)));
   });
 });
 

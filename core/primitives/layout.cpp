@@ -24,7 +24,15 @@ array row_major(const array& x) {
 
 bool View::is_equivalent(const Primitive& o) const {
   auto* v = dynamic_cast<const View*>(&o);
-  return v && v->dtype_ == dtype_;
+  return v && v->dtype_ == dtype_ && v->from_ == from_;
+}
+
+// For shapeless compile: the last axis scaled by the byte ratio.
+std::vector<Shape> View::output_shapes(const std::vector<Shape>& in) const {
+  Shape out = in[0];
+  const int64_t ib = int64_t(size_of(from_)), ob = int64_t(size_of(dtype_));
+  if (!out.empty()) out.back() = ib < ob ? out.back() / (ob / ib) : out.back() * (ib / ob);
+  return {out};
 }
 
 void View::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {

@@ -9,8 +9,9 @@ namespace wmx {
 
 class View : public Primitive {
  public:
-  explicit View(Dtype dtype) : dtype_(dtype) {}
+  View(Dtype from, Dtype dtype) : from_(from), dtype_(dtype) {}
   const char* name() const override { return "View"; }
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
                                                        const std::vector<int>& axes) override;
@@ -18,7 +19,7 @@ class View : public Primitive {
   PrimitiveState state() const override { return {{"dtype", std::string(name_of(dtype_))}}; }
 
  private:
-  Dtype dtype_;
+  Dtype from_, dtype_;
 };
 
 class Contiguous : public Primitive {
@@ -36,6 +37,9 @@ class Depends : public Primitive {
  public:
   explicit Depends(int n) : n_(n) {}
   const char* name() const override { return "Depends"; }
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override {
+    return std::vector<Shape>(inputs.begin(), inputs.begin() + n_);
+  }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
 

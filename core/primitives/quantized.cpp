@@ -76,6 +76,18 @@ bool Dequantize::is_equivalent(const Primitive& o) const {
   return q && q->group_size_ == group_size_ && q->bits_ == bits_;
 }
 
+// For shapeless compile: x's shape with the last axis the weights' outer size.
+std::vector<Shape> QuantizedMatmul::output_shapes(const std::vector<Shape>& in) const {
+  Shape out = in[0];
+  out.back() = transpose_ ? in[1][in[1].size() - 2] : in[1].back() * 32 / bits_;
+  return {out};
+}
+std::vector<Shape> Dequantize::output_shapes(const std::vector<Shape>& in) const {
+  Shape out = in[0];
+  out.back() = out.back() * 32 / bits_;
+  return {out};
+}
+
 // The products run in float32 whatever the floating dtype (half inputs are
 // widened, float64 narrowed), and the output is converted back.
 void QuantizedMatmul::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {

@@ -18,6 +18,7 @@ class QuantizedMatmul : public Primitive {
   QuantizedMatmul(int group_size, int bits, bool transpose)
       : group_size_(group_size), bits_(bits), transpose_(transpose) {}
   const char* name() const override { return "QuantizedMatmul"; }
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
@@ -35,6 +36,7 @@ class Dequantize : public Primitive {
  public:
   Dequantize(int group_size, int bits) : group_size_(group_size), bits_(bits) {}
   const char* name() const override { return "Dequantize"; }
+  std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;

@@ -8,7 +8,7 @@ import { type Dtype, float32, int64 } from "../dtype.js";
 import { arrayArg, intArg, numArg, optionsArg, boolArg } from "../args.js";
 import { astype, greaterEqual, less, logicalAnd, multiply, add, subtract } from "../elementwise.js";
 import { matmul } from "../linalg.js";
-import { arange } from "../creation.js";
+import { arange, array } from "../creation.js";
 import { broadcastTo, concatenate, expandDims, indexArray, repeat, reshape, slice, squeeze, take } from "../shape_ops.js";
 import { tidy } from "../transforms.js";
 import { indexArg, pickMatrices } from "../quantized.js";
@@ -153,30 +153,48 @@ export function segmentedMm(a: MxArray, b: MxArray, segments: MxArray): MxArray 
 }
 
 /**
+ * The Hadamard matrices MLX uses for the non-power-of-two factor m (rows of
+ * signs; from N. J. A. Sloane's library of Hadamard matrices, as MLX's
+ * mlx/backend/common/hadamard.h), tried in this order.
+ */
+const HADAMARD_M: [number, string][] = [
+  [12, "+-++++++++++ --+-+-+-+-+- +++-++----++ +---+--+-++- +++++-++---- +-+---+--+-+ ++--+++-++-- +--++---+--+ ++----+++-++ +--+-++---+- ++++----+++- +-+--+-++---"],
+  [20, "+----+----++--++-++- -+----+---+++---+-++ --+----+---+++-+-+-+ ---+----+---+++++-+- ----+----++--++-++-+ -+++++-----+--+++--+ +-+++-+---+-+--+++-- ++-++--+---+-+--+++- +++-+---+---+-+--+++ ++++-----++--+-+--++ --++-+-++-+-----++++ ---++-+-++-+---+-+++ +---++-+-+--+--++-++ ++---++-+----+-+++-+ -++---++-+----+++++- -+--+--++-+----+---- +-+-----++-+----+--- -+-+-+---+--+----+-- --+-+++------+----+- +--+--++------+----+"],
+  [28, "+------++----++-+--+-+--++-- -+-----+++-----+-+--+-+--++- --+-----+++---+-+-+----+--++ ---+-----+++---+-+-+-+--+--+ ----+-----+++---+-+-+++--+-- -----+-----++++--+-+--++--+- ------++----++-+--+-+--++--+ --++++-+-------++--+++-+--+- ---++++-+-----+-++--+-+-+--+ +---+++--+----++-++--+-+-+-- ++---++---+----++-++--+-+-+- +++---+----+----++-++--+-+-+ ++++--------+-+--++-++--+-+- -++++--------+++--++--+--+-+ -+-++-++--++--+--------++++- +-+-++--+--++--+--------++++ -+-+-++--+--++--+----+---+++ +-+-+-++--+--+---+---++---++ ++-+-+-++--+------+--+++---+ -++-+-+-++--+------+-++++--- +-++-+---++--+------+-++++-- -++--++-+-++-+++----++------ +-++--++-+-++-+++-----+----- ++-++---+-+-++-+++-----+---- -++-++-+-+-+-+--+++-----+--- --++-++++-+-+----+++-----+-- +--++-+-++-+-+----+++-----+- ++--++-+-++-+-+----++------+"],
+];
+
+/**
  * The Walsh-Hadamard transform along the last axis (MLX's hadamard_transform),
- * times `scale` (default 1/sqrt(n)): Sylvester's ordering, entry (i, j) =
- * (-1)^popcount(i & j). n must be a power of two (MLX also takes n = m * 2^k
- * for m in 12, 20, 28; webmx does not yet). Integer inputs give float32.
+ * times `scale` (default 1/sqrt(n)). For n = 2^k, Sylvester's matrix (entry
+ * (i, j) = (-1)^popcount(i & j)); for n = m * 2^k with m in 12, 20, 28, MLX's
+ * H_m (x) H_(2^k): each run of 2^k values transformed, then H_m across the
+ * runs. Integer inputs give float32.
  */
 export function hadamardTransform(a: MxArray, scale: number | null = null): MxArray {
   const op = "hadamard_transform";
   const x = arrayArg(a, "a", op);
   if (x.size === 0) throw new Error(`[${op}] Does not support empty arrays.`);
-  const n = x.ndim > 0 ? x.shape[x.ndim - 1]! : 1;
-  const s = scale === null || scale === undefined ? 1 / Math.sqrt(n) : numArg(scale, "scale", op);
+  const total = x.ndim > 0 ? x.shape[x.ndim - 1]! : 1;
+  const s = scale === null || scale === undefined ? 1 / Math.sqrt(total) : numArg(scale, "scale", op);
   const t = x.dtype.kind === "float" ? x.dtype : float32;
-  if (n & (n - 1))
-    throw new Error(`[${op}] Only supports n = 2^k in webmx (MLX also takes n = m*2^k with m in 12, 20, 28), got n = ${n}.`);
+  const [m, signs] = total & (total - 1) ? HADAMARD_M.find(([f]) => total % f === 0) ?? [1, ""] : [1, ""];
+  const n = total / m;
+  if (n & (n - 1)) throw new Error(`[${op}] Only supports n = m*2^k where m in (1, 12, 20, 28).`);
   if (n > 2 ** 26) throw new Error(`[${op}] Only supports n = m*2^k where k <= 26`);
   return tidy(() => {
-    let y = astype(x, t);
     const batch = x.shape.slice(0, -1);
-    // One butterfly per bit of the index, high bit first: pairs (u, v) at
-    // distance h become (u + v, u - v).
+    let y = astype(x, t);
+    if (total === 1) return s === 1 ? y : multiply(y, scalarOf(s, t));
+    // One butterfly per bit of the index within each run of n, high bit
+    // first: pairs (u, v) at distance h become (u + v, u - v).
     for (let h = n / 2; h >= 1; h /= 2) {
-      const r = reshape(y, [...batch, n / (2 * h), 2, h]);
+      const r = reshape(y, [...batch, m, n / (2 * h), 2, h]);
       const u = take(r, 0, -2), v = take(r, 1, -2);
-      y = reshape(concatenate([expandDims(add(u, v), -2), expandDims(subtract(u, v), -2)], -2), [...batch, n]);
+      y = reshape(concatenate([expandDims(add(u, v), -2), expandDims(subtract(u, v), -2)], -2), [...batch, m * n]);
+    }
+    if (m > 1) {
+      const hm = array(Float32Array.from([...signs.replace(/ /g, "")].map((c) => (c === "+" ? 1 : -1)))).reshape([m, m]);
+      y = reshape(matmul(astype(hm, t), reshape(y, [...batch, m, n])), [...batch, m * n]);
     }
     return s === 1 ? y : multiply(y, scalarOf(s, t));
   });
