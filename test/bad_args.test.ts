@@ -577,7 +577,7 @@ row("segmentedMm", () => mx.segmentedMm(x23, x32, i3), /^\[segmented_mm\] The se
 row("hadamardTransform", () => mx.hadamardTransform(x23), /^\[hadamard_transform\] Only supports n = m\*2\^k where m in \(1, 12, 20, 28\)/);
 row("view", () => mx.view(v3, mx.float64), /^\[view\] When viewing as a larger dtype, the size in bytes of the last axis/);
 row("contiguous", () => M.contiguous(x23, 1), /^\[contiguous\] allowColMajor must be a boolean, got number 1/);
-row("depends", () => M.depends(x23, [v3]), /^\[depends\] Expected a list of mx\.Arrays/);
+row("depends", () => M.depends([x23], "v3"), /^\[depends\] Expected a list of mx\.Arrays/);
 row("conv3d", () => M.conv3d(img, img, { pad: 1 }), /^\[conv3d\] Unknown option 'pad'; expected stride/);
 row("convTranspose3d", () => M.convTranspose3d(img, img, { stride: [1, 1] }), /^\[conv_transpose3d\] stride must be an integer or a list of 3 integers/);
 row("convGeneral", () => M.convGeneral(seq, seq, { flip: 1 }), /^\[conv_general\] flip must be a boolean, got number 1/);

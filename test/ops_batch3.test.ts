@@ -80,6 +80,9 @@ describe("contiguous, depends", () => {
     const v = (mx.vmap((x: A) => mx.depends([x.add(1)], [dep])[0]) as A)(rnd([2, 3], 5));
     expect(v.shape).toEqual([2, 3]);
     expectError(() => mx.depends([], [a]), "[depends] At least one input is required.");
+    // A single array in, a single array out (MLX).
+    const one = mx.depends(a, dep);
+    expect(one.tolist()).toEqual(a.tolist());
   });
 });
 

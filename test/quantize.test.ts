@@ -152,6 +152,10 @@ describe("quantize / dequantize: MLX's format", () => {
     expect(b.dtype).toBe(mx.float16);
     const d = mx.dequantize(wq, s, b);
     expect(d.dtype).toBe(mx.float16);
+    const d32 = mx.dequantize(wq, s, b, 64, 4, { dtype: mx.float32 });
+    expect(d32.dtype).toBe(mx.float32);
+    expect(flat(d32)).toEqual(flat(d));
+    expectError(() => mx.dequantize(wq, s, b, 64, 4, { dtype: "int32" }), "[dequantize] Only real floating types are supported but output dtype == int32.");
     expect(d.shape).toEqual([2, 3, 128]);
     // A constant group: its value is the bias (q0 = 0 would lose it).
     const [cq, cs, cb] = mx.quantize(mx.full([1, 32], 0.75), 32, 4);

@@ -61,7 +61,7 @@ export { asarray, type AsarrayOptions } from "./ops_extra/creation_like.js";
 export { toFp8, fromFp8 } from "./ops_extra/fp8_like.js";
 export {
   quantize, dequantize, quantizedMatmul, gatherQmm,
-  type QuantizeOptions, type QuantizedMatmulOptions, type GatherQmmOptions,
+  type QuantizeOptions, type DequantizeOptions, type QuantizedMatmulOptions, type GatherQmmOptions,
 } from "./quantized.js";
 export { view, contiguous, depends } from "./layout.js";
 export {

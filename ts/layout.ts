@@ -29,11 +29,20 @@ export function contiguous(a: MxArray, allowColMajor = false): MxArray {
   return wrap(m()._wmx_contiguous(arrayArg(a, "a", op).handle));
 }
 
-/** `inputs` (new arrays with their values) that, when evaluated, evaluate `dependencies` too. */
-export function depends(inputs: MxArray[], dependencies: MxArray[]): MxArray[] {
+/**
+ * `inputs` (new arrays with their values) that, when evaluated, evaluate
+ * `dependencies` too. Each argument is an array or a list of them; a single
+ * array in gives a single array out (MLX).
+ */
+export function depends(inputs: MxArray, dependencies: MxArray | MxArray[]): MxArray;
+export function depends(inputs: MxArray[], dependencies: MxArray | MxArray[]): MxArray[];
+export function depends(inputs: MxArray | MxArray[], dependencies: MxArray | MxArray[]): MxArray | MxArray[] {
   const op = "depends";
-  const xs = arrayList(inputs, op), ds = arrayList(dependencies, op);
+  const single = inputs instanceof MxArray;
+  const xs = single ? [inputs] : arrayList(inputs, op);
+  const ds = dependencies instanceof MxArray ? [dependencies] : arrayList(dependencies, op);
   if (xs.length === 0) throw new Error(`[${op}] At least one input is required.`);
   const hs = [...xs, ...ds].map((x) => x.handle);
-  return takeResults(core().withInts(hs, (p) => m()._wmx_depends(p, xs.length, ds.length)));
+  const out = takeResults(core().withInts(hs, (p) => m()._wmx_depends(p, xs.length, ds.length)));
+  return single ? out[0]! : out;
 }

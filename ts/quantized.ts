@@ -10,7 +10,7 @@
 
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
-import { float32, uint32 } from "./dtype.js";
+import { type Dtype, float32, toDtype, uint32 } from "./dtype.js";
 import { describe } from "./describe.js";
 import { arrayArg, boolArg, intArg, optionsArg } from "./args.js";
 import { wrap } from "./operands.js";
@@ -126,17 +126,32 @@ export function quantize(w: MxArray, groupSize?: number, bits?: number, options:
   });
 }
 
-/** The matrix (..., K) that `quantize` gave `[w, scales, biases]` for (of the scales' dtype). */
+export interface DequantizeOptions extends QuantizeOptions {
+  /** The output dtype (a floating one); default the scales' and biases' common dtype. */
+  dtype?: Dtype | string | null;
+}
+
+/** The matrix (..., K) that `quantize` gave `[w, scales, biases]` for (of the scales' dtype, or `dtype`). */
 export function dequantize(
-  w: MxArray, scales: MxArray, biases: MxArray | null, groupSize?: number, bits?: number, options: QuantizeOptions = {},
+  w: MxArray, scales: MxArray, biases: MxArray | null, groupSize?: number, bits?: number,
+  options: DequantizeOptions = {},
 ): MxArray {
   const op = "dequantize";
+  const o = optionsArg<DequantizeOptions>(options, op, ["mode", "dtype"]);
+  modeArg(o.mode, op);
+  const dt = o.dtype === undefined || o.dtype === null ? null : toDtype(o.dtype, op);
+  if (dt && dt.kind !== "float") throw new Error(`[${op}] Only real floating types are supported but output dtype == ${dt.name}.`);
   const hw = arrayArg(w, "w", op).handle, hs = arrayArg(scales, "scales", op).handle;
-  modeArg(optionsArg<QuantizeOptions>(options, op, ["mode"]).mode, op);
   if (biases === null || biases === undefined) throw new Error(`[${op}] Biases must be provided for affine quantization.`);
   const hb = arrayArg(biases, "biases", op).handle;
   const [gs, b] = params(groupSize, bits, op);
-  return wrap(m()._wmx_dequantize(hw, hs, hb, gs, b));
+  const out = wrap(m()._wmx_dequantize(hw, hs, hb, gs, b));
+  if (!dt || dt === out.dtype) return out;
+  try {
+    return astype(out, dt);
+  } finally {
+    out.dispose();
+  }
 }
 
 /**
