@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "kernels/elementwise.h"
+#include "kernels/quantized.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "quantized_ops.h"
@@ -22,35 +23,6 @@ array packed(const array& x, Dtype t) {
   array out(x.shape(), t, nullptr, {});
   copy_convert(x, out);
   return out;
-}
-
-// Dequantizes one row of n values: code i sits at bits [i*bits, (i+1)*bits)
-// of the little-endian stream of words `w`; group g has scale s[g], bias b[g].
-void dequantize_row(const uint32_t* w, const float* s, const float* b, int64_t n, int bits, int group_size,
-                    float* out) {
-  const uint32_t mask = (1u << bits) - 1u;
-  if (32 % bits == 0) {  // 2, 4, 8 bits: codes never straddle two words
-    const int per_word = 32 / bits;
-    for (int64_t g = 0; g < n / group_size; ++g) {
-      const float sg = s[g], bg = b[g];
-      const uint32_t* wg = w + g * group_size / per_word;
-      float* og = out + g * group_size;
-      for (int j = 0; j < group_size / per_word; ++j) {
-        uint32_t word = wg[j];
-        for (int e = 0; e < per_word; ++e) og[j * per_word + e] = sg * float((word >> (e * bits)) & mask) + bg;
-      }
-    }
-    return;
-  }
-  for (int64_t i = 0; i < n; ++i) {  // 3, 5, 6 bits: a code may straddle two words
-    const int64_t bit = i * bits;
-    const int64_t word = bit >> 5;
-    const int shift = int(bit & 31);
-    uint64_t v = w[word] >> shift;
-    if (shift + bits > 32) v |= uint64_t(w[word + 1]) << (32 - shift);
-    const int64_t g = i / group_size;
-    out[i] = s[g] * float(uint32_t(v) & mask) + b[g];
-  }
 }
 
 // `a` as `rank` dims for the weights' gradient: extra leading dims folded
@@ -122,12 +94,7 @@ void QuantizedMatmul::eval_cpu(const std::vector<array>& in, std::vector<array>&
         std::vector<float> row(K);
         for (int64_t n = n0; n < n1; ++n) {
           dequantize_row(wb + n * wwords, sb + n * groups, bb + n * groups, K, bits, gs, row.data());
-          for (int64_t m = 0; m < M; ++m) {
-            const float* xr = xb + m * K;
-            float acc = 0;
-            for (int64_t k = 0; k < K; ++k) acc += xr[k] * row[k];
-            ob[m * N + n] = acc;
-          }
+          for (int64_t m = 0; m < M; ++m) ob[m * N + n] = dot_f32(xb + m * K, row.data(), K);
         }
       });
     } else {
@@ -139,11 +106,7 @@ void QuantizedMatmul::eval_cpu(const std::vector<array>& in, std::vector<array>&
         for (int64_t m = m0; m < m1; ++m) std::fill(ob + m * N, ob + (m + 1) * N, 0.0f);
         for (int64_t k = 0; k < K; ++k) {
           dequantize_row(wb + k * wwords, sb + k * groups, bb + k * groups, N, bits, gs, row.data());
-          for (int64_t m = m0; m < m1; ++m) {
-            const float xv = xb[m * K + k];
-            float* orow = ob + m * N;
-            for (int64_t n = 0; n < N; ++n) orow[n] += xv * row[n];
-          }
+          for (int64_t m = m0; m < m1; ++m) axpy_f32(xb[m * K + k], row.data(), ob + m * N, N);
         }
       });
     }
