@@ -71,7 +71,7 @@ void QuantizedMatmul::eval_cpu(const std::vector<array>& in, std::vector<array>&
   array of = o.dtype() == Dtype::float32 ? o : array(o.shape(), Dtype::float32, nullptr, {});
   of.allocate();
   const int bits = bits_, gs = group_size_;
-  const int64_t wrows = w.shape(-2), wwords = w.shape(-1), wcols = wwords * 32 / bits;
+  const int64_t wrows = w.shape(-2), wwords = w.shape(-1);
   const int64_t groups = s.shape(-1);
   const int64_t K = x.shape(-1), N = o.shape(-1);
   const int64_t nbatch = w.ndim() > 2 ? batch_count(w) : 1;
@@ -100,7 +100,6 @@ void QuantizedMatmul::eval_cpu(const std::vector<array>& in, std::vector<array>&
     } else {
       // w is (K, N): output row m accumulates x[m, k] times dequantized row k.
       // Threads take blocks of output rows, each dequantizing the rows of w.
-      (void)wcols;
       parallel_for(M, std::max<int64_t>(1, 64), [&](int64_t m0, int64_t m1) {
         std::vector<float> row(N);
         for (int64_t m = m0; m < m1; ++m) std::fill(ob + m * N, ob + (m + 1) * N, 0.0f);
