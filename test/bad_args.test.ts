@@ -558,6 +558,31 @@ row("fromFp8", () => mx.fromFp8(x23), /^\[from_fp8\] Input must have type uint8 
 row("Array#diag", () => (x23 as any).diag("1"), /^\[diag\] k must be an integer, got string 1/);
 row("Array#diagonal", () => v3.diagonal(), /^\[diagonal\] Array must have at least two dimensions, but got 1 dimensions/);
 row("Array#logcumsumexp", () => x23.logcumsumexp(-3), /^\[logcumsumexp\] Axis -3 is out of bounds for array with 2 dimensions/);
+// issue 15's third batch: bitwise, quantized, matmul variants, layout, 3-D convolutions
+for (const [name, tag] of [["bitwiseAnd", "bitwise_and"], ["bitwiseOr", "bitwise_or"], ["bitwiseXor", "bitwise_xor"], ["leftShift", "left_shift"], ["rightShift", "right_shift"]]) {
+  row(name!, () => M[name!](x23, i3), new RegExp(`^\\[${tag}\\] Only allowed on integer or boolean types but got types float32 and int32`));
+  row(`Array#${name}`, () => (i3 as any)[name!]({}), new RegExp(`^\\[${tag}\\] Expected an mx\\.Array or a JS number`));
+}
+row("bitwiseInvert", () => mx.bitwiseInvert(x23), /^\[bitwise_invert\] Bitwise inverse only allowed on integer types/);
+row("Array#bitwiseInvert", () => x23.bitwiseInvert(), /^\[bitwise_invert\] Bitwise inverse only allowed on integer types/);
+const w64 = mx.ones([2, 64]);
+const x32 = mx.ones([3, 2]);
+row("quantize", () => mx.quantize(w64, 48), /^\[quantize\] The requested group size 48 is not supported/);
+row("quantize", () => M.quantize(w64, 64, 4, { mode: "int4" }), /^\[quantize\] Invalid quantization mode string int4/);
+row("dequantize", () => mx.dequantize(w64, v3, v3), /^\[dequantize\] The matrix should be given as a uint32/);
+row("quantizedMatmul", () => mx.quantizedMatmul(x23, w64, v3, v3), /^\[quantized_matmul\] The weight matrix should be uint32 but received float32/);
+row("gatherQmm", () => M.gatherQmm(x23, w64, v3, v3, null, null, { bits: 7 }), /^\[gather_qmm\] The requested number of bits 7 is not supported/);
+row("gatherMm", () => mx.gatherMm(x23, x23, i3), /^\[gather_mm\] Last dimension of first input with shape \(2,3\) must match/);
+row("blockMaskedMm", () => mx.blockMaskedMm(x23, x32, 16, b2), /^\[block_masked_mm\] Only block_sizes 32, 64 are supported/);
+row("segmentedMm", () => mx.segmentedMm(x23, x32, i3), /^\[segmented_mm\] The segments should have shape \(\.\.\., 2\)/);
+row("hadamardTransform", () => mx.hadamardTransform(x23), /^\[hadamard_transform\] Only supports n = m\*2\^k where m in \(1, 12, 20, 28\)/);
+row("view", () => mx.view(v3, mx.float64), /^\[view\] When viewing as a larger dtype, the size in bytes of the last axis/);
+row("contiguous", () => M.contiguous(x23, 1), /^\[contiguous\] allowColMajor must be a boolean, got number 1/);
+row("depends", () => M.depends([x23], "v3"), /^\[depends\] Expected a list of mx\.Arrays/);
+row("conv3d", () => M.conv3d(img, img, { pad: 1 }), /^\[conv3d\] Unknown option 'pad'; expected stride/);
+row("convTranspose3d", () => M.convTranspose3d(img, img, { stride: [1, 1] }), /^\[conv_transpose3d\] stride must be an integer or a list of 3 integers/);
+row("convGeneral", () => M.convGeneral(seq, seq, { flip: 1 }), /^\[conv_general\] flip must be a boolean, got number 1/);
+row("einsumPath", () => mx.einsumPath("ij,jk", x23), /^\[einsum_path\] Number of operands, 1, does not match/);
 
 // Members of API.md's sections that take no argument that could be wrong (or
 // are not ops), each with the reason it has no row.

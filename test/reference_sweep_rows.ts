@@ -6,6 +6,7 @@ import * as ref from "./reference.js";
 import type { Row } from "./reference_sweep.js";
 import { EXTRA_NOT_SWEPT, EXTRA_OPS, extraRows } from "./reference_sweep_rows_extra.js";
 import { MX_LINALG_NOT_SWEPT, MX_LINALG_OPS, mxLinalgRows } from "./reference_sweep_rows_mx_linalg.js";
+import { BATCH3_NOT_SWEPT, BATCH3_OPS, batch3Rows } from "./reference_sweep_rows_batch3.js";
 
 type A = any;
 const M = mx as A;
@@ -313,7 +314,7 @@ export const randomRows: Row[] = [
   { op: "random.multivariateNormal", inputs: [[3]], f32: true, fn: (mu) => mx.random.multivariateNormal(mu, mvnCov, [2], { key }) },
 ];
 
-export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows, ...extraRows, ...mxLinalgRows];
+export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows, ...extraRows, ...mxLinalgRows, ...batch3Rows];
 
 // ---------------------------------------------------------------- the master list
 
@@ -345,6 +346,8 @@ export const API_OPS: string[] = [
   ...EXTRA_OPS,
   // mx.linalg
   ...MX_LINALG_OPS,
+  // issue 15's third batch (bitwise, quantized, matmul variants, layout, 3-D convs)
+  ...BATCH3_OPS,
 ];
 
 /** Operations without a sweep row, and why. */
@@ -365,4 +368,5 @@ export const NOT_SWEPT: Record<string, string> = {
   "random.laplace": "loc and scale are numbers: only a key as array argument",
   ...EXTRA_NOT_SWEPT,
   ...MX_LINALG_NOT_SWEPT,
+  ...BATCH3_NOT_SWEPT,
 };

@@ -321,6 +321,24 @@ export class MxArray {
   matmul(other: MxArray): MxArray {
     return la.matmul(this, other);
   }
+  bitwiseAnd(other: ArrayOrScalar): MxArray {
+    return ew.bitwiseAnd(this, other);
+  }
+  bitwiseOr(other: ArrayOrScalar): MxArray {
+    return ew.bitwiseOr(this, other);
+  }
+  bitwiseXor(other: ArrayOrScalar): MxArray {
+    return ew.bitwiseXor(this, other);
+  }
+  leftShift(other: ArrayOrScalar): MxArray {
+    return ew.leftShift(this, other);
+  }
+  rightShift(other: ArrayOrScalar): MxArray {
+    return ew.rightShift(this, other);
+  }
+  bitwiseInvert(): MxArray {
+    return ew.bitwiseInvert(this);
+  }
   sum(axis?: Axis, keepdims = false): MxArray {
     return red.sum(this, axis, keepdims);
   }

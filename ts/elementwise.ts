@@ -140,6 +140,23 @@ export const logicalAnd = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("logica
 
 export const logicalOr = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("logical_or", a, b);
 
+// Bitwise ops (integer and bool dtypes, MLX's promotion; a JS number is weakly
+// typed against the array, and two JS numbers are float32, hence an error).
+export const bitwiseAnd = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("bitwise_and", a, b);
+
+export const bitwiseOr = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("bitwise_or", a, b);
+
+export const bitwiseXor = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("bitwise_xor", a, b);
+
+/** Bool shifts as uint8 (MLX); counts outside [0, bits) shift every bit out. */
+export const leftShift = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("left_shift", a, b);
+
+/** Arithmetic for signed dtypes; bool shifts as uint8 (MLX). */
+export const rightShift = (a: ArrayOrScalar, b: ArrayOrScalar) => binary("right_shift", a, b);
+
+/** `~a` on integers; logicalNot on bool (MLX). */
+export const bitwiseInvert = (a: ArrayOrScalar) => unary("bitwise_invert", a);
+
 export function astype(a: MxArray, dtype: Dtype | string): MxArray {
   return wrap(core().m._wmx_astype(requireArray(a, "astype").handle, toDtype(dtype, "astype").code));
 }

@@ -61,3 +61,15 @@ export {
 export { asarray, type AsarrayOptions } from "./ops_extra/creation_like.js";
 export { toFp8, fromFp8 } from "./ops_extra/fp8_like.js";
 export * as linalg from "./linalg_namespace.js";
+export {
+  quantize, dequantize, quantizedMatmul, gatherQmm,
+  type QuantizeOptions, type DequantizeOptions, type QuantizedMatmulOptions, type GatherQmmOptions,
+} from "./quantized.js";
+export { view, contiguous, depends } from "./layout.js";
+export {
+  gatherMm, blockMaskedMm, segmentedMm, hadamardTransform, type GatherMmOptions,
+} from "./ops_extra/matmul_like.js";
+export {
+  conv3d, convTranspose3d, convGeneral, type Conv3dOptions, type ConvTranspose3dOptions, type ConvGeneralOptions,
+} from "./ops_extra/conv_like.js";
+export { einsumPath } from "./ops_extra/einsum_path.js";

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "bitwise_ops.h"
 #include "error.h"
 #include "handles.h"
 #include "math_ops.h"

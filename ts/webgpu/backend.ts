@@ -20,7 +20,7 @@ const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
 const PARAMS_ARENA = 256 * 1024;
 
 /** Ops whose node shares its input's buffer (core views): any stored dtype. */
-const VIEWS = new Set(["Squeeze", "ExpandDims", "Transpose", "Broadcast", "Slice", "ConcatPart", "ToDevice", "Placeholder"]);
+const VIEWS = new Set(["Squeeze", "ExpandDims", "Transpose", "Broadcast", "Slice", "ConcatPart", "Depends", "ToDevice", "Placeholder"]);
 
 /** Buffer sizes: powers of two up to 1 MiB (at least 256 bytes), then multiples of 1 MiB. */
 function bucket(nbytes: number): number {

@@ -25,6 +25,8 @@ export const GPU_FALLBACKS: readonly GpuFallback[] = [
   { op: "ConvWeightGrad", dtypes: "all", reason: "no GPU kernel yet" },
   // mx.linalg's factorizations run on the CPU in MLX too (its linalg ops take the CPU stream).
   ...["Inverse", "Cholesky", "QRF", "SVD", "Eigh", "LUF"].map((op) => ({ op, dtypes: "all" as const, reason: "mx.linalg runs on the CPU, as in MLX" })),
+  { op: "QuantizedMatmul", dtypes: "all", reason: "no GPU kernel yet" },
+  { op: "Dequantize", dtypes: "all", reason: "no GPU kernel yet" },
   { op: "Arange", dtypes: "all", reason: "computed on the CPU in double precision and uploaded (no GPU input, so mx.eval still works)" },
 ];
 

@@ -10,7 +10,7 @@
 
 import type { Dispatch, KernelCall } from "../dispatch_types.js";
 import { bindings, elementwiseParams, indexFunctions, wordLoop, wordsFor } from "../codegen.js";
-import { type ComputeType, convert, gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
+import { type ComputeType, type GpuDtype, convert, gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
 type Expr = (t: ComputeType) => string | undefined;
 
@@ -52,6 +52,8 @@ const UNARY: Record<string, Expr> = {
   Ceil: byType("ceil(x)", "x", "x"),
   Round: byType("round(x)", "x", "x"),
   StopGradient: any("x"),
+  // bool's inversion is logicalNot (the ops layer); narrow ints keep the low bits of ~x.
+  BitwiseInvert: byType(undefined, "~x", "~x"),
 };
 
 /** Unary ops with a bool output: a WGSL bool expression of `x`. */
@@ -75,6 +77,22 @@ const BINARY: Record<string, Expr> = {
   Power: floatOnly("wmx_pow(a, b)"),
   ArcTan2: floatOnly("atan2(a, b)"),
   LogAddExp: floatOnly("wmx_logaddexp(a, b)"),
+  BitwiseAnd: byType(undefined, "a & b", "a & b"),
+  BitwiseOr: byType(undefined, "a | b", "a | b"),
+  BitwiseXor: byType(undefined, "a ^ b", "a ^ b"),
+};
+
+/**
+ * Shifts: a count that is negative or at least the dtype's width shifts
+ * every bit out (0, or the sign for a signed right shift), as on the CPU;
+ * WGSL would take the count modulo 32. Narrow signed values arrive
+ * sign-extended, so >> is arithmetic and << keeps the low bits.
+ */
+const SHIFTS: Record<string, (t: ComputeType, width: number) => string | undefined> = {
+  LeftShift: (t, w) => (t === "f32" ? undefined : t === "i32"
+    ? `select(0, a << u32(b), b >= 0 && b < ${w})` : `select(0u, a << b, b < ${w}u)`),
+  RightShift: (t, w) => (t === "f32" ? undefined : t === "i32"
+    ? `select(select(0, -1, a < 0), a >> u32(b), b >= 0 && b < ${w})` : `select(0u, a >> b, b < ${w}u)`),
 };
 
 /** Comparisons: a WGSL bool expression of `a` and `b`. */
@@ -88,7 +106,7 @@ const COMPARISONS: Record<string, string> = {
 };
 
 /** The ops whose kernel is a conversion or plain copy of their one input. */
-const COPIES = new Set(["AsType", "Reshape", "Flatten", "Copy"]);
+const COPIES = new Set(["AsType", "Reshape", "Flatten", "Copy", "Contiguous"]);
 
 // Vulkan lets sin and cos be off by 2^-11 (SwiftShader is), so they are
 // computed here: Cody-Waite reduction by pi/2 in three parts, then the Cephes
@@ -188,12 +206,14 @@ fn wmx_logaddexp(a: f32, b: f32) -> f32 {
 }
 `;
 
+const binaryExpr = (op: string, d: GpuDtype) => (op in SHIFTS ? SHIFTS[op]!(d.compute, d.bytes * 8) : BINARY[op]!(d.compute));
+
 type Kind = "unary" | "predicate" | "binary" | "comparison" | "select" | "copy";
 
 function kindOf(op: string): Kind | undefined {
   if (op in UNARY) return "unary";
   if (op in UNARY_PREDICATES) return "predicate";
-  if (op in BINARY) return "binary";
+  if (op in BINARY || op in SHIFTS) return "binary";
   if (op in COMPARISONS) return "comparison";
   if (op === "Select") return "select";
   if (COPIES.has(op)) return "copy";
@@ -211,7 +231,7 @@ export function supportsElementwise(op: string, inputs: number[], outputs: numbe
   switch (kind) {
     case "unary": return ins.length === 1 && UNARY[op]!(t) !== undefined;
     case "predicate": return ins.length === 1 && out.name === "bool";
-    case "binary": return ins.length === 2 && ins[1]!.code === ins[0]!.code && BINARY[op]!(t) !== undefined;
+    case "binary": return ins.length === 2 && ins[1]!.code === ins[0]!.code && binaryExpr(op, ins[0]!) !== undefined;
     case "comparison": return ins.length === 2 && ins[1]!.code === ins[0]!.code && out.name === "bool";
     case "select": return ins.length === 3 && ins[1]!.code === ins[2]!.code;
     case "copy": return ins.length === 1;
@@ -232,7 +252,7 @@ export function elementwiseKernel(d: Dispatch): KernelCall {
       body = `let x = ${ins[0]!.load("in0", "idx0(e)")};\n    v = select(0u, 1u, ${UNARY_PREDICATES[d.op]!(t)!});`;
       break;
     case "binary":
-      body = `let a = ${ins[0]!.load("in0", "idx0(e)")};\n    let b = ${ins[1]!.load("in1", "idx1(e)")};\n    v = ${convert(BINARY[d.op]!(t)!, t, out.compute)};`;
+      body = `let a = ${ins[0]!.load("in0", "idx0(e)")};\n    let b = ${ins[1]!.load("in1", "idx1(e)")};\n    v = ${convert(binaryExpr(d.op, ins[0]!)!, t, out.compute)};`;
       break;
     case "comparison":
       body = `let a = ${ins[0]!.load("in0", "idx0(e)")};\n    let b = ${ins[1]!.load("in1", "idx1(e)")};\n    v = select(0u, 1u, ${COMPARISONS[d.op]});`;

@@ -1,7 +1,8 @@
 // Kernels that place elements by position: SliceUpdate (a copy of the
 // input with a strided region taken from the update), AsStrided (elements of
 // the input's row-major order at given strides: the CPU makes a view, the
-// GPU copies) and NumberOfElements (a scalar read from shapes alone).
+// GPU copies), View (the input's bytes as another dtype) and
+// NumberOfElements (a scalar read from shapes alone).
 //
 // Each is one pass over the output words, so a narrow dtype's shared words
 // are written whole by one invocation.
@@ -10,11 +11,12 @@ import type { Dispatch, KernelCall } from "../dispatch_types.js";
 import { bindings, elementwiseParams, indexFunctions, wordLoop, wordsFor } from "../codegen.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
-const OPS = ["SliceUpdate", "AsStrided", "NumberOfElements"];
+const OPS = ["SliceUpdate", "AsStrided", "NumberOfElements", "View"];
 
 export function supportsRegions(op: string, inputs: number[], outputs: number[]): boolean {
   if (!OPS.includes(op) || outputs.length !== 1) return false;
   if (op === "NumberOfElements") return gpuDtypes.get(outputs[0]!)?.compute === "f32";
+  if (op === "View") return inputs.length === 1 && gpuDtypes.has(inputs[0]!) && gpuDtypes.has(outputs[0]!);
   return inputs.every((c) => c === outputs[0]) && gpuDtypes.has(outputs[0]!);
 }
 
@@ -107,6 +109,42 @@ function numberOfElements(d: Dispatch): KernelCall {
   };
 }
 
+/**
+ * View: the input's bytes in its row-major order, reinterpreted as the
+ * output's dtype. Output word w gathers its 4 bytes from the input elements
+ * they fall in. Parameters: the input's elementwise block over its own shape.
+ */
+function view(d: Dispatch): KernelCall {
+  const a = d.inputs[0]!, output = d.outputs[0]!;
+  const T = gpuDtype(a.dtype), out = gpuDtype(output.dtype);
+  const total = product(output.shape) * out.bytes;
+  const words = Math.ceil(total / 4);
+  const params = elementwiseParams(words, a.shape, [a]);
+  const bits = T.bytes * 8;
+  const source = bindings(1) + indexFunctions([a]) + /* wgsl */ `
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let w = gid.x + gid.y * nwg.x * 64u;
+  if (w >= u32(prm[0])) { return; }
+  var word = 0u;
+  for (var b = 0u; b < 4u; b++) {
+    let byte = 4u * w + b;
+    if (byte >= ${total}u) { break; }
+    let i = idx0(byte / ${T.bytes}u);
+    let raw = ${T.bytes === 4 ? "in0[i]" : `(in0[i / ${4 / T.bytes}u] >> ((i % ${4 / T.bytes}u) * ${bits}u))`};
+    word |= ((raw >> ((byte % ${T.bytes}u) * 8u)) & 0xffu) << (b * 8u);
+  }
+  out[w] = word;
+}
+`;
+  return { source, params, words, inputs: d.inputs, output };
+}
+
 export function regionsPlan(d: Dispatch): KernelCall {
-  return d.op === "SliceUpdate" ? sliceUpdate(d) : d.op === "AsStrided" ? asStrided(d) : numberOfElements(d);
+  switch (d.op) {
+    case "SliceUpdate": return sliceUpdate(d);
+    case "AsStrided": return asStrided(d);
+    case "View": return view(d);
+    default: return numberOfElements(d);
+  }
 }
