@@ -80,6 +80,8 @@ describe("GPU coverage of API.md's ops", () => {
       conv2dGrads: () => mx.grad((x: mx.Array, w: mx.Array) => mx.sum(mx.conv2d(x, w)), { argnums: [0, 1] })(
         mx.ones([1, 4, 4, 2]), mx.ones([3, 2, 2, 2])) as mx.Array[],
       wide: () => mx.add(mx.array([1n], mx.int64), mx.array([2n], mx.int64)),
+      // mx.linalg's factorizations without sweep rows (no gradients)
+      qr: () => mx.linalg.qr(mx.array([[2, 1], [1, 3]])), lu: () => mx.linalg.lu(mx.array([[2, 1], [1, 3]])),
     };
     const bad: string[] = [];
     for (const [op, program] of Object.entries(programs)) for (const miss of unlisted(program)) bad.push(`${op}: ${miss}`);

@@ -1,0 +1,72 @@
+// GPU memory: in a file of its own, so no other suite's dropped arrays (which
+// the GC safety net frees at some later point) move the counters mid-test.
+import { describe, expect, it } from "vitest";
+import { mx, values } from "./setup.js";
+
+const f32 = (shape: number[], seed = 1) =>
+  mx.array(Float32Array.from(values(shape.reduce((a, b) => a * b, 1), -2, 2, seed))).reshape(shape);
+
+describe("GPU memory", () => {
+  it("dispose returns GPU buffers; a loop keeps gpuBytes and the pool flat", async () => {
+    const warm = mx.withDevice(mx.gpu, () => mx.tidy(() => mx.exp(f32([64]))));
+    await mx.asyncEval(warm);
+    warm.dispose();
+    const step = async () => {
+      const y = mx.withDevice(mx.gpu, () => mx.tidy(() => mx.sum(mx.tanh(mx.matmul(f32([16, 16], 1), f32([16, 16], 2))))));
+      await mx.asyncEval(y);
+      y.dispose();
+    };
+    for (let i = 0; i < 5; ++i) await step();
+    const before = mx.memory();
+    for (let i = 0; i < 50; ++i) await step();
+    const after = mx.memory();
+    expect(after.gpuBytes).toBe(before.gpuBytes);
+    expect(after.gpuCacheBytes).toBe(before.gpuCacheBytes);
+    expect(after.liveArrays).toBe(before.liveArrays);
+    expect(after.gpuCacheBytes).toBeGreaterThan(0);
+    mx.clearCache(); // empties the GPU pool too
+    expect(mx.memory().gpuCacheBytes).toBe(0);
+    await step(); // and the pool refills on demand
+    expect(mx.memory().gpuBytes).toBe(before.gpuBytes);
+  });
+});
+
+describe("a GPU training loop", () => {
+  it("keeps gpuBytes, gpuCacheBytes and the live arrays flat over many compiled steps", async () => {
+    // (made in a tidy: an intermediate dropped here would be freed by the GC at some step)
+    let [x, y, w1, w2] = mx.withDevice(mx.gpu, () => mx.tidy(() => [f32([32, 8], 3),
+      mx.array(values(32, 0, 4, 4).map(Math.floor), mx.int32), f32([8, 16], 1).multiply(0.3), f32([16, 4], 2).multiply(0.3)])) as mx.Array[];
+    const loss = (a: mx.Array, b: mx.Array) => {
+      const logits = mx.matmul(mx.maximum(mx.matmul(x!, a), 0), b);
+      return mx.mean(mx.subtract(mx.logsumexp(logits, 1), mx.takeAlongAxis(logits, y!.reshape([32, 1]), 1).reshape([32])));
+    };
+    const step = mx.compile((a: mx.Array, b: mx.Array) => {
+      const [l, [ga, gb]] = mx.valueAndGrad(loss, { argnums: [0, 1] })(a, b) as [mx.Array, mx.Array[]];
+      return [l, mx.subtract(a, mx.multiply(ga!, 0.1)), mx.subtract(b, mx.multiply(gb!, 0.1))];
+    });
+    const losses: number[] = [];
+    let before: ReturnType<typeof mx.memory> | null = null;
+    const STEPS = 300;
+    for (let i = 0; i < STEPS; ++i) {
+      const [l, a, b] = mx.withDevice(mx.gpu, () => step(w1!, w2!)) as mx.Array[];
+      mx.eval(l!, a!, b!); // the whole step is on the GPU: a synchronous eval works
+      mx.dispose([w1!, w2!]);
+      w1 = a!;
+      w2 = b!;
+      if (i % 50 === 49) {
+        await mx.asyncEval(l!);
+        losses.push(l!.item() as number);
+      }
+      l!.dispose();
+      // (both at the same point of the 50-step cycle, the loss just read back)
+      if (i === 99) before = mx.memory();
+    }
+    const after = mx.memory();
+    expect(after.gpuBytes).toBe(before!.gpuBytes);
+    expect(after.gpuCacheBytes).toBe(before!.gpuCacheBytes);
+    expect(after.liveArrays).toBe(before!.liveArrays);
+    // and it trained
+    expect(losses[losses.length - 1]!).toBeLessThan(losses[0]!);
+    mx.dispose([w1!, w2!, x!, y!]);
+  });
+});
