@@ -11,6 +11,7 @@
 //                                   bench's plain tiled probe and jax-js) in this run, one after the other
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import * as mx from "webmx";
 
 const smoke = process.argv.includes("--smoke");
@@ -144,7 +145,7 @@ if (peers) {
     const path = `${peers}/${script}`;
     if (!existsSync(path)) { console.log(`(no ${path})`); continue; }
     console.log(`---- ${script}`);
-    const r = spawnSync(process.execPath, [path], { cwd: peers, stdio: "inherit", env: { ...process.env, SIZES: smoke ? "128,256" : "1024,2048,4096,8192" } });
+    const r = spawnSync(process.execPath, [resolve(path)], { cwd: peers, stdio: "inherit", env: { ...process.env, SIZES: smoke ? "128,256" : "1024,2048,4096,8192", ...(smoke ? { EW: String(1 << 20) } : {}) } });
     if (r.status !== 0) console.log(`(${script} exited with ${r.status})`);
   }
 }

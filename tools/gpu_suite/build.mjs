@@ -41,11 +41,28 @@ for (const f of fs.readdirSync(path.join(root, "test/gpu"))) {
 for (const f of fs.readdirSync(path.join(root, "test")))
   if (f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".d.ts")) emit("", f);
 
-fs.writeFileSync(path.join(out, "run.mjs"), `// Runs the GPU suites without vitest; exits 1 when one fails.
+// One process per suite, as vitest runs them: a suite's dropped arrays (which
+// the GC frees at some later point) must not move another suite's memory counters.
+fs.writeFileSync(path.join(out, "suite.mjs"), `// Runs one GPU suite (argv[2]) without vitest; exits 1 when a test fails.
 import { run } from "./vitest_shim.mjs";
-import { mx } from "./gpu/setup.js";
-console.log("webmx GPU suites on", JSON.stringify(mx.backendInfo()));
-${suites.map((s) => `await import("./gpu/${s}");`).join("\n")}
+await import("./gpu/setup.js");
+await import(\`./gpu/\${process.argv[2]}\`);
 process.exitCode = (await run()) ? 1 : 0;
+`);
+fs.writeFileSync(path.join(out, "run.mjs"), `// Runs every GPU suite, each in its own process; exits 1 when one fails.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+const { mx } = await import("./gpu/setup.js");
+console.log("webmx GPU suites on", JSON.stringify(mx.backendInfo().gpuAdapter));
+const suites = ${JSON.stringify(suites)};
+let failed = 0;
+const t0 = performance.now();
+for (const s of suites) {
+  console.log(\`-- \${s}\`);
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL("./suite.mjs", import.meta.url)), s], { stdio: "inherit" });
+  if (r.status !== 0) failed++;
+}
+console.log(\`\${suites.length - failed} of \${suites.length} suites passed (\${((performance.now() - t0) / 1000).toFixed(1)} s)\`);
+process.exit(failed ? 1 : 0);
 `);
 console.log(`gpu suites (${suites.length}) written to ${out}`);

@@ -30,6 +30,9 @@ export function expect(value, label = "") {
     toBeUndefined: () => value === undefined || fail(`expected ${show(value)} to be undefined${where}`),
     toHaveLength: (n) => value?.length === n || fail(`expected length ${n}, got ${value?.length}${where}`),
     toBeLessThan: (w) => value < w || fail(`expected ${value} < ${w}${where}`),
+    toBeGreaterThan: (w) => value > w || fail(`expected ${value} > ${w}${where}`),
+    toBeGreaterThanOrEqual: (w) => value >= w || fail(`expected ${value} >= ${w}${where}`),
+    toMatch: (re) => (typeof value === "string" && (typeof re === "string" ? value.includes(re) : re.test(value))) || fail(`expected ${show(value)} to match ${re}${where}`),
     toBeCloseTo: (w, digits = 2) => Math.abs(value - w) < 10 ** -digits / 2 || fail(`expected ${value} to be close to ${w}${where}`),
     toThrow: (pattern) => {
       try { value(); } catch (e) {
