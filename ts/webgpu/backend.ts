@@ -102,6 +102,10 @@ export class WebGpuBackend implements GpuBackendHandle {
     if (!buf) return;
     this.buffers.delete(id);
     this.retiring.push(buf);
+    // With nothing recorded, every use of the buffer is already submitted, and
+    // the queue runs later work after it: the buffer may be reused at once
+    // (so a loop that frees then allocates a large buffer reuses it).
+    if (!this.encoder) this.retire();
   }
 
   upload(id: number, host: number, nbytes: number): void {
@@ -292,8 +296,10 @@ export class WebGpuBackend implements GpuBackendHandle {
   private arena: GPUBuffer | null = null;
   private readonly paramsStaged = new Int32Array(PARAMS_ARENA / 4);
   private paramsUsed = 0;
+  // (read once: Dawn's Node binding makes a new limits object per access)
+  private paramsAlign_ = 0;
   private get paramsAlign(): number {
-    return this.device.limits?.minStorageBufferOffsetAlignment ?? 256;
+    return (this.paramsAlign_ ||= this.device.limits?.minStorageBufferOffsetAlignment ?? 256);
   }
   private paramsArena(): GPUBuffer {
     this.arena ??= this.device.createBuffer({ size: PARAMS_ARENA, usage: STORAGE | COPY_DST });

@@ -110,3 +110,16 @@ export function groupGrid(groups: number): [number, number] {
 
 /** Output words for n elements of `out`. */
 export const wordsFor = (n: number, out: GpuDtype) => Math.ceil((n * out.bytes) / 4);
+
+/**
+ * The WGSL for `key`, built once: a kernel's source depends only on what its
+ * key names (op, dtypes, layouts), and handing the pipeline cache the same
+ * string object each time spares rebuilding and rehashing kilobytes of WGSL
+ * per dispatch (most of a small kernel's dispatch cost).
+ */
+export function cachedSource(key: string, build: () => string): string {
+  let s = sources.get(key);
+  if (s === undefined) sources.set(key, (s = build()));
+  return s;
+}
+const sources = new Map<string, string>();

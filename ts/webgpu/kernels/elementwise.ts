@@ -9,7 +9,7 @@
 // to even.
 
 import type { Dispatch, KernelCall } from "../dispatch_types.js";
-import { bindings, elementwiseParams, indexFunctions, wordLoop, wordsFor } from "../codegen.js";
+import { bindings, cachedSource, elementwiseParams, indexFunctions, layoutKey, wordLoop, wordsFor } from "../codegen.js";
 import { type ComputeType, type GpuDtype, convert, gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
 type Expr = (t: ComputeType) => string | undefined;
@@ -181,8 +181,26 @@ fn wmx_remi(a: i32, b: i32) -> i32 {
   let r = a % b;
   return select(r, r + b, r != 0 && ((r < 0) != (b < 0)));
 }
+// fmod exactly, as C's: WGSL's f32 % is a - b * trunc(a / b), whose division
+// may be off by ulps (NVIDIA's is). Each step takes off the largest b * 2^k
+// not above the remainder, a subtraction that is exact (the two are within
+// a factor of two), and lowers the remainder's exponent.
+fn wmx_fmod(a: f32, b: f32) -> f32 {
+  if (b == 0.0 || wmx_isnan(a) || wmx_isnan(b) || wmx_isinf(a)) { return wmx_nan(); }
+  let m = abs(b);
+  var r = abs(a);
+  if (wmx_isinf(b) || r < m) { return a; }
+  let fm = frexp(m).fract;
+  for (var i = 0; i < 300 && r >= m; i++) {
+    // m's mantissa at r's exponent (never beyond the largest float), halved when above r
+    var d = ldexp(fm, frexp(r).exp);
+    if (d > r) { d = d * 0.5; }
+    r = r - d;
+  }
+  return select(r, -r, a < 0.0);
+}
 fn wmx_remf(a: f32, b: f32) -> f32 {
-  let r = a % b;
+  let r = wmx_fmod(a, b);
   return select(r, r + b, r != 0.0 && ((r < 0.0) != (b < 0.0)));
 }
 fn wmx_pow(a: f32, b: f32) -> f32 {
@@ -241,6 +259,23 @@ export function supportsElementwise(op: string, inputs: number[], outputs: numbe
 export function elementwiseKernel(d: Dispatch): KernelCall {
   const output = d.outputs[0]!;
   const out = gpuDtype(output.dtype);
+  const n = output.shape.reduce((x, y) => x * y, 1);
+  // Operands share the output's shape, except a reshaping copy's input: its
+  // elements are walked in its own row-major order.
+  const shape = d.op === "Reshape" || d.op === "Flatten" ? d.inputs[0]!.shape : output.shape;
+  const key = `ew|${d.op}|${d.inputs.map((o) => o.dtype).join(",")}|${output.dtype}|${layoutKey(d.inputs)}`;
+  return {
+    source: cachedSource(key, () => elementwiseSource(d)),
+    params: elementwiseParams(n, shape, d.inputs),
+    words: wordsFor(n, out),
+    inputs: d.inputs,
+    output,
+  };
+}
+
+function elementwiseSource(d: Dispatch): string {
+  const output = d.outputs[0]!;
+  const out = gpuDtype(output.dtype);
   const ins = d.inputs.map((o) => gpuDtype(o.dtype));
   const t = ins[0]!.compute;
   let body: string;
@@ -266,16 +301,5 @@ export function elementwiseKernel(d: Dispatch): KernelCall {
     default:
       throw new Error(`[gpu] No elementwise kernel for ${d.op}.`);
   }
-  const n = output.shape.reduce((x, y) => x * y, 1);
-  // Operands share the output's shape, except a reshaping copy's input: its
-  // elements are walked in its own row-major order.
-  const shape = d.op === "Reshape" || d.op === "Flatten" ? d.inputs[0]!.shape : output.shape;
-  const source = bindings(d.inputs.length) + MATH + indexFunctions(d.inputs) + wordLoop(out, body);
-  return {
-    source,
-    params: elementwiseParams(n, shape, d.inputs),
-    words: wordsFor(n, out),
-    inputs: d.inputs,
-    output,
-  };
+  return bindings(d.inputs.length) + MATH + indexFunctions(d.inputs) + wordLoop(out, body);
 }
