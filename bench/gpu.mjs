@@ -2,8 +2,9 @@
 // Node binding: matmul, add and a 10-op chain, sum and softmax, the MLP
 // training step at two batch sizes (with the CPU build's figure for the
 // same step), and per-dispatch overhead. Each case waits for the GPU
-// (mx.eval submits, mx.synchronize waits for the queue) and prints the
-// minimum and median of several runs. Not a test.
+// (mx.eval submits, mx.synchronize waits for the queue: runs are queued in
+// batches, one wait per batch) and prints the minimum and median per run of
+// three batches. Not a test.
 //
 //   node bench/gpu.mjs            the full sizes (for a real GPU: see ../shared/gpu/README.md)
 //   node bench/gpu.mjs --smoke    small sizes (SwiftShader, a check that it runs)
@@ -21,27 +22,35 @@ await mx.init({ gpu: true });
 const info = mx.backendInfo();
 console.log(`webmx on ${info.gpuAdapter} (${smoke ? "smoke sizes" : "full sizes"}), ${new Date().toISOString()}`);
 
-/** min and median ms of `reps` runs of an async step (after `warm` unmeasured ones). */
-async function time(step, reps = 10, warm = 2) {
-  for (let i = 0; i < warm; ++i) await step();
-  const t = [];
-  for (let i = 0; i < reps; ++i) {
+/**
+ * ms per run of `step` (which evaluates its work with mx.eval, so it is only
+ * submitted): `reps` runs queued back to back, then one wait for the GPU, as
+ * a training loop runs and as the peers' probe times its kernels (a wait per
+ * run would time Dawn's completion callback, milliseconds, instead). Three
+ * such batches after a warm-up one: min and median of their per-run times.
+ */
+async function time(step, reps = 10) {
+  const batch = async () => {
     const t0 = performance.now();
-    await step();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return { min: t[0], med: t[Math.floor(t.length / 2)] };
+    // Each result is freed once submitted, as a loop frees what it is done
+    // with: its buffer goes back to the pool for the next run (the queue
+    // orders the reuse after the kernels that write it).
+    for (let i = 0; i < reps; ++i) mx.dispose(step());
+    await mx.synchronize();
+    return (performance.now() - t0) / reps;
+  };
+  await batch();
+  const t = [await batch(), await batch(), await batch()].sort((a, b) => a - b);
+  return { min: t[0], med: t[1] };
 }
 
 const fmt = (t, unit, per) => `min ${t.min.toFixed(3)} ms (${(per / t.min).toFixed(1)} ${unit}), median ${t.med.toFixed(3)} ms (${(per / t.med).toFixed(1)} ${unit})`;
 const onGpu = (fn) => mx.withDevice(mx.gpu, fn);
-/** Evaluates on the GPU and waits for it; disposes what fn made. */
-const run = (fn) => async () => {
+/** A step that evaluates fn on the GPU (submitting it) and returns what it made. */
+const run = (fn) => () => {
   const out = onGpu(() => mx.tidy(fn));
   mx.eval(out);
-  await mx.synchronize();
-  mx.dispose(out);
+  return out;
 };
 const uniform = (shape, seed) => onGpu(() => mx.random.uniform(-1, 1, shape, { key: mx.random.key(seed) }));
 
@@ -111,13 +120,22 @@ async function mlpStep(batch, device) {
     return [l, ...ps.map((p, i) => mx.subtract(p, mx.multiply(grads[i], 0.01)))];
   });
   mx.eval(params, x, y);
-  const t = await time(async () => {
-    const out = mx.withDevice(device, () => step(...params));
-    mx.eval(out);
+  // Steps chain through the parameters: each is queued after the one before.
+  const steps = smoke ? 3 : 20;
+  const queued = async () => {
+    const t0 = performance.now();
+    for (let i = 0; i < steps; ++i) {
+      const out = mx.withDevice(device, () => step(...params));
+      mx.eval(out);
+      mx.dispose([out[0], ...params]);
+      params = out.slice(1);
+    }
     if (device === mx.gpu) await mx.synchronize();
-    mx.dispose([out[0], ...params]);
-    params = out.slice(1);
-  }, smoke ? 3 : 20, 3);
+    return (performance.now() - t0) / steps;
+  };
+  await queued();
+  const ts = [await queued(), await queued(), await queued()].sort((a, b) => a - b);
+  const t = { min: ts[0], med: ts[1] };
   mx.dispose([...params, x, y]);
   return t;
 }

@@ -27,6 +27,20 @@ describe("GPU reductions", () => {
     expectSame(r);
   });
 
+  it("one long axis (a workgroup per output): every reduction, narrow results, strided, NaN", async () => {
+    const r = await onBoth(() => {
+      const x = f32([6, 700], 4);
+      const xt = f32([700, 5], 5).T; // strided rows
+      const nan = mx.where(mx.greater(x, 1.9), mx.array(Number.NaN), x);
+      const outs = [mx.sum(x, 1), mx.prod(mx.divide(x, 2).add(1), 1), mx.max(nan, 1), mx.min(x, -1), mx.sum(xt, 1, true),
+        mx.all(mx.greater(x, -1.99), 1), mx.any(mx.greater(x, 1.99), 1), mx.sum(f32([300, 4], 6), 0), mx.mean(x, 1)];
+      for (const dt of [mx.float16, mx.bfloat16, mx.int8, mx.uint16, mx.int32])
+        outs.push(mx.sum(x.multiply(2).astype(dt), 1), mx.max(x.multiply(20).astype(dt), 1));
+      return outs;
+    });
+    expectSame(r, { rtol: 2e-3, atol: 1e-4 }); // float sums add pairwise on the GPU
+  });
+
   it("max propagates NaN as on the CPU", async () => {
     const r = await onBoth(() => {
       const x = mx.array(Float32Array.from([1, NaN, 3, 4, 5, 6])).reshape([2, 3]);

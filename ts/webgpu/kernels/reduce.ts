@@ -4,7 +4,8 @@
 // type (a float16 sum accumulates in f32, as the CPU does). Speed is the GPU
 // speed issue's: this is the general, correct kernel.
 
-import type { Dispatch, KernelCall } from "../dispatch_types.js";
+import type { Dispatch, KernelCall, KernelPlan } from "../dispatch_types.js";
+import { scratchOperand } from "../dispatch_types.js";
 import { bindings, wordLoop, wordsFor } from "../codegen.js";
 import { type ComputeType, convert, gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
@@ -41,7 +42,106 @@ export function supportsReduce(op: string, inputs: number[], outputs: number[]):
 }
 
 /** Parameters: [nOut, nKeep, nRed, offset, keepShape, keepStrides, redShape, redStrides]. */
-export function reduceKernel(d: Dispatch): KernelCall {
+/** Reduced extents from which a workgroup per output pays (below, one invocation per output is faster). */
+const ROW_MIN = 256;
+const GROUP = 256;
+
+export function reduceKernel(d: Dispatch): KernelCall | KernelPlan {
+  const axes = d.state.axes as number[];
+  if (axes.length === 1 && d.inputs[0]!.shape[axes[0]!]! >= ROW_MIN) return rowReduce(d);
+  return wordReduce(d);
+}
+
+/** The tree step that merges two partial results. */
+function merge(op: Reduction, t: ComputeType): string {
+  switch (op) {
+    case "Sum": return "a + b";
+    case "Prod": return "a * b";
+    case "Max": return t === "f32" ? "select(b, a, wmx_isnan(a) || a > b)" : "max(a, b)";
+    case "Min": return t === "f32" ? "select(b, a, wmx_isnan(a) || a < b)" : "min(a, b)";
+    case "All": return "a & b";
+    case "Any": return "a | b";
+  }
+}
+
+/**
+ * One long axis: a workgroup per output, its threads striding the axis and
+ * merging in workgroup memory (the order of a float sum is then pairwise,
+ * within rounding of the CPU's). A 32-bit result is written directly; a
+ * narrower one goes through a word of scratch per output and a packing pass.
+ * Parameters: [nOut, L, axis stride, offset, nk, keepShape, keepStrides].
+ */
+function rowReduce(d: Dispatch): KernelCall | KernelPlan {
+  const op = d.op as Reduction;
+  const input = d.inputs[0]!, output = d.outputs[0]!;
+  const axis = (d.state.axes as number[])[0]!;
+  const keep = input.shape.filter((_, i) => i !== axis), keepStrides = input.strides.filter((_, i) => i !== axis);
+  const nOut = keep.reduce((x, y) => x * y, 1);
+  const inT = gpuDtype(input.dtype), out = gpuDtype(output.dtype);
+  const logical = op === "All" || op === "Any";
+  const acc: ComputeType = logical ? "u32" : out.compute;
+  const x = logical ? convert(inT.load("in0", "u32(i)"), inT.compute, "u32", true) : convert(inT.load("in0", "u32(i)"), inT.compute, acc);
+  const direct = out.bytes === 4;
+  const target = direct ? output : scratchOperand(0, output.dtype, [Math.max(1, nOut)]);
+  const store = direct ? out.encode(convert("part[0]", acc, out.compute)) : `bitcast<u32>(part[0])`;
+  const source = bindings(1) + /* wgsl */ `
+var<workgroup> part: array<${acc}, ${GROUP}>;
+@compute @workgroup_size(${GROUP})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let o = wid.x + wid.y * nwg.x;
+  let live = o < u32(prm[0]);
+  let L = u32(prm[1]);
+  let step = prm[2];
+  let nk = prm[4];
+  var base = prm[3];
+  var r = o;
+  for (var dd = nk - 1; dd >= 0; dd--) {
+    let size = u32(prm[5 + dd]);
+    base += i32(r % size) * prm[5 + nk + dd];
+    r = r / size;
+  }
+  var acc: ${acc} = ${init(op, acc)};
+  if (live) {
+    for (var k = lid; k < L; k += ${GROUP}u) {
+      let i = base + i32(k) * step;
+      let x = ${x};
+      ${step(op, acc)}
+    }
+  }
+  part[lid] = acc;
+  workgroupBarrier();
+  for (var h = ${GROUP / 2}u; h > 0u; h = h / 2u) {
+    if (lid < h) {
+      let a = part[lid];
+      let b = part[lid + h];
+      part[lid] = ${merge(op, acc)};
+    }
+    workgroupBarrier();
+  }
+  if (live && lid == 0u) { out[o] = ${store}; }
+}
+`;
+  const rows: KernelCall = {
+    source,
+    params: [nOut, input.shape[axis]!, input.strides[axis]!, input.offset, keep.length, ...keep, ...keepStrides],
+    words: 0,
+    groups: nOut,
+    inputs: [input],
+    output: target,
+  };
+  if (direct) return rows;
+  const pack: KernelCall = {
+    source: bindings(1) + wordLoop(out, `v = ${convert(acc === "f32" ? "bitcast<f32>(in0[e])" : acc === "i32" ? "bitcast<i32>(in0[e])" : "in0[e]", acc, out.compute)};`),
+    params: [nOut],
+    words: wordsFor(nOut, out),
+    inputs: [target],
+    output,
+  };
+  return { scratch: [Math.max(4, nOut * 4)], stages: [rows, pack] };
+}
+
+/** One invocation per output word, each walking its reduced elements in row-major order. */
+function wordReduce(d: Dispatch): KernelCall {
   const op = d.op as Reduction;
   const input = d.inputs[0]!;
   const output = d.outputs[0]!;
