@@ -163,9 +163,6 @@ $("clear").addEventListener("click", () => {
   $("probs").replaceChildren();
 });
 
-// WebGPU: detected only; the GPU backend will be chosen in worker.mjs (see
-// "WebGPU goes here" there) once webmx has one.
-say("webgpu", `WebGPU: ${"gpu" in navigator ? "available" : "not available"} (GPU backend not yet used)`);
 say("isolated", crossOriginIsolated ? "yes" : "no");
 
 try {
@@ -178,6 +175,9 @@ try {
   const build = await call("start");
   app.build = build;
   say("build", build.variant === "mt" ? `threaded, ${build.threads} threads` : "single-thread");
+  // The worker opens WebGPU where the browser has an adapter (worker.mjs start).
+  say("webgpu", build.gpu ? `WebGPU: the model runs on ${build.gpu}` :
+    build.gpuError ? `WebGPU: not used (${build.gpuError})` : "WebGPU: not available in this browser");
   say("train-status", "ready: train the model or load the pretrained weights");
   app.ready = true;
   setBusy(false);

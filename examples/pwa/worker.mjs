@@ -12,7 +12,7 @@
 // ./dist/browser.js, loaded as a user's app would load it; it finds its .wasm
 // and thread workers next to itself.
 import * as mx from "./dist/browser.js";
-import { accuracy, digitsMlp, digitsTrainer, trainEpoch } from "./lib/digits_mlp.mjs";
+import { accuracy, accuracyAsync, digitsMlp, digitsTrainer, trainEpoch, trainEpochAsync } from "./lib/digits_mlp.mjs";
 import { parseDigits, splitImages } from "./data/digits_rows.mjs";
 import { permutation, seededUniform } from "./lib/shuffle.mjs";
 
@@ -20,15 +20,26 @@ const BATCH = 32;
 let data = null; // {trainX, trainY, testX, testY, count}
 let model = null;
 
+let onGpu = false;
+
 async function start() {
-  // ---- WebGPU goes here --------------------------------------------------
-  // When webmx's GPU backend lands, this is the one place that changes:
-  //   if (navigator.gpu) await mx.init({ gpu: true }); else await mx.init();
-  // Until then the CPU builds run, even where navigator.gpu exists.
-  // -------------------------------------------------------------------------
   await mx.init(); // threads "auto": threaded where the page is cross-origin isolated
+  // WebGPU where the browser has an adapter: the model, its training and its
+  // predictions then run there (every op of the step has a GPU kernel). With
+  // no adapter init rejects, and the CPU build above goes on.
+  let gpu = null, gpuError = null;
+  if (self.navigator?.gpu) {
+    try {
+      await mx.init({ gpu: true });
+      mx.setDefaultDevice(mx.gpu);
+      onGpu = true;
+      gpu = mx.backendInfo().gpuAdapter;
+    } catch (e) {
+      gpuError = String(e?.message ?? e);
+    }
+  }
   const info = mx.backendInfo();
-  return { variant: info.variant, threads: info.threads, simd: info.simd, isolated: self.crossOriginIsolated === true };
+  return { variant: info.variant, threads: info.threads, simd: info.simd, isolated: self.crossOriginIsolated === true, gpu, gpuError };
 }
 
 /** The digits (gzipped CSV, decompressed by the browser) split as make demo splits them. */
@@ -52,8 +63,9 @@ function replaceModel(next) {
   model = next;
 }
 
-function heldOut(m) {
-  return accuracy(mx, m, data.testX, data.testY);
+/** Held-out accuracy (GPU values are read back asynchronously). */
+async function heldOut(m) {
+  return onGpu ? accuracyAsync(mx, m, data.testX, data.testY) : accuracy(mx, m, data.testX, data.testY);
 }
 
 async function train({ epochs }) {
@@ -66,15 +78,17 @@ async function train({ epochs }) {
   const t0 = performance.now();
   for (let epoch = 1; epoch <= epochs; ++epoch) {
     const order = permutation(data.count, uniform);
-    const loss = trainEpoch(mx, trainer, data.trainX, data.trainY, order, BATCH, (done, _steps, batchLoss) =>
-      postMessage({ type: "step", done: (epoch - 1) * steps + done, total: epochs * steps, loss: batchLoss }),
-    );
-    postMessage({ type: "epoch", epoch, epochs, loss, accuracy: heldOut(fresh) });
+    const onStep = (done, _steps, batchLoss) =>
+      postMessage({ type: "step", done: (epoch - 1) * steps + done, total: epochs * steps, loss: batchLoss });
+    const loss = onGpu
+      ? await trainEpochAsync(mx, trainer, data.trainX, data.trainY, order, BATCH, onStep)
+      : trainEpoch(mx, trainer, data.trainX, data.trainY, order, BATCH, onStep);
+    postMessage({ type: "epoch", epoch, epochs, loss, accuracy: await heldOut(fresh) });
     // Let the messages above (and any request) through before the next epoch.
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   replaceModel(fresh);
-  return { accuracy: heldOut(model), seconds: (performance.now() - t0) / 1000 };
+  return { accuracy: await heldOut(model), seconds: (performance.now() - t0) / 1000 };
 }
 
 async function loadWeights({ url }) {
@@ -84,18 +98,20 @@ async function loadWeights({ url }) {
   const loaded = digitsMlp(mx);
   loaded.loadWeights(await mx.load(response, { format: "safetensors" }));
   replaceModel(loaded);
-  return { accuracy: heldOut(model) };
+  return { accuracy: await heldOut(model) };
 }
 
 /** Class probabilities and the predicted digit for 64 pixels of 0..16. */
-function predict({ pixels }) {
+async function predict({ pixels }) {
   if (!model) throw new Error("no model yet: train one or load the pretrained weights");
   if (!Array.isArray(pixels) || pixels.length !== 64) throw new Error("predict expects 64 pixel values");
-  return mx.tidy(() => {
-    const x = mx.array(Float32Array.from(pixels, (v) => v / 16)).reshape(1, 64);
-    const probs = Array.from(mx.softmax(model.forward(x), -1).dataSync());
+  const p = mx.tidy(() => mx.softmax(model.forward(mx.array(Float32Array.from(pixels, (v) => v / 16)).reshape(1, 64)), -1));
+  try {
+    const probs = Array.from(await p.data()); // from either device
     return { probs, digit: probs.indexOf(Math.max(...probs)) };
-  });
+  } finally {
+    p.dispose();
+  }
 }
 
 const handlers = { start, train, loadWeights, predict };

@@ -17,6 +17,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import * as mx from "webmx";
 // @ts-ignore -- plain .mjs modules of the examples, imported untyped
 import { servePwa } from "../../examples/pwa/serve.mjs";
+import { launchChromium } from "./browser_harness.js";
 // @ts-ignore
 import { digitsMlp } from "../../examples/lib/digits_mlp.mjs";
 
@@ -126,7 +127,9 @@ describe("digits PWA (headless Chromium)", () => {
     expect(app.build.variant).toBe("mt");
     expect(app.build.threads).toBeGreaterThan(1);
     expect(await page.locator("#build").textContent()).toMatch(/^threaded, \d+ threads$/);
-    expect(await page.locator("#webgpu").textContent()).toMatch(/^WebGPU: (available|not available) \(GPU backend not yet used\)$/);
+    // No --enable-unsafe-webgpu here: no adapter, so the CPU build trains, and the page says why.
+    expect(await page.locator("#webgpu").textContent()).toMatch(/^WebGPU: (not used \(.+\)|not available in this browser)$/);
+    expect(app.build.gpu).toBe(null);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 
     // No model yet: a drawing gets a message, not a prediction.
@@ -175,6 +178,37 @@ describe("digits PWA (headless Chromium)", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("with WebGPU (SwiftShader's adapter), the model trains and predicts on the GPU", async () => {
+    const gpuContext = await launchChromium(["--enable-unsafe-webgpu"]);
+    try {
+      const { url } = await startSite(true);
+      const page = await gpuContext.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(url);
+      let app = await waitReady(page);
+      expect(app.build.gpu).toMatch(/swiftshader/i);
+      expect(await page.locator("#webgpu").textContent()).toMatch(/^WebGPU: the model runs on .*swiftshader/i);
+      await page.fill("#epochs", "2");
+      await page.click("#train");
+      await page.waitForFunction(() => /^trained|failed/.test(document.getElementById("train-status")!.textContent!), null, { timeout: 240_000 });
+      expect(await page.locator("#train-status").textContent()).toMatch(/^trained 2 epochs in [\d.]+ s: held-out accuracy/);
+      app = await state(page);
+      expect(app.trainedAccuracy).toBeGreaterThan(0.85);
+      // The pretrained weights on the GPU give the Node build's prediction for a drawn 0.
+      await page.click("#load");
+      await page.waitForFunction(() => (window as any).digitsApp.loadedAccuracy !== undefined, null, { timeout: 60_000 });
+      app = await drawZero(page);
+      const expected = nodePrediction(app.pixels);
+      expect(app.prediction).toBe(expected.indexOf(Math.max(...expected)));
+      expect(app.prediction).toBe(0);
+      await page.screenshot({ path: join(out, "pwa-webgpu.png") });
+      expect(errors).toEqual([]);
+    } finally {
+      await gpuContext.close();
+    }
+  }, 300_000);
 
   it("on a host without COOP/COEP, the service worker isolates the page and the threaded build runs", async () => {
     const { url } = await startSite(false, noWeightsDir);
