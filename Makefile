@@ -298,6 +298,7 @@ test: $(NATIVE_BIN) $(DIST_STAMP)
 	WEBMX_TEST_THREADS=0 $(VITEST)
 	WEBMX_TEST_THREADS=2 $(VITEST)
 	WEBMX_TEST_TARGETS=1 $(VITEST)
+	$(GPU_TEST_ENV) WEBMX_TEST_GPU=1 WEBMX_TEST_THREADS=0 $(VITEST)
 
 # The GPU suites (test/gpu) run the WebGPU backend on Dawn's Node binding (npm
 # `webgpu`) over the SwiftShader Vulkan driver of Debian's chromium package:
