@@ -29,8 +29,3 @@ export const GPU_FALLBACKS: readonly GpuFallback[] = [
   { op: "Dequantize", dtypes: "all", reason: "no GPU kernel yet" },
   { op: "Arange", dtypes: "all", reason: "computed on the CPU in double precision and uploaded (no GPU input, so mx.eval still works)" },
 ];
-
-/** Whether the list names (op, dtype) as a fallback. */
-export function isListedFallback(op: string, dtype: string): boolean {
-  return GPU_FALLBACKS.some((f) => (f.op === "*" || f.op === op) && (f.dtypes === "all" || f.dtypes.includes(dtype)));
-}

@@ -34,8 +34,6 @@ function step(op: Reduction, t: ComputeType): string {
   }
 }
 
-export const isReduction = (op: string) => (REDUCTIONS as readonly string[]).includes(op);
-
 export function supportsReduce(op: string, inputs: number[], outputs: number[]): boolean {
   if (!(REDUCTIONS as readonly string[]).includes(op)) return false;
   return inputs.length === 1 && outputs.length === 1 && gpuDtypes.has(inputs[0]!) && gpuDtypes.has(outputs[0]!);
