@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "backend/gpu/gpu_backend.h"
 #include "compile_graph.h"
 #include "error.h"
 #include "ops.h"
@@ -58,15 +59,21 @@ bool is_noop(const CompiledGraph& g, const CompiledGraph::Node& n) {
 
 bool fusable(const CompiledGraph& g, const CompiledGraph::Node& n) {
   if (n.shapes.size() != 1 || n.dtypes[0] != Dtype::float32) return false;
-  // A Fused node runs on the CPU only (the GPU backend has no kernel for it
-  // yet): fusing a GPU trace would move its values to the CPU and back.
-  if (default_device() == Device::gpu) return false;
   // A primitive without a float32 kernel has arity 0 (so do nullary ones like
   // Arange, which have no inputs either: they can't be steps).
   const int arity = n.primitive->float32_kernel().arity();
   if (arity == 0 || size_t(arity) != n.inputs.size()) return false;
   for (int v : n.inputs)
     if (g.value_dtypes[v] != Dtype::float32 || g.value_shapes[v] != n.shapes[0]) return false;
+  // In a GPU trace a step must be one the GPU runs (the backend generates one
+  // kernel for the chain from its steps' expressions), else fusing it would
+  // move the chain's values to the CPU and back.
+  if (default_device() == Device::gpu) {
+    static const Fused chain(0, {}, {});  // only its name is asked for
+    const std::vector<Dtype> in(n.inputs.size(), Dtype::float32);
+    if (!gpu::supports(chain, in, {Dtype::float32}) || !gpu::supports(*n.primitive, in, {Dtype::float32}))
+      return false;
+  }
   return true;
 }
 

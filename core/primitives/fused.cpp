@@ -48,6 +48,19 @@ std::string Fused::describe() const {
   return s + ")";
 }
 
+PrimitiveState Fused::state() const {
+  PrimitiveState st{{"inputs", int64_t(num_inputs_)}};
+  std::string steps;
+  for (size_t j = 0; j < steps_.size(); ++j) {
+    if (j) steps += ';';
+    steps += steps_[j].primitive->name();
+    for (int a : steps_[j].args) steps += ' ' + std::to_string(a);
+    for (auto& [key, value] : steps_[j].primitive->state()) st.emplace_back("s" + std::to_string(j) + "." + key, value);
+  }
+  st.emplace_back("steps", std::move(steps));
+  return st;
+}
+
 namespace {
 
 // How a tile reads one input: in place (contiguous, full shape), as a

@@ -32,6 +32,10 @@ class Fused : public Primitive {
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   std::vector<Shape> output_shapes(const std::vector<Shape>& inputs) const override;
+  // For a backend outside C++ (the WebGPU one generates one kernel per chain):
+  // "inputs", the number of inputs; "steps", one "Name a b" per step joined
+  // by ";" (args as in Step); and each step's own state as "s<j>.<key>".
+  PrimitiveState state() const override;
 
   // "Fused(Exp,Multiply,Add)": the primitives in evaluation order.
   std::string describe() const;

@@ -30,6 +30,16 @@ describe("row kernels on the GPU", () => {
     expectSame(r, { rtol: 1e-6, atol: 1e-7 });
   });
 
+  it("the one-pass kernel (contiguous float32 rows, a multiple of 4 long): special values, its longest rows and past them", async () => {
+    const r = await onBoth(() => {
+      const special = mx.array([[1, 2, 3, 4], [-inf, -inf, -inf, -inf], [inf, 1, 2, 3], [Number.NaN, 1, 2, 3], [-inf, 0, 1, 2], [inf, inf, 0, 1], [0, 0, 0, Number.NaN]]);
+      const longest = f32([2, 16384], 5, -30, 30), beyond = f32([1, 16388], 6, -30, 30);
+      return [mx.softmax(special, 1), mx.logSoftmax(special, 1), mx.softmax(longest, -1), mx.logSoftmax(longest, -1),
+        mx.softmax(beyond, -1), mx.softmax(f32([300, 8], 7, -5, 5), -1)];
+    });
+    expectSame(r, { rtol: 2e-5, atol: 1e-7 });
+  });
+
   it("half types compute in f32 and round once; many rows", async () => {
     const r = await onBoth(() => {
       const h = f32([300, 3], 3).astype(mx.float16); // an odd row length packs rows into shared words

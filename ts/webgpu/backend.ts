@@ -32,8 +32,10 @@ function bucket(nbytes: number): number {
 export class WebGpuBackend implements GpuBackendHandle {
   private readonly buffers = new Map<number, GPUBuffer>();
   private readonly pool = new Map<number, GPUBuffer[]>();
-  /** Released since the last flush: recorded commands may still use them. */
-  private retiring: GPUBuffer[] = [];
+  /** Every pooled buffer, least recently released first (trim destroys from the front). */
+  private readonly pooled = new Set<GPUBuffer>();
+  /** Buffers that commands recorded since the last flush use. */
+  private readonly recorded = new Set<GPUBuffer>();
   private nextId = 1;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -86,8 +88,10 @@ export class WebGpuBackend implements GpuBackendHandle {
       if (this.lost) throw new Error("[gpu] The GPU device was lost; GPU arrays can't be made.");
       const size = bucket(nbytes);
       let buf = this.pool.get(size)?.pop();
-      if (buf) this.cacheBytes_ -= size;
-      else buf = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
+      if (buf) {
+        this.pooled.delete(buf);
+        this.cacheBytes_ -= size;
+      } else buf = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
       const id = this.nextId++;
       this.buffers.set(id, buf);
       return id;
@@ -101,16 +105,25 @@ export class WebGpuBackend implements GpuBackendHandle {
     const buf = this.buffers.get(id);
     if (!buf) return;
     this.buffers.delete(id);
-    this.retiring.push(buf);
-    // With nothing recorded, every use of the buffer is already submitted, and
-    // the queue runs later work after it: the buffer may be reused at once
-    // (so a loop that frees then allocates a large buffer reuses it).
-    if (!this.encoder) this.retire();
+    // Pooled at once, even while recorded commands still use it: the next
+    // kernel that writes it is recorded (and so runs) after them, so a chain
+    // of ops reuses its freed intermediates within one command buffer. Only
+    // an upload could overtake them (queue writes run before the commands
+    // still being recorded): upload() submits first when that would happen.
+    let list = this.pool.get(buf.size);
+    if (!list) this.pool.set(buf.size, (list = []));
+    list.push(buf);
+    this.pooled.add(buf);
+    this.cacheBytes_ += buf.size;
+    // (a buffer that recorded commands use can't be destroyed before they are submitted)
+    if (!this.encoder) this.trim();
   }
 
   upload(id: number, host: number, nbytes: number): void {
     try {
       const buf = this.buffers.get(id)!;
+      // A reused buffer that recorded commands still read or write: they go first.
+      if (this.recorded.has(buf)) this.flush();
       const src = this.heap();
       // writeBuffer takes whole 4-byte multiples; the bucket leaves room.
       const n = Math.ceil(nbytes / 4) * 4;
@@ -142,7 +155,6 @@ export class WebGpuBackend implements GpuBackendHandle {
     } catch (e) {
       this.record(e as Error);
     } finally {
-      // Retired, not pooled, until the flush that submits the stages that use them.
       for (const id of scratch) this.release(id);
     }
   }
@@ -162,7 +174,8 @@ export class WebGpuBackend implements GpuBackendHandle {
       this.pass = null;
       this.encoder = null;
       this.paramsUsed = 0;
-      this.retire();
+      this.recorded.clear();
+      this.trim();
     }
   }
 
@@ -209,27 +222,20 @@ export class WebGpuBackend implements GpuBackendHandle {
 
   // ---- internals ----
 
-  private retire(): void {
-    for (const buf of this.retiring) {
-      const size = buf.size;
-      let list = this.pool.get(size);
-      if (!list) this.pool.set(size, (list = []));
-      list.push(buf);
-      this.cacheBytes_ += size;
-    }
-    this.retiring = [];
-    this.trim();
-  }
-
+  /**
+   * Destroys pooled buffers, least recently released first, until the pool
+   * is within its limit (the most recently freed are the likeliest to be
+   * asked for again: a loop frees and allocates the same sizes each step).
+   */
   private trim(): void {
-    if (this.cacheBytes_ <= this.cacheLimit) return;
-    const sizes = [...this.pool.keys()].sort((a, b) => b - a);
-    for (const size of sizes) {
-      const list = this.pool.get(size)!;
-      while (list.length && this.cacheBytes_ > this.cacheLimit) {
-        list.pop()!.destroy();
-        this.cacheBytes_ -= size;
-      }
+    for (const buf of this.pooled) {
+      if (this.cacheBytes_ <= this.cacheLimit) break;
+      if (this.recorded.has(buf)) continue;
+      const list = this.pool.get(buf.size)!;
+      list.splice(list.indexOf(buf), 1);
+      this.pooled.delete(buf);
+      this.cacheBytes_ -= buf.size;
+      buf.destroy();
     }
   }
 
@@ -262,6 +268,13 @@ export class WebGpuBackend implements GpuBackendHandle {
     return l;
   }
   private readonly layouts = new Map<number, GPUPipelineLayout>();
+
+  /** Buffer `id`, noted as used by the commands being recorded. */
+  private use(id: number): GPUBuffer {
+    const buf = this.buffers.get(id)!;
+    this.recorded.add(buf);
+    return buf;
+  }
   private readonly groupLayouts = new Map<number, GPUBindGroupLayout>();
 
   /** Records one kernel into the open compute pass. */
@@ -277,9 +290,9 @@ export class WebGpuBackend implements GpuBackendHandle {
     this.paramsUsed += Math.ceil(size / this.paramsAlign) * this.paramsAlign;
     const entries: GPUBindGroupEntry[] = call.inputs.map((o, k) => ({
       binding: k,
-      resource: { buffer: this.buffers.get(o.buffer)! },
+      resource: { buffer: this.use(o.buffer) },
     }));
-    entries.push({ binding: call.inputs.length, resource: { buffer: this.buffers.get(call.output.buffer)! } });
+    entries.push({ binding: call.inputs.length, resource: { buffer: this.use(call.output.buffer) } });
     entries.push({ binding: call.inputs.length + 1, resource: { buffer: this.paramsArena(), offset, size } });
     const group = this.device.createBindGroup({ layout: this.groupLayouts.get(call.inputs.length)!, entries });
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();

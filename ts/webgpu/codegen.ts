@@ -24,11 +24,15 @@ export function isContiguous(o: Operand): boolean {
   return true;
 }
 
-/** Storage bindings: `in0..`, read-only, then `out`, then the parameter block. */
-export function bindings(inputs: number): string {
+/**
+ * Storage bindings: `in0..`, read-only, then `out`, then the parameter block.
+ * The data buffers are arrays of `word` (vec4<u32> for kernels that move 16
+ * bytes per access).
+ */
+export function bindings(inputs: number, word = "u32"): string {
   let s = "";
-  for (let k = 0; k < inputs; ++k) s += `@group(0) @binding(${k}) var<storage, read> in${k}: array<u32>;\n`;
-  s += `@group(0) @binding(${inputs}) var<storage, read_write> out: array<u32>;\n`;
+  for (let k = 0; k < inputs; ++k) s += `@group(0) @binding(${k}) var<storage, read> in${k}: array<${word}>;\n`;
+  s += `@group(0) @binding(${inputs}) var<storage, read_write> out: array<${word}>;\n`;
   s += `@group(0) @binding(${inputs + 1}) var<storage, read> prm: array<i32>;\n`;
   return WGSL_PRELUDE + s;
 }
@@ -44,11 +48,26 @@ export function elementwiseParams(n: number, shape: readonly number[], inputs: r
   return p;
 }
 
+/** True when every element of the operand is the one at its offset (a broadcast scalar). */
+export const isUniform = (o: Operand): boolean => o.strides.every((st, d) => st === 0 || o.shape[d] === 1);
+
+/** How a kernel reads an operand: "c" contiguous, "z" one element broadcast, "s" through strides. */
+export type Layout = "c" | "z" | "s";
+export const layoutOf = (o: Operand): Layout => (isContiguous(o) ? "c" : isUniform(o) ? "z" : "s");
+
+/** WGSL: input k's offset in the parameter block of elementwiseParams. */
+const offsetParam = (k: number) => `prm[2 + prm[1] + ${k} * (prm[1] + 1)]`;
+
 export function indexFunctions(inputs: readonly Operand[]): string {
   let s = "";
   inputs.forEach((o, k) => {
-    if (isContiguous(o)) {
+    const layout = layoutOf(o);
+    if (layout === "c") {
       s += `fn idx${k}(e: u32) -> u32 { return e; }\n`;
+      return;
+    }
+    if (layout === "z") {
+      s += `fn idx${k}(e: u32) -> u32 { return u32(${offsetParam(k)}); }\n`;
       return;
     }
     s += `fn idx${k}(e: u32) -> u32 {
@@ -68,7 +87,55 @@ export function indexFunctions(inputs: readonly Operand[]): string {
 }
 
 /** Whether the WGSL of an operand list depends on contiguity: part of the pipeline key. */
-export const layoutKey = (inputs: readonly Operand[]) => inputs.map((o) => (isContiguous(o) ? "c" : "s")).join("");
+export const layoutKey = (inputs: readonly Operand[]) => inputs.map(layoutOf).join("");
+
+/** Invocations per workgroup of the vector loop (the bandwidth-bound kernels). */
+export const VECTOR_WORKGROUP = 256;
+
+/**
+ * Whether the vector loop can run an elementwise kernel: 32-bit output and
+ * inputs, each read contiguously or as one broadcast element.
+ */
+export const vectorizable = (inputs: readonly Operand[], inputBytes: readonly number[], outBytes: number) =>
+  outBytes === 4 && inputBytes.every((b) => b === 4) && inputs.every((o) => layoutOf(o) !== "s");
+
+/**
+ * The bandwidth-bound form of the word loop, for what `vectorizable`
+ * accepts: invocation w reads and writes elements 4w..4w+3 as vec4<u32>
+ * (16-byte accesses; buffers are sized in multiples of 256 bytes, so the
+ * last vector never leaves its buffer). `body(load)` is the per-element
+ * statements, as for wordLoop, given `load(k)`: input k's element as a word.
+ * Parameters as elementwiseParams. Launch with vectorGroups(n).
+ */
+export function vectorSource(inputs: readonly Operand[], out: GpuDtype, body: (load: (k: number) => string) => string): string {
+  let s = WGSL_PRELUDE;
+  inputs.forEach((o, k) => {
+    const t = layoutOf(o) === "c" ? "vec4<u32>" : "u32";
+    s += `@group(0) @binding(${k}) var<storage, read> in${k}: array<${t}>;\n`;
+  });
+  s += `@group(0) @binding(${inputs.length}) var<storage, read_write> out: array<vec4<u32>>;\n`;
+  s += `@group(0) @binding(${inputs.length + 1}) var<storage, read> prm: array<i32>;\n`;
+  const reads = inputs.map((o, k) => (layoutOf(o) === "c" ? `  let q${k} = in${k}[w];` : `  let q${k} = in${k}[u32(${offsetParam(k)})];`)).join("\n");
+  const load = (k: number) => (layoutOf(inputs[k]!) === "c" ? `q${k}[l]` : `q${k}`);
+  return `${s}
+@compute @workgroup_size(${VECTOR_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let w = gid.x + gid.y * nwg.x * ${VECTOR_WORKGROUP}u;
+  if (w * 4u >= u32(prm[0])) { return; }
+${reads}
+  var r: vec4<u32>;
+  for (var l = 0u; l < 4u; l++) {
+    var v: ${out.compute};
+    ${body(load)}
+    r[l] = ${out.encode("v")};
+  }
+  out[w] = r;
+}
+`;
+}
+
+/** Workgroups of the vector loop for n elements. */
+export const vectorGroups = (n: number) => Math.max(1, Math.ceil(n / (4 * VECTOR_WORKGROUP)));
 
 /**
  * The main function: invocation w writes output word w, computing its

@@ -9,7 +9,9 @@
 // to even.
 
 import type { Dispatch, KernelCall } from "../dispatch_types.js";
-import { bindings, cachedSource, elementwiseParams, indexFunctions, layoutKey, wordLoop, wordsFor } from "../codegen.js";
+import {
+  bindings, cachedSource, elementwiseParams, indexFunctions, layoutKey, vectorGroups, vectorizable, vectorSource, wordLoop, wordsFor,
+} from "../codegen.js";
 import { type ComputeType, type GpuDtype, convert, gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
 type Expr = (t: ComputeType) => string | undefined;
@@ -263,43 +265,62 @@ export function elementwiseKernel(d: Dispatch): KernelCall {
   // Operands share the output's shape, except a reshaping copy's input: its
   // elements are walked in its own row-major order.
   const shape = d.op === "Reshape" || d.op === "Flatten" ? d.inputs[0]!.shape : output.shape;
-  const key = `ew|${d.op}|${d.inputs.map((o) => o.dtype).join(",")}|${output.dtype}|${layoutKey(d.inputs)}`;
+  const vector = vectorizable(d.inputs, d.inputs.map((o) => gpuDtype(o.dtype).bytes), out.bytes);
+  const key = `ew|${d.op}|${d.inputs.map((o) => o.dtype).join(",")}|${output.dtype}|${layoutKey(d.inputs)}${vector ? "|v" : ""}`;
+  const ins = d.inputs.map((o) => gpuDtype(o.dtype));
+  const body = (load: (k: number) => string) => elementwiseBody(d.op, ins, out, load);
   return {
-    source: cachedSource(key, () => elementwiseSource(d)),
+    source: cachedSource(key, () => vector
+      ? MATH + vectorSource(d.inputs, out, (word) => body((k) => ins[k]!.decode(word(k))))
+      : bindings(d.inputs.length) + MATH + indexFunctions(d.inputs) + wordLoop(out, body((k) => ins[k]!.load(`in${k}`, `idx${k}(e)`)))),
     params: elementwiseParams(n, shape, d.inputs),
     words: wordsFor(n, out),
+    ...(vector ? { groups: vectorGroups(n) } : {}),
     inputs: d.inputs,
     output,
   };
 }
 
-function elementwiseSource(d: Dispatch): string {
-  const output = d.outputs[0]!;
-  const out = gpuDtype(output.dtype);
-  const ins = d.inputs.map((o) => gpuDtype(o.dtype));
+/**
+ * The statements that compute one element of `op` into `v` (the output's
+ * compute type), with `load(k)` giving input k's element in its compute type.
+ */
+function elementwiseBody(op: string, ins: readonly GpuDtype[], out: GpuDtype, load: (k: number) => string): string {
   const t = ins[0]!.compute;
-  let body: string;
-  switch (kindOf(d.op)) {
+  switch (kindOf(op)) {
     case "unary":
-      body = `let x = ${ins[0]!.load("in0", "idx0(e)")};\n    v = ${convert(UNARY[d.op]!(t)!, t, out.compute)};`;
-      break;
+      return `let x = ${load(0)};\n    v = ${convert(UNARY[op]!(t)!, t, out.compute)};`;
     case "predicate":
-      body = `let x = ${ins[0]!.load("in0", "idx0(e)")};\n    v = select(0u, 1u, ${UNARY_PREDICATES[d.op]!(t)!});`;
-      break;
+      return `let x = ${load(0)};\n    v = select(0u, 1u, ${UNARY_PREDICATES[op]!(t)!});`;
     case "binary":
-      body = `let a = ${ins[0]!.load("in0", "idx0(e)")};\n    let b = ${ins[1]!.load("in1", "idx1(e)")};\n    v = ${convert(binaryExpr(d.op, ins[0]!)!, t, out.compute)};`;
-      break;
+      return `let a = ${load(0)};\n    let b = ${load(1)};\n    v = ${convert(binaryExpr(op, ins[0]!)!, t, out.compute)};`;
     case "comparison":
-      body = `let a = ${ins[0]!.load("in0", "idx0(e)")};\n    let b = ${ins[1]!.load("in1", "idx1(e)")};\n    v = select(0u, 1u, ${COMPARISONS[d.op]});`;
-      break;
+      return `let a = ${load(0)};\n    let b = ${load(1)};\n    v = select(0u, 1u, ${COMPARISONS[op]});`;
     case "select":
-      body = `let c = ${ins[0]!.load("in0", "idx0(e)")};\n    let a = ${ins[1]!.load("in1", "idx1(e)")};\n    let b = ${ins[2]!.load("in2", "idx2(e)")};\n    v = ${convert(`select(b, a, c != ${ins[0]!.compute === "f32" ? "0.0" : ins[0]!.compute === "i32" ? "0" : "0u"})`, ins[1]!.compute, out.compute)};`;
-      break;
+      return `let c = ${load(0)};\n    let a = ${load(1)};\n    let b = ${load(2)};\n    v = ${convert(`select(b, a, c != ${ins[0]!.compute === "f32" ? "0.0" : ins[0]!.compute === "i32" ? "0" : "0u"})`, ins[1]!.compute, out.compute)};`;
     case "copy":
-      body = `let x = ${ins[0]!.load("in0", "idx0(e)")};\n    v = ${convert("x", t, out.compute, out.name === "bool")};`;
-      break;
+      return `let x = ${load(0)};\n    v = ${convert("x", t, out.compute, out.name === "bool")};`;
     default:
-      throw new Error(`[gpu] No elementwise kernel for ${d.op}.`);
+      throw new Error(`[gpu] No elementwise kernel for ${op}.`);
   }
-  return bindings(d.inputs.length) + MATH + indexFunctions(d.inputs) + wordLoop(out, body);
 }
+
+/**
+ * One step of a fused float32 chain (kernels/fused.ts): WGSL statements that
+ * set `target` to `op` applied to the f32 values named `args`, or undefined
+ * when the op has no float32 expression here.
+ */
+export function fusedStep(op: string, args: readonly string[], target: string): string | undefined {
+  if (op in UNARY && args.length === 1) {
+    const e = UNARY[op]!("f32");
+    return e === undefined ? undefined : `{ let x = ${args[0]}; ${target} = ${e}; }`;
+  }
+  if (op in BINARY && args.length === 2) {
+    const e = BINARY[op]!("f32");
+    return e === undefined ? undefined : `{ let a = ${args[0]}; let b = ${args[1]}; ${target} = ${e}; }`;
+  }
+  return undefined;
+}
+
+/** The WGSL functions elementwise expressions call. */
+export const ELEMENTWISE_MATH = MATH;

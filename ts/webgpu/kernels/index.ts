@@ -4,6 +4,7 @@
 import type { Dispatch, KernelCall, KernelFamily, KernelPlan } from "../dispatch_types.js";
 import { axisPlan, supportsAxis } from "./axis.js";
 import { elementwiseKernel, supportsElementwise } from "./elementwise.js";
+import { fusedKernel, supportsFused } from "./fused.js";
 import { indexingPlan, supportsIndexing } from "./indexing.js";
 import { matmulKernel, supportsMatmul } from "./matmul.js";
 import { normsPlan, supportsNorms } from "./norms.js";
@@ -15,6 +16,7 @@ import { sortPlan, supportsSort } from "./sort.js";
 
 export const KERNEL_FAMILIES: readonly KernelFamily[] = [
   { supports: supportsElementwise, plan: elementwiseKernel },
+  { supports: supportsFused, plan: fusedKernel },
   { supports: supportsReduce, plan: reduceKernel },
   { supports: supportsMatmul, plan: matmulKernel },
   { supports: supportsRows, plan: rowsPlan },

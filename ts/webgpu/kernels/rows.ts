@@ -10,7 +10,7 @@
 
 import type { Dispatch, KernelPlan, Operand } from "../dispatch_types.js";
 import { scratchOperand } from "../dispatch_types.js";
-import { bindings, elementwiseParams, indexFunctions, wordLoop, wordsFor } from "../codegen.js";
+import { bindings, cachedSource, elementwiseParams, indexFunctions, isContiguous, wordLoop, wordsFor } from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
@@ -134,12 +134,87 @@ function finishStage(op: RowOp, input: Operand, output: Operand, axis: number, s
   };
 }
 
+/** Vectors of 4 each thread of the one-pass kernel holds: rows up to ROW_GROUP * 4 * ONE_PASS_VECTORS long. */
+const ONE_PASS_VECTORS = 16;
+
+/**
+ * Softmax and logSoftmax of contiguous float32 rows along the last axis, in
+ * one pass: a workgroup per row loads it into registers (vec4 loads, each
+ * thread a strided set of vectors), reduces the max and then the exp-sum in
+ * workgroup memory, and writes the row, so memory is read once and written
+ * once. A NaN anywhere makes the row NaN.
+ */
+function onePassSource(op: "Softmax" | "LogSoftmax"): string {
+  // (as the two-stage kernel: an infinite max gives softmax NaN and logSoftmax x - m)
+  const finish = op === "Softmax" ? "select(exp(x - m) / s, vec4f(wmx_nan()), wmx_isinf(m))" : "select(x - m - log(s), x - m, wmx_isinf(m))";
+  return bindings(1, "vec4<u32>") + /* wgsl */ `
+var<workgroup> red: array<f32, ${ROW_GROUP}>;
+fn wmx_vmax(a: f32, b: f32) -> f32 { return select(max(a, b), wmx_nan(), wmx_isnan(a) || wmx_isnan(b)); }
+@compute @workgroup_size(${ROW_GROUP})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= u32(prm[0])) { return; }
+  let L4 = u32(prm[1]) / 4u;
+  let base = row * L4;
+  var xs: array<vec4f, ${ONE_PASS_VECTORS}>;
+  var m = -wmx_inf();
+  for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
+    let k = lid + i * ${ROW_GROUP}u;
+    if (k < L4) {
+      let q = in0[base + k];
+      let x = vec4f(bitcast<f32>(q.x), bitcast<f32>(q.y), bitcast<f32>(q.z), bitcast<f32>(q.w));
+      xs[i] = x;
+      m = wmx_vmax(wmx_vmax(m, x.x), wmx_vmax(wmx_vmax(x.y, x.z), x.w));
+    }
+  }
+  red[lid] = m;
+  workgroupBarrier();
+  for (var half = ${ROW_GROUP / 2}u; half > 0u; half = half / 2u) {
+    if (lid < half) { red[lid] = wmx_vmax(red[lid], red[lid + half]); }
+    workgroupBarrier();
+  }
+  m = red[0];
+  workgroupBarrier();
+  var s = 0.0;
+  for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
+    if (lid + i * ${ROW_GROUP}u < L4) { s += dot(exp(xs[i] - m), vec4f(1.0)); }
+  }
+  red[lid] = s;
+  workgroupBarrier();
+  for (var half = ${ROW_GROUP / 2}u; half > 0u; half = half / 2u) {
+    if (lid < half) { red[lid] += red[lid + half]; }
+    workgroupBarrier();
+  }
+  s = red[0];
+  for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
+    let k = lid + i * ${ROW_GROUP}u;
+    if (k < L4) {
+      let x = xs[i];
+      let y = ${finish};
+      out[base + k] = vec4u(bitcast<u32>(y.x), bitcast<u32>(y.y), bitcast<u32>(y.z), bitcast<u32>(y.w));
+    }
+  }
+}
+`;
+}
+
+/** Whether the one-pass kernel takes this softmax: float32 rows, contiguous, a multiple of 4 long, not too long. */
+function onePass(op: string, input: Operand, output: Operand, axis: number): op is "Softmax" | "LogSoftmax" {
+  const L = input.shape[axis]!;
+  return (op === "Softmax" || op === "LogSoftmax") && input.dtype === DtypeCodes.float32 && output.dtype === DtypeCodes.float32 &&
+    axis === input.shape.length - 1 && isContiguous(input) && L % 4 === 0 && L > 0 && L <= ROW_GROUP * 4 * ONE_PASS_VECTORS;
+}
+
 export function rowsPlan(d: Dispatch): KernelPlan {
   const op = d.op as RowOp;
   const input = d.inputs[0]!;
   const output = d.outputs[0]!;
   const axis = d.state.axis as number;
   const nRows = input.shape.reduce((x, y, dim) => (dim === axis ? x : x * y), 1);
+  if (onePass(op, input, output, axis)) {
+    const source = cachedSource(`rows1|${op}`, () => onePassSource(op));
+    return { scratch: [], stages: [{ source, params: [nRows, input.shape[axis]!], words: 0, groups: nRows, inputs: [input], output }] };
+  }
   const stats = scratchOperand(0, DtypeCodes.float32, [Math.max(1, nRows), 2]);
   return {
     scratch: [Math.max(1, nRows) * 8],
