@@ -69,6 +69,20 @@ describe("GPU matmul", () => {
     expectSame(r, { rtol: 1e-5, atol: 1e-5 });
   });
 
+  it("the 16-byte kernel (4-aligned row-major operands): partial tiles, K not a multiple of the K step, batches, offset views", async () => {
+    const r = await onBoth(() => {
+      const a = f32([130, 36], 13), b = f32([36, 132], 14);
+      const big = f32([136, 8], 15);
+      return [
+        mx.matmul(a, b),
+        mx.matmul(f32([3, 20, 12], 16), f32([12, 136], 17)), // a broadcast B
+        mx.matmul(big.index(mx.slice(4, 132)), f32([8, 260], 18)), // an A at an offset of 32 elements
+        mx.matmul(f32([2, 4, 4], 19), f32([2, 4, 4], 20)),
+      ];
+    });
+    expectSame(r, { rtol: 1e-5, atol: 1e-5 });
+  });
+
   it("float16 and bfloat16 operands accumulate in float32", async () => {
     const r = await onBoth(() =>
       ["float16", "bfloat16"].map((d) => mx.matmul(f32([4, 6], 11).astype(d as any), f32([6, 3], 12).astype(d as any))),
