@@ -44,8 +44,8 @@ for (const f of fs.readdirSync(path.join(root, "test")))
 // One process per suite, as vitest runs them: a suite's dropped arrays (which
 // the GC frees at some later point) must not move another suite's memory counters.
 fs.writeFileSync(path.join(out, "suite.mjs"), `// Runs one GPU suite (argv[2]) without vitest; exits 1 when a test fails.
+// (suites open the GPU themselves: setup.js, or their own device)
 import { run } from "./vitest_shim.mjs";
-await import("./gpu/setup.js");
 await import(\`./gpu/\${process.argv[2]}\`);
 process.exitCode = (await run()) ? 1 : 0;
 `);

@@ -34,6 +34,17 @@ export function expect(value, label = "") {
     toBeGreaterThanOrEqual: (w) => value >= w || fail(`expected ${value} >= ${w}${where}`),
     toMatch: (re) => (typeof value === "string" && (typeof re === "string" ? value.includes(re) : re.test(value))) || fail(`expected ${show(value)} to match ${re}${where}`),
     toBeCloseTo: (w, digits = 2) => Math.abs(value - w) < 10 ** -digits / 2 || fail(`expected ${value} to be close to ${w}${where}`),
+    toContain: (w) => value?.includes?.(w) || fail(`expected ${show(value)} to contain ${show(w)}${where}`),
+    toBeNull: () => value === null || fail(`expected ${show(value)} to be null${where}`),
+    rejects: {
+      toThrow: async (pattern) => {
+        try { await value; } catch (e) {
+          if (pattern && !pattern.test(String(e?.message ?? e))) fail(`rejected with ${e?.message}, not matching ${pattern}${where}`);
+          return;
+        }
+        fail(`expected a rejection${where}`);
+      },
+    },
     toThrow: (pattern) => {
       try { value(); } catch (e) {
         if (pattern && !pattern.test(String(e?.message ?? e))) fail(`threw ${e?.message}, not matching ${pattern}${where}`);

@@ -86,7 +86,11 @@ export class WebGpuBackend implements GpuBackendHandle {
   allocate(nbytes: number): number {
     try {
       if (this.lost) throw new Error("[gpu] The GPU device was lost; GPU arrays can't be made.");
-      const size = bucket(nbytes);
+      // Beyond the device's limits createBuffer (or binding the buffer) would
+      // fail only later, as an error attributed to whatever runs next: refuse
+      // here, so the op that asked fails ("[malloc] Unable to allocate ...").
+      if (nbytes > this.maxBuffer) return 0;
+      const size = Math.min(bucket(nbytes), this.maxBuffer);
       let buf = this.pool.get(size)?.pop();
       if (buf) {
         this.pooled.delete(buf);
@@ -202,6 +206,9 @@ export class WebGpuBackend implements GpuBackendHandle {
     try {
       await staging.mapAsync(MAP_MODE_READ);
       return new Uint8Array(staging.getMappedRange(0, size).slice(0, nbytes));
+    } catch (e) {
+      // The GPU error behind a failed read (a lost device, an earlier failure) says more than the map's.
+      throw this.takeError() ?? new Error(`[gpu] Reading a GPU result failed: ${(e as Error).message || (this.lost ? "the device was lost" : "unknown error")}`);
     } finally {
       staging.destroy();
     }
@@ -313,6 +320,13 @@ export class WebGpuBackend implements GpuBackendHandle {
   private paramsAlign_ = 0;
   private get paramsAlign(): number {
     return (this.paramsAlign_ ||= this.device.limits?.minStorageBufferOffsetAlignment ?? 256);
+  }
+  /** The largest buffer a kernel can bind (the smaller of the two limits, in whole 256-byte blocks as buckets are). */
+  private maxBuffer_ = 0;
+  private get maxBuffer(): number {
+    const l = this.device.limits;
+    const max = Math.min(l?.maxBufferSize ?? 2 ** 28, l?.maxStorageBufferBindingSize ?? 2 ** 27);
+    return (this.maxBuffer_ ||= Math.floor(max / 256) * 256);
   }
   private paramsArena(): GPUBuffer {
     this.arena ??= this.device.createBuffer({ size: PARAMS_ARENA, usage: STORAGE | COPY_DST });
