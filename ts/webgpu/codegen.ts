@@ -165,6 +165,41 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 `;
 }
 
+/**
+ * WGSL statements that add to `base` (an i32 var holding the start offset)
+ * the offset of row `row` (a u32 expression), rows walking the kept axes in
+ * row-major order: their count at prm[countAt], their sizes from
+ * prm[shapeAt], their strides right after the sizes.
+ */
+export function rowOffset(row: string, base: string, countAt: number, shapeAt = countAt + 1): string {
+  return `{
+    let nk = prm[${countAt}];
+    var r = ${row};
+    for (var dd = nk - 1; dd >= 0; dd--) {
+      let size = u32(prm[${shapeAt} + dd]);
+      ${base} += i32(r % size) * prm[${shapeAt} + nk + dd];
+      r = r / size;
+    }
+  }`;
+}
+
+/**
+ * WGSL statements that fold workgroup array `part` (one value per
+ * invocation, `size` invocations, `lid` the local index) into part[0]:
+ * `merge` is an expression of the pair `a`, `b`. Barriers before and after.
+ */
+export function treeMerge(part: string, size: number, merge: string): string {
+  return `workgroupBarrier();
+  for (var half = ${size / 2}u; half > 0u; half = half / 2u) {
+    if (lid < half) {
+      let a = ${part}[lid];
+      let b = ${part}[lid + half];
+      ${part}[lid] = ${merge};
+    }
+    workgroupBarrier();
+  }`;
+}
+
 /** Workgroup counts for `words` invocations (2-D when over the 65535 per-dimension limit). */
 export const workgroups = (words: number) => groupGrid(Math.max(1, Math.ceil(words / WORKGROUP)));
 

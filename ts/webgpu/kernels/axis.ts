@@ -26,7 +26,7 @@ export function supportsAxis(op: string, inputs: number[], outputs: number[]): b
 }
 
 /** The input viewed over the output lines: its axis squeezed to 1 with stride 0 (the line's start). */
-function lineStarts(input: Operand, axis: number): Operand {
+export function lineStarts(input: Operand, axis: number): Operand {
   return {
     ...input,
     shape: input.shape.map((s, d) => (d === axis ? 1 : s)),

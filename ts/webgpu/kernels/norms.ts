@@ -9,7 +9,7 @@
 
 import type { Dispatch, KernelPlan, Operand } from "../dispatch_types.js";
 import { scratchOperand } from "../dispatch_types.js";
-import { bindings, elementwiseParams, indexFunctions, wordLoop, wordsFor } from "../codegen.js";
+import { bindings, elementwiseParams, indexFunctions, rowOffset, treeMerge, wordLoop, wordsFor } from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
@@ -37,11 +37,7 @@ function statsStage(input: Operand, centred: boolean, eps: number, nRows: number
       }
     }
     part[lid] = acc;
-    workgroupBarrier();
-    for (var half = ${GROUP / 2}u; half > 0u; half = half / 2u) {
-      if (lid < half) { part[lid] += part[lid + half]; }
-      workgroupBarrier();
-    }
+    ${treeMerge("part", GROUP, "a + b")}
   }`;
   const source = bindings(1) + /* wgsl */ `
 var<workgroup> part: array<f32, ${GROUP}>;
@@ -52,14 +48,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let L = u32(prm[1]);
   let step = prm[2];
   let eps = bitcast<f32>(prm[4]);
-  let nk = prm[5];
   var base = prm[3];
-  var r = row;
-  for (var d = nk - 1; d >= 0; d--) {
-    let size = u32(prm[6 + d]);
-    base += i32(r % size) * prm[6 + nk + d];
-    r = r / size;
-  }
+  ${rowOffset("row", "base", 5)}
   var mean = 0.0;
   ${centred ? `${sum("x")}\n  mean = part[0] / f32(L);\n  workgroupBarrier();` : ""}
   ${sum("(x - mean) * (x - mean)")}

@@ -6,7 +6,7 @@
 
 import type { Dispatch, KernelCall, KernelPlan } from "../dispatch_types.js";
 import { scratchOperand } from "../dispatch_types.js";
-import { bindings, wordLoop, wordsFor } from "../codegen.js";
+import { bindings, rowOffset, treeMerge, wordLoop, wordsFor } from "../codegen.js";
 import { type ComputeType, convert, gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
 const REDUCTIONS = ["Sum", "Prod", "Max", "Min", "All", "Any"] as const;
@@ -90,14 +90,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let live = o < u32(prm[0]);
   let L = u32(prm[1]);
   let step = prm[2];
-  let nk = prm[4];
   var base = prm[3];
-  var r = o;
-  for (var dd = nk - 1; dd >= 0; dd--) {
-    let size = u32(prm[5 + dd]);
-    base += i32(r % size) * prm[5 + nk + dd];
-    r = r / size;
-  }
+  ${rowOffset("o", "base", 4)}
   var acc: ${acc} = ${init(op, acc)};
   if (live) {
     for (var k = lid; k < L; k += ${GROUP}u) {
@@ -107,15 +101,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     }
   }
   part[lid] = acc;
-  workgroupBarrier();
-  for (var h = ${GROUP / 2}u; h > 0u; h = h / 2u) {
-    if (lid < h) {
-      let a = part[lid];
-      let b = part[lid + h];
-      part[lid] = ${merge(op, acc)};
-    }
-    workgroupBarrier();
-  }
+  ${treeMerge("part", GROUP, merge(op, acc))}
   if (live && lid == 0u) { out[o] = ${store}; }
 }
 `;
@@ -158,13 +144,8 @@ function wordReduce(d: Dispatch): KernelCall {
   const body = `
     let nk = prm[1];
     let nr = prm[2];
-    var r = e;
     var base = prm[3];
-    for (var dd = nk - 1; dd >= 0; dd--) {
-      let size = u32(prm[4 + dd]);
-      base += i32(r % size) * prm[4 + nk + dd];
-      r = r / size;
-    }
+    ${rowOffset("e", "base", 1, 4)}
     var count = 1u;
     for (var dd = 0; dd < nr; dd++) { count *= u32(prm[4 + 2 * nk + dd]); }
     var acc: ${acc} = ${init(op, acc)};

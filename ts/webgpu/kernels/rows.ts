@@ -10,7 +10,7 @@
 
 import type { Dispatch, KernelPlan, Operand } from "../dispatch_types.js";
 import { scratchOperand } from "../dispatch_types.js";
-import { bindings, cachedSource, elementwiseParams, indexFunctions, isContiguous, wordLoop, wordsFor } from "../codegen.js";
+import { bindings, cachedSource, elementwiseParams, indexFunctions, isContiguous, rowOffset, treeMerge, wordLoop, wordsFor } from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
@@ -53,14 +53,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let live = row < u32(prm[0]);
   let L = u32(prm[1]);
   let step = prm[2];
-  let nk = prm[4];
   var base = prm[3];
-  var r = row;
-  for (var d = nk - 1; d >= 0; d--) {
-    let size = u32(prm[5 + d]);
-    base += i32(r % size) * prm[5 + nk + d];
-    r = r / size;
-  }
+  ${rowOffset("row", "base", 4)}
   var acc = vec2f(-wmx_inf(), 0.0);
   if (live) {
     for (var k = lid; k < L; k += ${ROW_GROUP}u) {
@@ -69,11 +63,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     }
   }
   part[lid] = acc;
-  workgroupBarrier();
-  for (var half = ${ROW_GROUP / 2}u; half > 0u; half = half / 2u) {
-    if (lid < half) { part[lid] = wmx_merge(part[lid], part[lid + half]); }
-    workgroupBarrier();
-  }
+  ${treeMerge("part", ROW_GROUP, "wmx_merge(a, b)")}
   if (live && lid == 0u) {
     out[2u * row] = bitcast<u32>(part[0].x);
     out[2u * row + 1u] = bitcast<u32>(part[0].y);
@@ -168,11 +158,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     }
   }
   red[lid] = m;
-  workgroupBarrier();
-  for (var half = ${ROW_GROUP / 2}u; half > 0u; half = half / 2u) {
-    if (lid < half) { red[lid] = wmx_vmax(red[lid], red[lid + half]); }
-    workgroupBarrier();
-  }
+  ${treeMerge("red", ROW_GROUP, "wmx_vmax(a, b)")}
   m = red[0];
   workgroupBarrier();
   var s = 0.0;
@@ -180,11 +166,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     if (lid + i * ${ROW_GROUP}u < L4) { s += dot(exp(xs[i] - m), vec4f(1.0)); }
   }
   red[lid] = s;
-  workgroupBarrier();
-  for (var half = ${ROW_GROUP / 2}u; half > 0u; half = half / 2u) {
-    if (lid < half) { red[lid] += red[lid + half]; }
-    workgroupBarrier();
-  }
+  ${treeMerge("red", ROW_GROUP, "a + b")}
   s = red[0];
   for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
     let k = lid + i * ${ROW_GROUP}u;

@@ -14,6 +14,7 @@ import { scratchOperand } from "../dispatch_types.js";
 import { WORKGROUP, bindings, elementwiseParams, indexFunctions, wordsFor } from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
+import { lineStarts } from "./axis.js";
 
 export function supportsSort(op: string, inputs: number[], outputs: number[]): boolean {
   if ((op !== "Sort" && op !== "ArgSort") || inputs.length !== 1 || outputs.length !== 1) return false;
@@ -30,12 +31,7 @@ export function sortPlan(d: Dispatch): KernelCall | KernelPlan {
   const indices = d.op === "ArgSort";
   const direct = indices || T.bytes === 4;
   const target: Operand = direct ? output : scratchOperand(0, DtypeCodes.uint32, output.shape);
-  // The line's start: the input seen with the axis cut to one, stride 0.
-  const starts: Operand = {
-    ...input,
-    shape: input.shape.map((s, k) => (k === axis ? 1 : s)),
-    strides: input.strides.map((s, k) => (k === axis ? 0 : s)),
-  };
+  const starts = lineStarts(input, axis);
   const params = [...elementwiseParams(n, starts.shape, [starts]), L, inner, input.strides[axis]!];
   const tail = params.length - 3;
   const f = T.compute === "f32";
