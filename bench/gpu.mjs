@@ -9,7 +9,9 @@
 //   node bench/gpu.mjs            the full sizes (for a real GPU: see ../shared/gpu/README.md)
 //   node bench/gpu.mjs --smoke    small sizes (SwiftShader, a check that it runs)
 //   node bench/gpu.mjs --peers DIR  also runs DIR/gpu-probe.mjs and DIR/jax-gpu.mjs (the peers
-//                                   bench's plain tiled probe and jax-js) in this run, one after the other
+//                                   bench's plain tiled probe and jax-js) in this run, one after the
+//                                   other, and bench/peers/jax_gpu_steps.mjs (jax-js on the MLP step
+//                                   and the 1000 small adds)
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -166,5 +168,10 @@ if (peers) {
     const r = spawnSync(process.execPath, [resolve(path)], { cwd: peers, stdio: "inherit", env: { ...process.env, SIZES: smoke ? "128,256" : "1024,2048,4096,8192", ...(smoke ? { EW: String(1 << 20) } : {}) } });
     if (r.status !== 0) console.log(`(${script} exited with ${r.status})`);
   }
+  // jax-js on the MLP step and the 1000 small adds (this repository's script, the peers' jax-js)
+  console.log("---- bench/peers/jax_gpu_steps.mjs");
+  const here = new URL("./peers/jax_gpu_steps.mjs", import.meta.url).pathname;
+  const r = spawnSync(process.execPath, [here, resolve(peers), ...(smoke ? ["--smoke"] : [])], { stdio: "inherit" });
+  if (r.status !== 0) console.log(`(jax_gpu_steps.mjs exited with ${r.status})`);
 }
 process.exit(0);
