@@ -102,6 +102,37 @@ describe("deflate and inflate in TypeScript, against Node's zlib", () => {
     }
   });
 
+  it("round-trips sizes around the 65535-byte block boundary, and mixes of runs and noise, through zlib", () => {
+    for (const n of [65534, 65535, 65536, 65537, 131070, 131071, 200_003]) {
+      const data = new Uint8Array(n);
+      // Stretches of noise, runs and repeats of earlier text, so blocks take all three forms.
+      for (let i = 0; i < n; ) {
+        const kind = Math.floor(rand() * 3);
+        const len = Math.min(n - i, 1 + Math.floor(rand() * 3000));
+        for (let k = 0; k < len; ++k, ++i)
+          data[i] = kind === 0 ? Math.floor(rand() * 256) : kind === 1 ? 7 : i >= 1000 ? data[i - 1000]! : k & 0xff;
+      }
+      const packed = deflateRaw(data);
+      expect(Buffer.from(zlib.inflateRawSync(packed)).equals(Buffer.from(data)), `${n}`).toBe(true);
+    }
+  });
+
+  it("corrupt streams end in a prefixed error or some bytes, never anything else", () => {
+    const src = new Uint8Array(zlib.deflateRawSync(samples[5]![1]));
+    let errors = 0;
+    for (let trial = 0; trial < 300; ++trial) {
+      const f = src.slice(0, trial % 3 === 0 ? Math.floor(rand() * src.length) : src.length);
+      for (let k = 0; k < 3; ++k) if (f.length) f[Math.floor(rand() * f.length)] = Math.floor(rand() * 256);
+      try {
+        expect(inflateRaw(f, samples[5]![1].length, "[t] ")).toBeInstanceOf(Uint8Array);
+      } catch (e) {
+        errors++;
+        expect((e as Error).message).toMatch(/^\[t\] /);
+      }
+    }
+    expect(errors).toBeGreaterThan(100);
+  });
+
   it("computes zip's CRC-32 (zlib's crc32 as the reference)", () => {
     expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926); // the standard check value
     for (const [name, data] of samples) expect(crc32(data), name).toBe(zlib.crc32 ? zlib.crc32(data) : crc32(data));
