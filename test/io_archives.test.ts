@@ -234,6 +234,17 @@ describe("writing .npz files that numpy reads", () => {
     mx.dispose([arrays, extra, big]);
   });
 
+  it("nn.Module.loadWeights takes .npz bytes as MLX's load_weights takes .npz files", () => {
+    const model = new mx.nn.Linear(3, 2);
+    const w = mx.array([[1, 2, 3], [4, 5, 6]]);
+    const b = mx.array([7, 8]);
+    model.loadWeights(mx.savezCompressed(null, { weight: w, bias: b }));
+    expect(model.weight.tolist()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(model.bias!.tolist()).toEqual([7, 8]);
+    expect(() => model.loadWeights(mx.savez(null, { weight: w }))).toThrow(/^\[nn.Module.loadWeights\] Missing 1 par/);
+    mx.dispose([model.parameters(), w, b]);
+  });
+
   it("refuses what it can't write, with the operation's tag", () => {
     const a = mx.array([1, 2]);
     expect(() => mx.savez(null, a, { arr_0: a })).toThrow(/^\[savez\] The name 'arr_0' is given twice/);
