@@ -308,6 +308,15 @@ describe("GGUF", () => {
     mx.dispose(arrays);
   });
 
+  it("dequantizes Q2_K, Q4_K and Q6_K tensors to float16, as MLX's gguflib (GGML's formulas)", () => {
+    const arrays = mx.load(fixture("handmade.gguf")) as any;
+    for (const [name, e] of Object.entries(expected.gguf.kquant) as [string, any][]) {
+      expect(arrays[name].dtype, name).toBe(mx.float16);
+      expectArray(arrays[name], { ...e, dtype: "float16" }, name);
+    }
+    mx.dispose(arrays);
+  });
+
   it("round-trips MLX's save_gguf cases: dtypes and shapes, metadata of strings, lists of strings and arrays", () => {
     for (const dt of ["float16", "float32", "int8", "int16", "int32"] as const)
       for (const shape of [[1], [23], [64, 48], [4, 6, 3, 1, 2]]) {
@@ -386,7 +395,8 @@ describe("malformed archives", () => {
       [concat(ggufHeader(1, 0, 0)), /Unsupported GGUF version 1/],
       [good.slice(0, 100), /extends past the end of the file/],
       [good.slice(0, good.length - 5), /extends past the end of the file/],
-      [oneTensor(12, [256], new Uint8Array(144)), /Tensor 't' has type Q4_K, which is not supported/],
+      [oneTensor(13, [256], new Uint8Array(176)), /Tensor 't' has type Q5_K, which is not supported/],
+      [oneTensor(12, [128], new Uint8Array(144)), /Tensor 't' \(Q4_K\) has incompatible last dim shape: 128 \(a multiple of 256/],
       [oneTensor(2, [48], new Uint8Array(36)), /Tensor 't' \(Q4_0\) has incompatible last dim shape: 48/],
       [oneTensor(0, [4], new Uint8Array(8)), /Tensor 't' extends past the end of the file/],
       [concat(ggufHeader(3, 0, 1), gstr("k"), u32(9), u32(9), u64(1)), /only one level of nested arrays is supported/],

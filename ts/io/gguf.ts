@@ -8,9 +8,12 @@
 // F32/F16/I8/I16/I32 tensors load as arrays of that dtype; Q4_0, Q4_1 and
 // Q8_0 tensors load as MLX's affine quantized triplet (name -> uint32
 // weights, name minus ".weight" + ".scales"/".biases" in float16, group size
-// 32) that mx.dequantize and mx.quantizedMatmul take. Beyond MLX, I64, F64
-// and BF16 tensors load as int64, float64 and bfloat16 (MLX does not map
-// them); the other quantized types (K-quants, IQ) are refused. Metadata
+// 32) that mx.dequantize and mx.quantizedMatmul take; Q2_K, Q4_K and Q6_K
+// tensors are dequantized to float16, as MLX's gguflib does. Beyond MLX, I64
+// and F64 tensors load as int64 and float64 (MLX refuses them) and BF16 as
+// bfloat16 (MLX converts it to float16, losing range: `.astype(mx.float16)`
+// gives MLX's array); the other types (Q5_*, Q8_1, Q3_K, Q5_K, IQ*) are
+// refused, as MLX refuses them. Metadata
 // values load as MLX gives them: numbers and booleans as 0-d arrays
 // (FLOAT64 as float32), 1-d arrays of them, strings, and lists of strings.
 
@@ -60,8 +63,17 @@ const QUANT = new Map<number, { name: string; blockBytes: number; bits: number }
   [Q4_1, { name: "Q4_1", blockBytes: 20, bits: 4 }],
   [Q8_0, { name: "Q8_0", blockBytes: 34, bits: 8 }],
 ]);
+/** K-quants (super-blocks of 256 weights) that load dequantized to float16: bytes per super-block. */
+const Q2_K = 10;
+const Q4_K = 12;
+const Q6_K = 14;
+const K_QUANT = new Map<number, { name: string; blockBytes: number }>([
+  [Q2_K, { name: "Q2_K", blockBytes: 84 }],
+  [Q4_K, { name: "Q4_K", blockBytes: 144 }],
+  [Q6_K, { name: "Q6_K", blockBytes: 210 }],
+]);
 const GGML_TYPE_NAMES: Record<number, string> = {
-  6: "Q5_0", 7: "Q5_1", 9: "Q8_1", 10: "Q2_K", 11: "Q3_K", 12: "Q4_K", 13: "Q5_K", 14: "Q6_K", 15: "Q8_K",
+  6: "Q5_0", 7: "Q5_1", 9: "Q8_1", 11: "Q3_K", 13: "Q5_K", 15: "Q8_K",
   16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S", 20: "IQ4_NL", 21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS", 29: "IQ1_M",
 };
 
@@ -162,15 +174,18 @@ export function decodeGguf(bytes: Uint8Array): { arrays: Record<string, MxArray>
     const plan = infos.map(({ name, shape, type, offset }) => {
       const count = shape.reduce((a, b) => a * b, 1);
       const q = QUANT.get(type);
+      const k = K_QUANT.get(type);
       const d = TENSOR_DTYPES.get(type);
-      if (!q && !d) fail(`Tensor '${name}' has type ${GGML_TYPE_NAMES[type] ?? type}, which is not supported (supported: F32, F16, BF16, F64, I8, I16, I32, I64, Q4_0, Q4_1, Q8_0).`);
-      if (q && (shape.length === 0 || shape[shape.length - 1]! % 32 !== 0))
-        fail(`Tensor '${name}' (${q.name}) has incompatible last dim shape: ${shape[shape.length - 1]} (a multiple of 32 is needed).`);
-      const nbytes = q ? (count / 32) * q.blockBytes : count * d!.size;
+      if (!q && !k && !d)
+        fail(`Tensor '${name}' has type ${GGML_TYPE_NAMES[type] ?? type}, which is not supported (supported: F32, F16, BF16, F64, I8, I16, I32, I64, Q4_0, Q4_1, Q8_0, Q2_K, Q4_K, Q6_K).`);
+      const block = q ? 32 : k ? 256 : 1;
+      if ((q || k) && (shape.length === 0 || shape[shape.length - 1]! % block !== 0))
+        fail(`Tensor '${name}' (${(q ?? k)!.name}) has incompatible last dim shape: ${shape[shape.length - 1]} (a multiple of ${block} is needed).`);
+      const nbytes = q ? (count / 32) * q.blockBytes : k ? (count / 256) * k.blockBytes : count * d!.size;
       const at = dataStart + offset;
       if (at > bytes.length) fail(`Tensor '${name}' has a data offset past the end of the file. Perhaps an incomplete download or corrupt file?`);
       if (nbytes > bytes.length - at) fail(`Tensor '${name}' extends past the end of the file. Perhaps an incomplete download or corrupt file?`);
-      return { name, shape, type, at, q, d };
+      return { name, shape, type, at, q, k, d };
     });
     const arrays: Record<string, MxArray> = {};
     const put = (name: string, a: MxArray) => {
@@ -178,9 +193,14 @@ export function decodeGguf(bytes: Uint8Array): { arrays: Record<string, MxArray>
         fail(`Duplicate parameter name ${name}; this can happen when loading quantized tensors.`);
       setKey(arrays, name, a);
     };
-    for (const { name, shape, type, at, q, d } of plan) {
+    for (const { name, shape, type, at, q, k, d } of plan) {
       if (d) {
         put(name, keep(arrayFromBytes(bytes, at, d, shape)));
+        continue;
+      }
+      if (k) {
+        const half = dequantizeKQuant(bytes, at, type, shape.reduce((a, b) => a * b, 1));
+        put(name, keep(arrayFromBytes(new Uint8Array(half.buffer), 0, float16, shape)));
         continue;
       }
       const [w, scales, biases] = readQuantized(bytes, at, type, shape, q!.bits, q!.blockBytes);
@@ -253,6 +273,74 @@ function readQuantized(bytes: Uint8Array, at: number, type: number, shape: numbe
     w.dispose();
     throw e;
   }
+}
+
+/**
+ * A Q2_K, Q4_K or Q6_K tensor's `count` weights as float16 bits, computed
+ * in float32 as GGML's (and gguflib's) dequantization and rounded to half:
+ * each super-block of 256 weights has sub-block scales (and mins) that are
+ * themselves quantized against one or two float16 super-scales.
+ */
+function dequantizeKQuant(bytes: Uint8Array, at: number, type: number, count: number): Uint16Array {
+  const f = Math.fround;
+  const out = new Uint16Array(count);
+  const half = (p: number) => halfToNumber(bytes[p]! | (bytes[p + 1]! << 8));
+  let i = 0;
+  for (let blk = at; i < count; ) {
+    if (type === Q4_K) {
+      // d, dmin, 12 bytes of eight 6-bit (scale, min) pairs, 128 bytes of 4-bit codes.
+      const d = half(blk);
+      const dmin = half(blk + 2);
+      const sm = blk + 4;
+      const scales: number[] = [];
+      const mins: number[] = [];
+      for (let j = 0; j < 8; ++j) {
+        const sc = j < 4 ? bytes[sm + j]! & 63 : (bytes[sm + j + 4]! & 0xf) | ((bytes[sm + j - 4]! >> 6) << 4);
+        const m = j < 4 ? bytes[sm + j + 4]! & 63 : (bytes[sm + j + 4]! >> 4) | ((bytes[sm + j]! >> 6) << 4);
+        scales.push(f(d * sc));
+        mins.push(f(dmin * m));
+      }
+      // Each 32 bytes hold two sub-blocks: the low nibbles, then the high ones.
+      for (let b = 0, q = blk + 16; b < 8; b += 2, q += 32) {
+        for (let j = 0; j < 32; ++j) out[i++] = numberToHalf(f(f((bytes[q + j]! & 0xf) * scales[b]!) - mins[b]!));
+        for (let j = 0; j < 32; ++j) out[i++] = numberToHalf(f(f((bytes[q + j]! >> 4) * scales[b + 1]!) - mins[b + 1]!));
+      }
+      blk += 144;
+    } else if (type === Q6_K) {
+      // 128 bytes of low 4 bits, 64 bytes of high 2 bits, 16 int8 scales, d: two clusters of 128 weights.
+      const d = half(blk + 208);
+      for (let cluster = 0; cluster < 2; ++cluster) {
+        const lo = blk + cluster * 64;
+        const hi = blk + 128 + cluster * 32;
+        const sc = blk + 192 + cluster * 8;
+        for (let j = 0; j < 128; ++j) {
+          const q = (((bytes[lo + (j % 64)]! >> (Math.floor(j / 64) * 4)) & 0xf) | (((bytes[hi + (j % 32)]! >> (Math.floor(j / 32) * 2)) & 3) << 4)) - 32;
+          const s = (bytes[sc + (j >> 4)]! << 24) >> 24; // int8
+          out[i++] = numberToHalf(f(f(d * s) * q));
+        }
+      }
+      blk += 210;
+    } else {
+      // Q2_K: 16 bytes of (min << 4 | scale) per 16 weights, 64 bytes of 2-bit codes, d, dmin.
+      const d = half(blk + 80);
+      const dmin = half(blk + 82);
+      let bn = 0;
+      let scale = 0;
+      let min = 0;
+      for (let cluster = 0; cluster < 2; ++cluster)
+        for (let j = 0; j < 128; ++j) {
+          if (j % 16 === 0) {
+            scale = f(d * (bytes[blk + bn]! & 0xf));
+            min = f(dmin * (bytes[blk + bn]! >> 4));
+            ++bn;
+          }
+          const q = (bytes[blk + 16 + (j % 32) + cluster * 32]! >> (Math.floor(j / 32) * 2)) & 3;
+          out[i++] = numberToHalf(f(f(q * scale) - min));
+        }
+      blk += 84;
+    }
+  }
+  return out;
 }
 
 /** Bytes a GGUF writer appends, grown as needed. */
