@@ -77,17 +77,16 @@ function codeLengths(freq: ArrayLike<number>, limit: number): Uint8Array {
     }
     // Nodes: leaves 0..n-1, internal nodes after; parent links give each leaf's depth.
     const parent: number[] = new Array(n).fill(-1);
-    let heap = used.map(([w, s]) => [w, s] as [number, number]);
-    heap.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const leaves = used.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     // Two sorted queues (leaves, then merged nodes) make the Huffman merge linear after the sort.
     const merged: [number, number][] = [];
     let li = 0;
     let mi = 0;
     const take = (): [number, number] => {
-      if (mi >= merged.length || (li < heap.length && heap[li]![0] <= merged[mi]![0])) return heap[li++]!;
+      if (mi >= merged.length || (li < leaves.length && leaves[li]![0] <= merged[mi]![0])) return leaves[li++]!;
       return merged[mi++]!;
     };
-    while (heap.length - li + merged.length - mi > 1) {
+    while (leaves.length - li + merged.length - mi > 1) {
       const a = take();
       const b = take();
       const id = parent.length;
@@ -103,7 +102,6 @@ function codeLengths(freq: ArrayLike<number>, limit: number): Uint8Array {
       lengths[s] = depth[s]!;
       max = Math.max(max, depth[s]!);
     }
-    heap = [];
     if (max <= limit) return lengths;
     for (let s = 0; s < n; ++s) if (f[s]! > 0) f[s] = (f[s]! >>> 1) | 1;
   }
