@@ -427,6 +427,7 @@ describe("malformed archives", () => {
     const badCrc = withCentral(good, (v, at) => v.setUint32(at + 16, v.getUint32(at + 16, true) ^ 1, true));
     const method = withCentral(good, (v, at) => v.setUint16(at + 10, 12, true));
     const encrypted = withCentral(good, (v, at) => v.setUint16(at + 8, 1, true));
+    const huge = withCentral(good, (v, at) => v.setUint32(at + 24, 0xfffffff0, true)); // a 4 GiB member from a few bytes
     // Corrupt the first member's .npy magic inside a stored archive (and fix nothing else: the CRC catches it first).
     const badNpy = mx.savez(null, { x: mx.array([1, 2]) });
     badNpy[30 + "x.npy".length] = 0; // the first byte of the member's data
@@ -437,6 +438,7 @@ describe("malformed archives", () => {
       [badCrc, /CRC-32 mismatch/],
       [method, /uses compression method 12; only stored \(0\) and deflate \(8\)/],
       [encrypted, /is encrypted/],
+      [huge, /claims 4294967280 bytes from \d+ compressed ones/],
       [badNpy, /'x.npy': CRC-32 mismatch/],
     ];
     for (const [bytes, re] of cases) {

@@ -127,6 +127,8 @@ export function readZip(bytes: Uint8Array, tag: string): ZipEntry[] {
       if (csize !== usize) fail(`'${name}': a stored member's sizes differ (${csize} and ${usize}; corrupt file?).`);
       data = raw;
     } else {
+      // Deflate expands at most 1032:1; a larger claim is corrupt, and is refused before the output is allocated.
+      if (usize > csize * 1032 + 1024) fail(`'${name}' claims ${usize} bytes from ${csize} compressed ones (corrupt file?).`);
       data = inflateRaw(raw, usize, `[${tag}] '${name}': `);
       if (data.length !== usize) fail(`'${name}' decompresses to ${data.length} bytes; the archive lists ${usize} (corrupt file?).`);
     }
