@@ -21,6 +21,7 @@
 #   make fuzz         the junk-argument fuzzer (test/fuzz/) for long on both builds:
 #                     FUZZ_ITERATIONS (default 100000 per build), FUZZ_SEED (default: the time)
 #   make sizes        .wasm / glue sizes (raw, gzip)
+#   make api-reference  docs/API_REFERENCE.md from dist/types (test/api_reference.test.ts fails when stale)
 #   make clean
 #
 # Everything is -j friendly; objects are per variant with -MMD dependency files.
@@ -122,7 +123,7 @@ DIST_STAMP := $(BUILD)/.dist-stamp
 
 # ================================================================ targets
 .PHONY: all wasm native dist test test-native test-js test-targets \
-        demo pwa bench clean toolchain typecheck sizes mutants fuzz test-gpu workers-demo \
+        demo pwa bench clean toolchain typecheck sizes mutants fuzz test-gpu workers-demo api-reference \
         examples linear-regression logistic-regression mnist transformer-lm per-example-grads
 
 all: native wasm dist
@@ -272,6 +273,10 @@ $(TSC_STAMP): $(TS_SRCS) tsconfig.json node_modules/.package-lock.json
 # fall back to any), then the browser + Workers graph alone without
 # @types/node (only ts/host/node.ts may use Node APIs), and last the shipped
 # dist/types in a user's project of its own (no skipLibCheck, ES2022 libs).
+# The API reference: every export of the shipped .d.ts with its declaration and doc comment.
+api-reference: node_modules/.package-lock.json $(DIST_STAMP)
+	$(NODE) tools/api_reference.mjs
+
 typecheck: node_modules/.package-lock.json $(GEN_BOUNDARY) $(DIST_STAMP)
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
 	$(NODE) node_modules/typescript/bin/tsc -p test/tsconfig.json

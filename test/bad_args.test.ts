@@ -601,6 +601,8 @@ const noBadArgs: Record<string, string> = {
   // io (API.md's "nn, optimizers, utils, io"): bad files and arguments are tested in test/io.test.ts; the
   // junk sweep would write files named after its junk into the working directory.
   load: "io: test/io.test.ts", save: "io: test/io.test.ts (writes files)", saveSafetensors: "io: test/io.test.ts (writes files)",
+  savez: "io: test/io_archives.test.ts (writes files)", savezCompressed: "io: test/io_archives.test.ts (writes files)",
+  saveGguf: "io: test/io_archives.test.ts (writes files)",
   // Devices: the class of mx.cpu and mx.gpu, and the getters.
   Device: "class of mx.cpu and mx.gpu, not an op", defaultDevice: "no arguments", gpuAvailable: "no arguments",
   synchronize: "no arguments",

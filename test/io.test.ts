@@ -102,7 +102,8 @@ describe("loading files numpy and a hand-written safetensors writer made", () =>
     expectValues(b, "int8", [5], expected.arrays.int8.values);
     expect(() => mx.load(npy, { format: "safetensors" })).toThrow(/^\[load_safetensors\] Invalid JSON header length/);
     expect(() => mx.load(npy, { returnMetadata: true })).toThrow("[load] metadata not supported for format npy");
-    expect(() => mx.load(npy, { format: "gguf" as any })).toThrow(/^\[load\] Unknown file format/);
+    expect(() => mx.load(npy, { format: "pickle" as any })).toThrow(/^\[load\] Unknown file format 'pickle'; expected one of safetensors, npy, npz, gguf/);
+    expect(() => mx.load(npy, { format: "gguf" })).toThrow(/^\[load_gguf\] The data does not start with the GGUF magic/);
     expect(() => mx.load(join(FIX, "expected"))).toThrow(/^\[load\] Could not infer the file format/);
     expect(() => mx.load(join(FIX, "missing.npy"))).toThrow(/^\[load\] Failed to open .*missing\.npy/);
     expect(() => mx.load(42 as any)).toThrow(/^\[load\] Expected a path, a Uint8Array/);

@@ -19,7 +19,7 @@ const NOT_OPS = new Set([
   // the index helper (mx.slice(start, stop, step)) and its class
   "slice", "Slice",
   // io: files and bytes, not operations on arrays
-  "load", "save", "saveSafetensors",
+  "load", "save", "saveSafetensors", "savez", "savezCompressed", "saveGguf",
   // devices (API.md "Devices (WebGPU)")
   "Device", "setDefaultDevice", "defaultDevice", "withDevice", "gpuAvailable", "synchronize",
   // a graph as text (MLX's export_to_dot)

@@ -37,7 +37,9 @@ export * as nn from "./nn/index.js";
 export * as _internal from "./internal.js";
 export * as optimizers from "./optimizers/index.js";
 export * as utils from "./utils.js";
-export { load, save, saveSafetensors, type LoadOptions as LoadFileOptions, type LoadFormat } from "./io/load_save.js";
+export {
+  load, save, savez, savezCompressed, saveSafetensors, saveGguf, type LoadOptions as LoadFileOptions, type LoadFormat, type GgufMetadataValue,
+} from "./io/load_save.js";
 
 // ---- MLX ops composed in TypeScript from the core's ops (ts/ops_extra/) ----
 export {

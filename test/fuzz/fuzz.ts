@@ -62,9 +62,9 @@ export function targets(mx: any): Target[] {
       if (typeof v === "function") {
         const f = v as (...a: unknown[]) => unknown;
         const construct = isClass(f);
-        // save/saveSafetensors get null for a string path: the same checks and encoding, but
+        // The save functions get null for a string path: the same checks and encoding, but
         // bytes back instead of files named after the junk in the working directory.
-        const writes = prefix === "" && (k === "save" || k === "saveSafetensors");
+        const writes = prefix === "" && ["save", "saveSafetensors", "savez", "savezCompressed", "saveGguf"].includes(k);
         const fix = (args: unknown[]) => (writes && typeof args[0] === "string" ? [null, ...args.slice(1)] : args);
         out.push({ name: `${prefix}${k}`, call: (_j, args) => (construct ? new (f as any)(...args) : f(...fix(args))) });
       } else if (v !== null && typeof v === "object" && !(v instanceof mx.Dtype)) {

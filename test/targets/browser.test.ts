@@ -23,7 +23,7 @@ afterAll(async () => {
 
 /** Runs browser-page.html; every console message is checked for emscripten's blocking warning. */
 async function run(isolated: boolean, query = ""): Promise<any> {
-  const { server, origin } = await serve({ dir: root, prefixes: ["/dist/", "/test/targets/"], isolated });
+  const { server, origin } = await serve({ dir: root, prefixes: ["/dist/", "/test/targets/", "/test/fixtures/io/archives/"], isolated });
   servers.push(server);
   const { result, console } = await resultOf(context, `${origin}/test/targets/browser-page.html${query}`);
   expect(console.filter((m) => m.includes("Blocking on the main thread"))).toEqual([]);
@@ -37,6 +37,10 @@ function checkValues(r: any) {
   expect(r.error).toMatch(/^\[matmul\] Last dimension of first input with shape \(2,2\)/);
   expect(r.big).toBe(384 ** 3);
   expect(Math.abs(r.expSum / (Math.E * (1 << 18)) - 1)).toBeLessThan(1e-6);
+  expect(r.io.keys).toEqual(["arr_0", "big", "dotted.name", "empty", "flags", "half", "noise", "ramp", "scalar"]);
+  expect(r.io.arr0).toEqual([[1.5, -2, Infinity], [0.25, NaN, -0]]);
+  expect(r.io.ramp).toEqual([12000]);
+  expect(r.io.pathError).toMatch(/^\[load\] Reading and writing files by path \(.*\) needs Node's file system/);
 }
 
 describe("browser (headless Chromium)", () => {

@@ -28,6 +28,18 @@ export default {
       }
       // "/explicit-module": opts.wasm given by the caller; else the packaged module.
       await mx.init(url.pathname === "/explicit-module" ? { wasm: singleThreadWasm } : {});
+      // "/io": the request body is an .npz (numpy's): loaded from the Request
+      // (a Response-like) and as bytes, then savezCompressed and saveGguf
+      // round trips: zip, deflate and GGUF without Node's zlib or fs.
+      if (url.pathname === "/io") {
+        const bytes = new Uint8Array(await request.clone().arrayBuffer());
+        const fromRequest = await mx.load(request, { format: "npz" });
+        const fromBytes = mx.load(bytes);
+        const again = mx.load(mx.savezCompressed(null, fromBytes));
+        const gguf = mx.load(mx.saveGguf(null, { w: fromBytes.arr_0 }, { name: "w" }), { returnMetadata: true });
+        const rows = (o) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k].toJSON()]));
+        return Response.json({ fromRequest: rows(fromRequest), fromBytes: rows(fromBytes), again: rows(again), gguf: [rows(gguf[0]), gguf[1]] });
+      }
       const a = mx.array([1, 2, 3]);
       const b = mx.array([10, 20, 30]);
       const c = mx.add(a, b).sum();

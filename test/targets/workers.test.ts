@@ -1,6 +1,6 @@
 // The Workers entry (dist/workers.js) inside Miniflare (workerd): the .wasm is
 // imported as a CompiledWasm module, the single-thread build is used.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,6 +67,24 @@ describe.each(configs)("Cloudflare Workers via Miniflare ($name)", ({ name, comp
     expect(res.status).toBe(200);
     expect(body.value).toBe(66);
     expect(body.info.threads).toBe(1);
+  });
+
+  it("loads numpy's compressed .npz from the request and bytes, and round-trips savezCompressed and saveGguf", async () => {
+    const npz = readFileSync(new URL("../fixtures/io/archives/numpy_savez_compressed.npz", import.meta.url));
+    const res = await mf.dispatchFetch("http://localhost/io", { method: "POST", body: npz });
+    const body = (await res.json()) as any;
+    expect(body.error, body.error).toBeUndefined();
+    const keys = ["arr_0", "big", "dotted.name", "empty", "flags", "half", "noise", "ramp", "scalar"];
+    for (const part of ["fromRequest", "fromBytes", "again"]) {
+      expect(Object.keys(body[part]), part).toEqual(keys);
+      // toJSON: NaN and inf become null in JSON; int64 beyond 2^53 are strings.
+      expect(body[part].arr_0, part).toEqual([[1.5, -2, null], [0.25, null, 0]]);
+      expect(body[part].big, part).toEqual(["-9223372036854775808", "9223372036854775807", 3]);
+      expect(body[part]["dotted.name"], part).toEqual([[0, 1, 2], [3, 4, 5]]);
+      expect(body[part].ramp.slice(0, 9), part).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1]);
+      expect(body[part].ramp.length, part).toBe(12000);
+    }
+    expect(body.gguf).toEqual([{ w: [[1.5, -2, null], [0.25, null, 0]] }, { name: "w" }]);
   });
 });
 

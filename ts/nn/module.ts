@@ -6,6 +6,7 @@
 // treeChildren hook).
 
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.js";
+import { decodeNpz } from "../io/npz.js";
 import { MxArray } from "../array.js";
 import { keepArrays } from "../scope.js";
 import { checkDepth, flattenAs, isPlainObject, leavesAs, treeAssign, treeChildren } from "../tree_walk.js";
@@ -405,7 +406,7 @@ export class Module {
 
   /**
    * Loads parameters by dotted name from `[name, array]` pairs or a record
-   * of them. With `strict` (default) the names must be exactly the module's
+   * of them, or from the bytes of a .safetensors or .npz file. With `strict` (default) the names must be exactly the module's
    * parameters and the shapes must match; otherwise only the names the
    * module has are loaded.
    */
@@ -413,7 +414,10 @@ export class Module {
     const tag = "nn.Module.loadWeights";
     const strict = nnOptions(options, tag, ["strict"]).strict ?? true;
     if (weights instanceof Uint8Array || weights instanceof ArrayBuffer) {
-      const { arrays } = decodeSafetensors(weights instanceof ArrayBuffer ? new Uint8Array(weights) : weights);
+      const bytes = weights instanceof ArrayBuffer ? new Uint8Array(weights) : weights;
+      // As MLX's load_weights: .npz (a zip: "PK\x03\x04") or .safetensors.
+      const isZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4;
+      const arrays = isZip ? decodeNpz(bytes) : decodeSafetensors(bytes).arrays;
       const loaded = Object.values(arrays);
       try {
         this.loadWeights(Object.entries(arrays), options);
