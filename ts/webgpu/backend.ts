@@ -18,6 +18,8 @@ const STORAGE = 0x80, COPY_SRC = 0x04, COPY_DST = 0x08, MAP_READ = 0x01, MAP_MOD
 const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
 /** Bytes of kernel parameters one flush holds (1024 kernels at the usual 256-byte alignment). */
 const PARAMS_ARENA = 256 * 1024;
+/** Bind groups kept for reuse (a few steps of a training loop's kernels). */
+const BIND_GROUP_CACHE = 8192;
 
 /** Ops whose node shares its input's buffer (core views): any stored dtype. */
 const VIEWS = new Set(["Squeeze", "ExpandDims", "Transpose", "Broadcast", "Slice", "ConcatPart", "Depends", "ToDevice", "Placeholder"]);
@@ -95,7 +97,10 @@ export class WebGpuBackend implements GpuBackendHandle {
       if (buf) {
         this.pooled.delete(buf);
         this.cacheBytes_ -= size;
-      } else buf = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
+      } else {
+        buf = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
+        this.serials.set(buf, this.nextSerial++);
+      }
       const id = this.nextId++;
       this.buffers.set(id, buf);
       return id;
@@ -242,8 +247,14 @@ export class WebGpuBackend implements GpuBackendHandle {
       list.splice(list.indexOf(buf), 1);
       this.pooled.delete(buf);
       this.cacheBytes_ -= buf.size;
-      buf.destroy();
+      this.destroy(buf);
     }
+  }
+
+  /** Destroys a buffer, and the cached bind groups (which may name it) with it. */
+  private destroy(buf: GPUBuffer): void {
+    buf.destroy();
+    this.bindGroups.clear();
   }
 
   private pipeline(source: string, inputs: number): GPUComputePipeline {
@@ -295,13 +306,7 @@ export class WebGpuBackend implements GpuBackendHandle {
     const offset = this.paramsUsed;
     this.paramsStaged.set(params, offset / 4);
     this.paramsUsed += Math.ceil(size / this.paramsAlign) * this.paramsAlign;
-    const entries: GPUBindGroupEntry[] = call.inputs.map((o, k) => ({
-      binding: k,
-      resource: { buffer: this.use(o.buffer) },
-    }));
-    entries.push({ binding: call.inputs.length, resource: { buffer: this.use(call.output.buffer) } });
-    entries.push({ binding: call.inputs.length + 1, resource: { buffer: this.paramsArena(), offset, size } });
-    const group = this.device.createBindGroup({ layout: this.groupLayouts.get(call.inputs.length)!, entries });
+    const group = this.bindGroup(call, offset, size);
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     if (!this.pass) this.pass = this.encoder.beginComputePass();
     this.pass.setPipeline(pipeline);
@@ -309,6 +314,33 @@ export class WebGpuBackend implements GpuBackendHandle {
     const [x, y, z] = call.grid ?? [...(call.groups !== undefined ? groupGrid(call.groups) : workgroups(call.words)), 1];
     this.pass.dispatchWorkgroups(x, y, z);
   }
+
+  /**
+   * The bind group of a kernel's buffers and parameter block. Creating one
+   * costs more than recording the dispatch (tens of microseconds in Dawn), and
+   * a loop binds the same pooled buffers at the same arena offsets step after
+   * step: bind groups are cached by (buffers, offset, size), and the cache is
+   * dropped whenever a buffer is destroyed.
+   */
+  private bindGroup(call: KernelCall, offset: number, size: number): GPUBindGroup {
+    const buffers = call.inputs.map((o) => this.use(o.buffer));
+    buffers.push(this.use(call.output.buffer));
+    let key = `${offset},${size}`;
+    for (const b of buffers) key += `,${this.serials.get(b)}`;
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      const entries: GPUBindGroupEntry[] = buffers.map((buffer, k) => ({ binding: k, resource: { buffer } }));
+      entries.push({ binding: call.inputs.length + 1, resource: { buffer: this.paramsArena(), offset, size } });
+      group = this.device.createBindGroup({ layout: this.groupLayouts.get(call.inputs.length)!, entries });
+      if (this.bindGroups.size >= BIND_GROUP_CACHE) this.bindGroups.clear();
+      this.bindGroups.set(key, group);
+    }
+    return group;
+  }
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  /** A number per buffer, for bind group keys. */
+  private readonly serials = new WeakMap<GPUBuffer, number>();
+  private nextSerial = 1;
 
   // Kernel parameters live in one arena per flush: each kernel's block at an
   // offset aligned as storage bindings must be, staged here and written with
