@@ -113,5 +113,5 @@ describe("GPU coverage of API.md's ops", () => {
       });
     }
     expect(failures).toEqual([]);
-  });
+  }, 300_000); // (SwiftShader on two busy cores: a minute or more)
 });

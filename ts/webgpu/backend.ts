@@ -130,9 +130,11 @@ export class WebGpuBackend implements GpuBackendHandle {
 
   upload(id: number, host: number, nbytes: number): void {
     try {
-      const buf = this.buffers.get(id)!;
-      // A reused buffer that recorded commands still read or write: they go first.
-      if (this.recorded.has(buf)) this.flush();
+      let buf = this.buffers.get(id)!;
+      // A queue write runs before the commands still being recorded: a reused
+      // buffer that they read or write is swapped for one they don't use (the
+      // pool's, or a new one), rather than submitting them early.
+      if (this.recorded.has(buf)) buf = this.swapForUpload(id, buf);
       const src = this.heap();
       // writeBuffer takes whole 4-byte multiples; the bucket leaves room.
       const n = Math.ceil(nbytes / 4) * 4;
@@ -142,6 +144,27 @@ export class WebGpuBackend implements GpuBackendHandle {
     } catch (e) {
       this.record(e as Error);
     }
+  }
+
+  private swapForUpload(id: number, buf: GPUBuffer): GPUBuffer {
+    const list = this.pool.get(buf.size);
+    const at = list ? list.findIndex((b) => !this.recorded.has(b)) : -1;
+    let other: GPUBuffer;
+    if (at >= 0) {
+      other = list!.splice(at, 1)[0]!;
+      this.pooled.delete(other);
+      this.cacheBytes_ -= other.size;
+    } else {
+      other = this.device.createBuffer({ size: buf.size, usage: STORAGE | COPY_SRC | COPY_DST });
+      this.serials.set(other, this.nextSerial++);
+    }
+    this.buffers.set(id, other);
+    let back = this.pool.get(buf.size);
+    if (!back) this.pool.set(buf.size, (back = []));
+    back.push(buf);
+    this.pooled.add(buf);
+    this.cacheBytes_ += buf.size;
+    return other;
   }
 
   supports(op: string, inputs: number[], outputs: number[]): boolean {
