@@ -18,6 +18,48 @@ import { gpuDtype } from "../wgsl_dtypes.js";
 
 const BM = 128, BN = 128, BK = 16, THREADS = 256;
 
+/** Both kernels' tiles in workgroup memory, entry point, first parameters and the operands' offsets (ao, bo) for batch wid.z. */
+const KERNEL_HEAD = /* wgsl */ `var<workgroup> As: array<vec4f, ${(BK * BM) / 4}>;
+var<workgroup> Bs: array<vec4f, ${(BK * BN) / 4}>;
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
+        @builtin(local_invocation_index) li: u32) {
+  let M = u32(prm[0]);
+  let N = u32(prm[1]);
+  let K = u32(prm[2]);
+  let nb = prm[3];
+  var ao = prm[4];
+  var bo = prm[5];
+  var r = wid.z;
+  for (var d = nb - 1; d >= 0; d--) {
+    let size = u32(prm[10 + d]);
+    let c = i32(r % size);
+    ao += c * prm[10 + nb + d];
+    bo += c * prm[10 + 2 * nb + d];
+    r = r / size;
+  }
+`;
+
+/**
+ * One K step of multiply-adds from the staged tiles: this thread's 8x8 block
+ * (rows lid.y*4.. and 64+lid.y*4.., columns likewise with lid.x) in acc.
+ */
+const MULTIPLY_TILES = /* wgsl */ `    for (var k = 0u; k < ${BK}u; k++) {
+      let a0 = As[k * ${BM / 4}u + lid.y];
+      let a1 = As[k * ${BM / 4}u + 16u + lid.y];
+      let b0 = Bs[k * ${BN / 4}u + lid.x];
+      let b1 = Bs[k * ${BN / 4}u + 16u + lid.x];
+      acc[0] += a0.x * b0; acc[1] += a0.x * b1;
+      acc[2] += a0.y * b0; acc[3] += a0.y * b1;
+      acc[4] += a0.z * b0; acc[5] += a0.z * b1;
+      acc[6] += a0.w * b0; acc[7] += a0.w * b1;
+      acc[8] += a1.x * b0; acc[9] += a1.x * b1;
+      acc[10] += a1.y * b0; acc[11] += a1.y * b1;
+      acc[12] += a1.z * b0; acc[13] += a1.z * b1;
+      acc[14] += a1.w * b0; acc[15] += a1.w * b1;
+    }
+`;
+
 /** Whether the tiled kernel serves this dispatch: a float32 result and a batch count a grid dimension holds. */
 export function tiledMatmulFits(d: Dispatch): boolean {
   const out = d.outputs[0]!;
@@ -48,29 +90,10 @@ export function tiledMatmulKernel(d: Dispatch): KernelCall {
   const grid: [number, number, number] = [Math.ceil(N / BN), Math.ceil(M / BM), batch];
   if (vectorFits(d)) return { source: cachedSource("mm-vec4", vectorSource), params, words: 0, grid, inputs: d.inputs, output };
   const source = bindings(2) + /* wgsl */ `
-var<workgroup> As: array<vec4f, ${(BK * BM) / 4}>;
-var<workgroup> Bs: array<vec4f, ${(BK * BN) / 4}>;
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
-        @builtin(local_invocation_index) li: u32) {
-  let M = u32(prm[0]);
-  let N = u32(prm[1]);
-  let K = u32(prm[2]);
-  let nb = prm[3];
-  var ao = prm[4];
-  var bo = prm[5];
-  let sam = prm[6];
+${KERNEL_HEAD}  let sam = prm[6];
   let sak = prm[7];
   let sbk = prm[8];
   let sbn = prm[9];
-  var r = wid.z;
-  for (var d = nb - 1; d >= 0; d--) {
-    let size = u32(prm[10 + d]);
-    let c = i32(r % size);
-    ao += c * prm[10 + nb + d];
-    bo += c * prm[10 + 2 * nb + d];
-    r = r / size;
-  }
   let row0 = wid.y * ${BM}u;
   let col0 = wid.x * ${BN}u;
   var acc: array<vec4f, 16>;
@@ -95,21 +118,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       Bs[(k * ${BN}u + n) / 4u][n % 4u] = v;
     }
     workgroupBarrier();
-    for (var k = 0u; k < ${BK}u; k++) {
-      let a0 = As[k * ${BM / 4}u + lid.y];
-      let a1 = As[k * ${BM / 4}u + 16u + lid.y];
-      let b0 = Bs[k * ${BN / 4}u + lid.x];
-      let b1 = Bs[k * ${BN / 4}u + 16u + lid.x];
-      acc[0] += a0.x * b0; acc[1] += a0.x * b1;
-      acc[2] += a0.y * b0; acc[3] += a0.y * b1;
-      acc[4] += a0.z * b0; acc[5] += a0.z * b1;
-      acc[6] += a0.w * b0; acc[7] += a0.w * b1;
-      acc[8] += a1.x * b0; acc[9] += a1.x * b1;
-      acc[10] += a1.y * b0; acc[11] += a1.y * b1;
-      acc[12] += a1.z * b0; acc[13] += a1.z * b1;
-      acc[14] += a1.w * b0; acc[15] += a1.w * b1;
-    }
-    workgroupBarrier();
+${MULTIPLY_TILES}    workgroupBarrier();
   }
   let base = wid.z * M * N;
   for (var i = 0u; i < 8u; i++) {
@@ -154,28 +163,9 @@ function vectorFits(d: Dispatch): boolean {
  */
 function vectorSource(): string {
   return bindings(2, "vec4<u32>") + /* wgsl */ `
-var<workgroup> As: array<vec4f, ${(BK * BM) / 4}>;
-var<workgroup> Bs: array<vec4f, ${(BK * BN) / 4}>;
 fn f4(q: vec4<u32>) -> vec4f { return bitcast<vec4f>(q); }
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
-        @builtin(local_invocation_index) li: u32) {
-  let M = u32(prm[0]);
-  let N = u32(prm[1]);
-  let K = u32(prm[2]);
-  let nb = prm[3];
-  var ao = prm[4];
-  var bo = prm[5];
-  let sam = u32(prm[6]) / 4u;
+${KERNEL_HEAD}  let sam = u32(prm[6]) / 4u;
   let sbk = u32(prm[8]) / 4u;
-  var r = wid.z;
-  for (var d = nb - 1; d >= 0; d--) {
-    let size = u32(prm[10 + d]);
-    let c = i32(r % size);
-    ao += c * prm[10 + nb + d];
-    bo += c * prm[10 + 2 * nb + d];
-    r = r / size;
-  }
   let a4 = u32(ao) / 4u;
   let b4 = u32(bo) / 4u;
   let K4 = K / 4u;
@@ -223,21 +213,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
         pb[t] = select(vec4f(0.0), f4(in1[b4 + gk2 * sbk + gn]), gk2 < K && gn < N4);
       }
     }
-    for (var k = 0u; k < ${BK}u; k++) {
-      let a0 = As[k * ${BM / 4}u + lid.y];
-      let a1 = As[k * ${BM / 4}u + 16u + lid.y];
-      let b0 = Bs[k * ${BN / 4}u + lid.x];
-      let b1 = Bs[k * ${BN / 4}u + 16u + lid.x];
-      acc[0] += a0.x * b0; acc[1] += a0.x * b1;
-      acc[2] += a0.y * b0; acc[3] += a0.y * b1;
-      acc[4] += a0.z * b0; acc[5] += a0.z * b1;
-      acc[6] += a0.w * b0; acc[7] += a0.w * b1;
-      acc[8] += a1.x * b0; acc[9] += a1.x * b1;
-      acc[10] += a1.y * b0; acc[11] += a1.y * b1;
-      acc[12] += a1.z * b0; acc[13] += a1.z * b1;
-      acc[14] += a1.w * b0; acc[15] += a1.w * b1;
-    }
-    workgroupBarrier();
+${MULTIPLY_TILES}    workgroupBarrier();
   }
   let base = wid.z * M * N4;
   for (var i = 0u; i < 8u; i++) {
