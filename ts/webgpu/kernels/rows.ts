@@ -130,15 +130,15 @@ const ONE_PASS_VECTORS = 16;
 /**
  * Softmax and logSoftmax of contiguous float32 rows along the last axis, in
  * one pass: a workgroup per row loads it into registers (vec4 loads, each
- * thread a strided set of vectors), reduces the max and then the exp-sum in
- * workgroup memory, and writes the row, so memory is read once and written
- * once. A NaN anywhere makes the row NaN.
+ * thread a strided set of vectors), reduces its registers to a (max,
+ * exp-sum) pair, merges the pairs in workgroup memory, and writes the row:
+ * memory is read once and written once. A NaN anywhere makes the row NaN.
  */
 function onePassSource(op: "Softmax" | "LogSoftmax"): string {
   // (as the two-stage kernel: an infinite max gives softmax NaN and logSoftmax x - m)
   const finish = op === "Softmax" ? "select(exp(x - m) / s, vec4f(wmx_nan()), wmx_isinf(m))" : "select(x - m - log(s), x - m, wmx_isinf(m))";
-  return bindings(1, "vec4<u32>") + /* wgsl */ `
-var<workgroup> red: array<f32, ${ROW_GROUP}>;
+  return bindings(1, "vec4<u32>") + MERGE + /* wgsl */ `
+var<workgroup> part: array<vec2f, ${ROW_GROUP}>;
 fn wmx_vmax(a: f32, b: f32) -> f32 { return select(max(a, b), wmx_nan(), wmx_isnan(a) || wmx_isnan(b)); }
 @compute @workgroup_size(${ROW_GROUP})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -157,17 +157,18 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       m = wmx_vmax(wmx_vmax(m, x.x), wmx_vmax(wmx_vmax(x.y, x.z), x.w));
     }
   }
-  red[lid] = m;
-  ${treeMerge("red", ROW_GROUP, "wmx_vmax(a, b)")}
-  m = red[0];
-  workgroupBarrier();
+  // This thread's (max, exp-sum at that max) pair, from registers; one merge
+  // of the pairs gives the row's (a thread without a finite max adds 0).
   var s = 0.0;
-  for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
-    if (lid + i * ${ROW_GROUP}u < L4) { s += dot(exp(xs[i] - m), vec4f(1.0)); }
+  if (m != -wmx_inf()) {
+    for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
+      if (lid + i * ${ROW_GROUP}u < L4) { s += dot(exp(xs[i] - m), vec4f(1.0)); }
+    }
   }
-  red[lid] = s;
-  ${treeMerge("red", ROW_GROUP, "a + b")}
-  s = red[0];
+  part[lid] = vec2f(m, s);
+  ${treeMerge("part", ROW_GROUP, "wmx_merge(a, b)")}
+  m = part[0].x;
+  s = part[0].y;
   for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
     let k = lid + i * ${ROW_GROUP}u;
     if (k < L4) {
