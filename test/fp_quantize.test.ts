@@ -318,6 +318,17 @@ describe("quantizedMatmul and gatherQmm in the fp modes", () => {
     const fn = (x: A) => mx.quantizedMatmul(x, wq, s, null, { mode: "mxfp4" });
     expectClose(flat((mx.vmap(fn) as A)(xs)), flat(mx.stack([0, 1, 2].map((i) => fn(xs.index(i))))));
     expect(flat((mx.compile(fn) as A)(xs))).toEqual(flat(fn(xs)));
+    // vmap of quantize and dequantize over the weights (batch axis in the middle), against a loop.
+    const ws = rnd([4, 3, 32], 62);
+    const q = (w: A) => mx.quantize(w, 32, 8, { mode: "mxfp8" });
+    const [vq, vs] = (mx.vmap(q, { inAxes: [1] }) as A)(ws);
+    const loop = [0, 1, 2].map((i) => q(ws.index(mx.slice(), i)));
+    expect(bytes(vq)).toEqual(bytes(mx.stack(loop.map((l) => l[0]))));
+    expect(bytes(vs)).toEqual(bytes(mx.stack(loop.map((l) => l[1]))));
+    const d = (w: A, sc: A) => mx.dequantize(w, sc, null, 32, 8, { mode: "mxfp8", dtype: mx.float32 });
+    expect(flat((mx.vmap(d, { inAxes: [0, 0] }) as A)(vq, vs))).toEqual(flat(mx.stack(loop.map((l) => d(l[0], l[1])))));
+    const qm = (w: A, sc: A) => mx.quantizedMatmul(xs.index(0), w, sc, null, { mode: "mxfp8" });
+    expectClose(flat((mx.vmap(qm) as A)(vq, vs)), flat(mx.stack(loop.map((l) => qm(l[0], l[1])))));
   });
 });
 
