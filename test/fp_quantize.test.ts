@@ -182,6 +182,20 @@ describe("the formats, hand-checked through dequantize", () => {
   });
 });
 
+describe("the global scale's derivative (nvfp4 dequantize is linear in it)", () => {
+  it("grad and jvp w.r.t. the global scale: dequantize without it, over 448 * 6", () => {
+    const [wq, s] = mx.quantize(rnd([2, 32], 3), 16, 4, { mode: "nvfp4" });
+    const c = rnd([2, 32], 4);
+    const base = mx.dequantize(wq, s, null, 16, 4, { mode: "nvfp4", dtype: mx.float32 });
+    const want = flat(base).reduce((a, v, i) => a + v * flat(c)[i]!, 0) / 2688;
+    const dq = (g: A) => mx.dequantize(wq, s, null, 16, 4, { mode: "nvfp4", dtype: mx.float32, globalScale: g });
+    const g = mx.array(3, mx.float32);
+    expectClose(flat((mx.grad((gg: A) => dq(gg).mul(c).sum()) as A)(g)), [want]);
+    const [, [t]] = mx.jvp(dq, [g], [mx.array(2, mx.float32)]) as A;
+    expectClose(flat(t), flat(base).map((v) => (2 * v) / 2688));
+  });
+});
+
 describe("quantize: MLX's encoders", () => {
   it("mxfp4 rounds to nearest with ties to even, -0.25 to -0, and NaN to +6", () => {
     // amax 6: scale 2^round(log2(1)) = 1, so the values are encoded as they are.
