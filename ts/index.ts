@@ -64,8 +64,9 @@ export { asarray, type AsarrayOptions } from "./ops_extra/creation_like.js";
 export { toFp8, fromFp8 } from "./ops_extra/fp8_like.js";
 export * as linalg from "./linalg_namespace.js";
 export {
-  quantize, dequantize, quantizedMatmul, gatherQmm,
-  type QuantizeOptions, type DequantizeOptions, type QuantizedMatmulOptions, type GatherQmmOptions,
+  quantize, dequantize, quantizedMatmul, gatherQmm, qqmm,
+  type QuantizationMode, type QqmmOptions, type QuantizeOptions, type DequantizeOptions, type QuantizedMatmulOptions,
+  type GatherQmmOptions,
 } from "./quantized.js";
 export { view, contiguous, depends } from "./layout.js";
 export {

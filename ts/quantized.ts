@@ -1,19 +1,27 @@
-// MLX's affine group-wise quantization (mode "affine"): quantize, dequantize,
-// quantizedMatmul and gatherQmm. The format is MLX's, so weights MLX
-// quantized and saved load and multiply here unchanged: a row of K values is
-// K * bits / 32 uint32 words holding the bits-wide codes as one little-endian
-// bit stream, with a scale and a bias per group of `groupSize` values
-// (value = scale * code + bias). dequantize and quantizedMatmul are core
-// primitives (core/primitives/quantized.h; quantizedMatmul dequantizes inside
-// its kernel); quantize is composed here from the core's ops, as MLX's own
+// MLX's quantization: quantize, dequantize, quantizedMatmul, gatherQmm and
+// qqmm, in MLX's formats, so weights MLX quantized and saved load and
+// multiply here unchanged.
+//
+// Mode "affine" (the default): a row of K values is K * bits / 32 uint32
+// words holding the bits-wide codes as one little-endian bit stream, with a
+// scale and a bias per group of `groupSize` values (value = scale * code +
+// bias). dequantize and quantizedMatmul are core primitives
+// (core/primitives/quantized.h; quantizedMatmul dequantizes inside its
+// kernel); quantize is composed here from the core's ops, as MLX's own
 // fallback is, with MLX's float32 arithmetic.
+//
+// Modes "mxfp4", "mxfp8", "nvfp4" (floating-point microscaling; formats in
+// core/kernels/fp_quantized.h): the codes are 4- or 8-bit floats packed into
+// uint32 words, one uint8 scale per group and no biases; nvfp4 takes an
+// optional float32 global scale. They run on core primitives
+// (core/primitives/fp_quantized.h).
 
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
-import { type Dtype, float32, toDtype, uint32 } from "./dtype.js";
+import { type Dtype, bfloat16, float32, toDtype, uint32 } from "./dtype.js";
 import { describe } from "./describe.js";
 import { arrayArg, boolArg, intArg, optionsArg } from "./args.js";
-import { wrap } from "./operands.js";
+import { takeResults, wrap } from "./operands.js";
 import {
   abs, astype, clip, divide, equal, greater, leftShift, maximum, negative, notEqual, rightShift, round, subtract,
   where,
@@ -26,12 +34,21 @@ import { scalarOf, shapeText } from "./ops_extra/common.js";
 
 const m = () => core().m;
 
+/** MLX's quantization modes. */
+export type QuantizationMode = "affine" | "mxfp4" | "mxfp8" | "nvfp4";
+
 export interface QuantizeOptions {
-  /** Only "affine" (MLX's default) is supported. */
-  mode?: string;
+  /**
+   * "affine" (default; groupSize 64, bits 4), "mxfp4" (32, 4), "mxfp8" (32, 8)
+   * or "nvfp4" (16, 4).
+   */
+  mode?: QuantizationMode | string;
+  /** nvfp4 only: a float32 scalar, typically max|w|, that widens the E4M3 scales' range. */
+  globalScale?: MxArray | null;
 }
 
-export interface QuantizedMatmulOptions extends QuantizeOptions {
+export interface QuantizedMatmulOptions {
+  mode?: QuantizationMode | string;
   transpose?: boolean;
   groupSize?: number;
   bits?: number;
@@ -42,12 +59,40 @@ export interface GatherQmmOptions extends QuantizedMatmulOptions {
   sortedIndices?: boolean;
 }
 
-/** The mode: "affine", or an error naming the modes webmx lacks. */
-function modeArg(mode: unknown, op: string): void {
-  if (mode === undefined || mode === "affine") return;
-  if (typeof mode === "string" && ["mxfp4", "mxfp8", "nvfp4"].includes(mode))
-    throw new Error(`[${op}] Quantization mode '${mode}' is not supported in webmx; only 'affine' is.`);
+type FpMode = Exclude<QuantizationMode, "affine">;
+
+/** The floating-point modes' codes at the wasm boundary (core/kernels/fp_quantized.h) and their default [groupSize, bits]. */
+const FP_MODES: Record<FpMode, { code: number; defaults: [number, number] }> = {
+  mxfp4: { code: 1, defaults: [32, 4] },
+  mxfp8: { code: 2, defaults: [32, 8] },
+  nvfp4: { code: 3, defaults: [16, 4] },
+};
+
+/** The mode (default "affine"), or MLX's error for an unknown one. */
+function modeArg(mode: unknown, op: string, fallback: QuantizationMode = "affine"): QuantizationMode {
+  if (mode === undefined || mode === null) return fallback;
+  if (mode === "affine" || (typeof mode === "string" && Object.hasOwn(FP_MODES, mode))) return mode as QuantizationMode;
+  if (typeof mode === "string") throw new Error(`[${op}] Invalid quantization mode '${mode}'.`);
   throw new Error(`[${op}] Invalid quantization mode ${describe(mode)}.`);
+}
+
+/** groupSize and bits of an fp mode: the mode's defaults when absent (the core checks them). */
+function fpParams(mode: FpMode, groupSize: unknown, bits: unknown, op: string): [number, number] {
+  const [dgs, db] = FP_MODES[mode].defaults;
+  return [
+    groupSize === undefined || groupSize === null ? dgs : intArg(groupSize, "groupSize", op),
+    bits === undefined || bits === null ? db : intArg(bits, "bits", op),
+  ];
+}
+
+/** An optional array argument's handle, -1 when absent. */
+function optionalHandle(a: unknown, name: string, op: string): number {
+  return a === undefined || a === null ? -1 : arrayArg(a, name, op).handle;
+}
+
+/** MLX's error for biases given in an fp mode. */
+function noBiases(biases: unknown, mode: FpMode, op: string): void {
+  if (biases !== undefined && biases !== null) throw new Error(`[${op}] Biases must be null for quantization mode '${mode}'.`);
 }
 
 /** groupSize and bits (MLX's affine defaults 64 and 4), checked as MLX does. */
@@ -96,7 +141,13 @@ function packCodes(q: MxArray, bits: number): MxArray {
 export function quantize(w: MxArray, groupSize?: number, bits?: number, options: QuantizeOptions = {}): MxArray[] {
   const op = "quantize";
   const x = arrayArg(w, "w", op);
-  modeArg(optionsArg<QuantizeOptions>(options, op, ["mode"]).mode, op);
+  const o = optionsArg<QuantizeOptions>(options, op, ["mode", "globalScale"]);
+  const mode = modeArg(o.mode, op);
+  if (mode !== "affine") {
+    const [gs, b] = fpParams(mode, groupSize, bits, op);
+    const g = optionalHandle(o.globalScale, "globalScale", op);
+    return takeResults(m()._wmx_fp_quantize(x.handle, FP_MODES[mode].code, gs, b, g));
+  }
   const [gs, b] = params(groupSize, bits, op);
   if (x.dtype.kind !== "float")
     throw new Error(`[${op}] Only real floating types can be quantized but w has type ${x.dtype.name}.`);
@@ -105,6 +156,7 @@ export function quantize(w: MxArray, groupSize?: number, bits?: number, options:
   const k = x.shape[x.ndim - 1]!;
   if (k % gs !== 0)
     throw new Error(`[${op}] The last dimension of the matrix needs to be divisible by the quantization group size ${gs}. However the provided  matrix has shape ${shapeText(x.shape)}`);
+  noGlobalScale(o.globalScale, op);
   return tidy(() => {
     const f32 = (v: number) => scalarOf(v, float32);
     const nBins = f32(2 ** b - 1);
@@ -126,8 +178,16 @@ export function quantize(w: MxArray, groupSize?: number, bits?: number, options:
   });
 }
 
+/** MLX's error for a global scale outside nvfp4. */
+function noGlobalScale(g: unknown, op: string): void {
+  if (g !== undefined && g !== null) throw new Error(`[${op}] Global scale is only supported for 'nvfp4' quantization mode.`);
+}
+
 export interface DequantizeOptions extends QuantizeOptions {
-  /** The output dtype (a floating one); default the scales' and biases' common dtype. */
+  /**
+   * The output dtype (a floating one); default the scales' and biases' common
+   * dtype (affine) or bfloat16 (the fp modes, as MLX).
+   */
   dtype?: Dtype | string | null;
 }
 
@@ -137,14 +197,21 @@ export function dequantize(
   options: DequantizeOptions = {},
 ): MxArray {
   const op = "dequantize";
-  const o = optionsArg<DequantizeOptions>(options, op, ["mode", "dtype"]);
-  modeArg(o.mode, op);
+  const o = optionsArg<DequantizeOptions>(options, op, ["mode", "dtype", "globalScale"]);
+  const mode = modeArg(o.mode, op);
   const dt = o.dtype === undefined || o.dtype === null ? null : toDtype(o.dtype, op);
   if (dt && dt.kind !== "float") throw new Error(`[${op}] Only real floating types are supported but output dtype == ${dt.name}.`);
   const hw = arrayArg(w, "w", op).handle, hs = arrayArg(scales, "scales", op).handle;
+  if (mode !== "affine") {
+    noBiases(biases, mode, op);
+    const [gs, b] = fpParams(mode, groupSize, bits, op);
+    const g = optionalHandle(o.globalScale, "globalScale", op);
+    return wrap(m()._wmx_fp_dequantize(hw, hs, FP_MODES[mode].code, gs, b, g, (dt ?? bfloat16).code));
+  }
   if (biases === null || biases === undefined) throw new Error(`[${op}] Biases must be provided for affine quantization.`);
   const hb = arrayArg(biases, "biases", op).handle;
   const [gs, b] = params(groupSize, bits, op);
+  noGlobalScale(o.globalScale, op);
   const out = wrap(m()._wmx_dequantize(hw, hs, hb, gs, b));
   if (!dt || dt === out.dtype) return out;
   try {
@@ -155,20 +222,25 @@ export function dequantize(
 }
 
 /**
- * `x @ dequantize(w).T` (transpose, MLX's default) or `x @ dequantize(w)`,
- * dequantizing inside the kernel; differentiable in x (and, as MLX, in the
- * scales and biases).
+ * `x @ dequantize(w).T` (transpose, MLX's default) or `x @ dequantize(w)`;
+ * differentiable in x (and, in affine mode as MLX, in the scales and
+ * biases). The fp modes take no biases (null) and give x's dtype.
  */
 export function quantizedMatmul(
   x: MxArray, w: MxArray, scales: MxArray, biases: MxArray | null, options: QuantizedMatmulOptions = {},
 ): MxArray {
   const op = "quantized_matmul";
   const o = optionsArg<QuantizedMatmulOptions>(options, op, ["transpose", "groupSize", "bits", "mode"]);
-  modeArg(o.mode, op);
+  const mode = modeArg(o.mode, op);
   const hx = arrayArg(x, "x", op).handle, hw = arrayArg(w, "w", op).handle, hs = arrayArg(scales, "scales", op).handle;
+  const transpose = o.transpose === undefined ? true : boolArg(o.transpose, "transpose", op);
+  if (mode !== "affine") {
+    noBiases(biases, mode, op);
+    const [gs, b] = fpParams(mode, o.groupSize, o.bits, op);
+    return wrap(m()._wmx_fp_quantized_matmul(hx, hw, hs, transpose ? 1 : 0, FP_MODES[mode].code, gs, b));
+  }
   if (biases === null || biases === undefined) throw new Error(`[${op}] Biases must be provided for affine quantization.`);
   const hb = arrayArg(biases, "biases", op).handle;
-  const transpose = o.transpose === undefined ? true : boolArg(o.transpose, "transpose", op);
   const [gs, b] = params(o.groupSize, o.bits, op);
   return wrap(m()._wmx_quantized_matmul(hx, hw, hs, hb, transpose ? 1 : 0, gs, b));
 }
@@ -206,17 +278,55 @@ export function gatherQmm(
   const o = optionsArg<GatherQmmOptions>(options, op, ["transpose", "groupSize", "bits", "mode", "sortedIndices"]);
   boolArg(o.sortedIndices, "sortedIndices", op);
   const xa = arrayArg(x, "x", op), wa = arrayArg(w, "w", op), sa = arrayArg(scales, "scales", op);
-  if (biases === null || biases === undefined) throw new Error(`[${op}] Biases must be provided for affine quantization.`);
-  const ba = arrayArg(biases, "biases", op);
+  const mode = modeArg(o.mode, op);
+  let ba: MxArray | null = null;
+  if (mode === "affine") {
+    if (biases === null || biases === undefined) throw new Error(`[${op}] Biases must be provided for affine quantization.`);
+    ba = arrayArg(biases, "biases", op);
+  } else {
+    noBiases(biases, mode, op);
+  }
   if (xa.ndim < 2) throw new Error(`[${op}] x must have at least 2 dimensions, got ${xa.ndim}.`);
   if (wa.ndim < 2) throw new Error(`[${op}] w must have at least 2 dimensions, got ${wa.ndim}.`);
   const li = indexArg(lhsIndices, "lhsIndices", op), ri = indexArg(rhsIndices, "rhsIndices", op);
-  modeArg(o.mode, op);
-  params(o.groupSize, o.bits, op);
+  if (mode === "affine") params(o.groupSize, o.bits, op);
   if (wa.dtype !== uint32) throw new Error(`[${op}] The weight matrix should be uint32 but received ${wa.dtype.name}`);
-  const { transpose, groupSize, bits, mode } = o;
+  const { transpose, groupSize, bits } = o;
   return tidy(() => {
     const pick = pickMatrices;
-    return quantizedMatmul(pick(xa, li), pick(wa, ri), pick(sa, ri), pick(ba, ri), { transpose, groupSize, bits, mode });
+    return quantizedMatmul(pick(xa, li), pick(wa, ri), pick(sa, ri), ba && pick(ba, ri), { transpose, groupSize, bits, mode });
   });
+}
+
+export interface QqmmOptions {
+  /** Of x and w (default the mode's). */
+  groupSize?: number;
+  bits?: number;
+  /** "nvfp4" (MLX's default), "mxfp8" or "mxfp4"; affine mode has no qqmm. */
+  mode?: QuantizationMode | string;
+  /** nvfp4: float32 scalars for x and w (both or neither), as quantize's globalScale. */
+  globalScaleX?: MxArray | null;
+  globalScaleW?: MxArray | null;
+}
+
+/**
+ * MLX's qqmm: `dequantize(quantize(x)) @ dequantize(w).T` with x quantized
+ * on the fly in the mode's format. w is either quantized (uint32 codes with
+ * their `scales`, made with the same mode and, for nvfp4, globalScaleW) or
+ * floats, then quantized on the fly too. x is a vector or a matrix (leading
+ * axes fold into rows), w a matrix; the result has x's dtype. Gradients, as
+ * MLX's, take the quantization as the identity (w must be given as floats
+ * to get one).
+ */
+export function qqmm(x: MxArray, w: MxArray, scales: MxArray | null = null, options: QqmmOptions = {}): MxArray {
+  const op = "qqmm";
+  const o = optionsArg<QqmmOptions>(options, op, ["groupSize", "bits", "mode", "globalScaleX", "globalScaleW"]);
+  const mode = modeArg(o.mode, op, "nvfp4");
+  if (mode === "affine")
+    throw new Error(`[${op}] Quantization mode 'affine' is not supported; qqmm takes 'nvfp4', 'mxfp8' or 'mxfp4'.`);
+  const hx = arrayArg(x, "x", op).handle, hw = arrayArg(w, "w", op).handle;
+  const hs = optionalHandle(scales, "scales", op);
+  const [gs, b] = fpParams(mode, o.groupSize, o.bits, op);
+  const gx = optionalHandle(o.globalScaleX, "globalScaleX", op), gw = optionalHandle(o.globalScaleW, "globalScaleW", op);
+  return wrap(m()._wmx_qqmm(hx, hw, hs, FP_MODES[mode].code, gs, b, gx, gw));
 }

@@ -15,15 +15,14 @@
 
 namespace wmx {
 
-namespace {
-
-// A row-contiguous copy of `x` as dtype `t` (x itself when it already is one).
-array packed(const array& x, Dtype t) {
+array row_contiguous_as(const array& x, Dtype t) {
   if (x.dtype() == t && x.row_contiguous() && x.is_evaluated()) return x;
   array out(x.shape(), t, nullptr, {});
   copy_convert(x, out);
   return out;
 }
+
+namespace {
 
 // `a` as `rank` dims for the weights' gradient: extra leading dims folded
 // into the rows, missing ones added as size 1.
@@ -63,10 +62,10 @@ std::vector<Shape> Dequantize::output_shapes(const std::vector<Shape>& in) const
 // The products run in float32 whatever the floating dtype (half inputs are
 // widened, float64 narrowed), and the output is converted back.
 void QuantizedMatmul::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  const array x = packed(in[0], Dtype::float32);
-  const array w = packed(in[1], Dtype::uint32);
-  const array s = packed(in[2], Dtype::float32);
-  const array b = packed(in[3], Dtype::float32);
+  const array x = row_contiguous_as(in[0], Dtype::float32);
+  const array w = row_contiguous_as(in[1], Dtype::uint32);
+  const array s = row_contiguous_as(in[2], Dtype::float32);
+  const array b = row_contiguous_as(in[3], Dtype::float32);
   array& o = out[0];
   array of = o.dtype() == Dtype::float32 ? o : array(o.shape(), Dtype::float32, nullptr, {});
   of.allocate();
@@ -114,9 +113,9 @@ void QuantizedMatmul::eval_cpu(const std::vector<array>& in, std::vector<array>&
 }
 
 void Dequantize::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  const array w = packed(in[0], Dtype::uint32);
-  const array s = packed(in[1], Dtype::float32);
-  const array b = packed(in[2], Dtype::float32);
+  const array w = row_contiguous_as(in[0], Dtype::uint32);
+  const array s = row_contiguous_as(in[1], Dtype::float32);
+  const array b = row_contiguous_as(in[2], Dtype::float32);
   array& o = out[0];
   array of = o.dtype() == Dtype::float32 ? o : array(o.shape(), Dtype::float32, nullptr, {});
   of.allocate();

@@ -46,4 +46,8 @@ class Dequantize : public Primitive {
   int group_size_, bits_;
 };
 
+// A row-contiguous copy of `x` as dtype `t` (x itself when it already is
+// one): the quantized kernels' view of an input (also primitives/fp_quantized).
+array row_contiguous_as(const array& x, Dtype t);
+
 }  // namespace wmx
