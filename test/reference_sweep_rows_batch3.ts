@@ -17,7 +17,34 @@ const quantized = () => {
 /** The same weight in MLX's mxfp8 mode: [codes, uint8 scales]. */
 const fpQuantized = () => mx.quantize(mx.arange(0, 96, mx.float32).reshape([3, 32]).mul(0.37).sin(), 32, 8, { mode: "mxfp8" });
 
+/** The fp quantization modes' rows (their primitives are CPU fallbacks on the GPU: ts/webgpu/fallbacks.ts). */
+const fpQuantizedRows: Row[] = [
+  { op: "quantize", label: "mxfp4", inputs: [[2, 32]], zeroGrad: true, fn: (w) => mx.quantize(w, 32, 4, { mode: "mxfp4" })[0] },
+  { op: "quantize", label: "nvfp4 scales", inputs: [[2, 32]], zeroGrad: true, fn: (w) => mx.quantize(w, 16, 4, { mode: "nvfp4" })[1] },
+  {
+    op: "quantizedMatmul",
+    label: "mxfp8",
+    inputs: [[2, 32]],
+    f32: true,
+    fn: (x) => {
+      const [wq, s] = fpQuantized();
+      return mx.quantizedMatmul(x, wq!, s!, null, { mode: "mxfp8" });
+    },
+  },
+  {
+    op: "gatherQmm",
+    label: "mxfp8",
+    inputs: [[2, 1, 32]],
+    f32: true,
+    fn: (x) => {
+      const [wq, s] = fpQuantized().map((a) => mx.stack([a, a]));
+      return mx.gatherQmm(x, wq!, s!, null, mx.array([1, 0, 1], mx.int32), mx.array([0, 1, 1], mx.int32), { mode: "mxfp8" });
+    },
+  },
+];
+
 export const batch3Rows: Row[] = [
+  ...fpQuantizedRows,
   { op: "bitwiseAnd", inputs: [[2, 3], [3]], zeroGrad: true, fn: (a, b) => mx.bitwiseAnd(ints(a), ints(b)) },
   { op: "bitwiseOr", inputs: [[2, 3], [3]], zeroGrad: true, fn: (a, b) => mx.bitwiseOr(ints(a), ints(b)) },
   { op: "bitwiseXor", inputs: [[2, 3], [3]], zeroGrad: true, fn: (a, b) => mx.bitwiseXor(ints(a), ints(b)) },
@@ -92,36 +119,6 @@ export const batch3Rows: Row[] = [
   },
 ];
 
-/**
- * The fp quantization modes' rows, swept by test/ops_sweep_batch3.test.ts.
- * They stay out of batch3Rows (hence out of the GPU coverage test, which
- * walks every row) until ts/webgpu/fallbacks.ts lists their primitives,
- * FpQuantize and FpDequantize, as CPU fallbacks; then they can join it.
- */
-export const fpQuantizedRows: Row[] = [
-  { op: "quantize", label: "mxfp4", inputs: [[2, 32]], zeroGrad: true, fn: (w) => mx.quantize(w, 32, 4, { mode: "mxfp4" })[0] },
-  { op: "quantize", label: "nvfp4 scales", inputs: [[2, 32]], zeroGrad: true, fn: (w) => mx.quantize(w, 16, 4, { mode: "nvfp4" })[1] },
-  {
-    op: "quantizedMatmul",
-    label: "mxfp8",
-    inputs: [[2, 32]],
-    f32: true,
-    fn: (x) => {
-      const [wq, s] = fpQuantized();
-      return mx.quantizedMatmul(x, wq!, s!, null, { mode: "mxfp8" });
-    },
-  },
-  {
-    op: "gatherQmm",
-    label: "mxfp8",
-    inputs: [[2, 1, 32]],
-    f32: true,
-    fn: (x) => {
-      const [wq, s] = fpQuantized().map((a) => mx.stack([a, a]));
-      return mx.gatherQmm(x, wq!, s!, null, mx.array([1, 0, 1], mx.int32), mx.array([0, 1, 1], mx.int32), { mode: "mxfp8" });
-    },
-  },
-];
 
 /** The third batch's ops that take arrays, for the master list. */
 export const BATCH3_OPS: string[] = (

@@ -82,6 +82,8 @@ describe("GPU coverage of API.md's ops", () => {
       wide: () => mx.add(mx.array([1n], mx.int64), mx.array([2n], mx.int64)),
       // mx.linalg's factorizations without sweep rows (no gradients)
       qr: () => mx.linalg.qr(mx.array([[2, 1], [1, 3]])), lu: () => mx.linalg.lu(mx.array([[2, 1], [1, 3]])),
+      // qqmm (not swept: a straight-through gradient and no vmap, as in MLX)
+      qqmm: () => mx.qqmm(mx.ones([2, 32]), mx.ones([3, 32]), null, { mode: "mxfp8" }),
     };
     const bad: string[] = [];
     for (const [op, program] of Object.entries(programs)) for (const miss of unlisted(program)) bad.push(`${op}: ${miss}`);
