@@ -5,6 +5,25 @@
 
 namespace wmx {
 
+void check_complex_support(const Primitive* p, const std::vector<array>& inputs, const std::vector<Dtype>& outputs) {
+  if (!p || p->accepts_complex()) return;
+  bool complex = false;
+  for (const auto& a : inputs) complex |= is_complex(a.dtype());
+  for (Dtype t : outputs) complex |= is_complex(t);
+  if (!complex) return;
+  // "ArcTan2" -> "arc_tan2": the op behind the primitive, near enough for a tag.
+  std::string op;
+  for (const char* c = p->name(); *c; ++c) {
+    if (*c >= 'A' && *c <= 'Z') {
+      if (!op.empty()) op += '_';
+      op += char(*c - 'A' + 'a');
+    } else {
+      op += *c;
+    }
+  }
+  fail(op.c_str(), "complex64 is not supported.");
+}
+
 void Primitive::eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
   gpu::dispatch(*this, inputs, outputs);
 }

@@ -23,6 +23,7 @@ namespace wmx {
 // then follow new input shapes. Without it they are fixed to the traced shape.
 class Slice : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   Slice(Shape start, Shape step, Shape shape, std::vector<WrittenAxis> written = {})
       : start_(std::move(start)), step_(std::move(step)), shape_(std::move(shape)), written_(std::move(written)) {}
   const char* name() const override { return "Slice"; }
@@ -41,6 +42,7 @@ class Slice : public Primitive {
 
 class SliceUpdate : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   SliceUpdate(Shape start, Shape step, std::vector<WrittenAxis> written = {})
       : start_(std::move(start)), step_(std::move(step)), written_(std::move(written)) {}
   const char* name() const override { return "SliceUpdate"; }
@@ -110,6 +112,7 @@ class Scatter : public Primitive {
 
 class Concatenate : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   explicit Concatenate(int axis) : axis_(axis) {}
   const char* name() const override { return "Concatenate"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
@@ -128,6 +131,7 @@ class Concatenate : public Primitive {
 // shapeless compile trace, so it follows new operand shapes on replay.
 class ConcatPart : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   ConcatPart(int axis, int part) : axis_(axis), part_(part) {}
   const char* name() const override { return "ConcatPart"; }
   WMX_VIEW_ON_GPU
