@@ -1,6 +1,7 @@
 #include "complex_ops.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 
@@ -72,6 +73,16 @@ array complex_unary(const char* op, const array& a) {
     array t = sqrt(multiply(subtract(r, re), half));
     return make_complex(s, where(less(im, f32(0.0)), negative(t), t));
   }
+  if (is(op, "rsqrt")) return complex_binary("divide", f32(1.0), complex_unary("sqrt", a));
+  if (is(op, "log2")) return complex_binary("divide", complex_unary("log", a), f32(std::log(2.0)));
+  if (is(op, "log10")) return complex_binary("divide", complex_unary("log", a), f32(std::log(10.0)));
+  // sin(x + iy) = sin x cosh y + i cos x sinh y, and the like.
+  if (is(op, "sin")) return make_complex(multiply(sin(re), cosh(im)), multiply(cos(re), sinh(im)));
+  if (is(op, "cos")) return make_complex(multiply(cos(re), cosh(im)), negative(multiply(sin(re), sinh(im))));
+  if (is(op, "sinh")) return make_complex(multiply(sinh(re), cos(im)), multiply(cosh(re), sin(im)));
+  if (is(op, "cosh")) return make_complex(multiply(cosh(re), cos(im)), multiply(sinh(re), sin(im)));
+  if (is(op, "tan")) return complex_binary("divide", complex_unary("sin", a), complex_unary("cos", a));
+  if (is(op, "tanh")) return complex_binary("divide", complex_unary("sinh", a), complex_unary("cosh", a));
   if (is(op, "stop_gradient")) return make_complex(stop_gradient(re), stop_gradient(im));
   fail(op, "complex64 is not supported.");
 }

@@ -87,6 +87,7 @@ array fft_nd(const array& a, const Shape& n, const std::vector<int>& axes_in, bo
 
 array fft_nd(const array& a, const std::vector<int>& axes, bool real_kind, bool inverse, FFTNorm norm,
              const char* op) {
+  if (a.ndim() < 1) fail(op, "Requires array with at least one dimension.");
   Shape n;
   for (int ax : axes) {
     if (ax < -a.ndim() || ax >= a.ndim())

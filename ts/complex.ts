@@ -6,7 +6,7 @@
 import { core } from "./runtime.js";
 import { MxArray, type ArrayOrScalar } from "./array.js";
 import { requireArray } from "./args.js";
-import { operand, wrap } from "./operands.js";
+import { withOperands, wrap } from "./operands.js";
 
 const m = () => core().m;
 
@@ -15,14 +15,7 @@ const m = () => core().m;
  * the parts are cast to float32 and broadcast together.
  */
 export function complex(re: ArrayOrScalar, im: ArrayOrScalar): MxArray {
-  const r = operand(re, null, "complex");
-  const i = operand(im, null, "complex");
-  try {
-    return wrap(m()._wmx_complex(r.handle, i.handle));
-  } finally {
-    if (r !== re) r.dispose();
-    if (i !== im) i.dispose();
-  }
+  return withOperands([[re, null], [im, null]], "complex", ([r, i]) => wrap(m()._wmx_complex(r!, i!)));
 }
 
 function part(a: MxArray, which: number, op: string): MxArray {

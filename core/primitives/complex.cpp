@@ -3,8 +3,11 @@
 #include <complex>
 
 #include "complex_ops.h"
+#include "error.h"
+#include "kernels/eig.h"
 #include "kernels/elementwise.h"
 #include "kernels/fft.h"
+#include "linalg.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"
@@ -111,6 +114,32 @@ std::pair<std::vector<array>, std::vector<int>> FFT::vmap(const std::vector<arra
                                                           const std::vector<int>& axes) {
   const int b = axes[0];
   return {{fft_along(in[0], b >= 0 && b <= axis_ ? axis_ + 1 : axis_, inverse_)}, {b}};
+}
+
+// ---- Eig ----
+
+void Eig::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
+  array a = array::empty(in[0].shape(), Dtype::float64);
+  copy_convert(in[0], a);  // row-major float64
+  const int n = int(a.shape(-1));
+  const int64_t mat = int64_t(n) * n, count = n == 0 ? 0 : a.size() / mat;
+  for (auto& o : out) o.allocate();
+  std::vector<std::complex<double>> w(static_cast<size_t>(n)), v(vectors_ ? static_cast<size_t>(mat) : 0);
+  for (int64_t b = 0; b < count; ++b) {
+    if (!lin::eig(a.data<double>() + b * mat, n, w.data(), vectors_ ? v.data() : nullptr))
+      fail(vectors_ ? "linalg.eig" : "linalg.eigvals", "The QR algorithm did not converge.");
+    complex64_t* wo = out[0].data<complex64_t>() + b * n;
+    for (int i = 0; i < n; ++i) wo[i] = {float(w[i].real()), float(w[i].imag())};
+    if (!vectors_) continue;
+    complex64_t* vo = out[1].data<complex64_t>() + b * mat;
+    for (int64_t i = 0; i < mat; ++i) vo[i] = {float(v[i].real()), float(v[i].imag())};
+  }
+}
+std::pair<std::vector<array>, std::vector<int>> Eig::vmap(const std::vector<array>& in, const std::vector<int>& axes) {
+  const array a = batch_first(in[0], axes[0]);
+  if (!vectors_) return {{linalg::eigvals(a)}, {axes[0] >= 0 ? 0 : -1}};
+  auto r = linalg::eig(a);
+  return {r, std::vector<int>(r.size(), axes[0] >= 0 ? 0 : -1)};
 }
 
 }  // namespace wmx

@@ -4,7 +4,9 @@
 //   - MakeComplex(re, im): two float32 arrays of one shape -> complex64;
 //   - Real, Imag: complex64 -> its float32 parts;
 //   - FFT: the unscaled discrete Fourier transform of complex64 along one
-//     axis (inverse: the conjugate transform, without the 1/n).
+//     axis (inverse: the conjugate transform, without the 1/n);
+//   - Eig: eigenvalues (and eigenvectors) of real square matrices, complex64
+//     (mx.linalg.eig / eigvals; no gradient, as in MLX).
 // Gradients follow MLX's convention: the cotangent of a complex value is
 // dL/d(re) + i dL/d(im).
 #pragma once
@@ -58,6 +60,26 @@ class FFT : public Primitive {
  private:
   int axis_;
   bool inverse_;
+};
+
+// Outputs: eigenvalues (..., n), and with `vectors` the eigenvectors as
+// columns (..., n, n); batched over the leading axes.
+class Eig : public Primitive {
+ public:
+  explicit Eig(bool vectors) : vectors_(vectors) {}
+  WMX_ACCEPTS_COMPLEX
+  const char* name() const override { return "Eig"; }
+  void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
+                                                       const std::vector<int>& axes) override;
+  bool is_equivalent(const Primitive& o) const override {
+    auto p = dynamic_cast<const Eig*>(&o);
+    return p && p->vectors_ == vectors_;
+  }
+  PrimitiveState state() const override { return {{"vectors", vectors_}}; }
+
+ private:
+  bool vectors_;
 };
 
 }  // namespace wmx

@@ -66,6 +66,7 @@ class Gather : public Primitive {
  public:
   Gather(std::vector<int> axes, Shape slice_sizes, const char* tag = "gather", bool whole = false)
       : axes_(std::move(axes)), slice_sizes_(std::move(slice_sizes)), tag_(tag), whole_(whole) {}
+  WMX_ACCEPTS_COMPLEX  // moves bytes
   const char* name() const override { return "Gather"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
@@ -97,6 +98,8 @@ class Scatter : public Primitive {
   Scatter(ScatterOp op, std::vector<int> axes, const char* tag = "scatter", bool whole = false)
       : op_(op), axes_(std::move(axes)), tag_(tag), whole_(whole) {}
   const char* name() const override;
+  // Only the plain scatter moves bytes; the others combine values.
+  bool accepts_complex() const override { return op_ == ScatterOp::set; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
