@@ -611,6 +611,9 @@ row("fft.fftn", () => mx.fft.fftn(x23, [2, 2]), /^\[fft.fftn\] `axes` should not
 row("fft.ifftn", () => mx.fft.ifftn(x23, [2, 0], [0, 1]), /^\[fft.ifftn\] Invalid FFT output size requested \(2,0\)/);
 row("fft.rfftn", () => mx.fft.rfftn(x23, null, [5]), /^\[fft.rfftn\] Invalid axis 5 received for array with 2 dimensions/);
 row("fft.irfftn", () => mx.fft.irfftn(x23, [3], [0, 1]), /^\[fft.irfftn\] Shape and axes have different sizes/);
+row("fft.fftfreq", () => mx.fft.fftfreq(0), /^\[fft.fftfreq\] `n` must be greater than 0/);
+row("fft.fftfreq", () => mx.fft.fftfreq(4, 0), /^\[fft.fftfreq\] `d` must be non-zero/);
+row("fft.rfftfreq", () => M.fft.rfftfreq(2.5), /^\[fft.rfftfreq\] n must be an integer, got number 2\.5/);
 row("fft.fftshift", () => mx.fft.fftshift(x23, [3]), /^\[fft.fftshift\] Invalid axis 3 for array with 2 dimensions/);
 row("fft.ifftshift", () => mx.fft.ifftshift(x23, [-3]), /^\[fft.ifftshift\] Invalid axis -3 for array with 2 dimensions/);
 

@@ -227,6 +227,17 @@ describe("fftshift / ifftshift", () => {
   }));
 });
 
+describe("fftfreq / rfftfreq", () => {
+  it("numpy's sample frequencies (hand values)", () => mx.tidy(() => {
+    expect(mx.fft.fftfreq(5).tolist()).toEqual([0, 0.2, 0.4, -0.4, -0.2].map(Math.fround));
+    expect(mx.fft.fftfreq(4, 0.5).tolist()).toEqual([0, 0.5, -1, -0.5]);
+    expect(mx.fft.fftfreq(1).tolist()).toEqual([0]);
+    expect(mx.fft.rfftfreq(5).tolist()).toEqual([0, 0.2, 0.4].map(Math.fround));
+    expect(mx.fft.rfftfreq(4, 2).tolist()).toEqual([0, 0.125, 0.25]);
+    expect(mx.fft.fftfreq(6).dtype).toBe(mx.float32);
+  }));
+});
+
 describe("mx.fft under transforms", () => {
   it("vmap of fft, rfft and irfft equals a loop", () => mx.tidy(() => {
     const x = mx.array(values(4 * 7, 3)).reshape([4, 7]);

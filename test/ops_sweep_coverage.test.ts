@@ -77,6 +77,8 @@ describe("ops sweep coverage", () => {
       ["hanning", () => mx.hanning(3).astype(mx.float64)],
       ["hamming", () => mx.hamming(3).astype(mx.float64)],
       ["blackman", () => mx.blackman(3).astype(mx.float64)],
+      ["fft.fftfreq", () => mx.fft.fftfreq(3, 0.5).astype(mx.float64)],
+      ["fft.rfftfreq", () => mx.fft.rfftfreq(4).astype(mx.float64)],
     ];
     // seed and key only make keys
     const withConsts = Object.keys(NOT_SWEPT).filter((n) => !["random.seed", "random.key", "random.split"].includes(n) && !(n in MX_LINALG_NOT_SWEPT));

@@ -7,7 +7,7 @@ import type { Row } from "./reference_sweep.js";
 import { EXTRA_NOT_SWEPT, EXTRA_OPS, extraRows } from "./reference_sweep_rows_extra.js";
 import { MX_LINALG_NOT_SWEPT, MX_LINALG_OPS, mxLinalgRows } from "./reference_sweep_rows_mx_linalg.js";
 import { BATCH3_NOT_SWEPT, BATCH3_OPS, batch3Rows } from "./reference_sweep_rows_batch3.js";
-import { FFT_OPS, fftRows } from "./reference_sweep_rows_fft.js";
+import { FFT_NOT_SWEPT, FFT_OPS, fftRows } from "./reference_sweep_rows_fft.js";
 
 type A = any;
 const M = mx as A;
@@ -372,4 +372,5 @@ export const NOT_SWEPT: Record<string, string> = {
   ...EXTRA_NOT_SWEPT,
   ...MX_LINALG_NOT_SWEPT,
   ...BATCH3_NOT_SWEPT,
+  ...FFT_NOT_SWEPT,
 };

@@ -43,5 +43,11 @@ export const fftRows: Row[] = [
 
 export const FFT_OPS = [
   ..."complex real imag conjugate conj".split(" "),
-  ..."fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn fftshift ifftshift".split(" ").map((n) => `fft.${n}`),
+  ..."fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn fftshift ifftshift fftfreq rfftfreq".split(" ").map((n) => `fft.${n}`),
 ];
+
+/** Operations without a sweep row, and why. */
+export const FFT_NOT_SWEPT: Record<string, string> = {
+  "fft.fftfreq": "no array argument",
+  "fft.rfftfreq": "no array argument",
+};

@@ -8,8 +8,12 @@
 import { core } from "./runtime.js";
 import { MxArray } from "./array.js";
 import { describe } from "./describe.js";
-import { intArg, intList, requireArray } from "./args.js";
+import { intArg, intList, numArg, requireArray } from "./args.js";
 import { wrap } from "./operands.js";
+import { arange } from "./creation.js";
+import { multiply } from "./elementwise.js";
+import { concatenate } from "./shape_ops.js";
+import { float32 } from "./dtype.js";
 
 export type FFTNorm = "backward" | "ortho" | "forward";
 
@@ -99,3 +103,36 @@ function shift(a: MxArray, axes: number[] | null | undefined, inverse: boolean):
 export const fftshift = (a: MxArray, axes?: number[] | null) => shift(a, axes, false);
 /** The inverse of fftshift. */
 export const ifftshift = (a: MxArray, axes?: number[] | null) => shift(a, axes, true);
+
+function freqArgs(n: unknown, d: unknown, op: string): [number, number] {
+  const len = intArg(n, "n", tag(op));
+  const spacing = numArg(d, "d", tag(op));
+  if (len <= 0) throw new Error(`[${tag(op)}] \`n\` must be greater than 0.`);
+  if (spacing === 0) throw new Error(`[${tag(op)}] \`d\` must be non-zero.`);
+  return [len, spacing];
+}
+
+/** The sample frequencies of fft's n outputs for sample spacing d: [0, 1, ..., -1] / (n d), float32. */
+export function fftfreq(n: number, d = 1): MxArray {
+  const [len, spacing] = freqArgs(n, d, "fftfreq");
+  const pos = arange(0, Math.floor((len + 1) / 2), float32), neg = arange(-Math.floor(len / 2), 0, float32);
+  const both = concatenate([pos, neg]);
+  try {
+    return multiply(both, Math.fround(1 / (len * spacing)));
+  } finally {
+    pos.dispose();
+    neg.dispose();
+    both.dispose();
+  }
+}
+
+/** The sample frequencies of rfft's n / 2 + 1 outputs: [0, 1, ..., n / 2] / (n d), float32. */
+export function rfftfreq(n: number, d = 1): MxArray {
+  const [len, spacing] = freqArgs(n, d, "rfftfreq");
+  const k = arange(0, Math.floor(len / 2) + 1, float32);
+  try {
+    return multiply(k, Math.fround(1 / (len * spacing)));
+  } finally {
+    k.dispose();
+  }
+}
