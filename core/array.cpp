@@ -130,6 +130,7 @@ ArrayNode::~ArrayNode() {
 }
 
 array::array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive, std::vector<array> inputs) {
+  check_complex_support(primitive.get(), inputs, {dtype});
   Device d = place(primitive.get(), inputs, {dtype});
   node_ = std::make_shared<ArrayNode>(std::move(shape), dtype, std::move(primitive), std::move(inputs), d);
 }
@@ -137,6 +138,7 @@ array::array(Shape shape, Dtype dtype, std::shared_ptr<Primitive> primitive, std
 std::vector<array> array::make_arrays(std::vector<Shape> shapes, const std::vector<Dtype>& dtypes,
                                       const std::shared_ptr<Primitive>& primitive,
                                       const std::vector<array>& inputs) {
+  check_complex_support(primitive.get(), inputs, dtypes);
   std::vector<array> placed = inputs;
   const Device d = place(primitive.get(), placed, dtypes);
   std::vector<array> outs;
@@ -165,6 +167,10 @@ array array::empty(Shape shape, Dtype dtype) {
 
 array array::scalar(double v, Dtype dtype) {
   array a = empty({}, dtype);
+  if (dtype == Dtype::complex64) {
+    *a.data<complex64_t>() = {float(v), 0.0f};
+    return a;
+  }
   dispatch_dtype(dtype, [&](auto t) {
     using T = decltype(t);
     *a.data<T>() = static_cast<T>(static_cast<compute_t<T>>(v));

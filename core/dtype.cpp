@@ -17,7 +17,7 @@ constexpr DtypeInfo kInfo[kNumDtypes] = {
     {"int16", 2, DtypeKind::signed_int},     {"int32", 4, DtypeKind::signed_int},
     {"int64", 8, DtypeKind::signed_int},     {"float16", 2, DtypeKind::floating},
     {"bfloat16", 2, DtypeKind::floating},    {"float32", 4, DtypeKind::floating},
-    {"float64", 8, DtypeKind::floating},
+    {"float64", 8, DtypeKind::floating},     {"complex64", 8, DtypeKind::complex},
 };
 }  // namespace
 
@@ -30,8 +30,12 @@ Dtype dtype_from_code(int code, const char* op) {
   return Dtype(code);
 }
 
+void dtype_unsupported(Dtype t) { fail("webmx", name_of(t), " is not supported by this kernel."); }
+
 Dtype promote_types(Dtype a, Dtype b) {
   if (a == b) return a;
+  // complex64 absorbs every other dtype, float64 included (MLX).
+  if (is_complex(a) || is_complex(b)) return Dtype::complex64;
   DtypeKind ka = kind_of(a), kb = kind_of(b);
   if (ka == DtypeKind::boolean) return b;
   if (kb == DtypeKind::boolean) return a;

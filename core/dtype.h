@@ -1,4 +1,4 @@
-// dtype: the 13 element types, their sizes and names, and MLX's promotion
+// dtype: the 14 element types, their sizes and names, and MLX's promotion
 // table. Everything that switches on a dtype goes through dispatch_dtype so
 // that adding a type means touching this file only.
 #pragma once
@@ -25,21 +25,37 @@ enum class Dtype : uint8_t {
   bfloat16 = 10,
   float32 = 11,
   float64 = 12,
+  complex64 = 13,
 };
-constexpr int kNumDtypes = 13;
+constexpr int kNumDtypes = 14;
+// The dtypes the templated kernels are instantiated for: all but complex64,
+// which only the complex-aware primitives (core/complex_ops.h, the FFT, the
+// layout and view primitives) handle.
+constexpr int kNumRealDtypes = 13;
 
-enum class DtypeKind : uint8_t { boolean, unsigned_int, signed_int, floating };
+enum class DtypeKind : uint8_t { boolean, unsigned_int, signed_int, floating, complex };
+
+// complex64's storage: two float32, real part first (as std::complex<float>).
+struct complex64_t {
+  float re, im;
+};
 
 size_t size_of(Dtype t);
 const char* name_of(Dtype t);
 DtypeKind kind_of(Dtype t);
 inline bool is_floating(Dtype t) { return kind_of(t) == DtypeKind::floating; }
+inline bool is_complex(Dtype t) { return t == Dtype::complex64; }
+// float or complex: MLX's "inexact".
+inline bool is_inexact(Dtype t) { return is_floating(t) || is_complex(t); }
 inline bool is_integral(Dtype t) {
   auto k = kind_of(t);
   return k == DtypeKind::unsigned_int || k == DtypeKind::signed_int;
 }
 // Throws "[op] ..." when code is not a valid dtype code.
 Dtype dtype_from_code(int code, const char* op);
+
+// Throws "[webmx] <dtype> is not supported by this kernel."
+[[noreturn]] void dtype_unsupported(Dtype t);
 
 // MLX's type promotion for binary operations.
 Dtype promote_types(Dtype a, Dtype b);
@@ -59,7 +75,9 @@ template <> struct dtype_of<bfloat16_t> { static constexpr Dtype value = Dtype::
 template <> struct dtype_of<float> { static constexpr Dtype value = Dtype::float32; };
 template <> struct dtype_of<double> { static constexpr Dtype value = Dtype::float64; };
 
-// Calls f(T{}) with T the C++ storage type of `t`.
+// Calls f(T{}) with T the C++ storage type of `t`, for the real dtypes: a
+// complex64 array reaching a kernel without complex support is an error
+// (the array constructor already refuses such nodes, see Primitive::accepts_complex).
 template <typename F>
 decltype(auto) dispatch_dtype(Dtype t, F&& f) {
   switch (t) {
@@ -76,6 +94,7 @@ decltype(auto) dispatch_dtype(Dtype t, F&& f) {
     case Dtype::bfloat16: return f(bfloat16_t{});
     case Dtype::float32: return f(float{});
     case Dtype::float64: return f(double{});
+    case Dtype::complex64: dtype_unsupported(t);
   }
   return f(float{});
 }

@@ -17,7 +17,7 @@ namespace wmx {
 
 namespace {
 
-Dtype float_dtype(const array& x) { return is_floating(x.dtype()) ? x.dtype() : Dtype::float32; }
+Dtype float_dtype(const array& x) { return is_inexact(x.dtype()) ? x.dtype() : Dtype::float32; }
 
 array scalar_like(double v, Dtype t) { return array::scalar(v, t); }
 

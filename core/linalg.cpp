@@ -7,6 +7,7 @@
 #include "error.h"
 #include "math_ops.h"
 #include "ops.h"
+#include "primitives/complex.h"
 #include "primitives/linalg_decomp.h"
 #include "reduce_ops.h"
 #include "shape_ops.h"
@@ -287,6 +288,23 @@ std::vector<array> eigh(const array& a, const std::string& uplo) {
 array eigvalsh(const array& a, const std::string& uplo) {
   validate_eig(a, uplo, "linalg.eigvalsh");
   return array(Shape(a.shape().begin(), a.shape().end() - 1), a.dtype(), std::make_shared<Eigh>(uplo, false), {a});
+}
+
+// ---- general eigenproblems ----
+
+std::vector<array> eig(const array& a) {
+  check_float(a.dtype(), "linalg.eig");
+  check_matrix(a, "linalg.eig");
+  check_square(a, "linalg.eig", "Only defined for square matrices.");
+  return array::make_arrays({Shape(a.shape().begin(), a.shape().end() - 1), a.shape()},
+                            {Dtype::complex64, Dtype::complex64}, std::make_shared<Eig>(true), {a});
+}
+
+array eigvals(const array& a) {
+  check_float(a.dtype(), "linalg.eigvals");
+  check_matrix(a, "linalg.eigvals");
+  check_square(a, "linalg.eigvals", "Only defined for square matrices.");
+  return array(Shape(a.shape().begin(), a.shape().end() - 1), Dtype::complex64, std::make_shared<Eig>(false), {a});
 }
 
 // ---- cross product ----

@@ -41,6 +41,10 @@ array solve_triangular(const array& a, const array& b, bool upper = false);
 // reading the lower ("L") or upper ("U") triangle.
 std::vector<array> eigh(const array& a, const std::string& uplo = "L");
 array eigvalsh(const array& a, const std::string& uplo = "L");
+// (eigenvalues, eigenvectors as columns) of a general square matrix, complex64
+// (core/primitives/complex.h); no gradient, as in MLX.
+std::vector<array> eig(const array& a);
+array eigvals(const array& a);
 array cross(const array& a, const array& b, int axis = -1);
 // Determinant, and (sign, log|det|): closed forms up to 3 x 3 (differentiable),
 // LU beyond. Integer inputs are promoted to float32.

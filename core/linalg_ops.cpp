@@ -94,7 +94,7 @@ array tensordot(const array& a, const array& b, const std::vector<int>& axes_a, 
       out.push_back(b.shape(d));
       N *= b.shape(d);
     }
-  if (!is_floating(t)) {
+  if (!is_inexact(t)) {
     // Integer contraction (matmul is floating only): broadcast multiply and sum.
     array at = reshape(transpose(a, pa), {M, K, 1});
     array bt = reshape(transpose(b, pb), {1, K, N});
@@ -181,7 +181,7 @@ Term contract(const Term& A, const Term& B, const std::string& keep) {
   array a = reshape(transpose(A.x, perm(A, batch + fa + con)), {nb, M, K});
   array b = reshape(transpose(B.x, perm(B, batch + con + fb)), {nb, K, N});
   array r;
-  if (is_floating(promote_types(a.dtype(), b.dtype())))
+  if (is_inexact(promote_types(a.dtype(), b.dtype())))
     r = matmul(a, b);
   else
     r = sum(multiply(reshape(a, {nb, M, K, 1}), reshape(b, {nb, 1, K, N})), {2});

@@ -4,17 +4,19 @@
 #include <cmath>
 #include <memory>
 
+#include "complex_ops.h"
 #include "error.h"
 #include "ops.h"
 #include "primitives/creation.h"
 #include "primitives/unary.h"
+#include "reduce_ops.h"
 
 namespace wmx {
 
 namespace {
 
 // MLX's at_least_float: floating dtypes stay, integers and bool become float32.
-Dtype at_least_float(Dtype t) { return is_floating(t) ? t : Dtype::float32; }
+Dtype at_least_float(Dtype t) { return is_inexact(t) ? t : Dtype::float32; }
 
 template <typename P>
 array unary(const array& a, Dtype compute, Dtype out) {
@@ -38,10 +40,11 @@ array floating(const array& a) {
 // ---- unary ----
 
 // The `same` and `floating` ops of core/unary_list.h; the `custom` ones follow.
+// complex64 operands go to complex_unary (which knows the ops MLX supports on complex).
 #define WMX_DEFINE_UNARY_same(P, f) \
-  array f(const array& a) { return same<P>(a); }
+  array f(const array& a) { return is_complex(a.dtype()) ? complex_unary(#f, a) : same<P>(a); }
 #define WMX_DEFINE_UNARY_floating(P, f) \
-  array f(const array& a) { return floating<P>(a); }
+  array f(const array& a) { return is_complex(a.dtype()) ? complex_unary(#f, a) : floating<P>(a); }
 #define WMX_DEFINE_UNARY_custom(P, f)
 #define WMX_DEFINE_UNARY_decimals(P, f)
 #define WMX_DEFINE_UNARY(P, f, kind) WMX_UNARY_BY_KIND(WMX_DEFINE_UNARY_, kind)(P, f)
@@ -53,10 +56,12 @@ WMX_UNARY_OPS(WMX_DEFINE_UNARY)
 #undef WMX_DEFINE_UNARY_decimals
 
 array abs(const array& a) {
+  if (is_complex(a.dtype())) return complex_unary("abs", a);
   if (a.dtype() == Dtype::bool_ || kind_of(a.dtype()) == DtypeKind::unsigned_int) return a;
   return same<Abs>(a);
 }
 array negative(const array& a) {
+  if (is_complex(a.dtype())) return complex_unary("negative", a);
   if (a.dtype() == Dtype::bool_) fail("negative", "Not supported for bool, use logical_not instead.");
   return same<Negative>(a);
 }
@@ -66,9 +71,12 @@ array reciprocal(const array& a) {
 }
 
 // Integer (and bool) inputs are already whole: returned unchanged, as MLX.
-array floor(const array& a) { return is_floating(a.dtype()) ? same<Floor>(a) : a; }
-array ceil(const array& a) { return is_floating(a.dtype()) ? same<Ceil>(a) : a; }
+array floor(const array& a) {
+  if (is_complex(a.dtype())) fail("floor", "complex64 is not supported."); return is_floating(a.dtype()) ? same<Floor>(a) : a; }
+array ceil(const array& a) {
+  if (is_complex(a.dtype())) fail("ceil", "complex64 is not supported."); return is_floating(a.dtype()) ? same<Ceil>(a) : a; }
 array round(const array& a, int decimals) {
+  if (is_complex(a.dtype())) fail("round", "complex64 is not supported.");
   if (!is_floating(a.dtype())) return a;
   if (decimals == 0) return same<Round>(a);
   // MLX: round(a * 10^d) / 10^d, the scale in a's dtype.
@@ -77,14 +85,17 @@ array round(const array& a, int decimals) {
 }
 
 array isnan(const array& a) {
+  if (is_complex(a.dtype())) return logical_or(isnan(real(a)), isnan(imag(a)));
   if (!is_floating(a.dtype())) return full_like(a, 0.0, Dtype::bool_);
   return unary<IsNaN>(a, a.dtype(), Dtype::bool_);
 }
 array isinf(const array& a) {
+  if (is_complex(a.dtype())) return logical_or(isinf(real(a)), isinf(imag(a)));
   if (!is_floating(a.dtype())) return full_like(a, 0.0, Dtype::bool_);
   return unary<IsInf>(a, a.dtype(), Dtype::bool_);
 }
 array isfinite(const array& a) {
+  if (is_complex(a.dtype())) return logical_and(isfinite(real(a)), isfinite(imag(a)));
   if (!is_floating(a.dtype())) return full_like(a, 1.0, Dtype::bool_);
   return unary<IsFinite>(a, a.dtype(), Dtype::bool_);
 }
@@ -150,6 +161,9 @@ array triu(const array& x, int k) {
 
 array where(const array& cond, const array& x, const array& y) {
   Dtype t = promote_types(x.dtype(), y.dtype());
+  if (is_complex(t))
+    return make_complex(where(cond, real(to_complex(x)), real(to_complex(y))),
+                        where(cond, imag(to_complex(x)), imag(to_complex(y))));
   Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), x.shape(), "where"), y.shape(), "where");
   array c = broadcast_to(astype(cond, Dtype::bool_), shape, "where");
   array a = broadcast_to(astype(x, t), shape, "where");

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "compile.h"
+#include "complex_ops.h"
 #include "error.h"
 #include "kernels/convert.h"
 #include "shape_limits.h"
@@ -57,6 +58,10 @@ array full_like(const array& like, double value, Dtype dtype) {
 
 array astype(const array& a, Dtype dtype) {
   if (a.dtype() == dtype) return a;
+  // To complex: the value becomes the real part; from complex: the real part
+  // is converted (MLX drops the imaginary part too).
+  if (is_complex(dtype)) return to_complex(a);
+  if (is_complex(a.dtype())) return astype(real(a), dtype);
   return array(a.shape(), dtype, std::make_shared<AsType>(dtype), {a});
 }
 
@@ -224,11 +229,13 @@ array binary(const array& a, const array& b, const char* op, Dtype compute, Dtyp
 }
 template <typename P>
 array arithmetic(const array& a, const array& b, const char* op) {
+  if (is_complex(a.dtype()) || is_complex(b.dtype())) return complex_binary(op, a, b);
   Dtype t = promote_types(a.dtype(), b.dtype());
   return binary<P>(a, b, op, t, t);
 }
 template <typename P>
 array comparison(const array& a, const array& b, const char* op) {
+  if (is_complex(a.dtype()) || is_complex(b.dtype())) return complex_binary(op, a, b);
   return binary<P>(a, b, op, promote_types(a.dtype(), b.dtype()), Dtype::bool_);
 }
 
@@ -238,6 +245,7 @@ array add(const array& a, const array& b) { return arithmetic<Add>(a, b, "add");
 array subtract(const array& a, const array& b) { return arithmetic<Subtract>(a, b, "subtract"); }
 array multiply(const array& a, const array& b) { return arithmetic<Multiply>(a, b, "multiply"); }
 array divide(const array& a, const array& b) {
+  if (is_complex(a.dtype()) || is_complex(b.dtype())) return complex_binary("divide", a, b);
   Dtype t = promote_types(a.dtype(), b.dtype());
   if (!is_floating(t)) t = Dtype::float32;  // true division, as in MLX
   return binary<Divide>(a, b, "divide", t, t);
@@ -257,6 +265,7 @@ namespace {
 
 array reduce(const array& a, const std::vector<int>& axes, bool keepdims, ReduceType type, Dtype out,
              const char* op) {
+  if (is_complex(a.dtype())) return complex_reduce(op, a, axes, keepdims);
   auto ax = normalize_axes(axes, a.ndim(), op);
   if ((type == ReduceType::max || type == ReduceType::min) && a.size() == 0)
     fail(op, "Cannot reduce an array of size zero (shape ", shape_str(a.shape()), ").");
@@ -291,6 +300,7 @@ array any(const array& a, const std::vector<int>& axes, bool keepdims) {
   return reduce(a, axes, keepdims, ReduceType::any, Dtype::bool_, "any");
 }
 array mean(const array& a, const std::vector<int>& axes, bool keepdims) {
+  if (is_complex(a.dtype())) return complex_reduce("mean", a, axes, keepdims);
   auto ax = normalize_axes(axes, a.ndim(), "mean");
   int64_t n = 1;
   for (int i : ax) n *= a.shape()[i];
@@ -307,6 +317,7 @@ array matmul(const array& a_in, const array& b_in) {
   if (a_in.ndim() == 0 || b_in.ndim() == 0)
     fail("matmul", "Got 0 dimension input. Inputs must have at least one dimension.");
   Dtype t = promote_types(a_in.dtype(), b_in.dtype());
+  if (is_complex(t)) return complex_matmul(a_in, b_in);
   if (!is_floating(t))
     fail("matmul", "Only real floating point types are supported but ", name_of(a_in.dtype()), " and ",
          name_of(b_in.dtype()), " were provided.");

@@ -42,6 +42,12 @@ class Primitive {
   virtual std::pair<std::vector<array>, std::vector<int>> vmap(const std::vector<array>& inputs,
                                                                const std::vector<int>& axes);
 
+  // Whether complex64 operands and results are handled (the layout and view
+  // primitives, which move 8-byte elements, and those of core/complex_ops.h).
+  // The array constructor refuses any other primitive with a complex64
+  // operand or result, so no real-only kernel ever sees one.
+  virtual bool accepts_complex() const { return false; }
+
   // Whether `other` computes the same function of the same inputs (used by CSE).
   virtual bool is_equivalent(const Primitive& other) const { return false; }
 
@@ -70,6 +76,13 @@ class Primitive {
     return nullptr;
   }
 };
+
+// Throws "[op] complex64 is not supported." when `p` is not complex-aware and
+// one of the dtypes is complex64 (op: the primitive's name in snake case).
+void check_complex_support(const Primitive* p, const std::vector<array>& inputs, const std::vector<Dtype>& outputs);
+
+#define WMX_ACCEPTS_COMPLEX \
+  bool accepts_complex() const override { return true; }
 
 // A view primitive runs on the GPU exactly as on the CPU: it only sets strides.
 #define WMX_VIEW_ON_GPU \

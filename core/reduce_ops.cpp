@@ -27,7 +27,8 @@ std::vector<int> norm_axes(const std::vector<int>& axes, int ndim, const char* o
   return out;
 }
 
-Dtype float_of(Dtype t) { return is_floating(t) ? t : Dtype::float32; }
+// complex64 stays: its ops refuse it (a cast would drop the imaginary part).
+Dtype float_of(Dtype t) { return is_inexact(t) ? t : Dtype::float32; }
 
 array scalar_like(double v, const array& a) { return array::scalar(v, a.dtype()); }
 

@@ -63,7 +63,7 @@ row("zeros", () => mx.zeros([2 ** 32]), /^\[zeros\] The shape must be an integer
 row("zeros", () => mx.zeros([2 ** 31 - 1, 2 ** 31 - 1, 2]), /^\[zeros\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
 row("full", () => mx.full([2 ** 31 - 1, 2 ** 31 - 1, 2], 1, mx.int8), /^\[full\] The shape \(2147483647,2147483647,2\) has more than 2\^53 elements/);
 row("zeros", () => mx.zeros([-3]), /^\[zeros\] Negative dimension in shape \(-3\)/);
-row("ones", () => mx.ones([2], "complex64"), /^\[ones\] Unknown dtype complex64/);
+row("ones", () => mx.ones([2], "complex128"), /^\[ones\] Unknown dtype complex128/);
 row("ones", () => mx.ones(null as any), /^\[ones\] The shape must be an integer or a list of integers, got null/);
 row("arange", () => M.arange(0, 10, 0), /^\[arange\] Cannot use a step of zero/);
 row("arange", () => M.arange("a"), /^\[arange\] Unknown dtype a; expected one of bool/);
@@ -588,6 +588,39 @@ row("convTranspose3d", () => M.convTranspose3d(img, img, { stride: [1, 1] }), /^
 row("convGeneral", () => M.convGeneral(seq, seq, { flip: 1 }), /^\[conv_general\] flip must be a boolean, got number 1/);
 row("einsumPath", () => mx.einsumPath("ij,jk", x23), /^\[einsum_path\] Number of operands, 1, does not match/);
 
+// ---- complex64 and mx.fft ----
+const z3 = mx.array([{ re: 1, im: 2 }, { re: 3, im: -1 }, { re: 0, im: 0.5 }]);
+row("complex", () => mx.complex(x23, v4), /^\[complex\] Shapes \(2,3\) and \(4\) cannot be broadcast/);
+row("complex", () => mx.complex(x23, "1" as any), /^\[complex\] Expected an mx\.Array or a JS number, boolean or bigint, got string 1/);
+row("real", () => M.real([1, 2]), /^\[real\] Expected an mx\.Array, got Array/);
+row("imag", () => M.imag(3), /^\[imag\] Expected an mx\.Array, got number 3/);
+row("conjugate", () => M.conjugate(null), /^\[conjugate\] Expected an mx\.Array, got null/);
+row("conj", () => M.conj("z"), /^\[conj\] Expected an mx\.Array, got string z/);
+row("arcsin", () => mx.arcsin(z3), /^\[arcsin\] complex64 is not supported\./);
+row("maximum", () => mx.maximum(z3, 1), /^\[maximum\] complex64 is not supported\./);
+row("max", () => mx.max(z3), /^\[max\] complex64 is not supported\./);
+row("floor", () => mx.floor(z3), /^\[floor\] complex64 is not supported\./);
+row("fft.fft", () => mx.fft.fft(x23, 0), /^\[fft.fft\] Invalid FFT output size requested \(0\)/);
+row("fft.fft", () => mx.fft.fft(s0), /^\[fft.fft\] Requires array with at least one dimension/);
+row("fft.fft", () => mx.fft.fft(x23, null, 2), /^\[fft.fft\] Invalid axis 2 received for array with 2 dimensions/);
+row("fft.fft", () => mx.fft.fft(x23, 1.5), /^\[fft.fft\] n must be an integer, got number 1\.5/);
+row("fft.ifft", () => mx.fft.ifft(x23, null, -1, "sideways" as any), /^\[fft.ifft\] Invalid norm string sideways\. Expected one of/);
+row("fft.rfft", () => M.fft.rfft([1, 2]), /^\[fft.rfft\] Expected an mx\.Array, got Array/);
+row("fft.irfft", () => mx.fft.irfft(z3, -2), /^\[fft.irfft\] Invalid FFT output size requested \(-2\)/);
+row("fft.fft2", () => mx.fft.fft2(x23, [2, 2, 2]), /^\[fft.fft2\] Shape and axes have different sizes/);
+row("fft.ifft2", () => mx.fft.ifft2(v3), /^\[fft.ifft2\] Invalid axis -2 received for array with 1 dimensions/);
+row("fft.rfft2", () => mx.fft.rfft2(x23, null, [0, 0]), /^\[fft.rfft2\] Duplicated axis received/);
+row("fft.irfft2", () => mx.fft.irfft2(x23, null, [0, "a"] as any), /^\[fft.irfft2\] axes must be an integer, got string a/);
+row("fft.fftn", () => mx.fft.fftn(x23, [2, 2]), /^\[fft.fftn\] `axes` should not be `None` if `s` is not `None`/);
+row("fft.ifftn", () => mx.fft.ifftn(x23, [2, 0], [0, 1]), /^\[fft.ifftn\] Invalid FFT output size requested \(2,0\)/);
+row("fft.rfftn", () => mx.fft.rfftn(x23, null, [5]), /^\[fft.rfftn\] Invalid axis 5 received for array with 2 dimensions/);
+row("fft.irfftn", () => mx.fft.irfftn(x23, [3], [0, 1]), /^\[fft.irfftn\] Shape and axes have different sizes/);
+row("fft.fftfreq", () => mx.fft.fftfreq(0), /^\[fft.fftfreq\] `n` must be greater than 0/);
+row("fft.fftfreq", () => mx.fft.fftfreq(4, 0), /^\[fft.fftfreq\] `d` must be non-zero/);
+row("fft.rfftfreq", () => M.fft.rfftfreq(2.5), /^\[fft.rfftfreq\] n must be an integer, got number 2\.5/);
+row("fft.fftshift", () => mx.fft.fftshift(x23, [3]), /^\[fft.fftshift\] Invalid axis 3 for array with 2 dimensions/);
+row("fft.ifftshift", () => mx.fft.ifftshift(x23, [-3]), /^\[fft.ifftshift\] Invalid axis -3 for array with 2 dimensions/);
+
 // Members of API.md's sections that take no argument that could be wrong (or
 // are not ops), each with the reason it has no row.
 const noBadArgs: Record<string, string> = {
@@ -629,7 +662,7 @@ const noBadArgs: Record<string, string> = {
 function exportedOps(): string[] {
   const names: string[] = [];
   for (const [k, v] of Object.entries(mx)) if (typeof v === "function") names.push(k);
-  for (const ns of ["random", "fast", "tree"]) for (const [k, v] of Object.entries(M[ns])) if (typeof v === "function") names.push(`${ns}.${k}`);
+  for (const ns of ["random", "fast", "tree", "fft"]) for (const [k, v] of Object.entries(M[ns])) if (typeof v === "function") names.push(`${ns}.${k}`);
   for (const k of Object.getOwnPropertyNames(mx.Array.prototype)) names.push(`Array#${k}`);
   return names;
 }
@@ -951,7 +984,7 @@ describe("junk in every argument position", () => {
     const fns: [string, (...a: unknown[]) => unknown][] = [];
     for (const [k, v] of Object.entries(mx)) if (typeof v === "function" && !notOps.has(k)) fns.push([k, v as any]);
     // (not mx.tree: flatten and leaves return the sweep's fixtures; test/fuzz.test.ts gives them fresh arrays)
-    for (const ns of ["random", "fast"]) for (const [k, v] of Object.entries(M[ns])) if (typeof v === "function") fns.push([`${ns}.${k}`, v as any]);
+    for (const ns of ["random", "fast", "fft"]) for (const [k, v] of Object.entries(M[ns])) if (typeof v === "function") fns.push([`${ns}.${k}`, v as any]);
     for (const n of Object.getOwnPropertyNames(mx.Array.prototype)) {
       const d = Object.getOwnPropertyDescriptor(mx.Array.prototype, n)!;
       if (typeof d.value === "function" && n !== "constructor" && n !== "dispose") fns.push([`Array#${n}`, (...a) => (x as any)[n](...a)]);

@@ -65,10 +65,10 @@ describe("op tables", () => {
 });
 
 describe("dtype codes", () => {
-  it("round-trip through the core for all 13 dtypes", () => {
+  it("round-trip through the core for all 14 dtypes", () => {
     const all = [mx.bool, mx.uint8, mx.uint16, mx.uint32, mx.uint64, mx.int8, mx.int16, mx.int32, mx.int64,
-      mx.float16, mx.bfloat16, mx.float32, mx.float64];
-    expect(new Set(all.map((d) => d.code)).size).toBe(13);
+      mx.float16, mx.bfloat16, mx.float32, mx.float64, mx.complex64];
+    expect(new Set(all.map((d) => d.code)).size).toBe(14);
     for (const d of all) expect(mx.zeros([2], d).dtype).toBe(d);
   });
 });

@@ -49,11 +49,13 @@ describe("ops sweep coverage", () => {
     // (and mx.random.state, the global key's JS array, which is state, not an operation)
     expect(Object.keys(mx.random).filter((k) => k !== "state" && !API_OPS.includes(`random.${k}`))).toEqual([]);
     expect(Object.keys(mx.linalg).filter((k) => !API_OPS.includes(`linalg.${k}`))).toEqual([]);
+    expect(Object.keys(mx.fft).filter((k) => !API_OPS.includes(`fft.${k}`))).toEqual([]);
     // and every listed operation exists (array methods: index, at, astype)
     const methods = new Set(["index", "at", "astype"]);
     const lookup = (op: string) =>
       op.startsWith("random.") ? (mx.random as any)[op.slice(7)]
       : op.startsWith("linalg.") ? (mx.linalg as any)[op.slice(7)]
+      : op.startsWith("fft.") ? (mx.fft as any)[op.slice(4)]
       : M[op] ?? (mx.fast as any)[op];
     expect(API_OPS.filter((op) => typeof lookup(op) !== "function" && !methods.has(op))).toEqual([]);
   });
@@ -76,6 +78,8 @@ describe("ops sweep coverage", () => {
       ["hanning", () => mx.hanning(3).astype(mx.float64)],
       ["hamming", () => mx.hamming(3).astype(mx.float64)],
       ["blackman", () => mx.blackman(3).astype(mx.float64)],
+      ["fft.fftfreq", () => mx.fft.fftfreq(3, 0.5).astype(mx.float64)],
+      ["fft.rfftfreq", () => mx.fft.rfftfreq(4).astype(mx.float64)],
     ];
     // seed and key only make keys; the NOT_SWEPT entries of mx.linalg and
     // batch 3 (qqmm) are ops with array arguments, tested in their own files

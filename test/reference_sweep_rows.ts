@@ -7,6 +7,7 @@ import type { Row } from "./reference_sweep.js";
 import { EXTRA_NOT_SWEPT, EXTRA_OPS, extraRows } from "./reference_sweep_rows_extra.js";
 import { MX_LINALG_NOT_SWEPT, MX_LINALG_OPS, mxLinalgRows } from "./reference_sweep_rows_mx_linalg.js";
 import { BATCH3_NOT_SWEPT, BATCH3_OPS, batch3Rows } from "./reference_sweep_rows_batch3.js";
+import { FFT_NOT_SWEPT, FFT_OPS, fftRows } from "./reference_sweep_rows_fft.js";
 
 type A = any;
 const M = mx as A;
@@ -314,7 +315,7 @@ export const randomRows: Row[] = [
   { op: "random.multivariateNormal", inputs: [[3]], f32: true, fn: (mu) => mx.random.multivariateNormal(mu, mvnCov, [2], { key }) },
 ];
 
-export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows, ...extraRows, ...mxLinalgRows, ...batch3Rows];
+export const allRows: Row[] = [...elementwiseRows, ...zeroGradRows, ...reduceRows, ...shapeRows, ...linalgRows, ...randomRows, ...extraRows, ...mxLinalgRows, ...batch3Rows, ...fftRows];
 
 // ---------------------------------------------------------------- the master list
 
@@ -348,6 +349,8 @@ export const API_OPS: string[] = [
   ...MX_LINALG_OPS,
   // issue 15's third batch (bitwise, quantized, matmul variants, layout, 3-D convs)
   ...BATCH3_OPS,
+  // complex64 and mx.fft
+  ...FFT_OPS,
 ];
 
 /** Operations without a sweep row, and why. */
@@ -369,4 +372,5 @@ export const NOT_SWEPT: Record<string, string> = {
   ...EXTRA_NOT_SWEPT,
   ...MX_LINALG_NOT_SWEPT,
   ...BATCH3_NOT_SWEPT,
+  ...FFT_NOT_SWEPT,
 };

@@ -61,7 +61,7 @@ export const mxLinalgRows: Row[] = [
 ];
 
 export const MX_LINALG_OPS = (
-  "norm qr svd inv triInv pinv cholesky choleskyInv lu luFactor solve solveTriangular eigh eigvalsh cross det slogdet"
+  "norm qr svd inv triInv pinv cholesky choleskyInv lu luFactor solve solveTriangular eigh eigvalsh eig eigvals cross det slogdet"
 ).split(" ").map((n) => `linalg.${n}`);
 
 /** Operations without a sweep row, and why (the coverage suite tells these from the no-array-argument ones). */
@@ -69,4 +69,6 @@ export const MX_LINALG_NOT_SWEPT: Record<string, string> = {
   "linalg.qr": "no gradient (as MLX): reconstruction tests in linalg_decomp.test.ts",
   "linalg.lu": "no gradient (as MLX): reconstruction tests in linalg_decomp.test.ts",
   "linalg.luFactor": "no gradient (as MLX): tests in linalg_decomp.test.ts",
+  "linalg.eig": "no gradient (as MLX): tests in linalg_eig.test.ts",
+  "linalg.eigvals": "no gradient (as MLX): tests in linalg_eig.test.ts",
 };

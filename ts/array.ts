@@ -4,7 +4,7 @@
 import { core } from "./runtime.js";
 import {
   Dtype, dtypes, type DataArray, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
-  float16, bfloat16, float32,
+  float16, bfloat16, float32, complex64,
 } from "./dtype.js";
 import { bfloat16ToNumber, halfToNumber } from "./half.js";
 import * as ew from "./elementwise.js";
@@ -39,9 +39,14 @@ declare global {
 }
 
 export type Scalar = number | boolean | bigint;
+/** A complex64 value as item() and tolist() give it and mx.array takes it. */
+export interface Complex {
+  re: number;
+  im: number;
+}
 export type ArrayOrScalar = MxArray | Scalar;
 export type Axis = number | number[];
-export type NestedList = Scalar | NestedList[];
+export type NestedList = Scalar | Complex | NestedList[];
 
 /**
  * @internal Shapeless compile watches the function it traces for reads of a
@@ -149,7 +154,8 @@ export class MxArray {
   /**
    * A zero-copy TypedArray over the evaluated data in wasm memory (a
    * SharedArrayBuffer in the threaded build), in row-major order; float16
-   * and bfloat16 come as their raw bits (Uint16Array), bool as Uint8Array.
+   * and bfloat16 come as their raw bits (Uint16Array), bool as Uint8Array,
+   * complex64 as interleaved (real, imaginary) pairs in a Float32Array.
    * It is valid until the array is disposed or wasm memory grows (which any
    * later op may cause): read it at once, or take dataSync()'s copy to keep.
    * Arrays are immutable: don't write through it.
@@ -170,7 +176,8 @@ export class MxArray {
       case int16: return new Int16Array(buffer, byteOffset, byteLength / 2);
       case uint32: return new Uint32Array(buffer, byteOffset, byteLength / 4);
       case int32: return new Int32Array(buffer, byteOffset, byteLength / 4);
-      case float32: return new Float32Array(buffer, byteOffset, byteLength / 4);
+      case float32:
+      case complex64: return new Float32Array(buffer, byteOffset, byteLength / 4);
       case uint64: return new BigUint64Array(buffer, byteOffset, byteLength / 8);
       case int64: return new BigInt64Array(buffer, byteOffset, byteLength / 8);
       default: return new Float64Array(buffer, byteOffset, byteLength / 8);
@@ -181,8 +188,8 @@ export class MxArray {
     if (core().gpu) await asyncEval(this);
     return readData(this, "data");
   }
-  /** The value of a size-1 array: a number, a boolean for bool, a bigint for 64-bit ints. */
-  item(): Scalar {
+  /** The value of a size-1 array: a number, a boolean for bool, a bigint for 64-bit ints, {re, im} for complex64. */
+  item(): Scalar | Complex {
     return this.#scalar("item");
   }
   /** item() of a float or (up to 32-bit) integer array, typed number; other dtypes throw. */
@@ -201,20 +208,20 @@ export class MxArray {
    * The single value, checked to be of JS type `want` from the dtype before
    * anything is computed (item() itself takes any dtype).
    */
-  #scalar(tag: string, want?: "number" | "boolean" | "bigint"): Scalar {
+  #scalar(tag: string, want?: "number" | "boolean" | "bigint"): Scalar | Complex {
     const dims = this.#dims();
     if (dims.some((d) => d !== 1))
       throw new Error(`[${tag}] ${tag}() can only be called on arrays of size 1, got shape (${dims.join(",")}).`);
     if (want !== undefined) {
       const got = scalarType(this.dtype);
       if (got !== want) {
-        const fit = got === "boolean" ? "itemBool()" : got === "bigint" ? "itemBigInt()" : "itemNumber()";
+        const fit = got === "boolean" ? "itemBool()" : got === "bigint" ? "itemBigInt()" : got === "complex" ? "item()" : "itemNumber()";
         throw new Error(`[${tag}] ${tag}() reads a ${want}, but the array has dtype ${this.dtype.name}, whose value is a ${got}: use ${fit} or item(), or convert with astype().`);
       }
     }
     return toScalars(this.dtype, readData(this, tag))[0]!;
   }
-  /** The data as nested JS arrays (numbers, booleans for bool, bigints for 64-bit ints). */
+  /** The data as nested JS arrays (numbers, booleans for bool, bigints for 64-bit ints, {re, im} for complex64). */
   tolist(): NestedList {
     const flat = toScalars(this.dtype, readData(this, "tolist"));
     const shape = this.shape;
@@ -232,6 +239,10 @@ export class MxArray {
     if (this.disposed) return "array(<disposed>)";
     const data = readData(this, "toString");
     const isBool = this.dtype === bool;
+    if (this.dtype === complex64) {
+      const f = data as Float32Array;
+      return formatArray(this.#dims(), this.dtype, (i) => ({ re: f[2 * i]!, im: f[2 * i + 1]! }));
+    }
     return formatArray(this.#dims(), this.dtype, (i) => (isBool ? data[i] !== 0 : data[i]!));
   }
   /** Node's util.inspect and console.log print what toString() does. */
@@ -521,17 +532,24 @@ function readData(a: MxArray, op: string): DataArray {
     case float16: return Float32Array.from(new Uint16Array(buf, ptr, n), halfToNumber);
     case bfloat16: return Float32Array.from(new Uint16Array(buf, ptr, n), bfloat16ToNumber);
     case float32: return new Float32Array(buf, ptr, n).slice();
+    case complex64: return new Float32Array(buf, ptr, 2 * n).slice();
     default: return new Float64Array(buf, ptr, n).slice();
   }
 }
 
 /** The JS type of a dtype's values as item() and tolist() give them. */
-function scalarType(dtype: Dtype): "number" | "boolean" | "bigint" {
+function scalarType(dtype: Dtype): "number" | "boolean" | "bigint" | "complex" {
   if (dtype === bool) return "boolean";
+  if (dtype === complex64) return "complex";
   return dtype === int64 || dtype === uint64 ? "bigint" : "number";
 }
 
-function toScalars(dtype: Dtype, data: DataArray): Scalar[] {
+function toScalars(dtype: Dtype, data: DataArray): (Scalar | Complex)[] {
+  if (dtype === complex64) {
+    const out: Complex[] = [];
+    for (let i = 0; i < data.length; i += 2) out.push({ re: data[i] as number, im: data[i + 1] as number });
+    return out;
+  }
   if (dtype === bool) return globalThis.Array.from(data as Uint8Array, (v) => v !== 0);
   return globalThis.Array.from(data as Iterable<number | bigint>);
 }

@@ -2,10 +2,10 @@
 // scalars), full/zeros/ones, arange, linspace, eye/identity, tri, tril/triu.
 
 import { core } from "./runtime.js";
-import { MxArray, dimsOf, type NestedList, type Scalar } from "./array.js";
+import { MxArray, dimsOf, type Complex, type NestedList, type Scalar } from "./array.js";
 import {
   Dtype, toDtype, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16,
-  float32, float64,
+  float32, float64, complex64,
 } from "./dtype.js";
 import { numberToBfloat16, numberToHalf } from "./half.js";
 import { describe } from "./describe.js";
@@ -15,8 +15,8 @@ import { wrap } from "./operands.js";
 import { astype } from "./elementwise.js";
 import { broadcastTo, stack } from "./shape_ops.js";
 
-/** What mx.array takes in nested lists: scalars, mx.Arrays (stacked, as MLX does), or lists of these. */
-export type NestedInput = Scalar | MxArray | NestedInput[];
+/** What mx.array takes in nested lists: scalars, {re, im} complex values, mx.Arrays (stacked, as MLX does), or lists of these. */
+export type NestedInput = Scalar | Complex | MxArray | NestedInput[];
 
 type TypedArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
@@ -41,7 +41,7 @@ function typedArrayDtype(v: TypedArray): Dtype {
  * deeper than the core's limit (or one that contains itself) is refused
  * before the walk (which recurses once per dimension).
  */
-export function flattenNested(value: unknown, op = "array"): { shape: number[]; flat: Scalar[] } {
+export function flattenNested(value: unknown, op = "array"): { shape: number[]; flat: (Scalar | Complex)[] } {
   const shape: number[] = [];
   const limit = maxNdim();
   for (let v = value; globalThis.Array.isArray(v); v = v[0]) {
@@ -49,11 +49,11 @@ export function flattenNested(value: unknown, op = "array"): { shape: number[]; 
       throw new Error(`[${op}] The nested list is deeper than ${limit} levels (or contains itself); arrays have at most ${limit} dimensions.`);
     shape.push(v.length);
   }
-  const flat: Scalar[] = [];
+  const flat: (Scalar | Complex)[] = [];
   const walk = (v: unknown, d: number) => {
     if (d === shape.length) {
-      if (typeof v !== "number" && typeof v !== "boolean" && typeof v !== "bigint")
-        throw new Error(`[${op}] Unsupported value ${describe(v)} in nested array; expected numbers, booleans or bigints.`);
+      if (typeof v !== "number" && typeof v !== "boolean" && typeof v !== "bigint" && !isComplex(v))
+        throw new Error(`[${op}] Unsupported value ${describe(v)} in nested array; expected numbers, booleans, bigints or {re, im} complex values.`);
       flat.push(v);
       return;
     }
@@ -65,6 +65,34 @@ export function flattenNested(value: unknown, op = "array"): { shape: number[]; 
   return { shape, flat };
 }
 
+
+/** @internal A complex value as mx.array takes it: an object with numeric `re` and `im`. */
+export function isComplex(v: unknown): v is Complex {
+  return typeof v === "object" && v !== null && !globalThis.Array.isArray(v) && !(v instanceof MxArray) &&
+    typeof (v as Complex).re === "number" && typeof (v as Complex).im === "number";
+}
+
+/** Writes complex values (and real numbers, booleans, bigints as real parts) into a fresh complex64 array. */
+function fromComplex(flat: (Scalar | Complex)[], shape: number[]): MxArray {
+  const c = core();
+  const out = c.withInts(shape, (p, n) => wrap(c.m._wmx_empty(complex64.code, p, n)));
+  const n = flat.length;
+  if (n === 0) return placeConstant(out);
+  const ptr = c.m._wmx_data(out.handle);
+  if (ptr === 0) c.fail();
+  const d = new Float32Array(c.heap().buffer, ptr, 2 * n);
+  for (let i = 0; i < n; ++i) {
+    const v = flat[i]!;
+    if (isComplex(v)) {
+      d[2 * i] = v.re;
+      d[2 * i + 1] = v.im;
+    } else {
+      d[2 * i] = Number(v);
+      d[2 * i + 1] = 0;
+    }
+  }
+  return placeConstant(out);
+}
 
 /** @internal (ts/describe.ts, re-exported for the op modules) */
 
@@ -158,7 +186,16 @@ export function array(value: NestedList | NestedInput | TypedArray | MxArray, dt
   }
   if (globalThis.Array.isArray(value) && holdsArray(value, 0)) return stackNested(value, dt);
   const { shape, flat } = flattenNested(value);
-  return fromScalars(flat, shape, dt ?? inferDtype(flat));
+  if (flat.some(isComplex)) {
+    // Complex values give complex64; another dtype takes their real parts (as astype does).
+    const z = fromComplex(flat, shape);
+    if (!dt || dt === complex64) return z;
+    const r = astype(z, dt);
+    z.dispose();
+    return r;
+  }
+  if (dt === complex64) return fromComplex(flat, shape);
+  return fromScalars(flat as Scalar[], shape, dt ?? inferDtype(flat as Scalar[]));
 }
 
 /** Whether a nested list holds an mx.Array (looking no deeper than arrays can be: lists may contain themselves). */

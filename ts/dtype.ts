@@ -1,4 +1,4 @@
-// The 13 dtypes. Their codes cross the wasm boundary: they come from
+// The 14 dtypes. Their codes cross the wasm boundary: they come from
 // core/dtype.h through ts/generated/boundary.ts.
 
 import { describe } from "./describe.js";
@@ -6,9 +6,9 @@ import { DtypeCodes } from "./generated/boundary.js";
 
 export type DtypeName =
   | "bool" | "uint8" | "uint16" | "uint32" | "uint64" | "int8" | "int16" | "int32" | "int64"
-  | "float16" | "bfloat16" | "float32" | "float64";
+  | "float16" | "bfloat16" | "float32" | "float64" | "complex64";
 
-export type DtypeKind = "bool" | "uint" | "int" | "float";
+export type DtypeKind = "bool" | "uint" | "int" | "float" | "complex";
 
 export class Dtype {
   /** @internal */
@@ -40,10 +40,12 @@ export const float16 = new Dtype("float16", 2, DtypeCodes.float16, "float");
 export const bfloat16 = new Dtype("bfloat16", 2, DtypeCodes.bfloat16, "float");
 export const float32 = new Dtype("float32", 4, DtypeCodes.float32, "float");
 export const float64 = new Dtype("float64", 8, DtypeCodes.float64, "float");
+/** Two float32 (real, imaginary); reads back as interleaved pairs in a Float32Array. */
+export const complex64 = new Dtype("complex64", 8, DtypeCodes.complex64, "complex");
 
 /** @internal indexed by code */
 export const dtypes: readonly Dtype[] = [
-  bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+  bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64,
 ].sort((a, b) => a.code - b.code);
 
 /** Accepts a Dtype or its name; throws "[op] ..." otherwise. @internal */

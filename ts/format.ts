@@ -7,7 +7,7 @@
 // indented to the column after its brackets.
 
 import type { Dtype } from "./dtype.js";
-import type { Scalar } from "./array.js";
+import type { Complex, Scalar } from "./array.js";
 
 const EDGE = 3;
 
@@ -24,7 +24,9 @@ export function formatG(v: number): string {
   return trim(v.toFixed(5 - exp));
 }
 
-function scalarText(v: Scalar, dtype: Dtype): string {
+function scalarText(v: Scalar | Complex, dtype: Dtype): string {
+  // complex64 as MLX: real part, then the imaginary part's sign and value, "j" (1+2j, 0-1j, 1+nanj).
+  if (typeof v === "object") return `${formatG(v.re)}${v.im >= 0 || Number.isNaN(v.im) ? `+${formatG(v.im)}` : `-${formatG(-v.im)}`}j`;
   if (typeof v === "boolean") return v ? "True" : "False";
   if (typeof v === "bigint") return String(v);
   return dtype.kind === "float" ? formatG(v) : String(v);
@@ -34,7 +36,7 @@ function scalarText(v: Scalar, dtype: Dtype): string {
  * The MLX-style text of an array of `shape`: `at(i)` reads row-major element
  * i (only the printed ones are read, so a large array's text costs little).
  */
-export function formatArray(shape: readonly number[], dtype: Dtype, at: (i: number) => Scalar): string {
+export function formatArray(shape: readonly number[], dtype: Dtype, at: (i: number) => Scalar | Complex): string {
   const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
   const walk = (d: number, offset: number): string => {
     if (d === shape.length) return scalarText(at(offset), dtype);

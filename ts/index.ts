@@ -4,11 +4,13 @@
 export {
   init, backendInfo, memory, setCacheLimit, clearCache, type InitOptions, type MemoryInfo,
 } from "./runtime.js";
-export { MxArray as Array, type ArrayOrScalar, type Axis, type NestedList, type Scalar } from "./array.js";
+export { MxArray as Array, type ArrayOrScalar, type Axis, type Complex, type NestedList, type Scalar } from "./array.js";
 export {
   Dtype, type DtypeName, type DataArray, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
-  float16, bfloat16, float32, float64,
+  float16, bfloat16, float32, float64, complex64,
 } from "./dtype.js";
+export { complex, real, imag, conjugate, conj } from "./complex.js";
+export * as fft from "./fft.js";
 export { array, full, zeros, ones, arange, linspace, eye, identity, tri, tril, triu, type NestedInput } from "./creation.js";
 export * from "./elementwise.js";
 export { evaluate as eval, asyncEval } from "./eval.js";

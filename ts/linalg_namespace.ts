@@ -136,6 +136,19 @@ export function eigvalsh(a: MxArray, UPLO: "L" | "U" = "L"): MxArray {
   return core().withString(uplo, (s) => wrap(m()._wmx_linalg_eigvalsh(h, s)));
 }
 
+/**
+ * Eigenvalues and eigenvectors (columns, unit 2-norm) of a general square
+ * matrix, complex64, in no particular order; no gradient, as in MLX.
+ */
+export function eig(a: MxArray): [MxArray, MxArray] {
+  return takeResults(m()._wmx_linalg_eig(handleOf(a, "eig"))) as [MxArray, MxArray];
+}
+
+/** Eigenvalues of a general square matrix, complex64. */
+export function eigvals(a: MxArray): MxArray {
+  return wrap(m()._wmx_linalg_eigvals(handleOf(a, "eigvals")));
+}
+
 /** Cross product of 2- or 3-vectors along `axis` (2-vectors have a zero third component). */
 export function cross(a: MxArray, b: MxArray, axis = -1): MxArray {
   const op = tag("cross");

@@ -38,7 +38,7 @@ function scalarDtype(x: number | boolean, like: MxArray | null): Dtype {
   if (typeof x === "boolean") return like ? like.dtype : bool;
   if (!like) return float32;
   const k = like.dtype.kind;
-  if (k === "float") return like.dtype;
+  if (k === "float" || k === "complex") return like.dtype;
   return Number.isInteger(x) ? (k === "bool" ? int32 : like.dtype) : float32;
 }
 

@@ -98,6 +98,15 @@ EMSCRIPTEN_KEEPALIVE int32_t wmx_linalg_eigvalsh(int32_t h, const char* uplo) {
   return make([&] { return linalg::eigvalsh(wmx_get(h), std::string(uplo)); });
 }
 
+// Results: eigenvalues, eigenvectors (complex64).
+EMSCRIPTEN_KEEPALIVE int32_t wmx_linalg_eig(int32_t h) {
+  return results([&] { return linalg::eig(wmx_get(h)); });
+}
+
+EMSCRIPTEN_KEEPALIVE int32_t wmx_linalg_eigvals(int32_t h) {
+  return make([&] { return linalg::eigvals(wmx_get(h)); });
+}
+
 EMSCRIPTEN_KEEPALIVE int32_t wmx_linalg_cross(int32_t a, int32_t b, int32_t axis) {
   return make([&] { return linalg::cross(wmx_get(a), wmx_get(b), axis); });
 }

@@ -118,6 +118,10 @@ inline R convert(T x) {
 
 // Stores `v` converted to dtype `t` (as astype from float64) at dst.
 inline void store_converted(double v, Dtype t, void* dst) {
+  if (t == Dtype::complex64) {
+    *static_cast<complex64_t*>(dst) = {float(v), 0.0f};
+    return;
+  }
   dispatch_dtype(t, [&](auto r) {
     using R = decltype(r);
     *static_cast<R*>(dst) = convert<double, R>(v);

@@ -10,6 +10,7 @@ namespace wmx {
 
 class CustomTransforms : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   CustomTransforms(int num_primals, Fn fun, CustomRules rules, const char* tag)
       : num_primals_(num_primals), fun_(std::move(fun)), rules_(std::move(rules)), tag_(tag) {}
   const char* name() const override { return "CustomTransforms"; }

@@ -190,9 +190,9 @@ struct MinOp {
 };
 
 struct ScatterTable {
-  ScatterRun runs[4][kNumDtypes];  // add, prod, max, min
+  ScatterRun runs[4][kNumRealDtypes];  // add, prod, max, min
   ScatterTable() {
-    for (int d = 0; d < kNumDtypes; ++d)
+    for (int d = 0; d < kNumRealDtypes; ++d)
       dispatch_dtype(Dtype(d), [&](auto t) {
         using T = decltype(t);
         runs[0][d] = &scatter_run<T, AddOp>;

@@ -23,6 +23,7 @@ namespace wmx {
 // then follow new input shapes. Without it they are fixed to the traced shape.
 class Slice : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   Slice(Shape start, Shape step, Shape shape, std::vector<WrittenAxis> written = {})
       : start_(std::move(start)), step_(std::move(step)), shape_(std::move(shape)), written_(std::move(written)) {}
   const char* name() const override { return "Slice"; }
@@ -41,6 +42,7 @@ class Slice : public Primitive {
 
 class SliceUpdate : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   SliceUpdate(Shape start, Shape step, std::vector<WrittenAxis> written = {})
       : start_(std::move(start)), step_(std::move(step)), written_(std::move(written)) {}
   const char* name() const override { return "SliceUpdate"; }
@@ -64,6 +66,7 @@ class Gather : public Primitive {
  public:
   Gather(std::vector<int> axes, Shape slice_sizes, const char* tag = "gather", bool whole = false)
       : axes_(std::move(axes)), slice_sizes_(std::move(slice_sizes)), tag_(tag), whole_(whole) {}
+  WMX_ACCEPTS_COMPLEX  // moves bytes
   const char* name() const override { return "Gather"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
@@ -95,6 +98,8 @@ class Scatter : public Primitive {
   Scatter(ScatterOp op, std::vector<int> axes, const char* tag = "scatter", bool whole = false)
       : op_(op), axes_(std::move(axes)), tag_(tag), whole_(whole) {}
   const char* name() const override;
+  // Only the plain scatter moves bytes; the others combine values.
+  bool accepts_complex() const override { return op_ == ScatterOp::set; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
   bool is_equivalent(const Primitive& o) const override;
@@ -110,6 +115,7 @@ class Scatter : public Primitive {
 
 class Concatenate : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   explicit Concatenate(int axis) : axis_(axis) {}
   const char* name() const override { return "Concatenate"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
@@ -128,6 +134,7 @@ class Concatenate : public Primitive {
 // shapeless compile trace, so it follows new operand shapes on replay.
 class ConcatPart : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   ConcatPart(int axis, int part) : axis_(axis), part_(part) {}
   const char* name() const override { return "ConcatPart"; }
   WMX_VIEW_ON_GPU

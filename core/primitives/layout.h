@@ -24,6 +24,7 @@ class View : public Primitive {
 
 class Contiguous : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   const char* name() const override { return "Contiguous"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
   WMX_TRANSFORM_RULES
@@ -35,6 +36,7 @@ class Contiguous : public Primitive {
 // views of the first n inputs.
 class Depends : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   explicit Depends(int n) : n_(n) {}
   const char* name() const override { return "Depends"; }
   WMX_VIEW_ON_GPU

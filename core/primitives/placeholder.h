@@ -9,6 +9,7 @@ namespace wmx {
 
 class Placeholder : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   // `transform`: the tag ("vmap"); `what`: how its inputs are called ("a mapped input").
   Placeholder(const char* transform, const char* what) : transform_(transform), what_(what) {}
   const char* name() const override { return "Placeholder"; }

@@ -8,6 +8,7 @@ namespace wmx {
 
 class ToDevice : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   explicit ToDevice(Device target) : target_(target) {}
   const char* name() const override { return "ToDevice"; }
   Device target() const { return target_; }

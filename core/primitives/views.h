@@ -25,6 +25,7 @@ struct AxisSplit {
 
 class Reshape : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   explicit Reshape(Shape shape, std::optional<Shape> written = std::nullopt,
                    std::optional<AxisSplit> split = std::nullopt)
       : shape_(std::move(shape)), written_(std::move(written)), split_(std::move(split)) {}
@@ -49,6 +50,7 @@ class Reshape : public Primitive {
 // Axes start..end (inclusive, non-negative) merged into one.
 class Flatten : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   Flatten(int start, int end) : start_(start), end_(end) {}
   const char* name() const override { return "Flatten"; }
   void eval_gpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
@@ -65,6 +67,7 @@ class Flatten : public Primitive {
 // (sorted, non-negative, at least one; ExpandDims' are output positions).
 class AxesView : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   explicit AxesView(std::vector<int> axes) : axes_(std::move(axes)) {}
   bool is_equivalent(const Primitive& o) const override {
     return typeid(o) == typeid(*this) && static_cast<const AxesView&>(o).axes_ == axes_;
@@ -96,6 +99,7 @@ class ExpandDims : public AxesView {
 
 class Transpose : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   explicit Transpose(std::vector<int> axes) : axes_(std::move(axes)) {}
   const char* name() const override { return "Transpose"; }
   WMX_VIEW_ON_GPU
@@ -115,6 +119,7 @@ class Transpose : public Primitive {
 // calls for (the broadcasts of binary ops; compile_passes.cpp).
 class Broadcast : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   explicit Broadcast(Shape shape, bool written = false) : shape_(std::move(shape)), written_(written) {}
   const char* name() const override { return "Broadcast"; }
   WMX_VIEW_ON_GPU
@@ -134,6 +139,7 @@ class Broadcast : public Primitive {
 
 class AsType : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   explicit AsType(Dtype dtype) : dtype_(dtype) {}
   const char* name() const override { return "AsType"; }
   bool keeps_shape() const override { return true; }
@@ -148,6 +154,7 @@ class AsType : public Primitive {
 // The identity, as a view (transforms use it to make tracer inputs).
 class Copy : public Primitive {
  public:
+  WMX_ACCEPTS_COMPLEX
   const char* name() const override { return "Copy"; }
   WMX_VIEW_ON_GPU
   bool keeps_shape() const override { return true; }

@@ -127,7 +127,7 @@ export function items(x: A): void {
   yes(same<number>()(l.itemNumber() * 2));
   yes(same<boolean>()(mx.all(x).itemBool()));
   yes(same<bigint>()(mx.array(3n).itemBigInt() + 1n));
-  yes(same<number | boolean | bigint>()(l.item()));
-  // @ts-expect-error item() may be a boolean or a bigint: use itemNumber()
+  yes(same<number | boolean | bigint | mx.Complex>()(l.item()));
+  // @ts-expect-error item() may be a boolean, a bigint or a complex {re, im}: use itemNumber()
   l.item() * 2;
 }

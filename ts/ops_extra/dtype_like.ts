@@ -1,11 +1,11 @@
 // MLX's dtype queries (mlx/dtype.cpp, python/src/ops.cpp): the dtype
 // categories (mx.floating, mx.integer, ...), issubdtype, isdtype, resultType
-// and canCast, with MLX's promotion table (complex64 aside: webmx has none).
+// and canCast, with MLX's promotion table.
 
 import { MxArray } from "../array.js";
 import {
   Dtype, type DtypeName, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
-  float16, bfloat16, float32, float64,
+  float16, bfloat16, float32, float64, complex64,
 } from "../dtype.js";
 import { describe } from "../describe.js";
 
@@ -40,6 +40,7 @@ function categoryOf(d: Dtype): DtypeCategory {
     case "bool": return generic;
     case "uint": return unsignedinteger;
     case "int": return signedinteger;
+    case "complex": return complexfloating;
     default: return floating;
   }
 }
@@ -88,27 +89,28 @@ export function isdtype(dtype: Dtype, kind: Dtype | DtypeKindName | (Dtype | Dty
   return Array.isArray(kind) ? kind.some(one) : one(kind);
 }
 
-// MLX's type_rules (mlx/dtype.cpp), without complex64's row and column.
+// MLX's type_rules (mlx/dtype.cpp); complex64 (its last row and column) absorbs every dtype.
 const ORDER: DtypeName[] = [
-  "bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "bfloat16",
+  "bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "bfloat16", "complex64",
 ];
 const RULES: string[] = [
-  "bool     uint8    uint16   uint32   uint64   int8     int16    int32    int64    float16  float32  float64  bfloat16",
-  "uint8    uint8    uint16   uint32   uint64   int16    int16    int32    int64    float16  float32  float64  bfloat16",
-  "uint16   uint16   uint16   uint32   uint64   int32    int32    int32    int64    float16  float32  float64  bfloat16",
-  "uint32   uint32   uint32   uint32   uint64   int64    int64    int64    int64    float16  float32  float64  bfloat16",
-  "uint64   uint64   uint64   uint64   uint64   float32  float32  float32  float32  float16  float32  float64  bfloat16",
-  "int8     int16    int32    int64    float32  int8     int16    int32    int64    float16  float32  float64  bfloat16",
-  "int16    int16    int32    int64    float32  int16    int16    int32    int64    float16  float32  float64  bfloat16",
-  "int32    int32    int32    int64    float32  int32    int32    int32    int64    float16  float32  float64  bfloat16",
-  "int64    int64    int64    int64    float32  int64    int64    int64    int64    float16  float32  float64  bfloat16",
-  "float16  float16  float16  float16  float16  float16  float16  float16  float16  float16  float32  float64  float32",
-  "float32  float32  float32  float32  float32  float32  float32  float32  float32  float32  float32  float64  float32",
-  "float64  float64  float64  float64  float64  float64  float64  float64  float64  float64  float64  float64  float64",
-  "bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 float32  float32  float64  bfloat16",
+  "bool     uint8    uint16   uint32   uint64   int8     int16    int32    int64    float16  float32  float64  bfloat16  complex64",
+  "uint8    uint8    uint16   uint32   uint64   int16    int16    int32    int64    float16  float32  float64  bfloat16  complex64",
+  "uint16   uint16   uint16   uint32   uint64   int32    int32    int32    int64    float16  float32  float64  bfloat16  complex64",
+  "uint32   uint32   uint32   uint32   uint64   int64    int64    int64    int64    float16  float32  float64  bfloat16  complex64",
+  "uint64   uint64   uint64   uint64   uint64   float32  float32  float32  float32  float16  float32  float64  bfloat16  complex64",
+  "int8     int16    int32    int64    float32  int8     int16    int32    int64    float16  float32  float64  bfloat16  complex64",
+  "int16    int16    int32    int64    float32  int16    int16    int32    int64    float16  float32  float64  bfloat16  complex64",
+  "int32    int32    int32    int64    float32  int32    int32    int32    int64    float16  float32  float64  bfloat16  complex64",
+  "int64    int64    int64    int64    float32  int64    int64    int64    int64    float16  float32  float64  bfloat16  complex64",
+  "float16  float16  float16  float16  float16  float16  float16  float16  float16  float16  float32  float64  float32  complex64",
+  "float32  float32  float32  float32  float32  float32  float32  float32  float32  float32  float32  float64  float32  complex64",
+  "float64  float64  float64  float64  float64  float64  float64  float64  float64  float64  float64  float64  float64  complex64",
+  "bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 bfloat16 float32  float32  float64  bfloat16  complex64",
+  "complex64 complex64 complex64 complex64 complex64 complex64 complex64 complex64 complex64 complex64 complex64 complex64 complex64 complex64",
 ];
 const BY_NAME: Record<string, Dtype> = {
-  bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+  bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64,
 };
 const TABLE: Dtype[][] = RULES.map((row) => row.trim().split(/\s+/).map((n) => BY_NAME[n]!));
 

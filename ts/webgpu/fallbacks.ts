@@ -20,6 +20,7 @@ const WIDE = ["int64", "uint64", "float64"];
 
 export const GPU_FALLBACKS: readonly GpuFallback[] = [
   { op: "*", dtypes: WIDE, reason: "WGSL has no 64-bit types" },
+  { op: "*", dtypes: ["complex64"], reason: "WGSL has no complex type (mx.fft and complex arithmetic run on the CPU)" },
   { op: "Convolution", dtypes: "all", reason: "no GPU kernel yet" },
   { op: "ConvInputGrad", dtypes: "all", reason: "no GPU kernel yet" },
   { op: "ConvWeightGrad", dtypes: "all", reason: "no GPU kernel yet" },
