@@ -69,9 +69,9 @@ describe("GPU convolutions", () => {
   it("the gradients of a small conv net (conv, relu, strided conv, transposed conv) in x and both weights", async () => {
     const r = await onBoth(() => {
       const net = (x: mx.Array, w1: mx.Array, w2: mx.Array, w3: mx.Array) => {
-        const h = mx.maximum(mx.conv2d(x, w1, { padding: 1 }), mx.array(0));
-        const g = mx.tanh(mx.conv2d(h, w2, { stride: 2, padding: 1, groups: 2 }));
-        const u = mx.convTranspose2d(g, w3, { stride: 2 });
+        const h = mx.maximum(mx.conv2d(x, w1, { padding: [1, 2], dilation: [1, 2] }), mx.array(0));
+        const g = mx.tanh(mx.conv2d(h, w2, { stride: [2, 1], padding: 1, groups: 2 }));
+        const u = mx.convTranspose2d(g, w3, { stride: [1, 2], padding: [0, 1] });
         return mx.sum(mx.multiply(u, u));
       };
       const args = [f32([2, 8, 8, 3], 31), f32([4, 3, 3, 3], 32), f32([6, 3, 3, 2], 33), f32([2, 2, 2, 6], 34)];
@@ -83,7 +83,8 @@ describe("GPU convolutions", () => {
 
   it("a long weight-gradient reduction (many output positions per weight element)", async () => {
     const r = await onBoth(() => {
-      const loss = (w: mx.Array) => mx.sum(mx.multiply(mx.conv2d(f32([3, 16, 16, 2], 51), w, { padding: 1 }), f32([3, 16, 16, 3], 52)));
+      const options = { padding: [2, 1], stride: [1, 2], dilation: [2, 1] };
+      const loss = (w: mx.Array) => mx.sum(mx.multiply(mx.conv2d(f32([3, 16, 16, 2], 51), w, options), f32([3, 16, 8, 3], 52)));
       return mx.grad(loss)(f32([3, 3, 3, 2], 53)) as mx.Array;
     });
     expectSame(r, { rtol: 1e-4, atol: 1e-4 });
@@ -98,6 +99,12 @@ describe("GPU quantized ops", () => {
       mx.eval(q);
       return q;
     });
+
+  it("run on the GPU: no quantized node is placed on the CPU", () => {
+    const [w, s, b] = quantized([4, 32], 32, 4, 1);
+    const placed = onGpu(() => [mx.dequantize(w!, s!, b!, 32, 4), mx.quantizedMatmul(f32([2, 32]), w!, s!, b!, { groupSize: 32, bits: 4 })]);
+    expect(placed.filter((p) => /quantiz/i.test(p)).sort()).toEqual(["Dequantize\\ngpu", "QuantizedMatmul\\ngpu"]);
+  });
 
   it("dequantize: every bit width and group size, and a batched matrix", async () => {
     const qs: mx.Array[][] = [];
