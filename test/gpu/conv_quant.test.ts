@@ -74,8 +74,8 @@ describe("GPU convolutions", () => {
         const u = mx.convTranspose2d(g, w3, { stride: [1, 2], padding: [0, 1] });
         return mx.sum(mx.multiply(u, u));
       };
-      const args = [f32([2, 8, 8, 3], 31), f32([4, 3, 3, 3], 32), f32([6, 3, 3, 2], 33), f32([2, 2, 2, 6], 34)];
-      const [loss, grads] = mx.valueAndGrad(net, { argnums: [0, 1, 2, 3] })(...args) as [mx.Array, mx.Array[]];
+      const [loss, grads] = mx.valueAndGrad(net, { argnums: [0, 1, 2, 3] })(
+        f32([2, 8, 8, 3], 31), f32([4, 3, 3, 3], 32), f32([6, 3, 3, 2], 33), f32([2, 2, 2, 6], 34)) as [mx.Array, mx.Array[]];
       return [loss, ...grads];
     });
     expectSame(r, { rtol: 2e-4, atol: 2e-4 });

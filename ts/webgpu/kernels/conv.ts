@@ -10,13 +10,14 @@
 // convTranspose is a view) and accumulated in f32, float16/bfloat16 widened
 // on load and the result rounded once, as on the CPU.
 //
-// A float32 forward convolution runs as a tiled implicit GEMM (conv_tiled.ts);
-// the other cases compute each output element directly: the forward and the
-// input-gradient reductions are short (KH*KW*Cg and about KH*KW*Og / stride^2
+// Float32 results run as tiled implicit GEMMs (conv_tiled.ts). Float16 and
+// bfloat16 results, whose invocations must write whole 32-bit words, take
+// the kernels here, which compute each output element directly: the forward
+// and input-gradient sums are short (KH*KW*Cg and about KH*KW*Og / stride^2
 // terms), while the weight gradient sums over every output position
 // (N*OH*OW terms), so a workgroup shares each output word's sum.
 
-import type { Dispatch, KernelCall } from "../dispatch_types.js";
+import type { Dispatch, KernelCall, KernelPlan } from "../dispatch_types.js";
 import { bindings, cachedSource, wordLoop, wordsFor } from "../codegen.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 import { CONV_LETS, convGeometry, convLoader, convParams } from "./conv_common.js";
@@ -150,8 +151,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   return { source, params: convParams(n, convGeometry(d), d.inputs), words: 0, groups: words, inputs: d.inputs, output };
 }
 
-export function convKernel(d: Dispatch): KernelCall {
-  if (d.op === "ConvWeightGrad") return weightGradKernel(d);
-  if (d.op === "Convolution" && tiledConvFits(d)) return tiledConvKernel(d);
-  return directKernel(d);
+export function convKernel(d: Dispatch): KernelCall | KernelPlan {
+  if (tiledConvFits(d)) return tiledConvKernel(d);
+  return d.op === "ConvWeightGrad" ? weightGradKernel(d) : directKernel(d);
 }

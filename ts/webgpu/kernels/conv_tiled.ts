@@ -1,84 +1,167 @@
-// The forward convolution with a float32 result as an implicit GEMM, one per
-// group: rows are the output positions p = (n, oy, ox), columns the group's
-// output channels, and the reduction runs over k = (ky, kx, c) — the same
-// order as the weight's (KH, KW, Cg) axes, so the weight's rows are
-// contiguous. The column matrix of x (im2col) is never stored: each tile of
-// it is gathered from x straight into workgroup memory, with zeros where
-// the kernel overlaps the padding.
+// The convolution modes with a float32 result as implicit GEMMs, one per
+// group, whose operand tiles are gathered straight into workgroup memory
+// (the column matrix of im2col is never stored; positions in the padding,
+// or that a stride skips, read as zeros):
+//   Convolution     rows (n, oy, ox), columns o of the group, reduction
+//                   (ky, kx, c): x gathered times the weight's rows
+//   ConvInputGrad   rows (n, iy, ix), columns c, reduction (ky, kx, o): y
+//                   at the output position each tap reaches (zero when the
+//                   stride skips it) times the weight
+//   ConvWeightGrad  rows o, columns (ky, kx, c), reduction over the output
+//                   positions (n, oy, ox): y's channel times x gathered
+// The weight gradient's reduction is long and its output small, so it is
+// split over up to hundreds of workgroups (split-K) that write partial
+// results to scratch, which a second pass adds up.
 //
 // A workgroup of 16x16 threads computes a 64x64 output tile, each thread a
 // 4x4 block in four vec4 registers; the reduction goes in steps of 16, with
-// a 64x16 slice of each operand staged in workgroup memory (8 KiB). Loads
-// walk k fastest: x's channels and the weight's rows are its contiguous axes.
-// Grid: (column tiles, row tiles, groups).
+// a 64x16 slice of each operand staged in workgroup memory (8 KiB). Each
+// operand's loads walk its contiguous axis (channels: x's and y's last, the
+// weight's last, or its rows (ky, kx, c) in the forward mode).
+// Grid: (column tiles, row tiles, groups x splits).
 
-import type { Dispatch, KernelCall } from "../dispatch_types.js";
-import { bindings, cachedSource } from "../codegen.js";
-import { gpuDtype } from "../wgsl_dtypes.js";
-import { CONV_LETS, convGeometry, convLoader, convParams } from "./conv_common.js";
+import type { Dispatch, KernelCall, KernelPlan } from "../dispatch_types.js";
+import { scratchOperand } from "../dispatch_types.js";
+import { bindings, cachedSource, wordLoop, wordsFor } from "../codegen.js";
+import { DtypeCodes } from "../../generated/boundary.js";
+import { type GpuDtype, gpuDtype } from "../wgsl_dtypes.js";
+import { CONV_LETS, type ConvGeometry, convGeometry, convLoader, convParams } from "./conv_common.js";
 
 const TILE = 64, BK = 16, THREADS = 256;
+/** Workgroups a split weight gradient aims for (enough to fill a large GPU), and the least reduction per split. */
+const TARGET_GROUPS = 512, MIN_SPLIT = 256;
+
+/** A mode's GEMM: sizes, and WGSL that sets `v` to A[gm, gk] / B[gk, gn], and an output element's index. */
+interface Gemm {
+  rows: (g: ConvGeometry) => number;
+  cols: (g: ConvGeometry) => number;
+  depth: (g: ConvGeometry) => number;
+  /** WGSL i32 expressions of M, NC, KR over CONV_LETS. */
+  sizes: [string, string, string];
+  /** Whether A's loads walk k (else m) and B's walk k (else n) fastest. */
+  aAlongK: boolean;
+  bAlongK: boolean;
+  loadA: string;
+  loadB: string;
+  outIndex: string;
+  loaders: [string, string];
+}
+
+const GEMMS: Record<string, Gemm> = {
+  Convolution: {
+    rows: (g) => g.N * g.OH * g.OW, cols: (g) => g.Og, depth: (g) => g.KH * g.KW * g.Cg,
+    sizes: ["N * OH * OW", "Og", "KH * KW * Cg"],
+    aAlongK: true, bAlongK: true,
+    loadA: `let ox = gm % OW;
+        let tm = gm / OW;
+        let tk = gk / Cg;
+        let iy = (tm % OH) * s0 + (tk / KW) * d0 - p0;
+        let ix = ox * s1 + (tk % KW) * d1 - p1;
+        if (iy >= 0 && iy < H && ix >= 0 && ix < W) { v = ld_x(tm / OH, iy, ix, grp * Cg + gk % Cg); }`,
+    loadB: `let tk = gk / Cg;
+        v = ld_w(grp * Og + gn, tk / KW, tk % KW, gk % Cg);`,
+    outIndex: "gm * O + grp * Og + gn",
+    loaders: ["ld_x", "ld_w"],
+  },
+  ConvInputGrad: {
+    rows: (g) => g.N * g.H * g.W, cols: (g) => g.Cg, depth: (g) => g.KH * g.KW * g.Og,
+    sizes: ["N * H * W", "Cg", "KH * KW * Og"],
+    aAlongK: true, bAlongK: false,
+    loadA: `let ix = gm % W;
+        let tm = gm / W;
+        let tk = gk / Og;
+        let ty = tm % H + p0 - (tk / KW) * d0;
+        let tx = ix + p1 - (tk % KW) * d1;
+        if (ty >= 0 && tx >= 0 && ty % s0 == 0 && tx % s1 == 0 && ty / s0 < OH && tx / s1 < OW) {
+          v = ld_y(tm / H, ty / s0, tx / s1, grp * Og + gk % Og);
+        }`,
+    loadB: `let tk = gk / Og;
+        v = ld_w(grp * Og + gk % Og, tk / KW, tk % KW, gn);`,
+    outIndex: "gm * C + grp * Cg + gn",
+    loaders: ["ld_y", "ld_w"],
+  },
+  ConvWeightGrad: {
+    rows: (g) => g.Og, cols: (g) => g.KH * g.KW * g.Cg, depth: (g) => g.N * g.OH * g.OW,
+    sizes: ["Og", "KH * KW * Cg", "N * OH * OW"],
+    aAlongK: false, bAlongK: false,
+    loadA: `let tp = gk / OW;
+        v = ld_y(tp / OH, tp % OH, gk % OW, grp * Og + gm);`,
+    loadB: `let tp = gk / OW;
+        let tk = gn / Cg;
+        let iy = (tp % OH) * s0 + (tk / KW) * d0 - p0;
+        let ix = (gk % OW) * s1 + (tk % KW) * d1 - p1;
+        if (iy >= 0 && iy < H && ix >= 0 && ix < W) { v = ld_x(tp / OH, iy, ix, grp * Cg + gn % Cg); }`,
+    outIndex: "part * O * NC + (grp * Og + gm) * NC + gn",
+    loaders: ["ld_x", "ld_y"],
+  },
+};
+
+const groupsOf = (g: ConvGeometry) => g.O / g.Og;
+
+/** How many parts the reduction is split into, and the length of each (a multiple of BK). */
+function split(d: Dispatch, g: ConvGeometry): [number, number] {
+  const m = GEMMS[d.op]!;
+  const depth = m.depth(g);
+  if (d.op !== "ConvWeightGrad") return [1, Math.max(depth, 1)];
+  const base = Math.ceil(m.cols(g) / TILE) * Math.ceil(m.rows(g) / TILE) * groupsOf(g);
+  const parts = Math.max(1, Math.min(Math.ceil(TARGET_GROUPS / base), Math.ceil(depth / MIN_SPLIT)));
+  const chunk = Math.ceil(depth / parts / BK) * BK;
+  return [Math.max(1, Math.ceil(depth / chunk)), chunk];
+}
 
 export function tiledConvFits(d: Dispatch): boolean {
   if (gpuDtype(d.outputs[0]!.dtype).name !== "float32") return false;
-  const g = convGeometry(d);
-  const rows = Math.ceil((g.N * g.OH * g.OW) / TILE), cols = Math.ceil(g.Og / TILE);
-  return rows <= 65535 && cols <= 65535 && g.O / g.Og <= 65535;
+  const g = convGeometry(d), m = GEMMS[d.op]!;
+  const [parts] = split(d, g);
+  return Math.ceil(m.rows(g) / TILE) <= 65535 && Math.ceil(m.cols(g) / TILE) <= 65535 && groupsOf(g) * parts <= 65535;
 }
 
-export function tiledConvKernel(d: Dispatch): KernelCall {
-  const output = d.outputs[0]!;
-  const X = gpuDtype(d.inputs[0]!.dtype), Wt = gpuDtype(d.inputs[1]!.dtype);
-  const g = convGeometry(d);
-  const n = output.shape.reduce((a, b) => a * b, 1);
-  const source = cachedSource(`conv-tiled:${X.name}:${Wt.name}`, () =>
-    bindings(2) + convLoader("ld_x", 0, X) + convLoader("ld_w", 1, Wt) + /* wgsl */ `
+function tiledSource(op: string, ta: GpuDtype, tb: GpuDtype): string {
+  const m = GEMMS[op]!;
+  const order = (alongK: boolean, other: string) => alongK
+    ? `let k = q % ${BK};\n      let ${other} = q / ${BK};`
+    : `let ${other} = q % ${TILE};\n      let k = q / ${TILE};`;
+  return bindings(2) + convLoader(m.loaders[0], 0, ta) + convLoader(m.loaders[1], 1, tb) + /* wgsl */ `
 var<workgroup> As: array<vec4f, ${(BK * TILE) / 4}>;
 var<workgroup> Bs: array<vec4f, ${(BK * TILE) / 4}>;
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
         @builtin(local_invocation_index) li: u32) {
   ${CONV_LETS}
-  let P = N * OH * OW;
-  let K = KH * KW * Cg;
-  let grp = i32(wid.z);
+  let M = ${m.sizes[0]};
+  let NC = ${m.sizes[1]};
+  let KR = ${m.sizes[2]};
+  let parts = prm[28];
+  let chunk = prm[29];
+  let grp = i32(wid.z) / parts;
+  let part = i32(wid.z) % parts;
+  let kEnd = min(KR, (part + 1) * chunk);
   let row0 = i32(wid.y) * ${TILE};
   let col0 = i32(wid.x) * ${TILE};
   var acc: array<vec4f, 4>;
   for (var i = 0; i < 4; i++) { acc[i] = vec4f(0.0); }
-  for (var k0 = 0; k0 < K; k0 += ${BK}) {
+  for (var k0 = part * chunk; k0 < kEnd; k0 += ${BK}) {
     for (var t = 0u; t < ${(TILE * BK) / THREADS}u; t++) {
       let q = i32(li + t * ${THREADS}u);
-      let k = q % ${BK};
-      let m = q / ${BK};
+      ${order(m.aAlongK, "m")}
       let gm = row0 + m;
       let gk = k0 + k;
       var v = 0.0;
-      if (gm < P && gk < K) {
-        let ox = gm % OW;
-        let tm = gm / OW;
-        let oy = tm % OH;
-        let nn = tm / OH;
-        let c = gk % Cg;
-        let tk = gk / Cg;
-        let iy = oy * s0 + (tk / KW) * d0 - p0;
-        let ix = ox * s1 + (tk % KW) * d1 - p1;
-        if (iy >= 0 && iy < H && ix >= 0 && ix < W) { v = ld_x(nn, iy, ix, grp * Cg + c); }
+      if (gm < M && gk < kEnd) {
+        ${m.loadA}
       }
       As[(k * ${TILE} + m) / 4][m % 4] = v;
     }
     for (var t = 0u; t < ${(TILE * BK) / THREADS}u; t++) {
       let q = i32(li + t * ${THREADS}u);
-      let k = q % ${BK};
-      let col = q / ${BK};
-      let gn = col0 + col;
+      ${order(m.bAlongK, "n")}
+      let gn = col0 + n;
       let gk = k0 + k;
       var v = 0.0;
-      if (gn < Og && gk < K) {
-        let tk = gk / Cg;
-        v = ld_w(grp * Og + gn, tk / KW, tk % KW, gk % Cg);
+      if (gn < NC && gk < kEnd) {
+        ${m.loadB}
       }
-      Bs[(k * ${TILE} + col) / 4][col % 4] = v;
+      Bs[(k * ${TILE} + n) / 4][n % 4] = v;
     }
     workgroupBarrier();
     for (var k = 0u; k < ${BK}u; k++) {
@@ -93,20 +176,46 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   }
   for (var i = 0; i < 4; i++) {
     let gm = row0 + i32(lid.y) * 4 + i;
-    if (gm >= P) { continue; }
+    if (gm >= M) { continue; }
     for (var c = 0; c < 4; c++) {
       let gn = col0 + i32(lid.x) * 4 + c;
-      if (gn < Og) { out[gm * O + grp * Og + gn] = bitcast<u32>(acc[i][c]); }
+      if (gn < NC) { out[${m.outIndex}] = bitcast<u32>(acc[i][c]); }
     }
   }
 }
-`);
-  return {
+`;
+}
+
+/** The split weight gradient's second pass: output element e is the sum of its `parts` partial results. */
+const SUM_PARTS = `var acc = 0.0;
+    for (var s = 0u; s < u32(prm[1]); s++) { acc += bitcast<f32>(in0[s * n + e]); }
+    v = acc;`;
+
+export function tiledConvKernel(d: Dispatch): KernelPlan {
+  const output = d.outputs[0]!;
+  const [a, b] = d.inputs as [Dispatch["inputs"][0], Dispatch["inputs"][0]];
+  const g = convGeometry(d), m = GEMMS[d.op]!;
+  const n = output.shape.reduce((x, y) => x * y, 1);
+  const [parts, chunk] = split(d, g);
+  const ta = gpuDtype(a.dtype), tb = gpuDtype(b.dtype);
+  const source = cachedSource(`conv-tiled:${d.op}:${ta.name}:${tb.name}`, () => tiledSource(d.op, ta, tb));
+  const partial = parts > 1 ? scratchOperand(0, DtypeCodes.float32, [parts, n]) : output;
+  const gemm = {
     source,
-    params: convParams(n, g, d.inputs),
+    params: [...convParams(n, g, d.inputs), parts, chunk],
     words: 0,
-    grid: [Math.ceil(g.Og / TILE), Math.ceil((g.N * g.OH * g.OW) / TILE), g.O / g.Og],
+    grid: [Math.ceil(m.cols(g) / TILE), Math.ceil(m.rows(g) / TILE), groupsOf(g) * parts] as [number, number, number],
     inputs: d.inputs,
+    output: partial,
+  };
+  if (parts === 1) return { stages: [gemm], scratch: [] };
+  const out = gpuDtype(output.dtype);
+  const sum: KernelCall = {
+    source: cachedSource("conv-tiled:sum-parts", () => bindings(1) + wordLoop(out, SUM_PARTS)),
+    params: [n, parts],
+    words: wordsFor(n, out),
+    inputs: [partial],
     output,
   };
+  return { stages: [gemm, sum], scratch: [parts * n * 4] };
 }
