@@ -118,9 +118,19 @@ export function tiledConvFits(d: Dispatch): boolean {
 
 function tiledSource(op: string, ta: GpuDtype, tb: GpuDtype): string {
   const m = GEMMS[op]!;
-  const order = (alongK: boolean, other: string) => alongK
-    ? `let k = q % ${BK};\n      let ${other} = q / ${BK};`
-    : `let ${other} = q % ${TILE};\n      let k = q / ${TILE};`;
+  // Stages a 64x16 slice of one operand in `tile` ([k][row or column]): `index` is the row (m) or column (n).
+  const stage = (tile: string, alongK: boolean, index: string, first: string, bound: string, load: string) => `
+    for (var t = 0u; t < ${(TILE * BK) / THREADS}u; t++) {
+      let q = i32(li + t * ${THREADS}u);
+      ${alongK ? `let k = q % ${BK};\n      let ${index} = q / ${BK};` : `let ${index} = q % ${TILE};\n      let k = q / ${TILE};`}
+      let g${index} = ${first} + ${index};
+      let gk = k0 + k;
+      var v = 0.0;
+      if (g${index} < ${bound} && gk < kEnd) {
+        ${load}
+      }
+      ${tile}[(k * ${TILE} + ${index}) / 4][${index} % 4] = v;
+    }`;
   return bindings(2) + convLoader(m.loaders[0], 0, ta) + convLoader(m.loaders[1], 1, tb) + /* wgsl */ `
 var<workgroup> As: array<vec4f, ${(BK * TILE) / 4}>;
 var<workgroup> Bs: array<vec4f, ${(BK * TILE) / 4}>;
@@ -141,28 +151,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   var acc: array<vec4f, 4>;
   for (var i = 0; i < 4; i++) { acc[i] = vec4f(0.0); }
   for (var k0 = part * chunk; k0 < kEnd; k0 += ${BK}) {
-    for (var t = 0u; t < ${(TILE * BK) / THREADS}u; t++) {
-      let q = i32(li + t * ${THREADS}u);
-      ${order(m.aAlongK, "m")}
-      let gm = row0 + m;
-      let gk = k0 + k;
-      var v = 0.0;
-      if (gm < M && gk < kEnd) {
-        ${m.loadA}
-      }
-      As[(k * ${TILE} + m) / 4][m % 4] = v;
-    }
-    for (var t = 0u; t < ${(TILE * BK) / THREADS}u; t++) {
-      let q = i32(li + t * ${THREADS}u);
-      ${order(m.bAlongK, "n")}
-      let gn = col0 + n;
-      let gk = k0 + k;
-      var v = 0.0;
-      if (gn < NC && gk < kEnd) {
-        ${m.loadB}
-      }
-      Bs[(k * ${TILE} + n) / 4][n % 4] = v;
-    }
+    ${stage("As", m.aAlongK, "m", "row0", "M", m.loadA)}
+    ${stage("Bs", m.bAlongK, "n", "col0", "NC", m.loadB)}
     workgroupBarrier();
     for (var k = 0u; k < ${BK}u; k++) {
       let a = As[k * ${TILE / 4}u + lid.y];
