@@ -132,8 +132,12 @@ describe("GPU quantized ops", () => {
       outs.push(mx.quantizedMatmul(f32([64], 98), w!, s!, b!, { groupSize: 32, bits: 4 })); // a vector
       outs.push(mx.quantizedMatmul(f32([2, 3, 64], 97), w!, s!, b!, { groupSize: 32, bits: 4 })); // 3-d x
       outs.push(mx.quantizedMatmul(f32([4, 64], 96).T.T, w!, s!, b!, { groupSize: 32, bits: 4 }));
+      const [wl, sl, bl] = quantized([100, 64], 64, 5, 93); // several 64x64 tiles each way
+      outs.push(mx.quantizedMatmul(f32([70, 64], 92), wl!, sl!, bl!, { groupSize: 64, bits: 5 }));
       const [wb, sb, bb] = quantized([2, 6, 64], 32, 8, 95); // batched weights, broadcast x batch
       outs.push(mx.quantizedMatmul(f32([1, 3, 64], 94), wb!, sb!, bb!, { groupSize: 32, bits: 8 }));
+      const [wk, sk, bk] = quantized([2, 64, 64], 32, 3, 91); // batched (K, N) weights
+      outs.push(mx.quantizedMatmul(f32([2, 3, 64], 90), wk!, sk!, bk!, { transpose: false, groupSize: 32, bits: 3 }));
       return outs;
     });
     expectSame(r, { rtol: 1e-4, atol: 1e-4 });
@@ -146,6 +150,8 @@ describe("GPU quantized ops", () => {
         const [w, s, b] = quantized([8, 64], 32, 4, 61, dt);
         outs.push(mx.dequantize(w!, s!, b!, 32, 4));
         outs.push(mx.quantizedMatmul(f32([3, 64], 62).astype(dt), w!, s!, b!, { groupSize: 32, bits: 4 }));
+        const [wk, sk, bk] = quantized([64, 64], 32, 6, 65, dt);
+        outs.push(mx.quantizedMatmul(f32([3, 64], 66).astype(dt), wk!, sk!, bk!, { transpose: false, groupSize: 32, bits: 6 }));
       }
       const [w, s, b] = quantized([8, 64], 64, 3, 63);
       const loss = (x: mx.Array, sc: mx.Array, bi: mx.Array) =>

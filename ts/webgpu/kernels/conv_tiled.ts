@@ -13,11 +13,8 @@
 // split over up to hundreds of workgroups (split-K) that write partial
 // results to scratch, which a second pass adds up.
 //
-// A workgroup of 16x16 threads computes a 64x64 output tile, each thread a
-// 4x4 block in four vec4 registers; the reduction goes in steps of 16, with
-// a 64x16 slice of each operand staged in workgroup memory (8 KiB). Each
-// operand's loads walk its contiguous axis (channels: x's and y's last, the
-// weight's last, or its rows (ky, kx, c) in the forward mode).
+// The tiling is gathered_gemm.ts's; each mode's loads walk its operands'
+// contiguous axes (channels: x's, y's and the weight's last).
 // Grid: (column tiles, row tiles, groups x splits).
 
 import type { Dispatch, KernelCall, KernelPlan } from "../dispatch_types.js";
@@ -26,8 +23,8 @@ import { bindings, cachedSource, wordLoop, wordsFor } from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { type GpuDtype, gpuDtype } from "../wgsl_dtypes.js";
 import { CONV_LETS, type ConvGeometry, convGeometry, convLoader, convParams } from "./conv_common.js";
+import { BK, TILE, gatheredGemm } from "./gathered_gemm.js";
 
-const TILE = 64, BK = 16, THREADS = 256;
 /** Workgroups a split weight gradient aims for (enough to fill a large GPU), and the least reduction per split. */
 const TARGET_GROUPS = 512, MIN_SPLIT = 256;
 
@@ -118,62 +115,18 @@ export function tiledConvFits(d: Dispatch): boolean {
 
 function tiledSource(op: string, ta: GpuDtype, tb: GpuDtype): string {
   const m = GEMMS[op]!;
-  // Stages a 64x16 slice of one operand in `tile` ([k][row or column]): `index` is the row (m) or column (n).
-  const stage = (tile: string, alongK: boolean, index: string, first: string, bound: string, load: string) => `
-    for (var t = 0u; t < ${(TILE * BK) / THREADS}u; t++) {
-      let q = i32(li + t * ${THREADS}u);
-      ${alongK ? `let k = q % ${BK};\n      let ${index} = q / ${BK};` : `let ${index} = q % ${TILE};\n      let k = q / ${TILE};`}
-      let g${index} = ${first} + ${index};
-      let gk = k0 + k;
-      var v = 0.0;
-      if (g${index} < ${bound} && gk < kEnd) {
-        ${load}
-      }
-      ${tile}[(k * ${TILE} + ${index}) / 4][${index} % 4] = v;
-    }`;
-  return bindings(2) + convLoader(m.loaders[0], 0, ta) + convLoader(m.loaders[1], 1, tb) + /* wgsl */ `
-var<workgroup> As: array<vec4f, ${(BK * TILE) / 4}>;
-var<workgroup> Bs: array<vec4f, ${(BK * TILE) / 4}>;
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
-        @builtin(local_invocation_index) li: u32) {
-  ${CONV_LETS}
-  let M = ${m.sizes[0]};
-  let NC = ${m.sizes[1]};
-  let KR = ${m.sizes[2]};
+  return bindings(2) + convLoader(m.loaders[0], 0, ta) + convLoader(m.loaders[1], 1, tb) + gatheredGemm({
+    setup: `${CONV_LETS}
   let parts = prm[28];
   let chunk = prm[29];
   let grp = i32(wid.z) / parts;
-  let part = i32(wid.z) % parts;
-  let kEnd = min(KR, (part + 1) * chunk);
-  let row0 = i32(wid.y) * ${TILE};
-  let col0 = i32(wid.x) * ${TILE};
-  var acc: array<vec4f, 4>;
-  for (var i = 0; i < 4; i++) { acc[i] = vec4f(0.0); }
-  for (var k0 = part * chunk; k0 < kEnd; k0 += ${BK}) {
-    ${stage("As", m.aAlongK, "m", "row0", "M", m.loadA)}
-    ${stage("Bs", m.bAlongK, "n", "col0", "NC", m.loadB)}
-    workgroupBarrier();
-    for (var k = 0u; k < ${BK}u; k++) {
-      let a = As[k * ${TILE / 4}u + lid.y];
-      let b = Bs[k * ${TILE / 4}u + lid.x];
-      acc[0] += a.x * b;
-      acc[1] += a.y * b;
-      acc[2] += a.z * b;
-      acc[3] += a.w * b;
-    }
-    workgroupBarrier();
-  }
-  for (var i = 0; i < 4; i++) {
-    let gm = row0 + i32(lid.y) * 4 + i;
-    if (gm >= M) { continue; }
-    for (var c = 0; c < 4; c++) {
-      let gn = col0 + i32(lid.x) * 4 + c;
-      if (gn < NC) { out[${m.outIndex}] = bitcast<u32>(acc[i][c]); }
-    }
-  }
-}
-`;
+  let part = i32(wid.z) % parts;`,
+    rows: m.sizes[0], cols: m.sizes[1],
+    kBegin: "part * chunk", kEnd: `min(${m.sizes[2]}, (part + 1) * chunk)`,
+    aAlongK: m.aAlongK, bAlongK: m.bAlongK,
+    loadA: m.loadA, loadB: m.loadB,
+    store: `out[${m.outIndex}] = bitcast<u32>(r);`,
+  });
 }
 
 /** The split weight gradient's second pass: output element e is the sum of its `parts` partial results. */

@@ -20,6 +20,7 @@ import type { Dispatch, KernelCall, Operand } from "../dispatch_types.js";
 import { bindings, cachedSource, wordLoop, wordsFor } from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
+import { TILE, gatheredGemm } from "./gathered_gemm.js";
 
 const isFloat = (c: number) => gpuDtypes.get(c)?.compute === "f32";
 
@@ -171,6 +172,58 @@ function quantizedMatmulKernel(d: Dispatch): KernelCall {
   };
 }
 
+/**
+ * The tiled kernel (gathered_gemm.ts) for a float32 product with 2-D weights
+ * (a linear layer): rows are x's rows, columns the output features, each
+ * tile of the weight decoded (scale * code + bias) as it is staged, along
+ * the weight rows' codes.
+ */
+function tiledQuantizedMatmul(d: Dispatch): KernelCall {
+  const [x, wq, scales, biases] = d.inputs as [Operand, Operand, Operand, Operand];
+  const output = d.outputs[0]!;
+  const transpose = d.state.transpose as boolean;
+  const X = gpuDtype(x.dtype), S = gpuDtype(scales.dtype), B = gpuDtype(biases.dtype);
+  const n = output.shape.reduce((a, b) => a * b, 1);
+  const nl = output.shape.length - 1;
+  const N = output.shape[nl]!, K = x.shape[x.shape.length - 1]!;
+  // Weight row r holds code i (the other index) in group i / gs.
+  const decoded = (r: string, i: string) => `let grp = ${i} / gs;
+        let q = f32(code(wb + ${r} * rowStride1(), colStride1(), u32(${i}) * nbits));
+        v = ${S.load("in2", `u32(sb + ${r} * rowStride2() + grp * colStride2())`)} * q + ${B.load("in3", `u32(bb + ${r} * rowStride3() + grp * colStride3())`)};`;
+  const source = cachedSource(`qmm-tiled:${transpose}:${X.name}:${S.name}:${B.name}`, () =>
+    bindings(4) + helpers(4, 1) + gatheredGemm({
+      setup: `let nbits = u32(prm[4]);
+  let gs = prm[5];
+  let xk = colStride0();
+  let wb = base1(0u);
+  let sb = base2(0u);
+  let bb = base3(0u);`,
+      rows: "i32(u32(prm[0]) / u32(prm[2]))", cols: "prm[2]", kBegin: "0", kEnd: "prm[3]",
+      aAlongK: true, bAlongK: transpose,
+      loadA: `v = ${X.load("in0", "u32(base0(u32(gm)) + gk * xk)")};`,
+      loadB: transpose ? decoded("gn", "gk") : decoded("gk", "gn"),
+      store: "out[gm * NC + gn] = bitcast<u32>(r);",
+    }));
+  const ins = [{ o: x, lead: nl }, { o: wq, lead: 0 }, { o: scales, lead: 0 }, { o: biases, lead: 0 }];
+  return {
+    source,
+    params: params(n, output, K, d.state.bits as number, d.state.group_size as number, ins),
+    words: 0,
+    grid: [Math.ceil(N / TILE), Math.ceil(n / N / TILE), 1],
+    inputs: d.inputs,
+    output,
+  };
+}
+
+function tiledFits(d: Dispatch): boolean {
+  const output = d.outputs[0]!;
+  const N = output.shape[output.shape.length - 1]!;
+  const n = output.shape.reduce((a, b) => a * b, 1);
+  return d.inputs[1]!.shape.length === 2 && gpuDtype(output.dtype).name === "float32" && n > 0 &&
+    Math.ceil(N / TILE) <= 65535 && Math.ceil(n / N / TILE) <= 65535;
+}
+
 export function quantizedKernel(d: Dispatch): KernelCall {
-  return d.op === "Dequantize" ? dequantizeKernel(d) : quantizedMatmulKernel(d);
+  if (d.op === "Dequantize") return dequantizeKernel(d);
+  return tiledFits(d) ? tiledQuantizedMatmul(d) : quantizedMatmulKernel(d);
 }

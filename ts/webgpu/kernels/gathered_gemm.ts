@@ -1,0 +1,91 @@
+// The main function of a tiled GEMM whose operands are gathered, not read
+// as matrices: each caller says in WGSL how to fetch A[gm, gk] and B[gk, gn]
+// (an implicit im2col for the convolutions, decoded codes for the quantized
+// matmul) and where C[gm, gn] goes; the tiling is the same for all.
+//
+// A workgroup of 16x16 threads computes a 64x64 tile of C, each thread a
+// 4x4 block in four vec4 registers; the reduction goes in steps of 16, with
+// a 64x16 slice of each operand staged in workgroup memory (8 KiB). Each
+// operand's loads walk the axis the caller names (its contiguous one, so
+// neighbouring threads read neighbouring words).
+// Grid: (column tiles, row tiles, z); the caller's WGSL picks its batch or
+// group from wid.z.
+
+export const TILE = 64, BK = 16;
+const THREADS = 256;
+
+export interface GatheredGemm {
+  /** WGSL statements run first (lets for sizes and bases; may read wid). */
+  setup: string;
+  /** WGSL i32 expressions: rows M, columns NC, the reduction's start and end (kBegin..kEnd). */
+  rows: string;
+  cols: string;
+  kBegin: string;
+  kEnd: string;
+  /** Whether A's loads walk k (else m) and B's walk k (else n) fastest. */
+  aAlongK: boolean;
+  bAlongK: boolean;
+  /** WGSL statements that set `v` (f32, 0 when untouched) to A[gm, gk] / B[gk, gn] (both in range). */
+  loadA: string;
+  loadB: string;
+  /** WGSL statement(s) storing `r` (f32), C[gm, gn] (both in range). */
+  store: string;
+}
+
+/** Stages a 64x16 slice of one operand in `tile` ([k][row or column]): `index` is the row (m) or column (n). */
+function stage(tile: string, alongK: boolean, index: string, first: string, bound: string, load: string): string {
+  return `
+    for (var t = 0u; t < ${(TILE * BK) / THREADS}u; t++) {
+      let q = i32(li + t * ${THREADS}u);
+      ${alongK ? `let k = q % ${BK};\n      let ${index} = q / ${BK};` : `let ${index} = q % ${TILE};\n      let k = q / ${TILE};`}
+      let g${index} = ${first} + ${index};
+      let gk = k0 + k;
+      var v = 0.0;
+      if (g${index} < ${bound} && gk < kEnd) {
+        ${load}
+      }
+      ${tile}[(k * ${TILE} + ${index}) / 4][${index} % 4] = v;
+    }`;
+}
+
+export function gatheredGemm(g: GatheredGemm): string {
+  return /* wgsl */ `
+var<workgroup> As: array<vec4f, ${(BK * TILE) / 4}>;
+var<workgroup> Bs: array<vec4f, ${(BK * TILE) / 4}>;
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
+        @builtin(local_invocation_index) li: u32) {
+  ${g.setup}
+  let M = ${g.rows};
+  let NC = ${g.cols};
+  let kEnd = ${g.kEnd};
+  let row0 = i32(wid.y) * ${TILE};
+  let col0 = i32(wid.x) * ${TILE};
+  var acc: array<vec4f, 4>;
+  for (var i = 0; i < 4; i++) { acc[i] = vec4f(0.0); }
+  for (var k0 = ${g.kBegin}; k0 < kEnd; k0 += ${BK}) {
+    ${stage("As", g.aAlongK, "m", "row0", "M", g.loadA)}
+    ${stage("Bs", g.bAlongK, "n", "col0", "NC", g.loadB)}
+    workgroupBarrier();
+    for (var k = 0u; k < ${BK}u; k++) {
+      let a = As[k * ${TILE / 4}u + lid.y];
+      let b = Bs[k * ${TILE / 4}u + lid.x];
+      acc[0] += a.x * b;
+      acc[1] += a.y * b;
+      acc[2] += a.z * b;
+      acc[3] += a.w * b;
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0; i < 4; i++) {
+    let gm = row0 + i32(lid.y) * 4 + i;
+    if (gm >= M) { continue; }
+    for (var c = 0; c < 4; c++) {
+      let gn = col0 + i32(lid.x) * 4 + c;
+      let r = acc[i][c];
+      if (gn < NC) { ${g.store} }
+    }
+  }
+}
+`;
+}
