@@ -134,6 +134,10 @@ describe("GPU quantized ops", () => {
       outs.push(mx.quantizedMatmul(f32([4, 64], 96).T.T, w!, s!, b!, { groupSize: 32, bits: 4 }));
       const [wl, sl, bl] = quantized([100, 64], 64, 5, 93); // several 64x64 tiles each way
       outs.push(mx.quantizedMatmul(f32([70, 64], 92), wl!, sl!, bl!, { groupSize: 64, bits: 5 }));
+      const [wr, sr, br] = quantized([8, 768], 64, 4, 89); // a long reduction, split over workgroups
+      outs.push(mx.quantizedMatmul(f32([2, 768], 88), wr!, sr!, br!, { groupSize: 64, bits: 4 }));
+      const [wc, sc, bc] = quantized([600, 32], 32, 2, 87); // the same with (K, N) weights
+      outs.push(mx.quantizedMatmul(f32([1, 600], 86), wc!, sc!, bc!, { transpose: false, groupSize: 32, bits: 2 }));
       const [wb, sb, bb] = quantized([2, 6, 64], 32, 8, 95); // batched weights, broadcast x batch
       outs.push(mx.quantizedMatmul(f32([1, 3, 64], 94), wb!, sb!, bb!, { groupSize: 32, bits: 8 }));
       const [wk, sk, bk] = quantized([2, 64, 64], 32, 3, 91); // batched (K, N) weights

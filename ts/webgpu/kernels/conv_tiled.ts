@@ -10,23 +10,18 @@
 //   ConvWeightGrad  rows o, columns (ky, kx, c), reduction over the output
 //                   positions (n, oy, ox): y's channel times x gathered
 // The weight gradient's reduction is long and its output small, so it is
-// split over up to hundreds of workgroups (split-K) that write partial
-// results to scratch, which a second pass adds up.
+// split over workgroups (gathered_gemm.ts's split-K).
 //
 // The tiling is gathered_gemm.ts's; each mode's loads walk its operands'
 // contiguous axes (channels: x's, y's and the weight's last).
 // Grid: (column tiles, row tiles, groups x splits).
 
-import type { Dispatch, KernelCall, KernelPlan } from "../dispatch_types.js";
-import { scratchOperand } from "../dispatch_types.js";
-import { bindings, cachedSource, wordLoop, wordsFor } from "../codegen.js";
-import { DtypeCodes } from "../../generated/boundary.js";
+import type { Dispatch, KernelPlan } from "../dispatch_types.js";
+import { bindings, cachedSource } from "../codegen.js";
 import { type GpuDtype, gpuDtype } from "../wgsl_dtypes.js";
 import { CONV_LETS, type ConvGeometry, convGeometry, convLoader, convParams } from "./conv_common.js";
-import { BK, TILE, gatheredGemm } from "./gathered_gemm.js";
+import { TILE, gatheredGemm, partialsFor, splitReduction, sumParts } from "./gathered_gemm.js";
 
-/** Workgroups a split weight gradient aims for (enough to fill a large GPU), and the least reduction per split. */
-const TARGET_GROUPS = 512, MIN_SPLIT = 256;
 
 /** A mode's GEMM: sizes, and WGSL that sets `v` to A[gm, gk] / B[gk, gn], and an output element's index. */
 interface Gemm {
@@ -95,15 +90,12 @@ const GEMMS: Record<string, Gemm> = {
 
 const groupsOf = (g: ConvGeometry) => g.O / g.Og;
 
-/** How many parts the reduction is split into, and the length of each (a multiple of BK). */
+/** How many parts the reduction is split into (only the weight gradient's, which is long), and the length of each. */
 function split(d: Dispatch, g: ConvGeometry): [number, number] {
   const m = GEMMS[d.op]!;
   const depth = m.depth(g);
   if (d.op !== "ConvWeightGrad") return [1, Math.max(depth, 1)];
-  const base = Math.ceil(m.cols(g) / TILE) * Math.ceil(m.rows(g) / TILE) * groupsOf(g);
-  const parts = Math.max(1, Math.min(Math.ceil(TARGET_GROUPS / base), Math.ceil(depth / MIN_SPLIT)));
-  const chunk = Math.ceil(depth / parts / BK) * BK;
-  return [Math.max(1, Math.ceil(depth / chunk)), chunk];
+  return splitReduction(Math.ceil(m.cols(g) / TILE) * Math.ceil(m.rows(g) / TILE) * groupsOf(g), depth);
 }
 
 export function tiledConvFits(d: Dispatch): boolean {
@@ -129,11 +121,6 @@ function tiledSource(op: string, ta: GpuDtype, tb: GpuDtype): string {
   });
 }
 
-/** The split weight gradient's second pass: output element e is the sum of its `parts` partial results. */
-const SUM_PARTS = `var acc = 0.0;
-    for (var s = 0u; s < u32(prm[1]); s++) { acc += bitcast<f32>(in0[s * n + e]); }
-    v = acc;`;
-
 export function tiledConvKernel(d: Dispatch): KernelPlan {
   const output = d.outputs[0]!;
   const [a, b] = d.inputs as [Dispatch["inputs"][0], Dispatch["inputs"][0]];
@@ -142,7 +129,7 @@ export function tiledConvKernel(d: Dispatch): KernelPlan {
   const [parts, chunk] = split(d, g);
   const ta = gpuDtype(a.dtype), tb = gpuDtype(b.dtype);
   const source = cachedSource(`conv-tiled:${d.op}:${ta.name}:${tb.name}`, () => tiledSource(d.op, ta, tb));
-  const partial = parts > 1 ? scratchOperand(0, DtypeCodes.float32, [parts, n]) : output;
+  const partial = partialsFor(parts, output, n);
   const gemm = {
     source,
     params: [...convParams(n, g, d.inputs), parts, chunk],
@@ -152,13 +139,5 @@ export function tiledConvKernel(d: Dispatch): KernelPlan {
     output: partial,
   };
   if (parts === 1) return { stages: [gemm], scratch: [] };
-  const out = gpuDtype(output.dtype);
-  const sum: KernelCall = {
-    source: cachedSource("conv-tiled:sum-parts", () => bindings(1) + wordLoop(out, SUM_PARTS)),
-    params: [n, parts],
-    words: wordsFor(n, out),
-    inputs: [partial],
-    output,
-  };
-  return { stages: [gemm, sum], scratch: [parts * n * 4] };
+  return { stages: [gemm, sumParts(partial, output, n, parts)], scratch: [parts * n * 4] };
 }

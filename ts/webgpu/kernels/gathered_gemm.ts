@@ -10,9 +10,51 @@
 // neighbouring threads read neighbouring words).
 // Grid: (column tiles, row tiles, z); the caller's WGSL picks its batch or
 // group from wid.z.
+//
+// A GEMM with few output tiles and a long reduction (a weight gradient, a
+// matrix-vector product) would leave most of a large GPU idle, so its
+// reduction may be split over several workgroups (split-K) that write
+// partial results to scratch, which a second pass adds up.
+
+import type { KernelCall, Operand } from "../dispatch_types.js";
+import { scratchOperand } from "../dispatch_types.js";
+import { bindings, cachedSource, wordLoop, wordsFor } from "../codegen.js";
+import { DtypeCodes } from "../../generated/boundary.js";
+import { gpuDtype } from "../wgsl_dtypes.js";
 
 export const TILE = 64, BK = 16;
 const THREADS = 256;
+/** Workgroups a split reduction aims for (enough to fill a large GPU), and the least reduction per part. */
+const TARGET_GROUPS = 512, MIN_PART = 256;
+
+/**
+ * How many parts to split a reduction of `depth` into when the output has
+ * `tiles` tiles (times its batch), and the length of each (a multiple of BK).
+ */
+export function splitReduction(tiles: number, depth: number): [number, number] {
+  const parts = Math.max(1, Math.min(Math.ceil(TARGET_GROUPS / Math.max(1, tiles)), Math.ceil(depth / MIN_PART)));
+  const chunk = Math.max(BK, Math.ceil(depth / parts / BK) * BK);
+  return [Math.max(1, Math.ceil(depth / chunk)), chunk];
+}
+
+/** Scratch for `parts` partial results of an n-element output (scratch buffer 0), or the output itself. */
+export const partialsFor = (parts: number, output: Operand, n: number): Operand =>
+  parts > 1 ? scratchOperand(0, DtypeCodes.float32, [parts, n]) : output;
+
+/** The second pass of a split reduction: output element e is the sum of its `parts` partial results. */
+export function sumParts(partials: Operand, output: Operand, n: number, parts: number): KernelCall {
+  const out = gpuDtype(output.dtype);
+  const body = `var acc = 0.0;
+    for (var s = 0u; s < u32(prm[1]); s++) { acc += bitcast<f32>(in0[s * n + e]); }
+    v = acc;`;
+  return {
+    source: cachedSource(`sum-parts:${out.name}`, () => bindings(1) + wordLoop(out, body)),
+    params: [n, parts],
+    words: wordsFor(n, out),
+    inputs: [partials],
+    output,
+  };
+}
 
 export interface GatheredGemm {
   /** WGSL statements run first (lets for sizes and bases; may read wid). */

@@ -16,11 +16,11 @@
 // all; batched weights the batch axes; 2-D weights none): those it lacks get
 // stride 0.
 
-import type { Dispatch, KernelCall, Operand } from "../dispatch_types.js";
+import type { Dispatch, KernelCall, KernelPlan, Operand } from "../dispatch_types.js";
 import { bindings, cachedSource, wordLoop, wordsFor } from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
-import { TILE, gatheredGemm } from "./gathered_gemm.js";
+import { TILE, gatheredGemm, partialsFor, splitReduction, sumParts } from "./gathered_gemm.js";
 
 const isFloat = (c: number) => gpuDtypes.get(c)?.compute === "f32";
 
@@ -176,9 +176,9 @@ function quantizedMatmulKernel(d: Dispatch): KernelCall {
  * The tiled kernel (gathered_gemm.ts) for a float32 product with 2-D weights
  * (a linear layer): rows are x's rows, columns the output features, each
  * tile of the weight decoded (scale * code + bias) as it is staged, along
- * the weight rows' codes.
+ * the weight rows' codes. Few rows (one token) split the reduction.
  */
-function tiledQuantizedMatmul(d: Dispatch): KernelCall {
+function tiledQuantizedMatmul(d: Dispatch): KernelPlan {
   const [x, wq, scales, biases] = d.inputs as [Operand, Operand, Operand, Operand];
   const output = d.outputs[0]!;
   const transpose = d.state.transpose as boolean;
@@ -194,25 +194,33 @@ function tiledQuantizedMatmul(d: Dispatch): KernelCall {
     bindings(4) + helpers(4, 1) + gatheredGemm({
       setup: `let nbits = u32(prm[4]);
   let gs = prm[5];
+  let part = i32(wid.z);
+  let chunk = prm[19 + 5 * prm[1]];
   let xk = colStride0();
   let wb = base1(0u);
   let sb = base2(0u);
   let bb = base3(0u);`,
-      rows: "i32(u32(prm[0]) / u32(prm[2]))", cols: "prm[2]", kBegin: "0", kEnd: "prm[3]",
+      rows: "i32(u32(prm[0]) / u32(prm[2]))", cols: "prm[2]", kBegin: "part * chunk", kEnd: "min(prm[3], (part + 1) * chunk)",
       aAlongK: true, bAlongK: transpose,
       loadA: `v = ${X.load("in0", "u32(base0(u32(gm)) + gk * xk)")};`,
       loadB: transpose ? decoded("gn", "gk") : decoded("gk", "gn"),
-      store: "out[gm * NC + gn] = bitcast<u32>(r);",
+      store: "out[(part * M + gm) * NC + gn] = bitcast<u32>(r);",
     }));
   const ins = [{ o: x, lead: nl }, { o: wq, lead: 0 }, { o: scales, lead: 0 }, { o: biases, lead: 0 }];
-  return {
+  const tiles: [number, number] = [Math.ceil(N / TILE), Math.ceil(n / N / TILE)];
+  // One token (few rows) against a large matrix: split the long reduction.
+  const [parts, chunk] = splitReduction(tiles[0] * tiles[1], K);
+  const partials = partialsFor(parts, output, n);
+  const gemm: KernelCall = {
     source,
-    params: params(n, output, K, d.state.bits as number, d.state.group_size as number, ins),
+    params: [...params(n, output, K, d.state.bits as number, d.state.group_size as number, ins), parts, chunk],
     words: 0,
-    grid: [Math.ceil(N / TILE), Math.ceil(n / N / TILE), 1],
+    grid: [...tiles, parts],
     inputs: d.inputs,
-    output,
+    output: partials,
   };
+  if (parts === 1) return { stages: [gemm], scratch: [] };
+  return { stages: [gemm, sumParts(partials, output, n, parts)], scratch: [parts * n * 4] };
 }
 
 function tiledFits(d: Dispatch): boolean {
@@ -223,7 +231,7 @@ function tiledFits(d: Dispatch): boolean {
     Math.ceil(N / TILE) <= 65535 && Math.ceil(n / N / TILE) <= 65535;
 }
 
-export function quantizedKernel(d: Dispatch): KernelCall {
+export function quantizedKernel(d: Dispatch): KernelCall | KernelPlan {
   if (d.op === "Dequantize") return dequantizeKernel(d);
   return tiledFits(d) ? tiledQuantizedMatmul(d) : quantizedMatmulKernel(d);
 }
