@@ -41,7 +41,7 @@ const uniform = (device, shape, seed) => {
 async function both(label, make, flop, cpuReps = 1) {
   const g = await time(mx.gpu, make(mx.gpu), smoke ? 2 : 10);
   const c = await time(mx.cpu, make(mx.cpu), cpuReps);
-  const rate = (t) => `${(flop / t.med / 1e9).toFixed(1)} GFLOP/s`;
+  const rate = (t) => `${(flop / t.med / 1e9).toFixed(2)} TFLOP/s`;
   console.log(`${label}: GPU median ${g.med.toFixed(3)} ms (min ${g.min.toFixed(3)}, ${rate(g)}); CPU median ${c.med.toFixed(2)} ms (${rate(c)}); GPU/CPU ${(c.med / g.med).toFixed(1)}x`);
 }
 

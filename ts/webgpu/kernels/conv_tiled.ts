@@ -16,7 +16,7 @@
 // contiguous axes (channels: x's, y's and the weight's last).
 // Grid: (column tiles, row tiles, groups x splits).
 
-import type { Dispatch, KernelPlan } from "../dispatch_types.js";
+import type { Dispatch, KernelCall, KernelPlan, Operand } from "../dispatch_types.js";
 import { bindings, cachedSource } from "../codegen.js";
 import { type GpuDtype, gpuDtype } from "../wgsl_dtypes.js";
 import { CONV_LETS, type ConvGeometry, convGeometry, convLoader, convParams } from "./conv_common.js";
@@ -98,13 +98,6 @@ function split(d: Dispatch, g: ConvGeometry): [number, number] {
   return splitReduction(Math.ceil(m.cols(g) / TILE) * Math.ceil(m.rows(g) / TILE) * groupsOf(g), depth);
 }
 
-export function tiledConvFits(d: Dispatch): boolean {
-  if (gpuDtype(d.outputs[0]!.dtype).name !== "float32") return false;
-  const g = convGeometry(d), m = GEMMS[d.op]!;
-  const [parts] = split(d, g);
-  return Math.ceil(m.rows(g) / TILE) <= 65535 && Math.ceil(m.cols(g) / TILE) <= 65535 && groupsOf(g) * parts <= 65535;
-}
-
 function tiledSource(op: string, ta: GpuDtype, tb: GpuDtype): string {
   const m = GEMMS[op]!;
   return bindings(2) + convLoader(m.loaders[0], 0, ta) + convLoader(m.loaders[1], 1, tb) + gatheredGemm({
@@ -113,6 +106,7 @@ function tiledSource(op: string, ta: GpuDtype, tb: GpuDtype): string {
   let chunk = prm[29];
   let grp = i32(wid.z) / parts;
   let part = i32(wid.z) % parts;`,
+    rowBase: "prm[30]",
     rows: m.sizes[0], cols: m.sizes[1],
     kBegin: "part * chunk", kEnd: `min(${m.sizes[2]}, (part + 1) * chunk)`,
     aAlongK: m.aAlongK, bAlongK: m.bAlongK,
@@ -121,23 +115,33 @@ function tiledSource(op: string, ta: GpuDtype, tb: GpuDtype): string {
   });
 }
 
+/** Row tiles one dispatch covers (WebGPU's per-dimension workgroup limit). */
+const MAX_TILES = 65535;
+
 export function tiledConvKernel(d: Dispatch): KernelPlan {
   const output = d.outputs[0]!;
-  const [a, b] = d.inputs as [Dispatch["inputs"][0], Dispatch["inputs"][0]];
+  const [a, b] = d.inputs as [Operand, Operand];
   const g = convGeometry(d), m = GEMMS[d.op]!;
   const n = output.shape.reduce((x, y) => x * y, 1);
   const [parts, chunk] = split(d, g);
+  const rowTiles = Math.ceil(m.rows(g) / TILE), colTiles = Math.ceil(m.cols(g) / TILE);
+  if (colTiles > MAX_TILES || groupsOf(g) * parts > MAX_TILES)
+    throw new Error(`[${d.op}] The GPU kernel takes at most ${MAX_TILES * TILE} columns and ${MAX_TILES} groups; got ${m.cols(g)} columns and ${groupsOf(g)} groups.`);
   const ta = gpuDtype(a.dtype), tb = gpuDtype(b.dtype);
   const source = cachedSource(`conv-tiled:${d.op}:${ta.name}:${tb.name}`, () => tiledSource(d.op, ta, tb));
-  const partial = partialsFor(parts, output, n);
-  const gemm = {
-    source,
-    params: [...convParams(n, g, d.inputs), parts, chunk],
-    words: 0,
-    grid: [Math.ceil(m.cols(g) / TILE), Math.ceil(m.rows(g) / TILE), groupsOf(g) * parts] as [number, number, number],
-    inputs: d.inputs,
-    output: partial,
-  };
-  if (parts === 1) return { stages: [gemm], scratch: [] };
-  return { stages: [gemm, sumParts(partial, output, n, parts)], scratch: [parts * n * 4] };
+  // A 16-bit result is summed in f32 scratch, then rounded by the second pass.
+  const direct = parts === 1 && gpuDtype(output.dtype).name === "float32";
+  const partials = direct ? output : partialsFor(parts, output, n, true);
+  const stages: KernelCall[] = [];
+  for (let base = 0; base < rowTiles; base += MAX_TILES)
+    stages.push({
+      source,
+      params: [...convParams(n, g, d.inputs), parts, chunk, base],
+      words: 0,
+      grid: [colTiles, Math.min(MAX_TILES, rowTiles - base), groupsOf(g) * parts],
+      inputs: d.inputs,
+      output: partials,
+    });
+  if (direct) return { stages, scratch: [] };
+  return { stages: [...stages, sumParts(partials, output, n, parts)], scratch: [parts * n * 4] };
 }

@@ -37,11 +37,11 @@ export function splitReduction(tiles: number, depth: number): [number, number] {
   return [Math.max(1, Math.ceil(depth / chunk)), chunk];
 }
 
-/** Scratch for `parts` partial results of an n-element output (scratch buffer 0), or the output itself. */
-export const partialsFor = (parts: number, output: Operand, n: number): Operand =>
-  parts > 1 ? scratchOperand(0, DtypeCodes.float32, [parts, n]) : output;
+/** Scratch for `parts` partial results of an n-element output (scratch buffer 0), or the output itself (one part, unless `always`). */
+export const partialsFor = (parts: number, output: Operand, n: number, always = false): Operand =>
+  parts > 1 || always ? scratchOperand(0, DtypeCodes.float32, [parts, n]) : output;
 
-/** The second pass of a split reduction: output element e is the sum of its `parts` partial results. */
+/** The second pass of a split reduction: output element e is the sum of its `parts` partial results, rounded to the output's dtype. */
 export function sumParts(partials: Operand, output: Operand, n: number, parts: number): KernelCall {
   const out = gpuDtype(output.dtype);
   const body = `var acc = 0.0;
@@ -72,6 +72,8 @@ export interface GatheredGemm {
   loadB: string;
   /** WGSL statement(s) storing `r` (f32), C[gm, gn] (both in range). */
   store: string;
+  /** WGSL i32 expression: the first row tile (for a grid too tall for one dispatch); default 0. */
+  rowBase?: string;
 }
 
 /** Stages a 64x16 slice of one operand in `tile` ([k][row or column]): `index` is the row (m) or column (n). */
@@ -101,7 +103,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let M = ${g.rows};
   let NC = ${g.cols};
   let kEnd = ${g.kEnd};
-  let row0 = i32(wid.y) * ${TILE};
+  let row0 = (i32(wid.y) + ${g.rowBase ?? "0"}) * ${TILE};
   let col0 = i32(wid.x) * ${TILE};
   var acc: array<vec4f, 4>;
   for (var i = 0; i < 4; i++) { acc[i] = vec4f(0.0); }

@@ -6,9 +6,12 @@
 //   Dequantize       (w, scales, biases) -> (..., K)
 //   QuantizedMatmul  (x, w, scales, biases) -> x @ dequantize(w).T
 //                    (transpose, w (N, K)) or x @ dequantize(w) (w (K, N))
-// One output element per invocation, codes decoded in the loop: the
-// dequantized matrix is never stored. Sums run in f32 (float16/bfloat16
-// widened on load, the result rounded once), as on the CPU.
+// The dequantized matrix is never stored: Dequantize writes one output
+// element per invocation; QuantizedMatmul with 2-D weights (a linear layer)
+// is a tiled GEMM that decodes the weight tiles as it stages them, and with
+// batched weights computes one output element per invocation. Sums run in
+// f32 (float16/bfloat16 widened on load, the result rounded once), as on
+// the CPU.
 //
 // Every operand is read through its strides (vmap and batch broadcasting
 // make views). Output element e is (lead, col): lead runs over the output's
@@ -173,10 +176,11 @@ function quantizedMatmulKernel(d: Dispatch): KernelCall {
 }
 
 /**
- * The tiled kernel (gathered_gemm.ts) for a float32 product with 2-D weights
- * (a linear layer): rows are x's rows, columns the output features, each
- * tile of the weight decoded (scale * code + bias) as it is staged, along
- * the weight rows' codes. Few rows (one token) split the reduction.
+ * The tiled kernel (gathered_gemm.ts) for 2-D weights (a linear layer):
+ * rows are x's rows, columns the output features, each tile of the weight
+ * decoded (scale * code + bias) as it is staged, along the weight rows'
+ * codes. Few rows (one token) split the reduction; a 16-bit result is
+ * summed in f32 scratch and rounded by a second pass.
  */
 function tiledQuantizedMatmul(d: Dispatch): KernelPlan {
   const [x, wq, scales, biases] = d.inputs as [Operand, Operand, Operand, Operand];
@@ -210,7 +214,9 @@ function tiledQuantizedMatmul(d: Dispatch): KernelPlan {
   const tiles: [number, number] = [Math.ceil(N / TILE), Math.ceil(n / N / TILE)];
   // One token (few rows) against a large matrix: split the long reduction.
   const [parts, chunk] = splitReduction(tiles[0] * tiles[1], K);
-  const partials = partialsFor(parts, output, n);
+  // A 16-bit result is summed in f32 scratch, then rounded by the second pass.
+  const direct = parts === 1 && gpuDtype(output.dtype).name === "float32";
+  const partials = direct ? output : partialsFor(parts, output, n, true);
   const gemm: KernelCall = {
     source,
     params: [...params(n, output, K, d.state.bits as number, d.state.group_size as number, ins), parts, chunk],
@@ -219,7 +225,7 @@ function tiledQuantizedMatmul(d: Dispatch): KernelPlan {
     inputs: d.inputs,
     output: partials,
   };
-  if (parts === 1) return { stages: [gemm], scratch: [] };
+  if (direct) return { stages: [gemm], scratch: [] };
   return { stages: [gemm, sumParts(partials, output, n, parts)], scratch: [parts * n * 4] };
 }
 
@@ -227,7 +233,7 @@ function tiledFits(d: Dispatch): boolean {
   const output = d.outputs[0]!;
   const N = output.shape[output.shape.length - 1]!;
   const n = output.shape.reduce((a, b) => a * b, 1);
-  return d.inputs[1]!.shape.length === 2 && gpuDtype(output.dtype).name === "float32" && n > 0 &&
+  return d.inputs[1]!.shape.length === 2 && n > 0 &&
     Math.ceil(N / TILE) <= 65535 && Math.ceil(n / N / TILE) <= 65535;
 }
 
