@@ -39,6 +39,14 @@ class Conv : public Primitive {
   std::shared_ptr<Primitive> for_shapes(const std::vector<Shape>&, const std::vector<Shape>& outputs) const override {
     return std::make_shared<Conv>(mode_, p_, outputs[0]);
   }
+  // Stride, padding and dilation per spatial axis (H, W) and the group count:
+  // the mode is the name, the geometry the operands' shapes.
+  PrimitiveState state() const override {
+    return {{"stride", std::vector<int64_t>(p_.stride.begin(), p_.stride.end())},
+            {"padding", std::vector<int64_t>(p_.padding.begin(), p_.padding.end())},
+            {"dilation", std::vector<int64_t>(p_.dilation.begin(), p_.dilation.end())},
+            {"groups", int64_t(p_.groups)}};
+  }
   ConvMode mode() const { return mode_; }
   const ConvParams& params() const { return p_; }
 

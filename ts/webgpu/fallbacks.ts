@@ -21,13 +21,8 @@ const WIDE = ["int64", "uint64", "float64"];
 export const GPU_FALLBACKS: readonly GpuFallback[] = [
   { op: "*", dtypes: WIDE, reason: "WGSL has no 64-bit types" },
   { op: "*", dtypes: ["complex64"], reason: "WGSL has no complex type (mx.fft and complex arithmetic run on the CPU)" },
-  { op: "Convolution", dtypes: "all", reason: "no GPU kernel yet" },
-  { op: "ConvInputGrad", dtypes: "all", reason: "no GPU kernel yet" },
-  { op: "ConvWeightGrad", dtypes: "all", reason: "no GPU kernel yet" },
   // mx.linalg's factorizations run on the CPU in MLX too (its linalg ops take the CPU stream).
   ...["Inverse", "Cholesky", "QRF", "SVD", "Eigh", "LUF"].map((op) => ({ op, dtypes: "all" as const, reason: "mx.linalg runs on the CPU, as in MLX" })),
-  { op: "QuantizedMatmul", dtypes: "all", reason: "no GPU kernel yet" },
-  { op: "Dequantize", dtypes: "all", reason: "no GPU kernel yet" },
   // MLX's floating-point microscaling modes (mxfp4, mxfp8, nvfp4)
   ...["FpQuantize", "FpDequantize", "QQMatmul"].map((op) => ({ op, dtypes: "all" as const, reason: "no GPU kernel yet" })),
   { op: "Arange", dtypes: "all", reason: "computed on the CPU in double precision and uploaded (no GPU input, so mx.eval still works)" },

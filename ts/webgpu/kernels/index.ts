@@ -3,11 +3,13 @@
 
 import type { Dispatch, KernelCall, KernelFamily, KernelPlan } from "../dispatch_types.js";
 import { axisPlan, supportsAxis } from "./axis.js";
+import { convKernel, supportsConv } from "./conv.js";
 import { elementwiseKernel, supportsElementwise } from "./elementwise.js";
 import { fusedKernel, supportsFused } from "./fused.js";
 import { indexingPlan, supportsIndexing } from "./indexing.js";
 import { matmulKernel, supportsMatmul } from "./matmul.js";
 import { normsPlan, supportsNorms } from "./norms.js";
+import { quantizedKernel, supportsQuantized } from "./quantized.js";
 import { randomBitsKernel, supportsRandom } from "./random.js";
 import { reduceKernel, supportsReduce } from "./reduce.js";
 import { regionsPlan, supportsRegions } from "./regions.js";
@@ -26,6 +28,8 @@ export const KERNEL_FAMILIES: readonly KernelFamily[] = [
   { supports: supportsRegions, plan: regionsPlan },
   { supports: supportsRandom, plan: randomBitsKernel },
   { supports: supportsSort, plan: sortPlan },
+  { supports: supportsConv, plan: convKernel },
+  { supports: supportsQuantized, plan: quantizedKernel },
 ];
 
 /** The kernels for one dispatch, as a plan. */
