@@ -92,17 +92,8 @@ export class WebGpuBackend implements GpuBackendHandle {
       // fail only later, as an error attributed to whatever runs next: refuse
       // here, so the op that asked fails ("[malloc] Unable to allocate ...").
       if (nbytes > this.maxBuffer) return 0;
-      const size = Math.min(bucket(nbytes), this.maxBuffer);
-      let buf = this.pool.get(size)?.pop();
-      if (buf) {
-        this.pooled.delete(buf);
-        this.cacheBytes_ -= size;
-      } else {
-        buf = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
-        this.serials.set(buf, this.nextSerial++);
-      }
       const id = this.nextId++;
-      this.buffers.set(id, buf);
+      this.buffers.set(id, this.takeBuffer(Math.min(bucket(nbytes), this.maxBuffer)));
       return id;
     } catch (e) {
       this.record(e as Error);
@@ -118,12 +109,8 @@ export class WebGpuBackend implements GpuBackendHandle {
     // kernel that writes it is recorded (and so runs) after them, so a chain
     // of ops reuses its freed intermediates within one command buffer. Only
     // an upload could overtake them (queue writes run before the commands
-    // still being recorded): upload() submits first when that would happen.
-    let list = this.pool.get(buf.size);
-    if (!list) this.pool.set(buf.size, (list = []));
-    list.push(buf);
-    this.pooled.add(buf);
-    this.cacheBytes_ += buf.size;
+    // still being recorded): upload() swaps in another buffer when that would happen.
+    this.toPool(buf);
     // (a buffer that recorded commands use can't be destroyed before they are submitted)
     if (!this.encoder) this.trim();
   }
@@ -147,24 +134,35 @@ export class WebGpuBackend implements GpuBackendHandle {
   }
 
   private swapForUpload(id: number, buf: GPUBuffer): GPUBuffer {
-    const list = this.pool.get(buf.size);
-    const at = list ? list.findIndex((b) => !this.recorded.has(b)) : -1;
-    let other: GPUBuffer;
-    if (at >= 0) {
-      other = list!.splice(at, 1)[0]!;
-      this.pooled.delete(other);
-      this.cacheBytes_ -= other.size;
-    } else {
-      other = this.device.createBuffer({ size: buf.size, usage: STORAGE | COPY_SRC | COPY_DST });
-      this.serials.set(other, this.nextSerial++);
-    }
+    const other = this.takeBuffer(buf.size, (b) => !this.recorded.has(b));
     this.buffers.set(id, other);
-    let back = this.pool.get(buf.size);
-    if (!back) this.pool.set(buf.size, (back = []));
-    back.push(buf);
+    this.toPool(buf);
+    return other;
+  }
+
+  /** A buffer of `size` bytes: the most recently pooled one that `usable` accepts, else a new one. */
+  private takeBuffer(size: number, usable: (b: GPUBuffer) => boolean = () => true): GPUBuffer {
+    const list = this.pool.get(size) ?? [];
+    for (let at = list.length - 1; at >= 0; --at) {
+      const buf = list[at]!;
+      if (!usable(buf)) continue;
+      list.splice(at, 1);
+      this.pooled.delete(buf);
+      this.cacheBytes_ -= size;
+      return buf;
+    }
+    const buf = this.device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
+    this.serials.set(buf, this.nextSerial++);
+    return buf;
+  }
+
+  /** Puts a free buffer in the pool (trim() keeps the pool within its limit). */
+  private toPool(buf: GPUBuffer): void {
+    let list = this.pool.get(buf.size);
+    if (!list) this.pool.set(buf.size, (list = []));
+    list.push(buf);
     this.pooled.add(buf);
     this.cacheBytes_ += buf.size;
-    return other;
   }
 
   supports(op: string, inputs: number[], outputs: number[]): boolean {

@@ -8,7 +8,7 @@
 // remainder follow Python (integer x // 0 and x % 0 give 0), rounding is half
 // to even.
 
-import type { Dispatch, KernelCall } from "../dispatch_types.js";
+import type { Dispatch, KernelCall, Operand } from "../dispatch_types.js";
 import {
   bindings, cachedSource, elementwiseParams, indexFunctions, layoutKey, vectorGroups, vectorizable, vectorSource, wordLoop, wordsFor,
 } from "../codegen.js";
@@ -261,22 +261,35 @@ export function supportsElementwise(op: string, inputs: number[], outputs: numbe
 export function elementwiseKernel(d: Dispatch): KernelCall {
   const output = d.outputs[0]!;
   const out = gpuDtype(output.dtype);
-  const n = output.shape.reduce((x, y) => x * y, 1);
   // Operands share the output's shape, except a reshaping copy's input: its
   // elements are walked in its own row-major order.
   const shape = d.op === "Reshape" || d.op === "Flatten" ? d.inputs[0]!.shape : output.shape;
-  const vector = vectorizable(d.inputs, d.inputs.map((o) => gpuDtype(o.dtype).bytes), out.bytes);
-  const key = `ew|${d.op}|${d.inputs.map((o) => o.dtype).join(",")}|${output.dtype}|${layoutKey(d.inputs)}${vector ? "|v" : ""}`;
   const ins = d.inputs.map((o) => gpuDtype(o.dtype));
-  const body = (load: (k: number) => string) => elementwiseBody(d.op, ins, out, load);
+  const key = `ew|${d.op}|${d.inputs.map((o) => o.dtype).join(",")}|${output.dtype}`;
+  return elementwiseCall(key, d.inputs, d.inputs, ins, output, shape, (load) => elementwiseBody(d.op, ins, out, load));
+}
+
+/**
+ * The kernel call of one element-by-element computation into `output`:
+ * the vector loop where every operand allows it, else the word loop.
+ * `operands` are read as laid out (the dispatch's buffers are `inputs`),
+ * `types[k]` is operand k's dtype, `shape` the one elements are walked in,
+ * and `body(load)` the statements for one element (as elementwiseBody).
+ * `key` names the computation; the layouts and the loop are added to it.
+ */
+export function elementwiseCall(key: string, inputs: Operand[], operands: Operand[], types: readonly GpuDtype[], output: Operand,
+  shape: readonly number[], body: (load: (k: number) => string) => string): KernelCall {
+  const out = gpuDtype(output.dtype);
+  const n = output.shape.reduce((x, y) => x * y, 1);
+  const vector = vectorizable(operands, types.map((t) => t.bytes), out.bytes);
   return {
-    source: cachedSource(key, () => vector
-      ? MATH + vectorSource(d.inputs, out, (word) => body((k) => ins[k]!.decode(word(k))))
-      : bindings(d.inputs.length) + MATH + indexFunctions(d.inputs) + wordLoop(out, body((k) => ins[k]!.load(`in${k}`, `idx${k}(e)`)))),
-    params: elementwiseParams(n, shape, d.inputs),
+    source: cachedSource(`${key}|${layoutKey(operands)}${vector ? "|v" : ""}`, () => vector
+      ? MATH + vectorSource(operands, out, (word) => body((k) => types[k]!.decode(word(k))))
+      : bindings(operands.length) + MATH + indexFunctions(operands) + wordLoop(out, body((k) => types[k]!.load(`in${k}`, `idx${k}(e)`)))),
+    params: elementwiseParams(n, shape, operands),
     words: wordsFor(n, out),
     ...(vector ? { groups: vectorGroups(n) } : {}),
-    inputs: d.inputs,
+    inputs,
     output,
   };
 }
@@ -321,6 +334,3 @@ export function fusedStep(op: string, args: readonly string[], target: string): 
   }
   return undefined;
 }
-
-/** The WGSL functions elementwise expressions call. */
-export const ELEMENTWISE_MATH = MATH;

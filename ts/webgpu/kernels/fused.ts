@@ -10,12 +10,9 @@
 // broadcasts compile folded into it).
 
 import type { Dispatch, KernelCall, Operand } from "../dispatch_types.js";
-import {
-  bindings, cachedSource, elementwiseParams, indexFunctions, layoutKey, vectorGroups, vectorizable, vectorSource, wordLoop, wordsFor,
-} from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
-import { ELEMENTWISE_MATH, fusedStep } from "./elementwise.js";
+import { elementwiseCall, fusedStep } from "./elementwise.js";
 
 /**
  * Any chain of float32 output: whether each step has an expression is
@@ -46,16 +43,12 @@ function broadcastInto(o: Operand, shape: readonly number[]): Operand {
 
 export function fusedKernel(d: Dispatch): KernelCall {
   const output = d.outputs[0]!;
-  const out = gpuDtype(output.dtype);
-  const n = output.shape.reduce((x, y) => x * y, 1);
   const steps = parseSteps(d.state);
   const inputs = d.inputs.map((o) => broadcastInto(o, output.shape));
   const nIn = inputs.length;
   const read = new Set(steps.flatMap((s) => s.args.filter((a) => a < nIn)));
   // An unread input doesn't make the chain strided (nor is it loaded).
   const laidOut = inputs.map((o, k) => (read.has(k) ? o : { ...o, strides: o.strides.map(() => 0), offset: 0 }));
-  const vector = vectorizable(laidOut, laidOut.map(() => 4), out.bytes);
-  const key = `fused|${d.state["steps"]}|${layoutKey(laidOut)}${vector ? "|v" : ""}`;
   const body = (load: (k: number) => string) => {
     let s = [...read].map((k) => `let i${k} = ${load(k)};`).join("\n    ");
     const name = (a: number) => (a < nIn ? `i${a}` : `s${a - nIn}`);
@@ -67,15 +60,7 @@ export function fusedKernel(d: Dispatch): KernelCall {
     });
     return s;
   };
-  const f32 = gpuDtype(DtypeCodes.float32);
-  return {
-    source: cachedSource(key, () => vector
-      ? ELEMENTWISE_MATH + vectorSource(laidOut, out, (word) => body((k) => f32.decode(word(k))))
-      : bindings(nIn) + ELEMENTWISE_MATH + indexFunctions(laidOut) + wordLoop(out, body((k) => f32.load(`in${k}`, `idx${k}(e)`)))),
-    params: elementwiseParams(n, output.shape, laidOut),
-    words: wordsFor(n, out),
-    ...(vector ? { groups: vectorGroups(n) } : {}),
-    inputs: d.inputs,
-    output,
-  };
+  // Every read input is float32 (an unread one is never loaded).
+  const f32 = laidOut.map(() => gpuDtype(DtypeCodes.float32));
+  return elementwiseCall(`fused|${d.state["steps"]}`, d.inputs, laidOut, f32, output, output.shape, body);
 }
