@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import * as mx from "webmx";
+import { fmt, minMedian } from "./timing.mjs";
 
 const smoke = process.argv.includes("--smoke");
 const peersAt = process.argv.indexOf("--peers");
@@ -32,7 +33,7 @@ console.log(`webmx on ${info.gpuAdapter} (${smoke ? "smoke sizes" : "full sizes"
  * such batches after a warm-up one: min and median of their per-run times.
  */
 async function time(step, reps = 10) {
-  const batch = async () => {
+  return minMedian(async () => {
     const t0 = performance.now();
     // Each result is freed once submitted, as a loop frees what it is done
     // with: its buffer goes back to the pool for the next run (the queue
@@ -40,13 +41,8 @@ async function time(step, reps = 10) {
     for (let i = 0; i < reps; ++i) mx.dispose(step());
     await mx.synchronize();
     return (performance.now() - t0) / reps;
-  };
-  await batch();
-  const t = [await batch(), await batch(), await batch()].sort((a, b) => a - b);
-  return { min: t[0], med: t[1] };
+  });
 }
-
-const fmt = (t, unit, per) => `min ${t.min.toFixed(3)} ms (${(per / t.min).toFixed(1)} ${unit}), median ${t.med.toFixed(3)} ms (${(per / t.med).toFixed(1)} ${unit})`;
 const onGpu = (fn) => mx.withDevice(mx.gpu, fn);
 /** A step that evaluates fn on the GPU (submitting it) and returns what it made. */
 const run = (fn) => () => {
@@ -135,9 +131,7 @@ async function mlpStep(batch, device) {
     if (device === mx.gpu) await mx.synchronize();
     return (performance.now() - t0) / steps;
   };
-  await queued();
-  const ts = [await queued(), await queued(), await queued()].sort((a, b) => a - b);
-  const t = { min: ts[0], med: ts[1] };
+  const t = await minMedian(queued);
   mx.dispose([...params, x, y]);
   return t;
 }

@@ -6,6 +6,7 @@
 //   node bench/peers/jax_gpu_steps.mjs DIR [--smoke]
 import { pathToFileURL } from "node:url";
 import { create, globals } from "webgpu";
+import { fmt, minMedian } from "../timing.mjs";
 
 const dir = process.argv[2];
 const smoke = process.argv.includes("--smoke");
@@ -17,18 +18,12 @@ await jax.init("webgpu");
 jax.defaultDevice("webgpu");
 const np = jax.numpy;
 
-/** ms per run of `step` (which returns what to wait for): min and median of three timed batches after a warm-up one. */
-async function time(step, reps) {
-  const batch = async () => {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; ++i) await step();
-    return (performance.now() - t0) / reps;
-  };
-  await batch();
-  const t = [await batch(), await batch(), await batch()].sort((a, b) => a - b);
-  return { min: t[0], med: t[1] };
-}
-const fmt = (t, unit, per) => `min ${t.min.toFixed(3)} ms (${(per / t.min).toFixed(1)} ${unit}), median ${t.med.toFixed(3)} ms (${(per / t.med).toFixed(1)} ${unit})`;
+/** ms per run of `step` (which waits for its work): min and median of three timed batches after a warm-up one. */
+const time = (step, reps) => minMedian(async () => {
+  const t0 = performance.now();
+  for (let i = 0; i < reps; ++i) await step();
+  return (performance.now() - t0) / reps;
+});
 
 // jax-js's ownership rules: passing an array to a function consumes it; `.ref` keeps it.
 for (const batch of smoke ? [32] : [128, 4096]) {
