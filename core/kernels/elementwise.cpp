@@ -4,6 +4,7 @@
 
 #include "error.h"
 #include "kernels/convert.h"
+#include "kernels/half_simd.h"
 #include "kernels/strided.h"
 #include "thread_pool.h"
 
@@ -56,12 +57,84 @@ void binary_driver(const array& a, const array& b, array& out, BinaryRun run) {
   });
 }
 
+// Elements per block of a half run: a few KiB of float scratch on the stack,
+// small enough to stay in L1 between the widen, the run and the narrow.
+constexpr int64_t kHalfBlock = 512;
+
+namespace {
+// n elements of a half operand, x[i * sx], as floats in buf. A zero stride
+// (a broadcast scalar) widens one element; the caller passes stride 0 on.
+template <typename H>
+const float* widen_operand(const H* x, int64_t sx, int64_t n, float* buf) {
+  if (sx == 0) {
+    buf[0] = float(x[0]);
+  } else if (sx == 1) {
+    half_simd::widen(x, buf, n);
+  } else {
+    for (int64_t i = 0; i < n; ++i) buf[i] = float(x[i * sx]);
+  }
+  return buf;
+}
+}  // namespace
+
+template <typename H, typename R>
+void half_unary_via_float(const void* xv, int64_t sx, void* yv, int64_t n, UnaryRun frun) {
+  const H* x = static_cast<const H*>(xv);
+  R* y = static_cast<R*>(yv);
+  float xb[kHalfBlock], yb[kHalfBlock];
+  for (int64_t i = 0; i < n; i += kHalfBlock) {
+    const int64_t m = std::min(kHalfBlock, n - i);
+    const float* xf = widen_operand(x + i * sx, sx, m, xb);
+    if constexpr (std::is_same_v<R, H>) {
+      frun(xf, sx == 0 ? 0 : 1, yb, m);
+      half_simd::narrow(yb, y + i, m);
+    } else {
+      frun(xf, sx == 0 ? 0 : 1, y + i, m);
+    }
+  }
+}
+
+template <typename H, typename R>
+void half_binary_via_float(const void* xv, int64_t sx, const void* yv, int64_t sy, void* zv, int64_t n,
+                           BinaryRun frun) {
+  const H* x = static_cast<const H*>(xv);
+  const H* y = static_cast<const H*>(yv);
+  R* z = static_cast<R*>(zv);
+  float xb[kHalfBlock], yb[kHalfBlock], zb[kHalfBlock];
+  for (int64_t i = 0; i < n; i += kHalfBlock) {
+    const int64_t m = std::min(kHalfBlock, n - i);
+    const float* xf = widen_operand(x + i * sx, sx, m, xb);
+    const float* yf = widen_operand(y + i * sy, sy, m, yb);
+    const int64_t fx = sx == 0 ? 0 : 1, fy = sy == 0 ? 0 : 1;
+    if constexpr (std::is_same_v<R, H>) {
+      frun(xf, fx, yf, fy, zb, m);
+      half_simd::narrow(zb, z + i, m);
+    } else {
+      frun(xf, fx, yf, fy, z + i, m);
+    }
+  }
+}
+
+template void half_unary_via_float<float16_t, float16_t>(const void*, int64_t, void*, int64_t, UnaryRun);
+template void half_unary_via_float<float16_t, bool>(const void*, int64_t, void*, int64_t, UnaryRun);
+template void half_unary_via_float<bfloat16_t, bfloat16_t>(const void*, int64_t, void*, int64_t, UnaryRun);
+template void half_unary_via_float<bfloat16_t, bool>(const void*, int64_t, void*, int64_t, UnaryRun);
+template void half_binary_via_float<float16_t, float16_t>(const void*, int64_t, const void*, int64_t, void*, int64_t, BinaryRun);
+template void half_binary_via_float<float16_t, bool>(const void*, int64_t, const void*, int64_t, void*, int64_t, BinaryRun);
+template void half_binary_via_float<bfloat16_t, bfloat16_t>(const void*, int64_t, const void*, int64_t, void*, int64_t, BinaryRun);
+template void half_binary_via_float<bfloat16_t, bool>(const void*, int64_t, const void*, int64_t, void*, int64_t, BinaryRun);
+
 namespace {
 // y[i] = convert(x[i * sx]) (kernels/convert.h); same-type pairs are plain copies.
 template <typename T, typename R>
 void convert_run(const void* xv, int64_t sx, void* yv, int64_t n) {
   const T* x = static_cast<const T*>(xv);
   R* y = static_cast<R*>(yv);
+  if constexpr (is_half_type<T> && std::is_same_v<R, float>) {
+    if (sx == 1) return half_simd::widen(x, y, n);
+  } else if constexpr (std::is_same_v<T, float> && is_half_type<R>) {
+    if (sx == 1) return half_simd::narrow(x, y, n);
+  }
   if (sx == 1) {
     for (int64_t i = 0; i < n; ++i) y[i] = convert<T, R>(x[i]);
   } else {

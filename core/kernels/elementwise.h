@@ -5,6 +5,8 @@
 // elements. The unit-stride branches of a run vectorise (SIMD128 in wasm).
 // The output is always freshly allocated and row-contiguous.
 #pragma once
+#include <type_traits>
+
 #include "array.h"
 #include "kernels/runs.h"
 
@@ -18,8 +20,28 @@ void binary_driver(const array& a, const array& b, array& out, BinaryRun run);
 
 // Op is a stateless callable type (a functor or the type of a captureless
 // lambda); arithmetic happens in compute_t<T>.
+template <typename T>
+constexpr bool is_half_type = std::is_same_v<T, float16_t> || std::is_same_v<T, bfloat16_t>;
+
+// Half-type runs: blocks of elements widened to float (kernels/half_simd.h),
+// run through the float run `frun`, and narrowed back when the output is
+// the half type R (otherwise frun writes R directly, e.g. bool). Defined in
+// elementwise.cpp for H = float16_t and bfloat16_t; R = H or bool.
+template <typename H, typename R>
+void half_unary_via_float(const void* x, int64_t sx, void* y, int64_t n, UnaryRun frun);
+template <typename H, typename R>
+void half_binary_via_float(const void* x, int64_t sx, const void* y, int64_t sy, void* z, int64_t n, BinaryRun frun);
+
+// The float type a half run computes its R output in.
+template <typename T, typename R>
+using float_out_t = std::conditional_t<std::is_same_v<R, T>, float, R>;
+
 template <typename T, typename R, typename Op>
 void unary_run(const void* xv, int64_t sx, void* yv, int64_t n) {
+  if constexpr (is_half_type<T> && (std::is_same_v<R, T> || std::is_same_v<R, bool>)) {
+    half_unary_via_float<T, R>(xv, sx, yv, n, &unary_run<float, float_out_t<T, R>, Op>);
+    return;
+  }
   using C = compute_t<T>;
   const T* x = static_cast<const T*>(xv);
   R* y = static_cast<R*>(yv);
@@ -33,6 +55,10 @@ void unary_run(const void* xv, int64_t sx, void* yv, int64_t n) {
 
 template <typename T, typename R, typename Op>
 void binary_run(const void* xv, int64_t sx, const void* yv, int64_t sy, void* zv, int64_t n) {
+  if constexpr (is_half_type<T> && (std::is_same_v<R, T> || std::is_same_v<R, bool>)) {
+    half_binary_via_float<T, R>(xv, sx, yv, sy, zv, n, &binary_run<float, float_out_t<T, R>, Op>);
+    return;
+  }
   using C = compute_t<T>;
   const T* x = static_cast<const T*>(xv);
   const T* y = static_cast<const T*>(yv);

@@ -174,14 +174,27 @@ UnaryRun float32_run() {
   else return &unary_run<float, float, Op>;
 }
 
+// A half type's run of Op: blocks widened to float and run through the
+// float32 run (SIMD through Op::vec where it has one).
+template <typename H, typename Op>
+void half_run(const void* x, int64_t sx, void* y, int64_t n) {
+  half_unary_via_float<H, H>(x, sx, y, n, float32_run<Op>());
+}
+
 // Floating ops: input float16, bfloat16, float32 or float64; output of type R
 // (the input's own type unless Bool).
 template <typename Op, bool Bool = false>
 void float_kernel(const array& x, array& y, const char* op) {
   UnaryRun run = nullptr;
   switch (x.dtype()) {
-    case Dtype::float16: run = &unary_run<float16_t, std::conditional_t<Bool, bool, float16_t>, Op>; break;
-    case Dtype::bfloat16: run = &unary_run<bfloat16_t, std::conditional_t<Bool, bool, bfloat16_t>, Op>; break;
+    case Dtype::float16:
+      if constexpr (!Bool) run = &half_run<float16_t, Op>;
+      else run = &unary_run<float16_t, bool, Op>;
+      break;
+    case Dtype::bfloat16:
+      if constexpr (!Bool) run = &half_run<bfloat16_t, Op>;
+      else run = &unary_run<bfloat16_t, bool, Op>;
+      break;
     case Dtype::float32:
       if constexpr (!Bool) run = float32_run<Op>();
       else run = &unary_run<float, bool, Op>;

@@ -10,8 +10,10 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "kernels/convert.h"
+#include "kernels/half_simd.h"
 #include "ops.h"
 #include "transforms.h"
 
@@ -79,4 +81,65 @@ TEST_CASE("astype runs every dtype pair on edge values without undefined behavio
   eval(y);
   const int32_t want[] = {0, 0, 1, -1, 255, -129, 65520, -1294967296, 1294967296, 1661992960, -1661992960, 0, 0, 0, 0, 0};
   for (int64_t i = 0; i < n; ++i) CHECK(y.data<int32_t>()[i] == want[i]);
+}
+
+// kernels/half_simd.h: the SIMD conversions the elementwise kernels use for
+// half types must give exactly half.h's scalar results (themselves checked
+// above against hand-worked roundings), on every half and on floats around
+// each rounding boundary (ties, subnormals, overflow, inf, NaN).
+
+namespace {
+template <typename H>
+void check_half_simd_roundtrip() {
+  std::vector<H> all(65536);
+  for (uint32_t b = 0; b < 65536; ++b) all[b].bits = uint16_t(b);
+  std::vector<float> wide(65536);
+  half_simd::widen(all.data(), wide.data(), 65536);
+  int widen_bad = 0;
+  for (uint32_t b = 0; b < 65536; ++b) widen_bad += float_bits(wide[b]) != float_bits(float(all[b]));
+  CHECK(widen_bad == 0);
+
+  // Float bit patterns: a stride over all of them, and every pattern within
+  // 3 steps of the float nearest each half value and each midpoint between
+  // neighbouring halves (where rounding decides), both signs.
+  std::vector<float> xs;
+  for (uint64_t u = 0; u < (uint64_t(1) << 32); u += 4099) xs.push_back(bits_float(uint32_t(u)));
+  for (uint32_t b = 0; b < 65535; ++b) {
+    const double lo = double(wide[b]), hi = double(wide[b + 1]);
+    for (double v : {lo, (lo + hi) / 2}) {
+      if (!std::isfinite(v)) continue;
+      const uint32_t c = float_bits(float(v));
+      for (int d = -3; d <= 3; ++d) xs.push_back(bits_float(c + uint32_t(d)));
+    }
+  }
+  for (uint32_t c : {0x477fe000u, 0x477ff000u, 0x477fefffu, 0x47800000u, 0x7f800000u, 0x7f800001u, 0x7fc00000u,
+                     0x38800000u, 0x387fffffu, 0x33000000u, 0x33000001u, 0x32ffffffu, 0x00000001u})
+    for (uint32_t s : {0u, 0x80000000u}) xs.push_back(bits_float(c | s));
+  std::vector<H> narrow(xs.size());
+  half_simd::narrow(xs.data(), narrow.data(), int64_t(xs.size()));
+  int narrow_bad = 0;
+  for (size_t i = 0; i < xs.size(); ++i) narrow_bad += narrow[i].bits != H(xs[i]).bits;
+  CHECK(narrow_bad == 0);
+  MESSAGE(xs.size(), " floats narrowed");
+}
+}  // namespace
+
+TEST_CASE("SIMD float16 conversions match the scalar ones bit for bit") {
+  check_half_simd_roundtrip<float16_t>();
+  // hand values: 1, the smallest subnormal, 65504, a tie to even, overflow, NaN
+  const float xs[8] = {1.0f, 5.9604645e-8f, 65504.0f, 1.00048828125f, 65520.0f, -INFINITY, NAN, -2.9802322e-8f};
+  float16_t h[8];
+  half_simd::narrow(xs, h, 8);
+  CHECK(h[0].bits == 0x3c00);
+  CHECK(h[1].bits == 0x0001);
+  CHECK(h[2].bits == 0x7bff);
+  CHECK(h[3].bits == 0x3c00);  // halfway between 1 and 1 + 2^-10: to even
+  CHECK(h[4].bits == 0x7c00);
+  CHECK(h[5].bits == 0xfc00);
+  CHECK(h[6].bits == 0x7e00);
+  CHECK(h[7].bits == 0x8000);  // -2^-25 is half the smallest subnormal: to even (zero)
+}
+
+TEST_CASE("SIMD bfloat16 conversions match the scalar ones bit for bit") {
+  check_half_simd_roundtrip<bfloat16_t>();
 }
