@@ -1,6 +1,7 @@
 #include "primitives/fused.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "error.h"
 #include "kernels/elementwise.h"
@@ -82,9 +83,15 @@ Source make_source(const array& in, const Shape& shape) {
 }
 
 // dst[k] = element start + k of `src` read through its broadcast strides.
+// Along the last axis a run is copied (stride 1), splatted (stride 0: a
+// column broadcast) or strided: the first two are what bias adds and
+// normalisations feed a fused chain, and a per-element loop over them made
+// fused chains slower than the unfused kernels.
 void gather_tile(const Source& src, const Shape& shape, int64_t start, int64_t n, float* dst) {
   const int r = int(shape.size());
-  std::vector<int64_t> idx(r);
+  int64_t idx_small[8];
+  std::vector<int64_t> idx_big(r > 8 ? r : 0);
+  int64_t* idx = r > 8 ? idx_big.data() : idx_small;
   int64_t rest = start, off = 0;
   for (int d = r - 1; d >= 0; --d) {
     idx[d] = rest % shape[d];
@@ -94,7 +101,10 @@ void gather_tile(const Source& src, const Shape& shape, int64_t start, int64_t n
   const int64_t inner = shape[r - 1], step = src.strides[r - 1];
   for (int64_t done = 0; done < n;) {
     const int64_t m = std::min(n - done, inner - idx[r - 1]);
-    for (int64_t k = 0; k < m; ++k) dst[done + k] = src.base[off + k * step];
+    const float* p = src.base + off;
+    if (step == 1) std::memcpy(dst + done, p, size_t(m) * sizeof(float));
+    else if (step == 0) std::fill_n(dst + done, m, *p);
+    else for (int64_t k = 0; k < m; ++k) dst[done + k] = p[k * step];
     done += m;
     off += m * step;
     idx[r - 1] += m;
