@@ -30,7 +30,8 @@ export const gpu = new Device("gpu", 1);
 /** @internal */
 export const deviceOfCode = (code: number): Device => (code === 1 ? gpu : cpu);
 
-function checkDevice(d: unknown, op: string): Device {
+/** @internal mx.cpu / mx.gpu or their names, else "[op] Expected mx.cpu or mx.gpu". */
+export function checkDevice(d: unknown, op: string): Device {
   if (d === cpu || d === gpu) return d as Device;
   if (d === "cpu") return cpu;
   if (d === "gpu") return gpu;
@@ -61,8 +62,13 @@ export function defaultDevice(): Device {
 export function withDevice<R>(d: Device | DeviceType, fn: () => R): R {
   const dev = checkDevice(d, "withDevice");
   if (typeof fn !== "function") throw new Error(`[withDevice] Expected a function to run, got ${describe(fn)}.`);
+  return runOn(dev, "withDevice", fn);
+}
+
+/** @internal `fn` with `dev` as the default device (errors tagged `op`), then the previous one again. */
+export function runOn<R>(dev: Device, op: string, fn: () => R): R {
   const previous = defaultDevice();
-  setDevice(dev, "withDevice");
+  setDevice(dev, op);
   try {
     return fn();
   } finally {
