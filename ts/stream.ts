@@ -4,7 +4,7 @@
 // recorded in the graph (also under compile or grad tracing). `streamed`
 // wraps an op once where it is defined; the op itself never sees `stream`.
 
-import { type Device, type DeviceType, checkDevice, runOn } from "./device.js";
+import { type Device, type DeviceType, checkDevice, cpu, gpu, runOn } from "./device.js";
 import { describe } from "./describe.js";
 
 /** The `stream` option every op takes: the device it runs on (default: mx.defaultDevice()). */
@@ -19,6 +19,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+function trimUndefined(args: unknown[]): void {
+  while (args.length > 0 && args[args.length - 1] === undefined) args.length -= 1;
+}
+
 /**
  * Takes the stream option off the last argument that is not undefined: a
  * plain object with a `stream` key. An op without options of its own takes
@@ -30,22 +34,26 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * @internal
  */
 export function takeStream(args: unknown[], op: string, ownOptions: boolean): Device | undefined {
-  let last = args.length - 1;
-  while (last >= 0 && args[last] === undefined) --last;
+  // Trailing undefineds are left out (as if not passed), so `f(x, opts?.axis, s)` and `f(x, s)` agree for
+  // ops that count their arguments (arange, the rest-parameter ops).
+  trimUndefined(args);
+  const last = args.length - 1;
   const o = args[last];
   if (!isPlainObject(o) || !Object.prototype.hasOwnProperty.call(o, "stream")) return undefined;
   const { stream, ...rest } = o;
   const others = Object.keys(rest);
   if (!ownOptions && others.length > 0)
     throw new Error(`[${op}] Unknown option '${others[0]}'; expected stream.`);
-  if (others.length > 0) args[last] = rest;
-  else args.length = last;
-  if (stream === undefined) return undefined;
-  try {
-    return checkDevice(stream, op);
-  } catch {
-    throw new Error(`[${op}] The stream must be mx.cpu, mx.gpu, "cpu" or "gpu", got ${describe(stream)}.`);
+  if (others.length > 0) {
+    args[last] = rest;
+  } else {
+    args.length = last;
+    trimUndefined(args);
   }
+  if (stream === undefined) return undefined;
+  if (stream !== cpu && stream !== gpu && stream !== "cpu" && stream !== "gpu")
+    throw new Error(`[${op}] The stream must be mx.cpu, mx.gpu, "cpu" or "gpu", got ${describe(stream)}.`);
+  return checkDevice(stream, op);
 }
 
 // ---- the types of wrapped ops: a trailing `options?: StreamOptions` ----
