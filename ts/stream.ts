@@ -60,20 +60,37 @@ export function takeStream(args: unknown[], op: string, ownOptions: boolean): De
 
 type Init<P extends unknown[]> = P extends [...infer H, unknown?] ? H : never;
 
-/** P's required leading parameters (labels kept). */
-type Required_<P extends unknown[]> = P extends Required<P> ? P : Required_<Init<P>>;
+type Last<P extends unknown[]> = Required<P> extends [...unknown[], infer L] ? L : never;
+
+/** P's shorter prefixes that still hold every required parameter (labels kept). */
+type Cuts<P extends unknown[]> = P extends Required<P> ? never : Init<P> | Cuts<Init<P>>;
 
 /**
- * The op F taking `options?: StreamOptions` after its parameters, or right
- * after the required ones (`mx.sum(x, {stream})`); an op with rest
- * parameters takes it after them.
+ * The op F taking `options?: StreamOptions` after its parameters, or after
+ * fewer of them (`mx.sum(x, {stream})`, as MLX's keyword argument leaves the
+ * others out); an op with rest parameters takes it after them.
  */
 export type WithStream<F> = F extends (...args: infer P) => infer R
   ? number extends P["length"]
     ? (...args: P | [...P, StreamOptions]) => R
     : P extends Required<P>
       ? (...args: [...P, options?: StreamOptions]) => R
-      : { (...args: [...P, options?: StreamOptions]): R; (...args: [...Required_<P>, options: StreamOptions]): R }
+      : { (...args: [...P, options?: StreamOptions]): R; (...args: [...Cuts<P>, options: StreamOptions]): R }
+  : never;
+
+/**
+ * An op F whose last parameter is its options object (extending
+ * StreamOptions): `{stream}` alone may also come earlier (`mx.softmax(x,
+ * {stream})`), its other options only in their place.
+ */
+export type WithOwnOptions<F> = F extends (...args: infer P) => infer R
+  ? number extends P["length"]
+    ? F // rest parameters (meshgrid): the op finds its options itself
+    : Init<P> extends Required<Init<P>>
+      ? F // no optional parameter to leave out before the options
+      : StreamOptions extends Last<P>
+        ? { (...args: P): R; (...args: [...Cuts<Init<P>>, options: StreamOptions]): R }
+        : F // the options are not last (nanToNum's take the place of `nan`)
   : never;
 
 /**
@@ -85,10 +102,11 @@ export type WithStream<F> = F extends (...args: infer P) => infer R
  * @internal
  */
 export function streamed<F extends Function>(op: string, fn: F): WithStream<F>;
-export function streamed<F extends Function>(op: string, fn: F, ownOptions: true): F;
+export function streamed<F extends Function>(op: string, fn: F, ownOptions: true): WithOwnOptions<F>;
 export function streamed(op: string, fn: Function, ownOptions = false): Function {
-  return function (this: unknown, ...args: unknown[]) {
+  const op_ = function (this: unknown, ...args: unknown[]) {
     const dev = takeStream(args, op, ownOptions);
     return dev === undefined ? fn.apply(this, args) : runOn(dev, op, () => fn.apply(this, args));
   };
+  return Object.defineProperty(op_, "name", { value: fn.name });
 }
