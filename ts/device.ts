@@ -30,8 +30,7 @@ export const gpu = new Device("gpu", 1);
 /** @internal */
 export const deviceOfCode = (code: number): Device => (code === 1 ? gpu : cpu);
 
-/** @internal mx.cpu / mx.gpu or their names, else "[op] Expected mx.cpu or mx.gpu". */
-export function checkDevice(d: unknown, op: string): Device {
+function checkDevice(d: unknown, op: string): Device {
   if (d === cpu || d === gpu) return d as Device;
   if (d === "cpu") return cpu;
   if (d === "gpu") return gpu;

@@ -4,7 +4,7 @@
 // recorded in the graph (also under compile or grad tracing). `streamed`
 // wraps an op once where it is defined; the op itself never sees `stream`.
 
-import { type Device, type DeviceType, checkDevice, cpu, gpu, runOn } from "./device.js";
+import { type Device, type DeviceType, cpu, gpu, runOn } from "./device.js";
 import { describe } from "./describe.js";
 
 /** The `stream` option every op takes: the device it runs on (default: mx.defaultDevice()). */
@@ -51,9 +51,9 @@ export function takeStream(args: unknown[], op: string, ownOptions: boolean): De
     trimUndefined(args);
   }
   if (stream === undefined) return undefined;
-  if (stream !== cpu && stream !== gpu && stream !== "cpu" && stream !== "gpu")
-    throw new Error(`[${op}] The stream must be mx.cpu, mx.gpu, "cpu" or "gpu", got ${describe(stream)}.`);
-  return checkDevice(stream, op);
+  if (stream === cpu || stream === "cpu") return cpu;
+  if (stream === gpu || stream === "gpu") return gpu;
+  throw new Error(`[${op}] The stream must be mx.cpu, mx.gpu, "cpu" or "gpu", got ${describe(stream)}.`);
 }
 
 // ---- the types of wrapped ops: a trailing `options?: StreamOptions` ----
