@@ -180,7 +180,7 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
       merged = true;
     }
     if (merged) continue;
-    CompiledGraph::Node n{a.primitive_ptr(), ins, {}, {}, next_value, origin_of(a)};
+    CompiledGraph::Node n{a.primitive_ptr(), ins, {}, {}, next_value, origin_of(a), a.device()};
     for (size_t k = 0; k < outs.size(); ++k) {
       n.shapes.push_back(outs[k].shape());
       n.dtypes.push_back(outs[k].dtype());
@@ -252,6 +252,17 @@ std::vector<array> compile_replay(const CompiledGraph& g, const std::vector<arra
         if (auto p = n.primitive->for_shapes(in_shapes, out_shapes)) primitive = std::move(p);
       }
     }
+    // Placed where the trace placed it (the cache key holds the default device the trace ran with).
+    struct OnDevice {
+      Device previous = default_device();
+      bool changed = false;
+      explicit OnDevice(Device d) {
+        if (d != previous) set_default_device(d), changed = true;
+      }
+      ~OnDevice() {
+        if (changed) set_default_device(previous);  // previous was settable a moment ago: can't throw
+      }
+    } on_device(n.device);
     std::vector<array> outs = n.shapes.size() == 1
                                   ? std::vector<array>{array(out_shapes[0], n.dtypes[0], primitive, ins)}
                                   : array::make_arrays(out_shapes, n.dtypes, primitive, ins);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "device.h"
 #include "primitive.h"
 
 namespace wmx {
@@ -19,6 +20,9 @@ struct CompiledGraph {
     std::vector<Dtype> dtypes;
     int first_output;  // value id of output 0; output k is first_output + k
     const char* origin = nullptr;  // the user's call that made it (ShapelessOrigin), for errors
+    // Where the trace placed it: the default device, or the one an op's
+    // `stream` option (or withDevice inside the function) chose; replay puts it there again.
+    Device device = Device::cpu;
   };
   // "take_along_axis (its Reshape)", or the primitive's name when the user made the node.
   static std::string describe(const Node& n);

@@ -59,6 +59,8 @@ bool is_noop(const CompiledGraph& g, const CompiledGraph::Node& n) {
 
 bool fusable(const CompiledGraph& g, const CompiledGraph::Node& n) {
   if (n.shapes.size() != 1 || n.dtypes[0] != Dtype::float32) return false;
+  // A chain runs on one device: a node placed elsewhere by a `stream` option stays out.
+  if (n.device != default_device()) return false;
   // A primitive without a float32 kernel has arity 0 (so do nullary ones like
   // Arange, which have no inputs either: they can't be steps).
   const int arity = n.primitive->float32_kernel().arity();

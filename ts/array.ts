@@ -19,6 +19,7 @@ import { formatArray } from "./format.js";
 import { maxNdim } from "./limits.js";
 import { asyncEval } from "./eval.js";
 import { type Device, deviceOfCode } from "./device.js";
+import type { StreamOptions } from "./stream.js";
 
 // Hosts without explicit resource management still get a well-known key
 // for `using` (TypeScript and esbuild fall back to the same registered symbol).
@@ -278,118 +279,120 @@ export class MxArray {
 
   // ---- methods mirroring the ops ----
 
-  astype(dtype: Dtype | string): MxArray {
-    return ew.astype(this, dtype);
+  astype(dtype: Dtype | string, options?: StreamOptions): MxArray {
+    return ew.astype(this, dtype, options);
   }
   get T(): MxArray {
     return sh.transpose(this);
   }
-  add(other: ArrayOrScalar): MxArray {
-    return ew.add(this, other);
+  add(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.add(this, other, options);
   }
-  sub(other: ArrayOrScalar): MxArray {
-    return ew.subtract(this, other);
+  sub(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.subtract(this, other, options);
   }
-  subtract(other: ArrayOrScalar): MxArray {
-    return ew.subtract(this, other);
+  subtract(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.subtract(this, other, options);
   }
-  mul(other: ArrayOrScalar): MxArray {
-    return ew.multiply(this, other);
+  mul(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.multiply(this, other, options);
   }
-  multiply(other: ArrayOrScalar): MxArray {
-    return ew.multiply(this, other);
+  multiply(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.multiply(this, other, options);
   }
-  div(other: ArrayOrScalar): MxArray {
-    return ew.divide(this, other);
+  div(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.divide(this, other, options);
   }
-  divide(other: ArrayOrScalar): MxArray {
-    return ew.divide(this, other);
+  divide(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.divide(this, other, options);
   }
-  maximum(other: ArrayOrScalar): MxArray {
-    return ew.maximum(this, other);
+  maximum(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.maximum(this, other, options);
   }
-  minimum(other: ArrayOrScalar): MxArray {
-    return ew.minimum(this, other);
+  minimum(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.minimum(this, other, options);
   }
-  equal(other: ArrayOrScalar): MxArray {
-    return ew.equal(this, other);
+  equal(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.equal(this, other, options);
   }
-  notEqual(other: ArrayOrScalar): MxArray {
-    return ew.notEqual(this, other);
+  notEqual(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.notEqual(this, other, options);
   }
-  less(other: ArrayOrScalar): MxArray {
-    return ew.less(this, other);
+  less(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.less(this, other, options);
   }
-  lessEqual(other: ArrayOrScalar): MxArray {
-    return ew.lessEqual(this, other);
+  lessEqual(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.lessEqual(this, other, options);
   }
-  greater(other: ArrayOrScalar): MxArray {
-    return ew.greater(this, other);
+  greater(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.greater(this, other, options);
   }
-  greaterEqual(other: ArrayOrScalar): MxArray {
-    return ew.greaterEqual(this, other);
+  greaterEqual(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.greaterEqual(this, other, options);
   }
-  matmul(other: MxArray): MxArray {
-    return la.matmul(this, other);
+  matmul(other: MxArray, options?: StreamOptions): MxArray {
+    return la.matmul(this, other, options);
   }
-  bitwiseAnd(other: ArrayOrScalar): MxArray {
-    return ew.bitwiseAnd(this, other);
+  bitwiseAnd(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.bitwiseAnd(this, other, options);
   }
-  bitwiseOr(other: ArrayOrScalar): MxArray {
-    return ew.bitwiseOr(this, other);
+  bitwiseOr(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.bitwiseOr(this, other, options);
   }
-  bitwiseXor(other: ArrayOrScalar): MxArray {
-    return ew.bitwiseXor(this, other);
+  bitwiseXor(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.bitwiseXor(this, other, options);
   }
-  leftShift(other: ArrayOrScalar): MxArray {
-    return ew.leftShift(this, other);
+  leftShift(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.leftShift(this, other, options);
   }
-  rightShift(other: ArrayOrScalar): MxArray {
-    return ew.rightShift(this, other);
+  rightShift(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.rightShift(this, other, options);
   }
-  bitwiseInvert(): MxArray {
-    return ew.bitwiseInvert(this);
+  bitwiseInvert(options?: StreamOptions): MxArray {
+    return ew.bitwiseInvert(this, options);
   }
-  sum(axis?: Axis, keepdims = false): MxArray {
-    return red.sum(this, axis, keepdims);
+  sum(axis?: Axis, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.sum(this, axis, keepdims, options);
   }
-  prod(axis?: Axis, keepdims = false): MxArray {
-    return red.prod(this, axis, keepdims);
+  prod(axis?: Axis, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.prod(this, axis, keepdims, options);
   }
-  mean(axis?: Axis, keepdims = false): MxArray {
-    return red.mean(this, axis, keepdims);
+  mean(axis?: Axis, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.mean(this, axis, keepdims, options);
   }
-  max(axis?: Axis, keepdims = false): MxArray {
-    return red.max(this, axis, keepdims);
+  max(axis?: Axis, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.max(this, axis, keepdims, options);
   }
-  min(axis?: Axis, keepdims = false): MxArray {
-    return red.min(this, axis, keepdims);
+  min(axis?: Axis, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.min(this, axis, keepdims, options);
   }
-  all(axis?: Axis, keepdims = false): MxArray {
-    return red.all(this, axis, keepdims);
+  all(axis?: Axis, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.all(this, axis, keepdims, options);
   }
-  any(axis?: Axis, keepdims = false): MxArray {
-    return red.any(this, axis, keepdims);
+  any(axis?: Axis, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.any(this, axis, keepdims, options);
   }
-  /** `x.reshape(2, 3)` or `x.reshape([2, 3])`. */
-  reshape(...shape: (number | number[])[]): MxArray {
-    return sh.reshape(this, shape.flat());
+  /** `x.reshape(2, 3)` or `x.reshape([2, 3])`, optionally followed by `{stream}`. */
+  reshape(...shape: DimsAndOptions): MxArray {
+    const [dims, options] = splitDims(shape);
+    return sh.reshape(this, dims, options);
   }
-  /** `x.transpose()`, `x.transpose(1, 0)` or `x.transpose([1, 0])`. */
-  transpose(...axes: (number | number[])[]): MxArray {
-    return sh.transpose(this, axes.length ? axes.flat() : undefined);
+  /** `x.transpose()`, `x.transpose(1, 0)` or `x.transpose([1, 0])`, optionally followed by `{stream}`. */
+  transpose(...axes: DimsAndOptions): MxArray {
+    const [dims, options] = splitDims(axes);
+    return sh.transpose(this, dims.length ? dims : undefined, options);
   }
-  flatten(startAxis = 0, endAxis = -1): MxArray {
-    return sh.flatten(this, startAxis, endAxis);
+  flatten(startAxis?: number, endAxis?: number, options?: StreamOptions): MxArray {
+    return sh.flatten(this, startAxis, endAxis, options);
   }
-  moveaxis(source: number, destination: number): MxArray {
-    return sh.moveaxis(this, source, destination);
+  moveaxis(source: number, destination: number, options?: StreamOptions): MxArray {
+    return sh.moveaxis(this, source, destination, options);
   }
-  swapaxes(axis1: number, axis2: number): MxArray {
-    return sh.swapaxes(this, axis1, axis2);
+  swapaxes(axis1: number, axis2: number, options?: StreamOptions): MxArray {
+    return sh.swapaxes(this, axis1, axis2, options);
   }
-  split(indicesOrSections: number | number[], axis = 0): MxArray[] {
-    return sh.split(this, indicesOrSections, axis);
+  split(indicesOrSections: number | number[], axis?: number, options?: StreamOptions): MxArray[] {
+    return sh.split(this, indicesOrSections, axis, options);
   }
   /**
    * Indexing as `x[...]` in MLX: numbers, null (new axis), "...",
@@ -402,102 +405,112 @@ export class MxArray {
   at(...idx: sh.IndexEntry[]): sh.AtUpdater {
     return sh.atUpdater(this, ...idx);
   }
-  squeeze(axis?: Axis): MxArray {
-    return sh.squeeze(this, axis);
+  squeeze(axis?: Axis, options?: StreamOptions): MxArray {
+    return sh.squeeze(this, axis, options);
   }
-  pow(other: ArrayOrScalar): MxArray {
-    return ew.power(this, other);
+  pow(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.power(this, other, options);
   }
-  power(other: ArrayOrScalar): MxArray {
-    return ew.power(this, other);
+  power(other: ArrayOrScalar, options?: StreamOptions): MxArray {
+    return ew.power(this, other, options);
   }
-  var(axis?: Axis, keepdims = false, ddof = 0): MxArray {
-    return red.var(this, axis, keepdims, ddof);
+  var(axis?: Axis, keepdims?: boolean, ddof?: number, options?: StreamOptions): MxArray {
+    return red.var(this, axis, keepdims, ddof, options);
   }
-  std(axis?: Axis, keepdims = false, ddof = 0): MxArray {
-    return red.std(this, axis, keepdims, ddof);
+  std(axis?: Axis, keepdims?: boolean, ddof?: number, options?: StreamOptions): MxArray {
+    return red.std(this, axis, keepdims, ddof, options);
   }
-  argmax(axis?: number, keepdims = false): MxArray {
-    return red.argmax(this, axis, keepdims);
+  argmax(axis?: number, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.argmax(this, axis, keepdims, options);
   }
-  argmin(axis?: number, keepdims = false): MxArray {
-    return red.argmin(this, axis, keepdims);
+  argmin(axis?: number, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.argmin(this, axis, keepdims, options);
   }
-  logsumexp(axis?: Axis, keepdims = false): MxArray {
-    return red.logsumexp(this, axis, keepdims);
+  logsumexp(axis?: Axis, keepdims?: boolean, options?: StreamOptions): MxArray {
+    return red.logsumexp(this, axis, keepdims, options);
   }
-  cumsum(axis?: number, opts?: { reverse?: boolean; inclusive?: boolean }): MxArray {
+  cumsum(axis?: number, opts?: red.ScanOptions): MxArray {
     return red.cumsum(this, axis, opts);
   }
-  cumprod(axis?: number, opts?: { reverse?: boolean; inclusive?: boolean }): MxArray {
+  cumprod(axis?: number, opts?: red.ScanOptions): MxArray {
     return red.cumprod(this, axis, opts);
   }
-  cummax(axis?: number, opts?: { reverse?: boolean; inclusive?: boolean }): MxArray {
+  cummax(axis?: number, opts?: red.ScanOptions): MxArray {
     return red.cummax(this, axis, opts);
   }
-  cummin(axis?: number, opts?: { reverse?: boolean; inclusive?: boolean }): MxArray {
+  cummin(axis?: number, opts?: red.ScanOptions): MxArray {
     return red.cummin(this, axis, opts);
   }
   logcumsumexp(axis?: number | null, opts?: rx.LogcumsumexpOptions): MxArray {
     return rx.logcumsumexp(this, axis, opts);
   }
-  diagonal(offset = 0, axis1 = 0, axis2 = 1): MxArray {
-    return lx.diagonal(this, offset, axis1, axis2);
+  diagonal(offset?: number, axis1?: number, axis2?: number, options?: StreamOptions): MxArray {
+    return lx.diagonal(this, offset, axis1, axis2, options);
   }
-  diag(k = 0): MxArray {
-    return lx.diag(this, k);
+  diag(k?: number, options?: StreamOptions): MxArray {
+    return lx.diag(this, k, options);
   }
-  neg(): MxArray {
-    return ew.negative(this);
+  neg(options?: StreamOptions): MxArray {
+    return ew.negative(this, options);
   }
-  negative(): MxArray {
-    return ew.negative(this);
+  negative(options?: StreamOptions): MxArray {
+    return ew.negative(this, options);
   }
-  abs(): MxArray {
-    return ew.abs(this);
+  abs(options?: StreamOptions): MxArray {
+    return ew.abs(this, options);
   }
-  exp(): MxArray {
-    return ew.exp(this);
+  exp(options?: StreamOptions): MxArray {
+    return ew.exp(this, options);
   }
-  log(): MxArray {
-    return ew.log(this);
+  log(options?: StreamOptions): MxArray {
+    return ew.log(this, options);
   }
-  log1p(): MxArray {
-    return ew.log1p(this);
+  log1p(options?: StreamOptions): MxArray {
+    return ew.log1p(this, options);
   }
-  log2(): MxArray {
-    return ew.log2(this);
+  log2(options?: StreamOptions): MxArray {
+    return ew.log2(this, options);
   }
-  log10(): MxArray {
-    return ew.log10(this);
+  log10(options?: StreamOptions): MxArray {
+    return ew.log10(this, options);
   }
-  sqrt(): MxArray {
-    return ew.sqrt(this);
+  sqrt(options?: StreamOptions): MxArray {
+    return ew.sqrt(this, options);
   }
-  rsqrt(): MxArray {
-    return ew.rsqrt(this);
+  rsqrt(options?: StreamOptions): MxArray {
+    return ew.rsqrt(this, options);
   }
-  square(): MxArray {
-    return ew.square(this);
+  square(options?: StreamOptions): MxArray {
+    return ew.square(this, options);
   }
-  reciprocal(): MxArray {
-    return ew.reciprocal(this);
+  reciprocal(options?: StreamOptions): MxArray {
+    return ew.reciprocal(this, options);
   }
-  sin(): MxArray {
-    return ew.sin(this);
+  sin(options?: StreamOptions): MxArray {
+    return ew.sin(this, options);
   }
-  cos(): MxArray {
-    return ew.cos(this);
+  cos(options?: StreamOptions): MxArray {
+    return ew.cos(this, options);
   }
-  tanh(): MxArray {
-    return ew.tanh(this);
+  tanh(options?: StreamOptions): MxArray {
+    return ew.tanh(this, options);
   }
-  sigmoid(): MxArray {
-    return ew.sigmoid(this);
+  sigmoid(options?: StreamOptions): MxArray {
+    return ew.sigmoid(this, options);
   }
-  round(decimals = 0): MxArray {
-    return ew.round(this, decimals);
+  round(decimals?: number, options?: StreamOptions): MxArray {
+    return ew.round(this, decimals, options);
   }
+}
+
+/** Dimensions as x.reshape and x.transpose take them (numbers or lists), then MLX's `stream=`. */
+type DimsAndOptions = (number | number[])[] | [...(number | number[])[], StreamOptions];
+
+function splitDims(args: DimsAndOptions): [number[], StreamOptions | undefined] {
+  const last = args[args.length - 1];
+  if (typeof last === "object" && !globalThis.Array.isArray(last))
+    return [(args.slice(0, -1) as (number | number[])[]).flat(), last];
+  return [(args as (number | number[])[]).flat(), undefined];
 }
 
 // ---- data movement ----

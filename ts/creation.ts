@@ -14,6 +14,7 @@ import { intArg, newShapeArg, numArg, requireArray } from "./args.js";
 import { wrap } from "./operands.js";
 import { astype } from "./elementwise.js";
 import { broadcastTo, stack } from "./shape_ops.js";
+import { type StreamOptions, streamed } from "./stream.js";
 
 /** What mx.array takes in nested lists: scalars, {re, im} complex values, mx.Arrays (stacked, as MLX does), or lists of these. */
 export type NestedInput = Scalar | Complex | MxArray | NestedInput[];
@@ -171,7 +172,7 @@ export function placeConstant(a: MxArray): MxArray {
  * arrays of these, a TypedArray (its dtype is kept) or an mx.Array. JS
  * numbers give float32 unless a dtype is passed.
  */
-export function array(value: NestedList | NestedInput | TypedArray | MxArray, dtype?: Dtype | string): MxArray {
+export const array = streamed("array", function array(value: NestedList | NestedInput | TypedArray | MxArray, dtype?: Dtype | string): MxArray {
   const dt = dtype === undefined ? undefined : toDtype(dtype, "array");
   if (value instanceof MxArray) return dt ? astype(value, dt) : wrap(core().m._wmx_astype(value.handle, value.dtype.code));
   if (ArrayBuffer.isView(value)) {
@@ -196,7 +197,7 @@ export function array(value: NestedList | NestedInput | TypedArray | MxArray, dt
   }
   if (dt === complex64) return fromComplex(flat, shape);
   return fromScalars(flat as Scalar[], shape, dt ?? inferDtype(flat as Scalar[]));
-}
+});
 
 /** Whether a nested list holds an mx.Array (looking no deeper than arrays can be: lists may contain themselves). */
 function holdsArray(v: unknown, depth: number): boolean {
@@ -260,19 +261,24 @@ function fill(op: string, shape: number | number[], value: Scalar | MxArray, dty
   return c.withInts(s, (p, n) => wrap(c.m._wmx_full(p, n, Number(value), t.code)));
 }
 
-export function full(shape: number | number[], value: Scalar | MxArray, dtype?: Dtype | string): MxArray {
+export const full = streamed("full", function full(shape: number | number[], value: Scalar | MxArray, dtype?: Dtype | string): MxArray {
   return fill("full", shape, value, dtype);
-}
+});
 
-export function zeros(shape: number | number[], dtype: Dtype | string = float32): MxArray {
+export const zeros = streamed("zeros", function zeros(shape: number | number[], dtype: Dtype | string = float32): MxArray {
   return fill("zeros", shape, 0, dtype);
-}
+});
 
-export function ones(shape: number | number[], dtype: Dtype | string = float32): MxArray {
+export const ones = streamed("ones", function ones(shape: number | number[], dtype: Dtype | string = float32): MxArray {
   return fill("ones", shape, 1, dtype);
-}
+});
 
 type DtypeArg = Dtype | string;
+
+/** arange's options: its dtype as `{dtype}`, and the stream. */
+export interface ArangeOptions extends StreamOptions {
+  dtype?: DtypeArg;
+}
 
 function isDtypeArg(v: unknown): v is DtypeArg | { dtype?: DtypeArg } {
   return v instanceof Dtype || typeof v === "string" || (typeof v === "object" && v !== null);
@@ -292,15 +298,11 @@ function dtypeFrom(v: unknown, op: string): Dtype {
  * step)`, each optionally followed by a dtype (or `{dtype}`). JS numbers give
  * float32 unless a dtype is passed.
  */
-export function arange(stop: number, dtype?: DtypeArg | { dtype?: DtypeArg }): MxArray;
-
-export function arange(start: number, stop: number, dtype?: DtypeArg | { dtype?: DtypeArg }): MxArray;
-
-export function arange(
-  start: number, stop: number, step: number | undefined, dtype?: DtypeArg | { dtype?: DtypeArg },
-): MxArray;
-
-export function arange(...args: unknown[]): MxArray {
+export const arange: {
+  (stop: number, dtype?: DtypeArg | ArangeOptions, options?: StreamOptions): MxArray;
+  (start: number, stop: number, dtype?: DtypeArg | ArangeOptions, options?: StreamOptions): MxArray;
+  (start: number, stop: number, step: number | undefined, dtype?: DtypeArg | ArangeOptions, options?: StreamOptions): MxArray;
+} = streamed("arange", function arange(...args: unknown[]): MxArray {
   const nums: (number | undefined)[] = [];
   let i = 0;
   for (; i < args.length && i < 3 && !isDtypeArg(args[i]); ++i) {
@@ -322,35 +324,35 @@ export function arange(...args: unknown[]): MxArray {
   }
   const step = nums[2] ?? 1;
   return wrap(core().m._wmx_arange(start, stop, step, dtype.code));
-}
+}, true);
 
 /** `num` evenly spaced values from start to stop, both included. */
-export function linspace(start: number, stop: number, num = 50, dtype?: DtypeArg): MxArray {
+export const linspace = streamed("linspace", function linspace(start: number, stop: number, num = 50, dtype?: DtypeArg): MxArray {
   numArg(start, "start", "linspace");
   numArg(stop, "stop", "linspace");
   intArg(num, "num", "linspace");
   return wrap(core().m._wmx_linspace(start, stop, num, dtypeFrom(dtype, "linspace").code));
-}
+});
 
 /** An n x m matrix with ones on the k-th diagonal. */
-export function eye(n: number, m_?: number | null, k = 0, dtype?: DtypeArg): MxArray {
+export const eye = streamed("eye", function eye(n: number, m_?: number | null, k = 0, dtype?: DtypeArg): MxArray {
   const rows = intArg(n, "n", "eye");
   const cols = m_ === undefined || m_ === null ? rows : intArg(m_, "m", "eye");
   return wrap(core().m._wmx_eye(rows, cols, intArg(k, "k", "eye"), dtypeFrom(dtype, "eye").code));
-}
+});
 
-export function identity(n: number, dtype?: DtypeArg): MxArray {
+export const identity = streamed("identity", function identity(n: number, dtype?: DtypeArg): MxArray {
   const rows = intArg(n, "n", "identity");
   if (rows <= 0) throw new Error("[identity] N must be a positive integer.");
   return wrap(core().m._wmx_eye(rows, rows, 0, dtypeFrom(dtype, "identity").code));
-}
+});
 
 /** tri(n, m, k)[i, j] = 1 where j <= i + k. */
-export function tri(n: number, m_?: number | null, k = 0, dtype?: DtypeArg): MxArray {
+export const tri = streamed("tri", function tri(n: number, m_?: number | null, k = 0, dtype?: DtypeArg): MxArray {
   const rows = intArg(n, "n", "tri");
   const cols = m_ === undefined || m_ === null ? rows : intArg(m_, "m", "tri");
   return wrap(core().m._wmx_tri(rows, cols, intArg(k, "k", "tri"), dtypeFrom(dtype, "tri").code));
-}
+});
 
 function triPart(x: MxArray, k: number, upper: boolean): MxArray {
   const op = upper ? "triu" : "tril";
@@ -358,6 +360,6 @@ function triPart(x: MxArray, k: number, upper: boolean): MxArray {
   return wrap(core().m._wmx_tril(x.handle, intArg(k, "k", op), upper ? 1 : 0));
 }
 
-export const tril = (x: MxArray, k = 0) => triPart(x, k, false);
+export const tril = streamed("tril", (x: MxArray, k = 0) => triPart(x, k, false));
 
-export const triu = (x: MxArray, k = 0) => triPart(x, k, true);
+export const triu = streamed("triu", (x: MxArray, k = 0) => triPart(x, k, true));

@@ -61,8 +61,13 @@ export function defaultDevice(): Device {
 export function withDevice<R>(d: Device | DeviceType, fn: () => R): R {
   const dev = checkDevice(d, "withDevice");
   if (typeof fn !== "function") throw new Error(`[withDevice] Expected a function to run, got ${describe(fn)}.`);
+  return runOn(dev, "withDevice", fn);
+}
+
+/** @internal `fn` with `dev` as the default device (errors tagged `op`), then the previous one again. */
+export function runOn<R>(dev: Device, op: string, fn: () => R): R {
   const previous = defaultDevice();
-  setDevice(dev, "withDevice");
+  setDevice(dev, op);
   try {
     return fn();
   } finally {

@@ -6,6 +6,7 @@ import { MxArray } from "./array.js";
 import { describe } from "./describe.js";
 import { arrayArg, boolArg, isInt32, numArg, optionsArg } from "./args.js";
 import { wrap } from "./operands.js";
+import { type StreamOptions, streamed } from "./stream.js";
 
 const m = () => core().m;
 
@@ -13,19 +14,19 @@ const optHandle = (a: MxArray | null | undefined, name: string, op: string) =>
   a === null || a === undefined ? -1 : arrayArg(a, name, op).handle;
 
 /** `x * rsqrt(mean(x², -1) + eps) * weight` (weight may be null). */
-export function rmsNorm(x: MxArray, weight: MxArray | null, eps = 1e-5): MxArray {
+export const rmsNorm = streamed("rmsNorm", function rmsNorm(x: MxArray, weight: MxArray | null, eps = 1e-5): MxArray {
   const op = "rms_norm";
   return wrap(m()._wmx_rms_norm(arrayArg(x, "x", op).handle, optHandle(weight, "weight", op), numArg(eps, "eps", op)));
-}
+});
 
 /** `(x - mean) * rsqrt(var + eps) * weight + bias` over the last axis (weight and bias may be null). */
-export function layerNorm(x: MxArray, weight: MxArray | null, bias: MxArray | null, eps = 1e-5): MxArray {
+export const layerNorm = streamed("layerNorm", function layerNorm(x: MxArray, weight: MxArray | null, bias: MxArray | null, eps = 1e-5): MxArray {
   const op = "layer_norm";
   return wrap(m()._wmx_layer_norm(arrayArg(x, "x", op).handle, optHandle(weight, "weight", op),
     optHandle(bias, "bias", op), numArg(eps, "eps", op)));
-}
+});
 
-export interface RopeOptions {
+export interface RopeOptions extends StreamOptions {
   traditional?: boolean;
   base?: number;
   scale?: number;
@@ -37,7 +38,7 @@ export interface RopeOptions {
  * axis -2: angle `(offset + t) * scale * base^(-2i / dims)`; `traditional`
  * rotates consecutive pairs instead of the two halves.
  */
-export function rope(x: MxArray, dims: number, options: RopeOptions = {}): MxArray {
+export const rope = streamed("rope", function rope(x: MxArray, dims: number, options: RopeOptions = {}): MxArray {
   const op = "rope";
   const o = optionsArg<RopeOptions>(options, op, ["traditional", "base", "scale", "offset"]);
   if (!isInt32(dims)) throw new Error(`[${op}] dims must be an integer, got ${describe(dims)}.`);
@@ -46,9 +47,9 @@ export function rope(x: MxArray, dims: number, options: RopeOptions = {}): MxArr
   const traditional = boolArg(o.traditional, "traditional", op);
   return wrap(m()._wmx_rope(arrayArg(x, "x", op).handle, dims, traditional ? 1 : 0,
     numArg(o.base ?? 10000, "base", op), numArg(o.scale ?? 1, "scale", op), offset));
-}
+}, true);
 
-export interface AttentionOptions {
+export interface AttentionOptions extends StreamOptions {
   /** Multiplies q k^T (default 1 / sqrt(D)). */
   scale?: number;
   /** A boolean mask (true = attend), an additive mask, or "causal". */
@@ -56,7 +57,7 @@ export interface AttentionOptions {
 }
 
 /** `softmax(scale * q kᵀ + mask) v` over (B, N, T, D) arrays; k and v may have fewer heads (GQA). */
-export function scaledDotProductAttention(q: MxArray, k: MxArray, v: MxArray, options: AttentionOptions = {}): MxArray {
+export const scaledDotProductAttention = streamed("scaledDotProductAttention", function scaledDotProductAttention(q: MxArray, k: MxArray, v: MxArray, options: AttentionOptions = {}): MxArray {
   const op = "scaled_dot_product_attention";
   const o = optionsArg<AttentionOptions>(options, op, ["scale", "mask"]);
   const hq = arrayArg(q, "queries", op).handle;
@@ -68,4 +69,4 @@ export function scaledDotProductAttention(q: MxArray, k: MxArray, v: MxArray, op
   else if (typeof o.mask === "string") throw new Error(`[${op}] Unknown mask "${o.mask}"; expected an mx.Array or "causal".`);
   else mask = optHandle(o.mask, "mask", op);
   return wrap(m()._wmx_sdpa(hq, arrayArg(k, "keys", op).handle, arrayArg(v, "values", op).handle, scale, mask, causal));
-}
+}, true);

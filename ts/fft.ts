@@ -14,6 +14,7 @@ import { arange } from "./creation.js";
 import { multiply } from "./elementwise.js";
 import { concatenate } from "./shape_ops.js";
 import { float32 } from "./dtype.js";
+import { streamed } from "./stream.js";
 
 export type FFTNorm = "backward" | "ortho" | "forward";
 
@@ -69,27 +70,27 @@ function manyAxes(kind: Kind, a: MxArray, s: number[] | null | undefined, axes: 
 }
 
 /** The DFT along one axis. */
-export const fft = (a: MxArray, n?: number | null, axis?: number, norm?: FFTNorm) => oneAxis("fft", a, n, axis, norm);
+export const fft = streamed("fft", (a: MxArray, n?: number | null, axis?: number, norm?: FFTNorm) => oneAxis("fft", a, n, axis, norm));
 /** The inverse DFT along one axis. */
-export const ifft = (a: MxArray, n?: number | null, axis?: number, norm?: FFTNorm) => oneAxis("ifft", a, n, axis, norm);
+export const ifft = streamed("ifft", (a: MxArray, n?: number | null, axis?: number, norm?: FFTNorm) => oneAxis("ifft", a, n, axis, norm));
 /** The DFT of a real input along one axis: the n / 2 + 1 non-negative frequencies. */
-export const rfft = (a: MxArray, n?: number | null, axis?: number, norm?: FFTNorm) => oneAxis("rfft", a, n, axis, norm);
+export const rfft = streamed("rfft", (a: MxArray, n?: number | null, axis?: number, norm?: FFTNorm) => oneAxis("rfft", a, n, axis, norm));
 /** The inverse of rfft: n real outputs (default 2 * (size - 1)) from n / 2 + 1 frequencies. */
-export const irfft = (a: MxArray, n?: number | null, axis?: number, norm?: FFTNorm) => oneAxis("irfft", a, n, axis, norm);
+export const irfft = streamed("irfft", (a: MxArray, n?: number | null, axis?: number, norm?: FFTNorm) => oneAxis("irfft", a, n, axis, norm));
 
 type Sizes = number[] | null;
 type Axes = number[] | null;
 
 /** The 2-D DFT (axes default [-2, -1]). */
-export const fft2 = (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("fft2", a, s, axes, norm, true);
-export const ifft2 = (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("ifft2", a, s, axes, norm, true);
-export const rfft2 = (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("rfft2", a, s, axes, norm, true);
-export const irfft2 = (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("irfft2", a, s, axes, norm, true);
+export const fft2 = streamed("fft2", (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("fft2", a, s, axes, norm, true));
+export const ifft2 = streamed("ifft2", (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("ifft2", a, s, axes, norm, true));
+export const rfft2 = streamed("rfft2", (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("rfft2", a, s, axes, norm, true));
+export const irfft2 = streamed("irfft2", (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("irfft2", a, s, axes, norm, true));
 /** The n-D DFT (axes default: every axis). */
-export const fftn = (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("fftn", a, s, axes, norm, false);
-export const ifftn = (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("ifftn", a, s, axes, norm, false);
-export const rfftn = (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("rfftn", a, s, axes, norm, false);
-export const irfftn = (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("irfftn", a, s, axes, norm, false);
+export const fftn = streamed("fftn", (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("fftn", a, s, axes, norm, false));
+export const ifftn = streamed("ifftn", (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("ifftn", a, s, axes, norm, false));
+export const rfftn = streamed("rfftn", (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("rfftn", a, s, axes, norm, false));
+export const irfftn = streamed("irfftn", (a: MxArray, s?: Sizes, axes?: Axes, norm?: FFTNorm) => manyAxes("irfftn", a, s, axes, norm, false));
 
 function shift(a: MxArray, axes: number[] | null | undefined, inverse: boolean): MxArray {
   const op = tag(inverse ? "ifftshift" : "fftshift");
@@ -100,9 +101,9 @@ function shift(a: MxArray, axes: number[] | null | undefined, inverse: boolean):
 }
 
 /** Moves the zero frequency to the middle: rolls each axis (default: all) by half its length. */
-export const fftshift = (a: MxArray, axes?: number[] | null) => shift(a, axes, false);
+export const fftshift = streamed("fftshift", (a: MxArray, axes?: number[] | null) => shift(a, axes, false));
 /** The inverse of fftshift. */
-export const ifftshift = (a: MxArray, axes?: number[] | null) => shift(a, axes, true);
+export const ifftshift = streamed("ifftshift", (a: MxArray, axes?: number[] | null) => shift(a, axes, true));
 
 function freqArgs(n: unknown, d: unknown, op: string): [number, number] {
   const len = intArg(n, "n", tag(op));
@@ -113,7 +114,7 @@ function freqArgs(n: unknown, d: unknown, op: string): [number, number] {
 }
 
 /** The sample frequencies of fft's n outputs for sample spacing d: [0, 1, ..., -1] / (n d), float32. */
-export function fftfreq(n: number, d = 1): MxArray {
+export const fftfreq = streamed("fftfreq", function fftfreq(n: number, d = 1): MxArray {
   const [len, spacing] = freqArgs(n, d, "fftfreq");
   const pos = arange(0, Math.floor((len + 1) / 2), float32), neg = arange(-Math.floor(len / 2), 0, float32);
   const both = concatenate([pos, neg]);
@@ -124,10 +125,10 @@ export function fftfreq(n: number, d = 1): MxArray {
     neg.dispose();
     both.dispose();
   }
-}
+});
 
 /** The sample frequencies of rfft's n / 2 + 1 outputs: [0, 1, ..., n / 2] / (n d), float32. */
-export function rfftfreq(n: number, d = 1): MxArray {
+export const rfftfreq = streamed("rfftfreq", function rfftfreq(n: number, d = 1): MxArray {
   const [len, spacing] = freqArgs(n, d, "rfftfreq");
   const k = arange(0, Math.floor(len / 2) + 1, float32);
   try {
@@ -135,4 +136,4 @@ export function rfftfreq(n: number, d = 1): MxArray {
   } finally {
     k.dispose();
   }
-}
+});

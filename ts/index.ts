@@ -11,10 +11,11 @@ export {
 } from "./dtype.js";
 export { complex, real, imag, conjugate, conj } from "./complex.js";
 export * as fft from "./fft.js";
-export { array, full, zeros, ones, arange, linspace, eye, identity, tri, tril, triu, type NestedInput } from "./creation.js";
+export { array, full, zeros, ones, arange, linspace, eye, identity, tri, tril, triu, type NestedInput, type ArangeOptions } from "./creation.js";
 export * from "./elementwise.js";
 export { evaluate as eval, asyncEval } from "./eval.js";
 export { Device, type DeviceType, cpu, gpu, setDefaultDevice, defaultDevice, withDevice, gpuAvailable, synchronize } from "./device.js";
+export type { StreamOptions } from "./stream.js";
 export { exportToDot } from "./graph_dot.js";
 export {
   grad, valueAndGrad, vjp, jvp, vmap, customFunction, checkpoint, tidy, keep, dispose, type GradOptions,

@@ -7,6 +7,7 @@ import { MxArray } from "./array.js";
 import { type Dtype, toDtype } from "./dtype.js";
 import { arrayArg, arrayList, boolArg } from "./args.js";
 import { takeResults, wrap } from "./operands.js";
+import { streamed } from "./stream.js";
 
 const m = () => core().m;
 
@@ -14,20 +15,20 @@ const m = () => core().m;
  * `a`'s bytes as `dtype` (MLX's view): the last axis grows or shrinks by the
  * size ratio; the bytes are read in row-major order.
  */
-export function view(a: MxArray, dtype: Dtype | string): MxArray {
+export const view = streamed("view", function view(a: MxArray, dtype: Dtype | string): MxArray {
   const op = "view";
   return wrap(m()._wmx_view(arrayArg(a, "a", op).handle, toDtype(dtype, op).code));
-}
+});
 
 /**
  * A row-contiguous copy of `a`. `allowColMajor` is MLX's flag (a
  * column-major input may stay so); webmx always gives row-major.
  */
-export function contiguous(a: MxArray, allowColMajor = false): MxArray {
+export const contiguous = streamed("contiguous", function contiguous(a: MxArray, allowColMajor = false): MxArray {
   const op = "contiguous";
   boolArg(allowColMajor, "allowColMajor", op);
   return wrap(m()._wmx_contiguous(arrayArg(a, "a", op).handle));
-}
+});
 
 /**
  * `inputs` (new arrays with their values) that, when evaluated, evaluate

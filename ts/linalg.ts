@@ -9,45 +9,46 @@ import { describe } from "./describe.js";
 import { arrayArg, intArg, isInt32, numArg, optionsArg, requireArray } from "./args.js";
 import { wrap } from "./operands.js";
 import { OpCodes } from "./generated/boundary.js";
+import { type StreamOptions, streamed } from "./stream.js";
 
 const m = () => core().m;
 
 // ---- linear algebra ----
 
-export function matmul(a: MxArray, b: MxArray): MxArray {
+export const matmul = streamed("matmul", function matmul(a: MxArray, b: MxArray): MxArray {
   return wrap(core().m._wmx_matmul(requireArray(a, "matmul").handle, requireArray(b, "matmul").handle));
-}
+});
 
-export interface AddmmOptions {
+export interface AddmmOptions extends StreamOptions {
   alpha?: number;
   beta?: number;
 }
 
 /** `alpha * (a @ b) + beta * c`. */
-export function addmm(c: MxArray, a: MxArray, b: MxArray, options: AddmmOptions = {}): MxArray {
+export const addmm = streamed("addmm", function addmm(c: MxArray, a: MxArray, b: MxArray, options: AddmmOptions = {}): MxArray {
   const op = "addmm";
   const o = optionsArg<AddmmOptions>(options, op, ["alpha", "beta"]);
   const alpha = o.alpha === undefined ? 1 : numArg(o.alpha, "alpha", op);
   const beta = o.beta === undefined ? 1 : numArg(o.beta, "beta", op);
   return wrap(m()._wmx_addmm(arrayArg(c, "c", op).handle, arrayArg(a, "a", op).handle, arrayArg(b, "b", op).handle,
     alpha, beta));
-}
+}, true);
 
 /** Outer product of the flattened inputs. */
-export function outer(a: MxArray, b: MxArray): MxArray {
+export const outer = streamed("outer", function outer(a: MxArray, b: MxArray): MxArray {
   return wrap(m()._wmx_outer(arrayArg(a, "a", "outer").handle, arrayArg(b, "b", "outer").handle));
-}
+});
 
 /** Sum product over the last axes. */
-export function inner(a: MxArray, b: MxArray): MxArray {
+export const inner = streamed("inner", function inner(a: MxArray, b: MxArray): MxArray {
   return wrap(m()._wmx_inner(arrayArg(a, "a", "inner").handle, arrayArg(b, "b", "inner").handle));
-}
+});
 
 /**
  * Contracts the last `axes` axes of `a` with the first `axes` of `b`, or the
  * listed axes: `axes = [axesA, axesB]` (each a number or number[]).
  */
-export function tensordot(a: MxArray, b: MxArray, axes: number | [number | number[], number | number[]] = 2): MxArray {
+export const tensordot = streamed("tensordot", function tensordot(a: MxArray, b: MxArray, axes: number | [number | number[], number | number[]] = 2): MxArray {
   const op = "tensordot";
   const ha = arrayArg(a, "a", op).handle, hb = arrayArg(b, "b", op).handle;
   if (typeof axes === "number") return wrap(m()._wmx_tensordot_n(ha, hb, intArg(axes, "axes", op)));
@@ -59,20 +60,20 @@ export function tensordot(a: MxArray, b: MxArray, axes: number | [number | numbe
     throw new Error(`[${op}] Both axes lists must have the same length, got ${xa.length} and ${xb.length}.`);
   const c = core();
   return c.withInts([...xa, ...xb], (p, n) => wrap(m()._wmx_tensordot(ha, hb, p, n / 2)));
-}
+});
 
 /** numpy/MLX einsum: `einsum("ij,jk->ik", a, b)`; implicit output and diagonals (`"ii->i"`) too. */
-export function einsum(subscripts: string, ...operands: MxArray[]): MxArray {
+export const einsum = streamed("einsum", function einsum(subscripts: string, ...operands: MxArray[]): MxArray {
   const op = "einsum";
   if (typeof subscripts !== "string") throw new Error(`[${op}] subscripts must be a string, got ${describe(subscripts)}.`);
   const hs = operands.map((x, i) => arrayArg(x, `operand ${i}`, op).handle);
   const c = core();
   return c.withString(subscripts, (sp) => c.withInts(hs, (p, n) => wrap(m()._wmx_einsum(sp, p, n))));
-}
+});
 
 // ---- convolutions ----
 
-export interface ConvOptions {
+export interface ConvOptions extends StreamOptions {
   stride?: number | number[];
   padding?: number | number[];
   dilation?: number | number[];
@@ -103,12 +104,12 @@ function conv(op: keyof typeof OpCodes.conv, nd: number, x: MxArray, w: MxArray,
 }
 
 /** 1-D convolution: input (N, L, C_in), weight (C_out, K, C_in / groups). */
-export const conv1d = (x: MxArray, w: MxArray, options?: ConvOptions) => conv("conv1d", 1, x, w, options);
+export const conv1d = streamed("conv1d", (x: MxArray, w: MxArray, options?: ConvOptions) => conv("conv1d", 1, x, w, options), true);
 /** 2-D convolution: input (N, H, W, C_in), weight (C_out, KH, KW, C_in / groups). */
-export const conv2d = (x: MxArray, w: MxArray, options?: ConvOptions) => conv("conv2d", 2, x, w, options);
+export const conv2d = streamed("conv2d", (x: MxArray, w: MxArray, options?: ConvOptions) => conv("conv2d", 2, x, w, options), true);
 /** 1-D transposed convolution: input (N, L, C_in), weight (C_out, K, C_in / groups). */
-export const convTranspose1d = (x: MxArray, w: MxArray, options?: ConvOptions) =>
-  conv("conv_transpose1d", 1, x, w, options);
+export const convTranspose1d = streamed("convTranspose1d", (x: MxArray, w: MxArray, options?: ConvOptions) =>
+  conv("conv_transpose1d", 1, x, w, options), true);
 /** 2-D transposed convolution: input (N, H, W, C_in), weight (C_out, KH, KW, C_in / groups). */
-export const convTranspose2d = (x: MxArray, w: MxArray, options?: ConvOptions) =>
-  conv("conv_transpose2d", 2, x, w, options);
+export const convTranspose2d = streamed("convTranspose2d", (x: MxArray, w: MxArray, options?: ConvOptions) =>
+  conv("conv_transpose2d", 2, x, w, options), true);

@@ -31,13 +31,14 @@ import { concatenate, reshape, take } from "./shape_ops.js";
 import { arange, array } from "./creation.js";
 import { tidy } from "./transforms.js";
 import { scalarOf, shapeText } from "./ops_extra/common.js";
+import { type StreamOptions, streamed } from "./stream.js";
 
 const m = () => core().m;
 
 /** MLX's quantization modes. */
 export type QuantizationMode = "affine" | "mxfp4" | "mxfp8" | "nvfp4";
 
-export interface QuantizeOptions {
+export interface QuantizeOptions extends StreamOptions {
   /**
    * "affine" (default; groupSize 64, bits 4), "mxfp4" (32, 4), "mxfp8" (32, 8)
    * or "nvfp4" (16, 4).
@@ -47,7 +48,7 @@ export interface QuantizeOptions {
   globalScale?: MxArray | null;
 }
 
-export interface QuantizedMatmulOptions {
+export interface QuantizedMatmulOptions extends StreamOptions {
   mode?: QuantizationMode | string;
   transpose?: boolean;
   groupSize?: number;
@@ -138,7 +139,7 @@ function packCodes(q: MxArray, bits: number): MxArray {
  * bits with MLX's affine scheme; returns `[wq, scales, biases]` (wq uint32,
  * scales and biases of w's dtype).
  */
-export function quantize(w: MxArray, groupSize?: number, bits?: number, options: QuantizeOptions = {}): MxArray[] {
+export const quantize = streamed("quantize", function quantize(w: MxArray, groupSize?: number, bits?: number, options: QuantizeOptions = {}): MxArray[] {
   const op = "quantize";
   const x = arrayArg(w, "w", op);
   const o = optionsArg<QuantizeOptions>(options, op, ["mode", "globalScale"]);
@@ -176,7 +177,7 @@ export function quantize(w: MxArray, groupSize?: number, bits?: number, options:
     const sshape = [...x.shape.slice(0, -1), k / gs];
     return [wq, reshape(astype(scale, x.dtype), sshape), reshape(astype(bias, x.dtype), sshape)];
   });
-}
+}, true);
 
 /** MLX's error for a global scale outside nvfp4. */
 function noGlobalScale(g: unknown, op: string): void {
@@ -192,7 +193,7 @@ export interface DequantizeOptions extends QuantizeOptions {
 }
 
 /** The matrix (..., K) that `quantize` gave `[w, scales, biases]` for (of the scales' dtype, or `dtype`). */
-export function dequantize(
+export const dequantize = streamed("dequantize", function dequantize(
   w: MxArray, scales: MxArray, biases: MxArray | null, groupSize?: number, bits?: number,
   options: DequantizeOptions = {},
 ): MxArray {
@@ -219,14 +220,14 @@ export function dequantize(
   } finally {
     out.dispose();
   }
-}
+}, true);
 
 /**
  * `x @ dequantize(w).T` (transpose, MLX's default) or `x @ dequantize(w)`;
  * differentiable in x (and, in affine mode as MLX, in the scales and
  * biases). The fp modes take no biases (null) and give x's dtype.
  */
-export function quantizedMatmul(
+export const quantizedMatmul = streamed("quantizedMatmul", function quantizedMatmul(
   x: MxArray, w: MxArray, scales: MxArray, biases: MxArray | null, options: QuantizedMatmulOptions = {},
 ): MxArray {
   const op = "quantized_matmul";
@@ -243,7 +244,7 @@ export function quantizedMatmul(
   const hb = arrayArg(biases, "biases", op).handle;
   const [gs, b] = params(o.groupSize, o.bits, op);
   return wrap(m()._wmx_quantized_matmul(hx, hw, hs, hb, transpose ? 1 : 0, gs, b));
-}
+}, true);
 
 /** An integer index array argument (null: absent). */
 export function indexArg(idx: unknown, name: string, op: string): MxArray | null {
@@ -270,7 +271,7 @@ export function pickMatrices(a: MxArray, idx: MxArray | null): MxArray {
  * the batch of w, scales and biases by rhsIndices (default: every matrix in
  * order); the output is broadcast(lhsIndices, rhsIndices) + (M, N).
  */
-export function gatherQmm(
+export const gatherQmm = streamed("gatherQmm", function gatherQmm(
   x: MxArray, w: MxArray, scales: MxArray, biases: MxArray | null, lhsIndices: MxArray | null = null,
   rhsIndices: MxArray | null = null, options: GatherQmmOptions = {},
 ): MxArray {
@@ -296,9 +297,9 @@ export function gatherQmm(
     const pick = pickMatrices;
     return quantizedMatmul(pick(xa, li), pick(wa, ri), pick(sa, ri), ba && pick(ba, ri), { transpose, groupSize, bits, mode });
   });
-}
+}, true);
 
-export interface QqmmOptions {
+export interface QqmmOptions extends StreamOptions {
   /** Of x and w (default the mode's). */
   groupSize?: number;
   bits?: number;
@@ -318,7 +319,7 @@ export interface QqmmOptions {
  * MLX's, take the quantization as the identity (w must be given as floats
  * to get one).
  */
-export function qqmm(x: MxArray, w: MxArray, scales: MxArray | null = null, options: QqmmOptions = {}): MxArray {
+export const qqmm = streamed("qqmm", function qqmm(x: MxArray, w: MxArray, scales: MxArray | null = null, options: QqmmOptions = {}): MxArray {
   const op = "qqmm";
   const o = optionsArg<QqmmOptions>(options, op, ["groupSize", "bits", "mode", "globalScaleX", "globalScaleW"]);
   const mode = modeArg(o.mode, op, "nvfp4");
@@ -329,4 +330,4 @@ export function qqmm(x: MxArray, w: MxArray, scales: MxArray | null = null, opti
   const [gs, b] = fpParams(mode, o.groupSize, o.bits, op);
   const gx = optionalHandle(o.globalScaleX, "globalScaleX", op), gw = optionalHandle(o.globalScaleW, "globalScaleW", op);
   return wrap(m()._wmx_qqmm(hx, hw, hs, FP_MODES[mode].code, gs, b, gx, gw));
-}
+}, true);

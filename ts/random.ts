@@ -19,6 +19,7 @@ import { abs, add, astype, log1p, multiply, sign } from "./elementwise.js";
 import { matmul } from "./linalg.js";
 import { full } from "./creation.js";
 import { symmetricSqrt } from "./symmetric_sqrt.js";
+import { type StreamOptions, streamed } from "./stream.js";
 
 const m = () => core().m;
 
@@ -122,7 +123,7 @@ const numArg = (v: unknown, name: string, op: string) => checkNum(v, name, op, t
 const withScalars = <R>(vals: ArrayOrScalar[], op: string, f: (hs: number[]) => R): R =>
   withOperands(vals.map((v) => [v, null]), op, f);
 
-export interface KeyOption {
+export interface KeyOption extends StreamOptions {
   /** A uint32 key of shape [2]; without it the global key is split. */
   key?: MxArray;
 }
@@ -143,40 +144,40 @@ export function key(n: number): MxArray {
 }
 
 /** `num` new keys from `key`, shape [num, 2]. */
-export function split(k: MxArray, num = 2): MxArray {
+export const split = streamed("split", function split(k: MxArray, num = 2): MxArray {
   if (!(k instanceof MxArray)) throw new Error(`[split] The key must be an mx.Array, got ${describe(k)}.`);
   if (!isInt32(num)) throw new Error(`[split] num must be an integer, got ${describe(num)}.`);
   return wrap(m()._wmx_random_split(k.handle, num));
-}
+});
 
 /** Raw random bits: uint8/uint16/uint32 for width 1/2/4. */
-export function bits(shape: number | number[] = [], width = 4, options?: KeyOption): MxArray {
+export const bits = streamed("bits", function bits(shape: number | number[] = [], width = 4, options?: KeyOption): MxArray {
   const s = shapeArg(shape, "bits");
   const key = optionsArg<KeyOption>(options, "bits", ["key"]).key;
   if (!isInt32(width)) throw new Error(`[bits] width must be an integer, got ${describe(width)}.`);
   return withKey(key, "bits", (k) => bitsWith(s, width, k));
-}
+}, true);
 
 function bitsWith(shape: number[], width: number, k: number): MxArray {
   return core().withInts(shape, (p, n) => wrap(m()._wmx_random_bits(p, n, width, k)));
 }
 
 /** Uniform samples in [low, high). */
-export function uniform(low: ArrayOrScalar = 0, high: ArrayOrScalar = 1, shape: number | number[] = [],
+export const uniform = streamed("uniform", function uniform(low: ArrayOrScalar = 0, high: ArrayOrScalar = 1, shape: number | number[] = [],
                         options?: DtypeKeyOptions): MxArray {
   const o = optionsArg<DtypeKeyOptions>(options, "uniform", ["dtype", "key"]);
   const s = shapeArg(shape, "uniform");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "uniform");
   return withKey(o.key, "uniform", (k) => withScalars([low, high], "uniform", ([l, h]) =>
     core().withInts(s, (p, n) => wrap(m()._wmx_random_uniform(l!, h!, p, n, dt.code, k)))));
-}
+}, true);
 
 export interface NormalOptions extends DtypeKeyOptions {
   loc?: number;
   scale?: number;
 }
 /** Normal samples with mean `loc` and standard deviation `scale`. */
-export function normal(shape: number | number[] = [], options?: NormalOptions): MxArray {
+export const normal = streamed("normal", function normal(shape: number | number[] = [], options?: NormalOptions): MxArray {
   const o = optionsArg<NormalOptions>(options, "normal", ["dtype", "loc", "scale", "key"]);
   const s = shapeArg(shape, "normal");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "normal");
@@ -184,30 +185,30 @@ export function normal(shape: number | number[] = [], options?: NormalOptions): 
   const scale = o.scale === undefined ? 1 : numArg(o.scale, "scale", "normal");
   return withKey(o.key, "normal", (k) =>
     core().withInts(s, (p, n) => wrap(m()._wmx_random_normal(p, n, dt.code, loc, scale, k))));
-}
+}, true);
 
 /** Integers in [low, high) (int32 unless a dtype is given). */
-export function randint(low: ArrayOrScalar, high: ArrayOrScalar, shape: number | number[] = [],
+export const randint = streamed("randint", function randint(low: ArrayOrScalar, high: ArrayOrScalar, shape: number | number[] = [],
                         options?: DtypeKeyOptions): MxArray {
   const o = optionsArg<DtypeKeyOptions>(options, "randint", ["dtype", "key"]);
   const s = shapeArg(shape, "randint");
   const dt = o.dtype === undefined ? int32 : toDtype(o.dtype, "randint");
   return withKey(o.key, "randint", (k) => withScalars([low, high], "randint", ([l, h]) =>
     core().withInts(s, (p, n) => wrap(m()._wmx_random_randint(l!, h!, p, n, dt.code, k)))));
-}
+}, true);
 
 /** Booleans that are true with probability p (shape: p's when absent). */
-export function bernoulli(p: ArrayOrScalar = 0.5, shape?: number | number[] | null, options?: KeyOption): MxArray {
+export const bernoulli = streamed("bernoulli", function bernoulli(p: ArrayOrScalar = 0.5, shape?: number | number[] | null, options?: KeyOption): MxArray {
   const o = optionsArg<KeyOption>(options, "bernoulli", ["key"]);
   const s = shape === undefined || shape === null ? null : shapeArg(shape, "bernoulli");
   return withKey(o.key, "bernoulli", (k) => withScalars([p], "bernoulli", ([ph]) =>
     s === null
       ? wrap(m()._wmx_random_bernoulli(ph!, 0, -1, k))
       : core().withInts(s, (ptr, n) => wrap(m()._wmx_random_bernoulli(ph!, ptr, n, k)))));
-}
+}, true);
 
 /** Normal samples truncated to [lower, upper] (shape: the bounds' broadcast shape when absent). */
-export function truncatedNormal(lower: ArrayOrScalar, upper: ArrayOrScalar, shape?: number | number[] | null,
+export const truncatedNormal = streamed("truncatedNormal", function truncatedNormal(lower: ArrayOrScalar, upper: ArrayOrScalar, shape?: number | number[] | null,
                                 options?: DtypeKeyOptions): MxArray {
   const o = optionsArg<DtypeKeyOptions>(options, "truncated_normal", ["dtype", "key"]);
   const s = shape === undefined || shape === null ? null : shapeArg(shape, "truncated_normal");
@@ -216,15 +217,15 @@ export function truncatedNormal(lower: ArrayOrScalar, upper: ArrayOrScalar, shap
     s === null
       ? wrap(m()._wmx_random_truncated_normal(l!, h!, 0, -1, dt.code, k))
       : core().withInts(s, (p, n) => wrap(m()._wmx_random_truncated_normal(l!, h!, p, n, dt.code, k)))));
-}
+}, true);
 
 /** Standard Gumbel samples. */
-export function gumbel(shape: number | number[] = [], options?: DtypeKeyOptions): MxArray {
+export const gumbel = streamed("gumbel", function gumbel(shape: number | number[] = [], options?: DtypeKeyOptions): MxArray {
   const o = optionsArg<DtypeKeyOptions>(options, "gumbel", ["dtype", "key"]);
   const s = shapeArg(shape, "gumbel");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "gumbel");
   return withKey(o.key, "gumbel", (k) => core().withInts(s, (p, n) => wrap(m()._wmx_random_gumbel(p, n, dt.code, k))));
-}
+}, true);
 
 export interface CategoricalOptions extends KeyOption {
   axis?: number;
@@ -232,7 +233,7 @@ export interface CategoricalOptions extends KeyOption {
   numSamples?: number;
 }
 /** Indices (uint32) sampled from softmax(logits) along `axis`. */
-export function categorical(logits: MxArray, options?: CategoricalOptions): MxArray {
+export const categorical = streamed("categorical", function categorical(logits: MxArray, options?: CategoricalOptions): MxArray {
   if (!(logits instanceof MxArray))
     throw new Error(`[categorical] Expected an mx.Array of logits, got ${describe(logits)}.`);
   const o = optionsArg<CategoricalOptions>(options, "categorical", ["axis", "shape", "numSamples", "key"]);
@@ -246,7 +247,7 @@ export function categorical(logits: MxArray, options?: CategoricalOptions): MxAr
     s === null
       ? wrap(m()._wmx_random_categorical(logits.handle, axis, 0, -1, num, k))
       : core().withInts(s, (p, n) => wrap(m()._wmx_random_categorical(logits.handle, axis, p, n, num, k))));
-}
+}, true);
 
 export interface PermutationOptions extends KeyOption {
   /** The axis to permute along (default 0). */
@@ -256,7 +257,7 @@ export interface PermutationOptions extends KeyOption {
  * A random permutation of arange(n) (uint32), or `x` with its entries along
  * `axis` shuffled. As MLX: the argsort of random bits, then a take.
  */
-export function permutation(x: MxArray | number, options?: PermutationOptions): MxArray {
+export const permutation = streamed("permutation", function permutation(x: MxArray | number, options?: PermutationOptions): MxArray {
   const o = optionsArg<PermutationOptions>(options, "permutation", ["axis", "key"]);
   const axis = o.axis === undefined ? 0 : intArg(o.axis, "The axis", "permutation");
   if (typeof x === "number") {
@@ -271,14 +272,14 @@ export function permutation(x: MxArray | number, options?: PermutationOptions): 
     throw new Error(`[permutation] axis ${axis} is out of bounds for an array with ${dims.length} dimensions.`);
   return withKey(o.key, "permutation", (k) =>
     withTemps((t) => take(a, t(argsort(t(bitsWith([dims[ax]!], 4, k)), 0)), ax)));
-}
+}, true);
 
 export interface LaplaceOptions extends DtypeKeyOptions {
   loc?: number;
   scale?: number;
 }
 /** Laplace samples with mean `loc` and scale `scale` (the "b" of the density exp(-|x - loc| / b) / 2b). */
-export function laplace(shape: number | number[] = [], options?: LaplaceOptions): MxArray {
+export const laplace = streamed("laplace", function laplace(shape: number | number[] = [], options?: LaplaceOptions): MxArray {
   const o = optionsArg<LaplaceOptions>(options, "laplace", ["dtype", "loc", "scale", "key"]);
   const s = newShapeArg(shape, "laplace");
   const dt = o.dtype === undefined ? float32 : toDtype(o.dtype, "laplace");
@@ -297,7 +298,7 @@ export function laplace(shape: number | number[] = [], options?: LaplaceOptions)
       if (loc !== 0) out = t(add(out, loc));
       return out;
     }));
-}
+}, true);
 
 /** The broadcast of two shapes, or an error naming `op`. */
 function broadcastShapes(a: readonly number[], b: readonly number[], op: string): number[] {
@@ -319,7 +320,7 @@ function broadcastShapes(a: readonly number[], b: readonly number[], op: string)
  * square root is computed on the host, so `cov` must be a concrete array, not
  * one traced by grad, vmap or compile (mean and key may be).
  */
-export function multivariateNormal(mean: MxArray, cov: MxArray, shape: number | number[] = [],
+export const multivariateNormal = streamed("multivariateNormal", function multivariateNormal(mean: MxArray, cov: MxArray, shape: number | number[] = [],
                                    options?: DtypeKeyOptions): MxArray {
   const op = "multivariate_normal";
   const o = optionsArg<DtypeKeyOptions>(options, op, ["dtype", "key"]);
@@ -347,4 +348,4 @@ export function multivariateNormal(mean: MxArray, cov: MxArray, shape: number | 
     const z = t(normal(outShape, { key: o.key }));
     return t(add(mu, t(squeeze(t(matmul(t(expandDims(z, -2)), std)), -2))));
   });
-}
+}, true);

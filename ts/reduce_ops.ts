@@ -8,6 +8,7 @@ import { MxArray, type Axis } from "./array.js";
 import { axesArg, axisArg, boolArg, intArg, optionsArg, requireArray } from "./args.js";
 import { wrap } from "./operands.js";
 import { OpCodes } from "./generated/boundary.js";
+import { type StreamOptions, streamed } from "./stream.js";
 
 const m = () => core().m;
 
@@ -23,52 +24,52 @@ function reduce(op: keyof typeof OpCodes.reduce, a: MxArray, axis: Axis | undefi
   return c.withInts(ax, (p, n) => wrap(m()._wmx_reduce(code, h, p, n, kd, extra)));
 }
 
-export const sum = (a: MxArray, axis?: Axis, keepdims = false) => reduce("sum", a, axis, keepdims);
+export const sum = streamed("sum", (a: MxArray, axis?: Axis, keepdims = false) => reduce("sum", a, axis, keepdims));
 
-export const prod = (a: MxArray, axis?: Axis, keepdims = false) => reduce("prod", a, axis, keepdims);
+export const prod = streamed("prod", (a: MxArray, axis?: Axis, keepdims = false) => reduce("prod", a, axis, keepdims));
 
-export const max = (a: MxArray, axis?: Axis, keepdims = false) => reduce("max", a, axis, keepdims);
+export const max = streamed("max", (a: MxArray, axis?: Axis, keepdims = false) => reduce("max", a, axis, keepdims));
 
-export const min = (a: MxArray, axis?: Axis, keepdims = false) => reduce("min", a, axis, keepdims);
+export const min = streamed("min", (a: MxArray, axis?: Axis, keepdims = false) => reduce("min", a, axis, keepdims));
 
-export const all = (a: MxArray, axis?: Axis, keepdims = false) => reduce("all", a, axis, keepdims);
+export const all = streamed("all", (a: MxArray, axis?: Axis, keepdims = false) => reduce("all", a, axis, keepdims));
 
-export const any = (a: MxArray, axis?: Axis, keepdims = false) => reduce("any", a, axis, keepdims);
+export const any = streamed("any", (a: MxArray, axis?: Axis, keepdims = false) => reduce("any", a, axis, keepdims));
 
-export const mean = (a: MxArray, axis?: Axis, keepdims = false) => reduce("mean", a, axis, keepdims);
+export const mean = streamed("mean", (a: MxArray, axis?: Axis, keepdims = false) => reduce("mean", a, axis, keepdims));
 
 /** Variance over `axis` (every axis when absent) with divisor N - ddof. */
-function variance(a: MxArray, axis?: Axis | null, keepdims = false, ddof = 0): MxArray {
+const variance = streamed("var", function variance(a: MxArray, axis?: Axis | null, keepdims = false, ddof = 0): MxArray {
   return reduce("var", a, axis, keepdims, intArg(ddof, "ddof", "var"));
-}
+});
 export { variance as var };
 
 /** Standard deviation over `axis` (every axis when absent) with divisor N - ddof. */
-export function std(a: MxArray, axis?: Axis | null, keepdims = false, ddof = 0): MxArray {
+export const std = streamed("std", function std(a: MxArray, axis?: Axis | null, keepdims = false, ddof = 0): MxArray {
   return reduce("std", a, axis, keepdims, intArg(ddof, "ddof", "std"));
-}
+});
 
 /** log(sum(exp(a))) over `axis`, computed stably. */
-export function logsumexp(a: MxArray, axis?: Axis | null, keepdims = false): MxArray {
+export const logsumexp = streamed("logsumexp", function logsumexp(a: MxArray, axis?: Axis | null, keepdims = false): MxArray {
   return reduce("logsumexp", a, axis, keepdims, 0);
-}
+});
 
-export interface SoftmaxOptions {
+export interface SoftmaxOptions extends StreamOptions {
   /** Compute float16/bfloat16 inputs in float32 (over one axis they always are: its row kernel works in float32). */
   precise?: boolean;
 }
 
 /** exp(a) / sum(exp(a)) over `axis` (every axis when absent), computed stably. */
-export function softmax(a: MxArray, axis?: Axis | null, options?: SoftmaxOptions): MxArray {
+export const softmax = streamed("softmax", function softmax(a: MxArray, axis?: Axis | null, options?: SoftmaxOptions): MxArray {
   const o = optionsArg<SoftmaxOptions>(options, "softmax", ["precise"]);
   return reduce("softmax", a, axis, false, boolArg(o.precise, "precise", "softmax") ? 1 : 0);
-}
+}, true);
 
 /** a - logsumexp(a) over `axis` (every axis when absent). */
-export function logSoftmax(a: MxArray, axis?: Axis | null, options?: SoftmaxOptions): MxArray {
+export const logSoftmax = streamed("logSoftmax", function logSoftmax(a: MxArray, axis?: Axis | null, options?: SoftmaxOptions): MxArray {
   const o = optionsArg<SoftmaxOptions>(options, "log_softmax", ["precise"]);
   return reduce("log_softmax", a, axis, false, boolArg(o.precise, "precise", "log_softmax") ? 1 : 0);
-}
+}, true);
 
 function argReduce(isMax: boolean, a: MxArray, axis: number | null | undefined, keepdims: boolean): MxArray {
   const op = isMax ? "argmax" : "argmin";
@@ -78,12 +79,12 @@ function argReduce(isMax: boolean, a: MxArray, axis: number | null | undefined, 
 }
 
 /** Index (uint32) of the first maximum along `axis` (of the flattened array when absent). */
-export const argmax = (a: MxArray, axis?: number | null, keepdims = false) => argReduce(true, a, axis, keepdims);
+export const argmax = streamed("argmax", (a: MxArray, axis?: number | null, keepdims = false) => argReduce(true, a, axis, keepdims));
 
 /** Index (uint32) of the first minimum along `axis` (of the flattened array when absent). */
-export const argmin = (a: MxArray, axis?: number | null, keepdims = false) => argReduce(false, a, axis, keepdims);
+export const argmin = streamed("argmin", (a: MxArray, axis?: number | null, keepdims = false) => argReduce(false, a, axis, keepdims));
 
-export interface ScanOptions {
+export interface ScanOptions extends StreamOptions {
   /** Scan from the end. */
   reverse?: boolean;
   /** Include the element at each position (default true). */
@@ -100,13 +101,13 @@ function scan(op: keyof typeof OpCodes.scan, a: MxArray, axis: number | null | u
 }
 
 /** Cumulative sum along `axis` (of the flattened array when absent). */
-export const cumsum = (a: MxArray, axis?: number | null, options?: ScanOptions) => scan("cumsum", a, axis, options);
+export const cumsum = streamed("cumsum", (a: MxArray, axis?: number | null, options?: ScanOptions) => scan("cumsum", a, axis, options), true);
 
-export const cumprod = (a: MxArray, axis?: number | null, options?: ScanOptions) => scan("cumprod", a, axis, options);
+export const cumprod = streamed("cumprod", (a: MxArray, axis?: number | null, options?: ScanOptions) => scan("cumprod", a, axis, options), true);
 
-export const cummax = (a: MxArray, axis?: number | null, options?: ScanOptions) => scan("cummax", a, axis, options);
+export const cummax = streamed("cummax", (a: MxArray, axis?: number | null, options?: ScanOptions) => scan("cummax", a, axis, options), true);
 
-export const cummin = (a: MxArray, axis?: number | null, options?: ScanOptions) => scan("cummin", a, axis, options);
+export const cummin = streamed("cummin", (a: MxArray, axis?: number | null, options?: ScanOptions) => scan("cummin", a, axis, options), true);
 
 function sortOp(indices: boolean, a: MxArray, axis: number | null): MxArray {
   const op = indices ? "argsort" : "sort";
@@ -116,15 +117,15 @@ function sortOp(indices: boolean, a: MxArray, axis: number | null): MxArray {
 }
 
 /** Ascending sort along `axis` (NaN last); `null` sorts the flattened array. */
-export const sort = (a: MxArray, axis: number | null = -1) => sortOp(false, a, axis);
+export const sort = streamed("sort", (a: MxArray, axis: number | null = -1) => sortOp(false, a, axis));
 
 /** The uint32 indices that sort `a` along `axis` (stable). */
-export const argsort = (a: MxArray, axis: number | null = -1) => sortOp(true, a, axis);
+export const argsort = streamed("argsort", (a: MxArray, axis: number | null = -1) => sortOp(true, a, axis));
 
 /** The k largest elements along `axis`, in ascending order. */
-export function topk(a: MxArray, k: number, axis: number | null = -1): MxArray {
+export const topk = streamed("topk", function topk(a: MxArray, k: number, axis: number | null = -1): MxArray {
   const h = requireArray(a, "topk").handle;
   const kk = intArg(k, "k", "topk");
   const [ax, has] = axisArg(axis, "topk");
   return wrap(m()._wmx_topk(h, kk, ax, has));
-}
+});

@@ -13,6 +13,7 @@ import { arrayList, axesArg, axisArg, intArg, intList, isInt32, optionsArg, requ
 import { castOperand, operand, takeResults, wrap } from "./operands.js";
 import { array, flattenNested } from "./creation.js";
 import { OpCodes } from "./generated/boundary.js";
+import { type StreamOptions, streamed } from "./stream.js";
 
 const m = () => core().m;
 const IndexEntryKind = OpCodes.indexEntry;
@@ -52,20 +53,20 @@ function toIndex(x: unknown, op: string): MxArray {
 
 // ---- the basic shape ops ----
 
-export function reshape(a: MxArray, shape: number | number[]): MxArray {
+export const reshape = streamed("reshape", function reshape(a: MxArray, shape: number | number[]): MxArray {
   const c = core();
   const h = requireArray(a, "reshape").handle;
   return c.withInts(shapeArg(shape, "reshape"), (p, n) => wrap(c.m._wmx_reshape(h, p, n)));
-}
+});
 
-export function transpose(a: MxArray, axes?: number[]): MxArray {
+export const transpose = streamed("transpose", function transpose(a: MxArray, axes?: number[]): MxArray {
   const c = core();
   const h = requireArray(a, "transpose").handle;
   if (axes === undefined || axes === null) return wrap(c.m._wmx_transpose(h, 0, -1));
   return c.withInts(axesArg(axes, "transpose")!, (p, n) => wrap(c.m._wmx_transpose(h, p, n)));
-}
+});
 
-export function broadcastTo(a: ArrayOrScalar, shape: number | number[]): MxArray {
+export const broadcastTo = streamed("broadcastTo", function broadcastTo(a: ArrayOrScalar, shape: number | number[]): MxArray {
   const c = core();
   const x = operand(a, null, "broadcast_to");
   try {
@@ -73,9 +74,9 @@ export function broadcastTo(a: ArrayOrScalar, shape: number | number[]): MxArray
   } finally {
     if (x !== a) x.dispose();
   }
-}
+});
 
-export function squeeze(a: MxArray, axis?: Axis): MxArray {
+export const squeeze = streamed("squeeze", function squeeze(a: MxArray, axis?: Axis): MxArray {
   const c = core();
   const h = requireArray(a, "squeeze").handle;
   const ax = axesArg(axis, "squeeze");
@@ -84,24 +85,24 @@ export function squeeze(a: MxArray, axis?: Axis): MxArray {
     return wrap(c.m._wmx_squeeze(h, 0, -1));
   }
   return c.withInts(ax, (p, n) => wrap(c.m._wmx_squeeze(h, p, n)));
-}
+});
 
-export function expandDims(a: MxArray, axis: Axis): MxArray {
+export const expandDims = streamed("expandDims", function expandDims(a: MxArray, axis: Axis): MxArray {
   const c = core();
   const h = requireArray(a, "expand_dims").handle;
   const ax = axesArg(axis, "expand_dims");
   if (!ax) throw new Error(`[expand_dims] The axis must be an integer or a list of integers, got ${describe(axis)}.`);
   return c.withInts(ax, (p, n) => wrap(c.m._wmx_expand_dims(h, p, n)));
-}
+});
 
-export function moveaxis(a: MxArray, source: number, destination: number): MxArray {
+export const moveaxis = streamed("moveaxis", function moveaxis(a: MxArray, source: number, destination: number): MxArray {
   if (!isInt32(source) || !isInt32(destination))
     throw new Error(`[moveaxis] source and destination must be integers, got ${describe(source)} and ${describe(destination)}.`);
   return wrap(core().m._wmx_moveaxis(requireArray(a, "moveaxis").handle, source, destination));
-}
+});
 
 /** MLX's concatenate: along `axis` (null: of the flattened arrays). */
-export function concatenate(arrays: MxArray[], axis: number | null = 0): MxArray {
+export const concatenate = streamed("concatenate", function concatenate(arrays: MxArray[], axis: number | null = 0): MxArray {
   const xs = arrayList(arrays, "concatenate");
   if (axis === null) {
     const flat = xs.map((x) => flatten(x));
@@ -113,16 +114,16 @@ export function concatenate(arrays: MxArray[], axis: number | null = 0): MxArray
   }
   const ax = intArg(axis, "The axis", "concatenate");
   return core().withInts(xs.map((x) => x.handle), (p, n) => wrap(m()._wmx_concatenate(p, n, ax)));
-}
+});
 
-export function stack(arrays: MxArray[], axis = 0): MxArray {
+export const stack = streamed("stack", function stack(arrays: MxArray[], axis = 0): MxArray {
   const xs = arrayList(arrays, "stack");
   const ax = intArg(axis, "The axis", "stack");
   return core().withInts(xs.map((x) => x.handle), (p, n) => wrap(m()._wmx_stack(p, n, ax)));
-}
+});
 
 /** split(a, sections) into equal parts, or split(a, [i, j, ...]) at indices. */
-export function split(a: MxArray, indicesOrSections: number | number[], axis = 0): MxArray[] {
+export const split = streamed("split", function split(a: MxArray, indicesOrSections: number | number[], axis = 0): MxArray[] {
   const h = requireArray(a, "split").handle;
   const ax = intArg(axis, "The axis", "split");
   if (typeof indicesOrSections === "number") {
@@ -131,28 +132,28 @@ export function split(a: MxArray, indicesOrSections: number | number[], axis = 0
   }
   const idx = intList(indicesOrSections, "The split indices", "split");
   return takeResults(core().withInts(idx, (p, n) => m()._wmx_split_indices(h, p, n, ax)));
-}
+});
 
-export function tile(a: MxArray, reps: number | number[]): MxArray {
+export const tile = streamed("tile", function tile(a: MxArray, reps: number | number[]): MxArray {
   const h = requireArray(a, "tile").handle;
   const r = intList(reps, "The repetitions", "tile");
   return core().withInts(r, (p, n) => wrap(m()._wmx_tile(h, p, n)));
-}
+});
 
-export function repeat(a: MxArray, repeats: number, axis?: number | null): MxArray {
+export const repeat = streamed("repeat", function repeat(a: MxArray, repeats: number, axis?: number | null): MxArray {
   const h = requireArray(a, "repeat").handle;
   const [ax, has] = axisArg(axis, "repeat");
   return wrap(m()._wmx_repeat(h, intArg(repeats, "The number of repeats", "repeat"), ax, has));
-}
+});
 
-export interface PadOptions {
+export interface PadOptions extends StreamOptions {
   mode?: "constant" | "edge";
   constantValues?: ArrayOrScalar;
 }
 type PadWidth = number | [number] | [number, number] | ([number] | [number, number] | number)[];
 
 /** MLX's pad: padWidth an int, (before, after), or one pair per axis. */
-export function pad(a: MxArray, padWidth: PadWidth, opts: PadOptions = {}): MxArray {
+export const pad = streamed("pad", function pad(a: MxArray, padWidth: PadWidth, opts: PadOptions = {}): MxArray {
   const x = requireArray(a, "pad");
   const { mode = "constant", constantValues = 0 } = optionsArg<PadOptions>(opts, "pad", ["mode", "constantValues"]);
   if (mode !== "constant" && mode !== "edge")
@@ -176,34 +177,34 @@ export function pad(a: MxArray, padWidth: PadWidth, opts: PadOptions = {}): MxAr
   } finally {
     if (v !== constantValues) v.dispose();
   }
-}
+}, true);
 
 // ---- reshaping views ----
 
-export function flatten(a: MxArray, startAxis = 0, endAxis = -1): MxArray {
+export const flatten = streamed("flatten", function flatten(a: MxArray, startAxis = 0, endAxis = -1): MxArray {
   const h = requireArray(a, "flatten").handle;
   return wrap(m()._wmx_flatten(h, intArg(startAxis, "startAxis", "flatten"), intArg(endAxis, "endAxis", "flatten")));
-}
+});
 
-export function unflatten(a: MxArray, axis: number, shape: number[]): MxArray {
+export const unflatten = streamed("unflatten", function unflatten(a: MxArray, axis: number, shape: number[]): MxArray {
   const h = requireArray(a, "unflatten").handle;
   const ax = intArg(axis, "The axis", "unflatten");
   const s = intList(shape, "The shape", "unflatten");
   return core().withInts(s, (p, n) => wrap(m()._wmx_unflatten(h, ax, p, n)));
-}
+});
 
-export function swapaxes(a: MxArray, axis1: number, axis2: number): MxArray {
+export const swapaxes = streamed("swapaxes", function swapaxes(a: MxArray, axis1: number, axis2: number): MxArray {
   const h = requireArray(a, "swapaxes").handle;
   return wrap(m()._wmx_swapaxes(h, intArg(axis1, "axis1", "swapaxes"), intArg(axis2, "axis2", "swapaxes")));
-}
+});
 
-export function broadcastArrays(...arrays: MxArray[]): MxArray[] {
+export const broadcastArrays = streamed("broadcastArrays", function broadcastArrays(...arrays: MxArray[]): MxArray[] {
   const xs = arrayList(arrays, "broadcast_arrays");
   return takeResults(core().withInts(xs.map((x) => x.handle), (p, n) => m()._wmx_broadcast_arrays(p, n)));
-}
+});
 
 /** A view of a's row-major data (defaults: a's shape, row-major strides). */
-export function asStrided(a: MxArray, shape?: number[] | null, strides?: number[] | null, offset = 0): MxArray {
+export const asStrided = streamed("asStrided", function asStrided(a: MxArray, shape?: number[] | null, strides?: number[] | null, offset = 0): MxArray {
   const x = requireArray(a, "as_strided");
   const s = shape === undefined || shape === null ? x.shape : intList(shape, "The shape", "as_strided");
   let st: number[];
@@ -215,12 +216,12 @@ export function asStrided(a: MxArray, shape?: number[] | null, strides?: number[
   }
   const off = intArg(offset, "The offset", "as_strided");
   return withLists([s, st], ([ps, pst]) => wrap(m()._wmx_as_strided(x.handle, ps!, s.length, pst!, st.length, off)));
-}
+});
 
 // ---- gathers and scatters ----
 
 /** take(a, indices) of the flattened array, or take(a, indices, axis). Negative indices count from the end. */
-export function take(a: MxArray, indices: IndexLike, axis?: number | null): MxArray {
+export const take = streamed("take", function take(a: MxArray, indices: IndexLike, axis?: number | null): MxArray {
   const x = requireArray(a, "take");
   const [ax, has] = axisArg(axis, "take");
   const idx = toIndex(indices, "take");
@@ -229,9 +230,9 @@ export function take(a: MxArray, indices: IndexLike, axis?: number | null): MxAr
   } finally {
     if (idx !== indices) idx.dispose();
   }
-}
+});
 
-export function takeAlongAxis(a: MxArray, indices: IndexLike, axis?: number | null): MxArray {
+export const takeAlongAxis = streamed("takeAlongAxis", function takeAlongAxis(a: MxArray, indices: IndexLike, axis?: number | null): MxArray {
   const x = requireArray(a, "take_along_axis");
   const [ax, has] = axisArg(axis, "take_along_axis");
   const idx = toIndex(indices, "take_along_axis");
@@ -240,9 +241,9 @@ export function takeAlongAxis(a: MxArray, indices: IndexLike, axis?: number | nu
   } finally {
     if (idx !== indices) idx.dispose();
   }
-}
+});
 
-export function putAlongAxis(a: MxArray, indices: IndexLike, values: ArrayOrScalar, axis?: number | null): MxArray {
+export const putAlongAxis = streamed("putAlongAxis", function putAlongAxis(a: MxArray, indices: IndexLike, values: ArrayOrScalar, axis?: number | null): MxArray {
   const x = requireArray(a, "put_along_axis");
   const [ax, has] = axisArg(axis, "put_along_axis");
   const idx = toIndex(indices, "put_along_axis");
@@ -259,10 +260,10 @@ export function putAlongAxis(a: MxArray, indices: IndexLike, values: ArrayOrScal
     if (idx !== indices) idx.dispose();
     if (v !== values) v.dispose();
   }
-}
+});
 
 /** MLX's dynamic `slice(a, start, axes, slice_size)`: `start` an integer array, sliceSize the output shape. */
-export function sliceDynamic(a: MxArray, start: IndexLike, axes: number[], sliceSize: number[]): MxArray {
+export const sliceDynamic = streamed("sliceDynamic", function sliceDynamic(a: MxArray, start: IndexLike, axes: number[], sliceSize: number[]): MxArray {
   const x = requireArray(a, "slice_dynamic");
   const ax = intList(axes, "The axes", "slice_dynamic");
   const size = intList(sliceSize, "The slice size", "slice_dynamic");
@@ -273,10 +274,10 @@ export function sliceDynamic(a: MxArray, start: IndexLike, axes: number[], slice
   } finally {
     if (st !== start) st.dispose();
   }
-}
+});
 
 /** MLX's `slice_update(a, update, start, axes)`: a copy of a with update written at `start`. */
-export function sliceUpdate(a: MxArray, update: ArrayOrScalar, start: IndexLike, axes: number[]): MxArray {
+export const sliceUpdate = streamed("sliceUpdate", function sliceUpdate(a: MxArray, update: ArrayOrScalar, start: IndexLike, axes: number[]): MxArray {
   const x = requireArray(a, "slice_update");
   const ax = intList(axes, "The axes", "slice_update");
   const st = toIndex(start, "slice_update");
@@ -293,7 +294,7 @@ export function sliceUpdate(a: MxArray, update: ArrayOrScalar, start: IndexLike,
     if (st !== start) st.dispose();
     if (u !== update) u.dispose();
   }
-}
+});
 
 // ---- x.index(...) and x.at(...) ----
 

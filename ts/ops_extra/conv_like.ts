@@ -15,8 +15,9 @@ import { expandDims, indexArray, pad, reshape, slice, take, type IndexEntry } fr
 import { tidy } from "../transforms.js";
 import { resultType } from "./dtype_like.js";
 import { shapeText } from "./common.js";
+import { type StreamOptions, streamed } from "../stream.js";
 
-export interface Conv3dOptions {
+export interface Conv3dOptions extends StreamOptions {
   stride?: number | number[];
   padding?: number | number[];
   dilation?: number | number[];
@@ -27,7 +28,7 @@ export interface ConvTranspose3dOptions extends Conv3dOptions {
   outputPadding?: number | number[];
 }
 
-export interface ConvGeneralOptions {
+export interface ConvGeneralOptions extends StreamOptions {
   stride?: number | number[];
   /** One size for every side, one per axis, or `[lo, hi]` lists per axis. */
   padding?: number | number[] | [number[], number[]];
@@ -147,7 +148,7 @@ function general(
  * separate low and high amounts (`[lo[], hi[]]`); inputDilation spreads the
  * input with zeros; flip convolves with the mirrored kernel.
  */
-export function convGeneral(input: MxArray, weight: MxArray, options: ConvGeneralOptions = {}): MxArray {
+export const convGeneral = streamed("convGeneral", function convGeneral(input: MxArray, weight: MxArray, options: ConvGeneralOptions = {}): MxArray {
   const op = "conv_general";
   const o = optionsArg<ConvGeneralOptions>(options, op,
     ["stride", "padding", "kernelDilation", "inputDilation", "groups", "flip"]);
@@ -173,22 +174,22 @@ export function convGeneral(input: MxArray, weight: MxArray, options: ConvGenera
   for (const [name, v] of [["stride", stride], ["kernelDilation", kdil], ["inputDilation", idil]] as const)
     if (v.some((s) => s < 1)) throw new Error(`[${op}] ${name} must be positive, got ${shapeText(v)}.`);
   return general(x, w, stride, lo, hi, kdil, idil, groups, boolArg(o.flip, "flip", op));
-}
+}, true);
 
 /** 3-D convolution: input (N, D, H, W, C_in), weight (C_out, KD, KH, KW, C_in). */
-export function conv3d(input: MxArray, weight: MxArray, options: Conv3dOptions = {}): MxArray {
+export const conv3d = streamed("conv3d", function conv3d(input: MxArray, weight: MxArray, options: Conv3dOptions = {}): MxArray {
   const op = "conv3d";
   const o = optionsArg<Conv3dOptions>(options, op, ["stride", "padding", "dilation", "groups"]);
   const padding = perAxis(o.padding, "padding", op, 0, 3);
   return convGeneral(input, weight, { stride: o.stride, padding, kernelDilation: o.dilation, groups: o.groups });
-}
+}, true);
 
 /**
  * 3-D transposed convolution (MLX's conv_transpose3d): input (N, D, H, W,
  * C_in), weight (C_out, KD, KH, KW, C_in); output size per axis
  * (in - 1) * stride - 2 * padding + dilation * (k - 1) + 1 + outputPadding.
  */
-export function convTranspose3d(input: MxArray, weight: MxArray, options: ConvTranspose3dOptions = {}): MxArray {
+export const convTranspose3d = streamed("convTranspose3d", function convTranspose3d(input: MxArray, weight: MxArray, options: ConvTranspose3dOptions = {}): MxArray {
   const op = "conv_transpose3d";
   const o = optionsArg<ConvTranspose3dOptions>(options, op, ["stride", "padding", "dilation", "outputPadding", "groups"]);
   const x = arrayArg(input, "input", op), w = arrayArg(weight, "weight", op);
@@ -208,4 +209,4 @@ export function convTranspose3d(input: MxArray, weight: MxArray, options: ConvTr
     hi.push(full - (1 + stride[i]! * (x.shape[1 + i]! - 1)) + padding[i]! + outPad[i]!);
   }
   return general(x, w, [1, 1, 1], lo, hi, dilation, stride, groups, true);
-}
+}, true);

@@ -6,8 +6,9 @@ import { optionsArg } from "../args.js";
 import { array, full, type NestedInput } from "../creation.js";
 import { where } from "../elementwise.js";
 import { tidy } from "../transforms.js";
+import { type StreamOptions, streamed } from "../stream.js";
 
-export interface AsarrayOptions {
+export interface AsarrayOptions extends StreamOptions {
   /** true: always a new array; false: never copy (an error when one is needed); null/undefined: copy when needed. */
   copy?: boolean | null;
 }
@@ -18,7 +19,7 @@ export interface AsarrayOptions {
  * the requested dtype; the result is then a new handle on the same data.
  * `{copy: true}` gives an mx.Array argument a buffer of its own.
  */
-export function asarray(a: NestedList | NestedInput | ArrayBufferView | MxArray, dtype?: Dtype | string | null,
+export const asarray = streamed("asarray", function asarray(a: NestedList | NestedInput | ArrayBufferView | MxArray, dtype?: Dtype | string | null,
                         options?: AsarrayOptions): MxArray {
   const op = "asarray";
   const o = optionsArg<AsarrayOptions>(options, op, ["copy"]);
@@ -31,4 +32,4 @@ export function asarray(a: NestedList | NestedInput | ArrayBufferView | MxArray,
     // a select copies every element exactly (an arithmetic identity could change -0 or NaN payloads)
     return tidy(() => where(full([], true, bool), a, a));
   return array(a as Parameters<typeof array>[0], dt);
-}
+}, true);

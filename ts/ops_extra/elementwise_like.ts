@@ -13,6 +13,7 @@ import {
 import { broadcastTo } from "../shape_ops.js";
 import { tidy } from "../transforms.js";
 import { atLeastFloat, broadcastShapeOf, freshCopy, scalarOf } from "./common.js";
+import { type StreamOptions, streamed } from "../stream.js";
 
 function scaled(op: string, a: ArrayOrScalar, factor: number): MxArray {
   return tidy(() => {
@@ -22,10 +23,10 @@ function scaled(op: string, a: ArrayOrScalar, factor: number): MxArray {
 }
 
 /** Radians to degrees; integers compute in float32. */
-export const degrees = (a: ArrayOrScalar) => scaled("degrees", a, 180 / Math.PI);
+export const degrees = streamed("degrees", (a: ArrayOrScalar) => scaled("degrees", a, 180 / Math.PI));
 
 /** Degrees to radians; integers compute in float32. */
-export const radians = (a: ArrayOrScalar) => scaled("radians", a, Math.PI / 180);
+export const radians = streamed("radians", (a: ArrayOrScalar) => scaled("radians", a, Math.PI / 180));
 
 function isInfOfSign(op: string, a: ArrayOrScalar, sign: 1 | -1): MxArray {
   return tidy(() => {
@@ -37,34 +38,34 @@ function isInfOfSign(op: string, a: ArrayOrScalar, sign: 1 | -1): MxArray {
 }
 
 /** Where a is +infinity (all false for integer and boolean arrays). */
-export const isposinf = (a: ArrayOrScalar) => isInfOfSign("isposinf", a, 1);
+export const isposinf = streamed("isposinf", (a: ArrayOrScalar) => isInfOfSign("isposinf", a, 1));
 
 /** Where a is -infinity (all false for integer and boolean arrays). */
-export const isneginf = (a: ArrayOrScalar) => isInfOfSign("isneginf", a, -1);
+export const isneginf = streamed("isneginf", (a: ArrayOrScalar) => isInfOfSign("isneginf", a, -1));
 
 /** Elementwise exclusive or of the operands' truth values (bool). */
-export function logicalXor(a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
+export const logicalXor = streamed("logicalXor", function logicalXor(a: ArrayOrScalar, b: ArrayOrScalar): MxArray {
   const op = "logical_xor";
   return tidy(() => {
     const x = operand(a, null, op), y = operand(b, null, op);
     broadcastShapeOf([dimsOf(x), dimsOf(y)], op); // (dimsOf: checking bakes no shape into a trace)
     return notEqual(astype(x, bool), astype(y, bool));
   });
-}
+});
 
 /** `+a`: a new array with a's values. */
-export const positive = (a: MxArray): MxArray => freshCopy(requireArray(a, "positive"));
+export const positive = streamed("positive", (a: MxArray): MxArray => freshCopy(requireArray(a, "positive")));
 
 /** Rounds toward zero; integer arrays come back unchanged. */
-export function trunc(a: ArrayOrScalar): MxArray {
+export const trunc = streamed("trunc", function trunc(a: ArrayOrScalar): MxArray {
   return tidy(() => {
     const x = operand(a, null, "trunc");
     if (x.dtype.kind === "int" || x.dtype.kind === "uint") return freshCopy(x);
     return where(less(x, 0), ceil(x), floor(x));
   });
-}
+});
 
-export interface NanToNumOptions {
+export interface NanToNumOptions extends StreamOptions {
   /** What NaN becomes (default 0). */
   nan?: number;
   /** What +infinity becomes (default: the dtype's largest finite value). */
@@ -87,7 +88,7 @@ const FLOAT_MAX: Record<string, number> = {
  * Non-floating arrays come back unchanged. (MLX refuses float64 here, for
  * want of a limit; webmx uses float64's.)
  */
-export function nanToNum(a: ArrayOrScalar, nan: number | NanToNumOptions = 0, posinf?: number | null,
+export const nanToNum = streamed("nanToNum", function nanToNum(a: ArrayOrScalar, nan: number | NanToNumOptions = 0, posinf?: number | null,
                          neginf?: number | null): MxArray {
   const op = "nan_to_num";
   let o: NanToNumOptions;
@@ -110,13 +111,13 @@ export function nanToNum(a: ArrayOrScalar, nan: number | NanToNumOptions = 0, po
     out = where(isposinf(x), scalarOf(pos ?? max, dt), out);
     return where(isneginf(x), scalarOf(neg ?? -max, dt), out);
   });
-}
+}, true);
 
 /**
  * `[a // b, a % b]` (floorDivide, remainder) with numpy broadcasting and
  * promotion. As in MLX, both outputs have zero derivatives.
  */
-export function divmod(a: ArrayOrScalar, b: ArrayOrScalar): [MxArray, MxArray] {
+export const divmod = streamed("divmod", function divmod(a: ArrayOrScalar, b: ArrayOrScalar): [MxArray, MxArray] {
   const op = "divmod";
   return tidy(() => {
     const x = operand(a, b instanceof MxArray ? b : null, op);
@@ -124,13 +125,13 @@ export function divmod(a: ArrayOrScalar, b: ArrayOrScalar): [MxArray, MxArray] {
     broadcastShapeOf([dimsOf(x), dimsOf(y)], op); // (dimsOf: checking bakes no shape into a trace)
     return [stopGradient(floorDivide(x, y)), stopGradient(remainder(x, y))];
   });
-}
+});
 
 /**
  * An array shaped like `a` (broadcast with `vals`' shape) filled with `vals`,
  * in `dtype` (default a's).
  */
-export function fullLike(a: MxArray, vals: ArrayOrScalar, dtype?: Dtype | string | null): MxArray {
+export const fullLike = streamed("fullLike", function fullLike(a: MxArray, vals: ArrayOrScalar, dtype?: Dtype | string | null): MxArray {
   const op = "full_like";
   const x = requireArray(a, op);
   const dt = dtype === undefined || dtype === null ? x.dtype : toDtype(dtype, op);
@@ -140,4 +141,4 @@ export function fullLike(a: MxArray, vals: ArrayOrScalar, dtype?: Dtype | string
     const v = astype(castOperand(vals, op, null), dt);
     return broadcastTo(v, broadcastShapeOf([x.shape, v.shape], op));
   });
-}
+});

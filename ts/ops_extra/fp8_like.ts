@@ -12,11 +12,12 @@ import {
 } from "../elementwise.js";
 import { tidy } from "../transforms.js";
 import { scalarOf } from "./common.js";
+import { streamed } from "../stream.js";
 
 const f32 = (v: number) => scalarOf(v, float32);
 
 /** Encodes floating values as e4m3 fp8 bytes (uint8), as MLX does. */
-export function toFp8(x: MxArray): MxArray {
+export const toFp8 = streamed("toFp8", function toFp8(x: MxArray): MxArray {
   const op = "to_fp8";
   const a0 = requireArray(x, op);
   if (a0.dtype.kind !== "float")
@@ -38,10 +39,10 @@ export function toFp8(x: MxArray): MxArray {
     code = where(logicalOr(greaterEqual(a, f32(448)), isnan(a)), f32(0x7e), code);
     return astype(add(code, where(negative, f32(128), f32(0))), uint8);
   });
-}
+});
 
 /** Decodes e4m3 fp8 bytes (uint8) to `dtype` (default bfloat16), as MLX does. */
-export function fromFp8(x: MxArray, dtype: Dtype | string = bfloat16): MxArray {
+export const fromFp8 = streamed("fromFp8", function fromFp8(x: MxArray, dtype: Dtype | string = bfloat16): MxArray {
   const op = "from_fp8";
   const b = requireArray(x, op);
   const dt = toDtype(dtype, op);
@@ -58,4 +59,4 @@ export function fromFp8(x: MxArray, dtype: Dtype | string = bfloat16): MxArray {
     const value = where(equal(e, 0), sub, normal);
     return astype(where(greaterEqual(v, f32(128)), multiply(value, f32(-1)), value), dt);
   });
-}
+});

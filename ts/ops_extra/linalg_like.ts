@@ -12,6 +12,7 @@ import { expandDims, pad, reshape, take, transpose } from "../shape_ops.js";
 import { tidy } from "../transforms.js";
 import { castOperand } from "../operands.js";
 import { shapeText } from "./common.js";
+import { type StreamOptions, streamed } from "../stream.js";
 
 /** The two axes of diagonal/trace, checked with MLX's messages. */
 function axisPair(op: string, ndim: number, axis1: unknown, axis2: unknown): [number, number] {
@@ -32,13 +33,13 @@ function axisPair(op: string, ndim: number, axis1: unknown, axis2: unknown): [nu
  * sub-arrays spanned by axis1 and axis2: those axes are removed and the
  * diagonal becomes the last axis.
  */
-export function diagonal(a: MxArray, offset = 0, axis1 = 0, axis2 = 1): MxArray {
+export const diagonal = streamed("diagonal", function diagonal(a: MxArray, offset = 0, axis1 = 0, axis2 = 1): MxArray {
   const op = "diagonal";
   const x = requireArray(a, op);
   const k = intArg(offset, "offset", op);
   const [ax1, ax2] = axisPair(op, x.ndim, axis1, axis2);
   return diagonalOf(x, k, ax1, ax2);
-}
+});
 
 function diagonalOf(x: MxArray, k: number, ax1: number, ax2: number): MxArray {
   const s = x.shape;
@@ -58,7 +59,7 @@ function diagonalOf(x: MxArray, k: number, ax1: number, ax2: number): MxArray {
  * diag(v, k) of a 1-D array: the square matrix with v on its k-th diagonal
  * (zeros elsewhere); of a 2-D array: its k-th diagonal.
  */
-export function diag(a: MxArray, k = 0): MxArray {
+export const diag = streamed("diag", function diag(a: MxArray, k = 0): MxArray {
   const op = "diag";
   const x = requireArray(a, op);
   const kk = intArg(k, "k", op);
@@ -74,23 +75,23 @@ export function diag(a: MxArray, k = 0): MxArray {
     // where, not a product with eye: inf or NaN in v must not leak off the diagonal
     return where(eye(n, n, kk, "bool"), placed, castOperand(0, op, x));
   });
-}
+});
 
 /**
  * Sum of the diagonal at `offset` of the sub-arrays spanned by axis1 and
  * axis2, accumulated in `dtype` (default a's).
  */
-export function trace(a: MxArray, offset = 0, axis1 = 0, axis2 = 1, dtype?: Dtype | string | null): MxArray {
+export const trace = streamed("trace", function trace(a: MxArray, offset = 0, axis1 = 0, axis2 = 1, dtype?: Dtype | string | null): MxArray {
   const op = "trace";
   const x = requireArray(a, op);
   const k = intArg(offset, "offset", op);
   const [ax1, ax2] = axisPair(op, x.ndim, axis1, axis2);
   const dt = dtype === undefined || dtype === null ? x.dtype : toDtype(dtype, op);
   return tidy(() => sum(astype(diagonalOf(x, k, ax1, ax2), dt), -1));
-}
+});
 
 /** The Kronecker product: blocks a[i, j] * b, for inputs of any (possibly different) ranks. */
-export function kron(a: MxArray, b: MxArray): MxArray {
+export const kron = streamed("kron", function kron(a: MxArray, b: MxArray): MxArray {
   const op = "kron";
   const x = arrayArg(a, "a", op), y = arrayArg(b, "b", op);
   if (x.size === 0 || y.size === 0) throw new Error(`[${op}] Input arrays cannot be empty.`);
@@ -108,15 +109,15 @@ export function kron(a: MxArray, b: MxArray): MxArray {
     out[i]! *= sb[j]!;
   }
   return tidy(() => reshape(multiply(reshape(x, aShape), reshape(y, bShape)), out));
-}
+});
 
-export interface VecdotOptions {
+export interface VecdotOptions extends StreamOptions {
   /** The axis to contract (default -1). */
   axis?: number;
 }
 
 /** Dot products of a and b along `axis` (other axes broadcast). */
-export function vecdot(a: MxArray, b: MxArray, options?: VecdotOptions): MxArray {
+export const vecdot = streamed("vecdot", function vecdot(a: MxArray, b: MxArray, options?: VecdotOptions): MxArray {
   const op = "vecdot";
   const x = arrayArg(a, "a", op), y = arrayArg(b, "b", op);
   const axis = intArg(optionsArg<VecdotOptions>(options, op, ["axis"]).axis ?? -1, "axis", op);
@@ -127,4 +128,4 @@ export function vecdot(a: MxArray, b: MxArray, options?: VecdotOptions): MxArray
   if (x.shape[ax] !== y.shape[ax])
     throw new Error(`[${op}] a and b must have the same size along axis (shapes ${shapeText(x.shape)} and ${shapeText(y.shape)}).`);
   return tidy(() => sum(multiply(x, y), ax));
-}
+}, true);

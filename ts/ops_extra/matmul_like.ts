@@ -14,6 +14,7 @@ import { tidy } from "../transforms.js";
 import { indexArg, pickMatrices } from "../quantized.js";
 import { scalarOf, shapeText } from "./common.js";
 import { resultType } from "./dtype_like.js";
+import { type StreamOptions, streamed } from "../stream.js";
 
 /** MLX's checks shared by the matmul variants: ranks, inner sizes, a floating result. */
 function operands(a: unknown, b: unknown, op: string): [MxArray, MxArray, Dtype] {
@@ -42,7 +43,7 @@ function squeezeVectors(out: MxArray, x: MxArray, y: MxArray): MxArray {
   return axes.length ? squeeze(out, axes) : out;
 }
 
-export interface GatherMmOptions {
+export interface GatherMmOptions extends StreamOptions {
   /** A hint in MLX (indices already sorted); the result does not depend on it. */
   sortedIndices?: boolean;
 }
@@ -52,7 +53,7 @@ export interface GatherMmOptions {
  * batch (flattened) at lhsIndices times b's at rhsIndices (default: all in
  * order); output broadcast(lhsIndices, rhsIndices) + (M, N).
  */
-export function gatherMm(
+export const gatherMm = streamed("gatherMm", function gatherMm(
   a: MxArray, b: MxArray, lhsIndices: MxArray | null = null, rhsIndices: MxArray | null = null,
   options: GatherMmOptions = {},
 ): MxArray {
@@ -65,7 +66,7 @@ export function gatherMm(
     const [am, bm] = asMatrices(astype(x, t), astype(y, t), op);
     return squeezeVectors(matmul(pickMatrices(am, li), pickMatrices(bm, ri)), x, y);
   });
-}
+}, true);
 
 /** A block mask (..., rows/bs, cols/bs) spread over (..., rows, cols) elements. */
 function spread(mask: MxArray, bs: number, rows: number, cols: number, dtype: Dtype): MxArray {
@@ -82,7 +83,7 @@ function spread(mask: MxArray, bs: number, rows: number, cols: number, dtype: Dt
  * (..., ceil(K/bs), ceil(N/bs)) zero (bool) or scale (float) the operands'
  * tiles, maskOut (..., ceil(M/bs), ceil(N/bs)) the output's.
  */
-export function blockMaskedMm(
+export const blockMaskedMm = streamed("blockMaskedMm", function blockMaskedMm(
   a: MxArray, b: MxArray, blockSize = 64, maskOut: MxArray | null = null, maskLhs: MxArray | null = null,
   maskRhs: MxArray | null = null,
 ): MxArray {
@@ -122,14 +123,14 @@ export function blockMaskedMm(
     }
     return squeezeVectors(out, x, y);
   });
-}
+});
 
 /**
  * Products of a's columns and b's rows over segments of the inner axis (MLX's
  * segmented_mm): segments (..., 2) of [start, end) pairs give (..., M, N),
  * each a[:, start:end] @ b[start:end, :].
  */
-export function segmentedMm(a: MxArray, b: MxArray, segments: MxArray): MxArray {
+export const segmentedMm = streamed("segmentedMm", function segmentedMm(a: MxArray, b: MxArray, segments: MxArray): MxArray {
   const op = "segmented_mm";
   const [x, y, t] = operands(a, b, op);
   const seg = arrayArg(segments, "segments", op);
@@ -150,7 +151,7 @@ export function segmentedMm(a: MxArray, b: MxArray, segments: MxArray): MxArray 
     const masked = multiply(astype(x, t), expandDims(astype(inSeg, t), -2));
     return matmul(masked, astype(y, t));
   });
-}
+});
 
 /**
  * The Hadamard matrices MLX uses for the non-power-of-two factor m (rows of
@@ -170,7 +171,7 @@ const HADAMARD_M: [number, string][] = [
  * H_m (x) H_(2^k): each run of 2^k values transformed, then H_m across the
  * runs. Integer inputs give float32.
  */
-export function hadamardTransform(a: MxArray, scale: number | null = null): MxArray {
+export const hadamardTransform = streamed("hadamardTransform", function hadamardTransform(a: MxArray, scale: number | null = null): MxArray {
   const op = "hadamard_transform";
   const x = arrayArg(a, "a", op);
   if (x.size === 0) throw new Error(`[${op}] Does not support empty arrays.`);
@@ -198,4 +199,4 @@ export function hadamardTransform(a: MxArray, scale: number | null = null): MxAr
     }
     return s === 1 ? y : multiply(y, scalarOf(s, t));
   });
-}
+});

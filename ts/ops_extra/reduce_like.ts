@@ -14,8 +14,9 @@ import { concatenate, expandDims, flatten, moveaxis, slice, squeeze, transpose }
 import { tidy } from "../transforms.js";
 import { atLeastFloat, normalizeAxis, scalarOf } from "./common.js";
 import { flip } from "./shape_like.js";
+import { type StreamOptions, streamed } from "../stream.js";
 
-export interface CountNonzeroOptions {
+export interface CountNonzeroOptions extends StreamOptions {
   /** Axes to count over (default: every axis). */
   axis?: Axis | null;
   /** Keep the counted axes as size 1. */
@@ -23,7 +24,7 @@ export interface CountNonzeroOptions {
 }
 
 /** The number of nonzero elements (int32) over `axis`. */
-export function countNonzero(a: MxArray, options?: CountNonzeroOptions): MxArray {
+export const countNonzero = streamed("countNonzero", function countNonzero(a: MxArray, options?: CountNonzeroOptions): MxArray {
   const op = "count_nonzero";
   const x = requireArray(a, op);
   const o = optionsArg<CountNonzeroOptions>(options, op, ["axis", "keepdims"]);
@@ -31,14 +32,14 @@ export function countNonzero(a: MxArray, options?: CountNonzeroOptions): MxArray
   for (const ax of axes ?? []) normalizeAxis(ax, x.ndim, op);
   const keepdims = boolArg(o.keepdims, "keepdims", op);
   return tidy(() => sum(astype(notEqual(x, scalarOf(0, x.dtype)), int32), axes, keepdims));
-}
+}, true);
 
 /**
  * The median over `axis` (every axis when absent), in at least float32: the
  * middle element, or the mean of the two middle ones. NaN when a NaN is among
  * the values.
  */
-export function median(a: MxArray, axis?: Axis | null, keepdims = false): MxArray {
+export const median = streamed("median", function median(a: MxArray, axis?: Axis | null, keepdims = false): MxArray {
   const op = "median";
   const x = requireArray(a, op);
   const kd = boolArg(keepdims, "keepdims", op);
@@ -68,9 +69,9 @@ export function median(a: MxArray, axis?: Axis | null, keepdims = false): MxArra
     m = squeeze(m, -1);
     return kd ? expandDims(m, axes) : m;
   });
-}
+});
 
-export interface LogcumsumexpOptions {
+export interface LogcumsumexpOptions extends StreamOptions {
   /** Accumulate from the end. */
   reverse?: boolean;
   /** Include the element at each position (default true). */
@@ -83,7 +84,7 @@ export interface LogcumsumexpOptions {
  * contribution is lost to an underflowing exp. Integer arrays give float32
  * (MLX keeps their dtype, rounding each step).
  */
-export function logcumsumexp(a: MxArray, axis?: number | null, options?: LogcumsumexpOptions): MxArray {
+export const logcumsumexp = streamed("logcumsumexp", function logcumsumexp(a: MxArray, axis?: number | null, options?: LogcumsumexpOptions): MxArray {
   const op = "logcumsumexp";
   const x = requireArray(a, op);
   const o = optionsArg<LogcumsumexpOptions>(options, op, ["reverse", "inclusive"]);
@@ -109,7 +110,7 @@ export function logcumsumexp(a: MxArray, axis?: number | null, options?: Logcums
     if (reverse) y = flip(y, -1);
     return flat ? y : moveaxis(y, -1, ax);
   });
-}
+}, true);
 
 function partitionArgs(op: string, a: MxArray, kth: number, axis: number | null | undefined): [MxArray, number, number] {
   const x = requireArray(a, op);
@@ -128,23 +129,23 @@ function partitionArgs(op: string, a: MxArray, kth: number, axis: number | null 
  * array when null) is where sorting would put it, smaller ones before and
  * larger ones after. (webmx sorts the axis, which is one such arrangement.)
  */
-export function partition(a: MxArray, kth: number, axis: number | null = -1): MxArray {
+export const partition = streamed("partition", function partition(a: MxArray, kth: number, axis: number | null = -1): MxArray {
   const [x, , ax] = partitionArgs("partition", a, kth, axis);
   return axis === null ? sort(x, null) : sort(x, ax);
-}
+});
 
 /** The uint32 indices that partition `a` around `kth` along `axis` (see partition). */
-export function argpartition(a: MxArray, kth: number, axis: number | null = -1): MxArray {
+export const argpartition = streamed("argpartition", function argpartition(a: MxArray, kth: number, axis: number | null = -1): MxArray {
   const [x, , ax] = partitionArgs("argpartition", a, kth, axis);
   return axis === null ? argsort(x, null) : argsort(x, ax);
-}
+});
 
 /**
  * Where `values` would be inserted into the 1-D `sortedSequence` to keep it
  * sorted (uint32, values' shape): the first such place with side "left", the
  * last with "right". NaN counts as larger than every number, as sort orders it.
  */
-export function searchsorted(sortedSequence: MxArray, values: MxArray, side: "left" | "right" = "left"): MxArray {
+export const searchsorted = streamed("searchsorted", function searchsorted(sortedSequence: MxArray, values: MxArray, side: "left" | "right" = "left"): MxArray {
   const op = "searchsorted";
   const seq = requireArray(sortedSequence, op), v = requireArray(values, op);
   if (side !== "left" && side !== "right")
@@ -157,4 +158,4 @@ export function searchsorted(sortedSequence: MxArray, values: MxArray, side: "le
     const counted = side === "left" ? below(m, x) : logicalNot(below(x, m));
     return astype(sum(astype(counted, int32), -1), uint32);
   });
-}
+});

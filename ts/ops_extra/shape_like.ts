@@ -11,6 +11,7 @@ import {
 } from "../shape_ops.js";
 import { tidy } from "../transforms.js";
 import { broadcastShapeOf, freshCopy, normalizeAxis } from "./common.js";
+import { type StreamOptions, streamed } from "../stream.js";
 
 /** `a` indexed with `entries[axis]` on the listed axes and a full slice elsewhere. */
 function sliceAxes(a: MxArray, entries: Map<number, Slice>): MxArray {
@@ -20,14 +21,14 @@ function sliceAxes(a: MxArray, entries: Map<number, Slice>): MxArray {
 }
 
 /** Reverses the order of elements along `axis` (every axis when absent). */
-export function flip(a: MxArray, axis?: Axis | null): MxArray {
+export const flip = streamed("flip", function flip(a: MxArray, axis?: Axis | null): MxArray {
   const x = requireArray(a, "flip");
   const given = axesArg(axis, "flip");
   const axes = given ?? Array.from({ length: x.ndim }, (_, i) => i);
   const entries = new Map<number, Slice>();
   for (const ax of axes) entries.set(normalizeAxis(ax, x.ndim, "flip"), new Slice(null, null, -1));
   return sliceAxes(x, entries);
-}
+});
 
 /**
  * Rolls elements along `axis` by `shift` (positive: toward the end), those
@@ -35,7 +36,7 @@ export function flip(a: MxArray, axis?: Axis | null): MxArray {
  * rolled flattened and reshaped back. A list of shifts pairs with a list of
  * axes; with one axis (or none) the shifts add up; one shift applies to every axis.
  */
-export function roll(a: MxArray, shift: number | number[], axis?: Axis | null): MxArray {
+export const roll = streamed("roll", function roll(a: MxArray, shift: number | number[], axis?: Axis | null): MxArray {
   const op = "roll";
   const x = requireArray(a, op);
   const shifts = intList(shift, "The shift", op);
@@ -52,7 +53,7 @@ export function roll(a: MxArray, shift: number | number[], axis?: Axis | null): 
   if (typeof axis === "number") return rollAxes(x, [total()], axes);
   const perAxis = typeof shift === "number" ? axes.map(() => shift) : shifts;
   return rollAxes(x, perAxis, axes);
-}
+});
 
 function rollAxes(a: MxArray, shifts: number[], axes: number[]): MxArray {
   const op = "roll";
@@ -87,21 +88,21 @@ function eachArray(op: string, arrays: MxArray[], one: (a: MxArray) => MxArray):
 }
 
 type AtLeast = {
-  (a: MxArray): MxArray;
-  (...arrays: MxArray[]): MxArray | MxArray[];
+  (a: MxArray, options?: StreamOptions): MxArray;
+  (...arrays: MxArray[] | [...MxArray[], StreamOptions]): MxArray | MxArray[];
 };
 
 /** Arrays with at least one dimension (a 0-d array becomes shape (1)). */
-export const atleast1d: AtLeast = ((...arrays: MxArray[]) =>
+export const atleast1d: AtLeast = streamed("atleast1d", (...arrays: MxArray[]) =>
   eachArray("atleast_1d", arrays, (a) => (a.ndim === 0 ? reshape(a, [1]) : freshCopy(a)))) as AtLeast;
 
 /** Arrays with at least two dimensions: () -> (1, 1), (n) -> (1, n). */
-export const atleast2d: AtLeast = ((...arrays: MxArray[]) =>
+export const atleast2d: AtLeast = streamed("atleast2d", (...arrays: MxArray[]) =>
   eachArray("atleast_2d", arrays, (a) =>
     a.ndim === 0 ? reshape(a, [1, 1]) : a.ndim === 1 ? reshape(a, [1, a.shape[0]!]) : freshCopy(a))) as AtLeast;
 
 /** Arrays with at least three dimensions: () -> (1, 1, 1), (n) -> (1, n, 1), (m, n) -> (m, n, 1). */
-export const atleast3d: AtLeast = ((...arrays: MxArray[]) =>
+export const atleast3d: AtLeast = streamed("atleast3d", (...arrays: MxArray[]) =>
   eachArray("atleast_3d", arrays, (a) => {
     const s = a.shape;
     if (a.ndim === 0) return reshape(a, [1, 1, 1]);
@@ -111,22 +112,22 @@ export const atleast3d: AtLeast = ((...arrays: MxArray[]) =>
   })) as AtLeast;
 
 /** The array API's name for transpose (its errors are transpose's, as in MLX). */
-export function permuteDims(a: MxArray, axes?: number[] | null): MxArray {
+export const permuteDims = streamed("permuteDims", function permuteDims(a: MxArray, axes?: number[] | null): MxArray {
   return transpose(a, axes ?? undefined);
-}
+});
 
 /** The array API's name for concatenate (its errors are concatenate's, as in MLX). */
-export function concat(arrays: MxArray[], axis: number | null = 0): MxArray {
+export const concat = streamed("concat", function concat(arrays: MxArray[], axis: number | null = 0): MxArray {
   return concatenate(arrays, axis);
-}
+});
 
-export interface UnstackOptions {
+export interface UnstackOptions extends StreamOptions {
   /** The axis to split along and remove (default 0). */
   axis?: number;
 }
 
 /** The inverse of stack: one array per index along `axis`, without that axis. */
-export function unstack(x: MxArray, options?: UnstackOptions | number): MxArray[] {
+export const unstack = streamed("unstack", function unstack(x: MxArray, options?: UnstackOptions | number): MxArray[] {
   const op = "unstack";
   const a = requireArray(x, op);
   const o = typeof options === "number" ? { axis: options } : optionsArg<UnstackOptions>(options, op, ["axis"]);
@@ -134,9 +135,9 @@ export function unstack(x: MxArray, options?: UnstackOptions | number): MxArray[
   const n = a.shape[ax]!;
   if (n === 0) return [];
   return tidy(() => split(a, n, ax).map((p) => squeeze(p, ax)));
-}
+}, true);
 
-export interface MeshgridOptions {
+export interface MeshgridOptions extends StreamOptions {
   /** Return the broadcastable (unexpanded) grids (default false). */
   sparse?: boolean;
   /** "xy" (Cartesian, the default) or "ij" (matrix) indexing. */
@@ -147,7 +148,7 @@ export interface MeshgridOptions {
  * Coordinate grids from 1-D coordinate arrays: `meshgrid(x, y, {sparse,
  * indexing})`. Each input is flattened; "xy" swaps the first two output axes.
  */
-export function meshgrid(...args: (MxArray | MeshgridOptions)[]): MxArray[] {
+export const meshgrid = streamed("meshgrid", function meshgrid(...args: (MxArray | MeshgridOptions)[]): MxArray[] {
   const op = "meshgrid";
   const last = args[args.length - 1];
   const hasOptions = last !== undefined && !(last instanceof MxArray) && typeof last === "object" && !Array.isArray(last);
@@ -172,7 +173,7 @@ export function meshgrid(...args: (MxArray | MeshgridOptions)[]): MxArray[] {
     });
     return o.sparse || nd === 0 ? out : broadcastArrays(...out);
   });
-}
+}, true);
 
 function shapeList(s: unknown, op: string): number[] {
   if (!Array.isArray(s) || !s.every((d) => isInt32(d) && d >= 0))
@@ -188,7 +189,7 @@ export function broadcastShapes(...shapes: number[][]): number[] {
 }
 
 /** The n-th discrete difference along `axis`: out[i] = a[i + 1] - a[i], n times. */
-export function diff(a: MxArray, n = 1, axis = -1): MxArray {
+export const diff = streamed("diff", function diff(a: MxArray, n = 1, axis = -1): MxArray {
   const op = "diff";
   const x = requireArray(a, op);
   const order = intArg(n, "n", op);
@@ -207,4 +208,4 @@ export function diff(a: MxArray, n = 1, axis = -1): MxArray {
     }
     return r;
   });
-}
+});
