@@ -93,6 +93,26 @@ TEST_CASE("elementwise chains fuse into one node that equals the eager result") 
   }
 }
 
+TEST_CASE("the CPU's fusion cost rule: few steps over broadcast inputs stay unfused") {
+  // x * w + b with row vectors w, b: two steps, two gathered inputs.
+  Fn affine = [](const std::vector<array>& in) { return std::vector<array>{add(multiply(in[0], in[1]), in[2])}; };
+  // The same inputs through six steps: fused.
+  Fn longer = [](const std::vector<array>& in) {
+    array y = add(multiply(in[0], in[1]), in[2]);
+    return std::vector<array>{exp(negative(tanh(multiply(y, y))))};
+  };
+  std::vector<array> in = {random_f32({6, 5}, 1), random_f32({5}, 2), random_f32({5}, 3)};
+  auto g = compile_trace(affine, in);
+  CHECK(compiled_describe(*g).find("Fused") == std::string::npos);
+  check_close(compile_replay(*g, in)[0], affine(in)[0]);
+  auto h = compile_trace(longer, in);
+  CHECK(compiled_describe(*h) == "Fused(Multiply,Add,Multiply,Tanh,Negative,Exp)");
+  check_close(compile_replay(*h, in)[0], longer(in)[0]);
+  // Same-shape inputs fuse from two steps on.
+  std::vector<array> same = {random_f32({6, 5}, 1), random_f32({6, 5}, 2), random_f32({6, 5}, 3)};
+  CHECK(compiled_describe(*compile_trace(affine, same)) == "Fused(Multiply,Add)");
+}
+
 TEST_CASE("fused kernels read strided, broadcast and scalar inputs, and keep NaN and Inf") {
   Fn f = [](const std::vector<array>& in) {
     array a = transpose(in[0]);  // non-contiguous
@@ -353,9 +373,10 @@ TEST_CASE("a shapeless broadcast that comes before its reader's other operands f
     check_close(got[1], want[1]);
   }
   // A target that depends on the broadcast itself can't be worked out.
+  // (Three steps, so that the CPU's fusion cost rule fuses them.)
   Fn circular = [](const std::vector<array>& in) {
     array b = broadcast_to(in[0], {2, 2});
-    return std::vector<array>{add(b, exp(b))};
+    return std::vector<array>{add(b, exp(exp(b)))};
   };
   CHECK_THROWS_WITH(compile_trace(circular, {random_f32({1, 2}, 1)}, /*fuse=*/false, true),
                     doctest::Contains("[compile] shapeless: a broadcast's shape depends on values computed from it"));
