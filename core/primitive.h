@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "array.h"
-#include "kernels/runs.h"
+#include "backend/cpu/kernels/runs.h"
 
 namespace wmx {
 

@@ -1,6 +1,6 @@
 #include "primitives/binary.h"
 
-#include "kernels/elementwise.h"
+#include "backend/cpu/kernels/elementwise.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"

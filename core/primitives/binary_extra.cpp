@@ -3,7 +3,7 @@
 #include <cmath>
 #include <type_traits>
 
-#include "kernels/elementwise.h"
+#include "backend/cpu/kernels/elementwise.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"

@@ -4,7 +4,7 @@
 
 #include "bitwise_ops.h"
 #include "error.h"
-#include "kernels/elementwise.h"
+#include "backend/cpu/kernels/elementwise.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"

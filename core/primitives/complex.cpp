@@ -4,9 +4,9 @@
 
 #include "complex_ops.h"
 #include "error.h"
-#include "kernels/eig.h"
-#include "kernels/elementwise.h"
-#include "kernels/fft.h"
+#include "backend/cpu/kernels/eig.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/fft.h"
 #include "linalg.h"
 #include "math_ops.h"
 #include "ops.h"

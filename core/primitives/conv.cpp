@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "error.h"
-#include "kernels/elementwise.h"
-#include "kernels/gemm.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/gemm.h"
 #include "ops.h"
 #include "shape_ops.h"
 #include "thread_pool.h"

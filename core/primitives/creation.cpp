@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "kernels/elementwise.h"
-#include "kernels/strided.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/strided.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"

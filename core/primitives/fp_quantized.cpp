@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "error.h"
-#include "kernels/elementwise.h"
-#include "kernels/quantized.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/quantized.h"
 #include "math_ops.h"
 #include "primitives/quantized.h"
 #include "ops.h"

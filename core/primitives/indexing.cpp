@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "error.h"
-#include "kernels/elementwise.h"
-#include "kernels/strided.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/strided.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"

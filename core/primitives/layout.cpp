@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "kernels/elementwise.h"
+#include "backend/cpu/kernels/elementwise.h"
 #include "layout_ops.h"
 #include "math_ops.h"
 #include "ops.h"

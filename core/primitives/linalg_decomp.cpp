@@ -4,8 +4,8 @@
 #include <cstdint>
 
 #include "error.h"
-#include "kernels/elementwise.h"
-#include "kernels/linalg_kernels.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/linalg_kernels.h"
 #include "linalg.h"
 #include "math_ops.h"
 #include "ops.h"

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "error.h"
-#include "kernels/elementwise.h"
-#include "kernels/gemm.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/gemm.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "fast_ops.h"
-#include "kernels/elementwise.h"
-#include "kernels/norm_rows.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/norm_rows.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "error.h"
-#include "kernels/elementwise.h"
-#include "kernels/quantized.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/quantized.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "quantized_ops.h"

@@ -6,8 +6,8 @@
 #include <limits>
 #include <type_traits>
 
-#include "kernels/simd.h"
-#include "kernels/strided.h"
+#include "backend/cpu/kernels/simd.h"
+#include "backend/cpu/kernels/strided.h"
 #include "ops.h"
 #include "reduce_ops.h"
 #include "primitives/vmap_util.h"

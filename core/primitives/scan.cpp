@@ -7,8 +7,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "kernels/rows.h"
-#include "kernels/strided.h"
+#include "backend/cpu/kernels/rows.h"
+#include "backend/cpu/kernels/strided.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitives/vmap_util.h"

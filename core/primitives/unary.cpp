@@ -5,9 +5,9 @@
 #include <type_traits>
 
 #include "error.h"
-#include "kernels/elementwise.h"
-#include "kernels/vmath.h"
-#include "kernels/vtrig.h"
+#include "backend/cpu/kernels/elementwise.h"
+#include "backend/cpu/kernels/vmath.h"
+#include "backend/cpu/kernels/vtrig.h"
 #include "math_ops.h"
 #include "ops.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "error.h"
-#include "kernels/elementwise.h"
+#include "backend/cpu/kernels/elementwise.h"
 #include "ops.h"
 #include "backend/gpu/gpu_backend.h"
 #include "primitives/vmap_util.h"

@@ -11,7 +11,7 @@
 #include <cmath>
 #include <limits>
 
-#include "kernels/convert.h"
+#include "backend/cpu/kernels/convert.h"
 #include "ops.h"
 #include "transforms.h"
 

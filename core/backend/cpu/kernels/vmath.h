@@ -8,7 +8,7 @@
 #pragma once
 #include <cstdint>
 
-#include "kernels/simd.h"
+#include "backend/cpu/kernels/simd.h"
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>

@@ -1,10 +1,10 @@
-#include "kernels/elementwise.h"
+#include "backend/cpu/kernels/elementwise.h"
 
 #include <algorithm>
 
 #include "error.h"
-#include "kernels/convert.h"
-#include "kernels/strided.h"
+#include "backend/cpu/kernels/convert.h"
+#include "backend/cpu/kernels/strided.h"
 #include "thread_pool.h"
 
 namespace wmx {

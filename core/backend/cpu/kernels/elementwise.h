@@ -6,7 +6,7 @@
 // The output is always freshly allocated and row-contiguous.
 #pragma once
 #include "array.h"
-#include "kernels/runs.h"
+#include "backend/cpu/kernels/runs.h"
 
 namespace wmx {
 
