@@ -13,10 +13,13 @@ namespace wmx {
 
 namespace {
 
+// o[i - first] = start + i * step for i in [first, last), from the element's
+// own index so that a value doesn't depend on how threads split the range
+// (the GPU kernel, ts/webgpu/kernels/arange.ts, computes the same sum).
 template <typename T>
-void arange_fill(void* p, int64_t n, double start, double step) {
+void arange_fill(void* p, int64_t first, int64_t last, double start, double step) {
   T* o = static_cast<T*>(p);
-  for (int64_t i = 0; i < n; ++i) o[i] = T(static_cast<compute_t<T>>(start + double(i) * step));
+  for (int64_t i = first; i < last; ++i) o[i - first] = T(static_cast<compute_t<T>>(start + double(i) * step));
 }
 }  // namespace
 
@@ -27,7 +30,7 @@ void Arange::eval_cpu(const std::vector<array>&, std::vector<array>& out) {
     using T = decltype(t);
     void* p = out[0].raw_data();
     parallel_for(n, kElementwiseGrain, [&](int64_t b, int64_t e) {
-      arange_fill<T>(static_cast<T*>(p) + b, e - b, start_ + double(b) * step_, step_);
+      arange_fill<T>(static_cast<T*>(p) + b, b, e, start_, step_);
     });
   });
 }
