@@ -7,7 +7,7 @@
 #include "compile.h"
 #include "complex_ops.h"
 #include "error.h"
-#include "kernels/convert.h"
+#include "backend/cpu/kernels/convert.h"
 #include "shape_limits.h"
 #include "primitives/binary.h"
 #include "primitives/matmul.h"

@@ -1,6 +1,8 @@
-// Primitive: one subclass per operation. It carries the CPU kernel and its own
-// transform rules (vjp, jvp, vmap), so an operation lives in one place.
-// Rules not yet written throw an error naming the primitive.
+// Primitive: one subclass per operation. core/primitives/ holds what an op is
+// (its parameters, output shapes and transform rules: vjp, jvp, vmap); each
+// backend holds how it runs (eval_cpu under core/backend/cpu/, eval_gpu
+// through core/backend/gpu/). Rules not yet written throw an error naming
+// the primitive.
 #pragma once
 #include <memory>
 #include <string>
@@ -9,7 +11,7 @@
 #include <vector>
 
 #include "array.h"
-#include "kernels/runs.h"
+#include "backend/cpu/kernels/runs.h"
 
 namespace wmx {
 

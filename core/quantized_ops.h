@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "array.h"
-#include "kernels/fp_quantized.h"
+#include "backend/cpu/kernels/fp_quantized.h"
 
 namespace wmx {
 

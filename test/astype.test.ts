@@ -2,7 +2,7 @@
 // computes each result exactly (BigInt arithmetic), so rounding is checked
 // bit for bit.
 //
-// The rules (core/kernels/convert.h), including the cases C++ leaves undefined:
+// The rules (core/backend/cpu/kernels/convert.h), including the cases C++ leaves undefined:
 // - to bool: nonzero is true, NaN included.
 // - integer -> integer: modulo 2^bits (two's complement).
 // - float -> integer: NaN and +-Inf give 0; other values are truncated toward

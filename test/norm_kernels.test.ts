@@ -1,5 +1,5 @@
 // fast.rmsNorm and fast.layerNorm run as row primitives (core/primitives/
-// norm.h, core/kernels/norm_rows.h): values against a float64 pure-JS
+// norm.h, core/backend/cpu/kernels/norm_rows.h): values against a float64 pure-JS
 // reference of the composed definitions and against the same definitions
 // composed of mx ops, over many row lengths, layouts and dtypes; gradients,
 // jvps and vmap against the composed graph and finite differences.

@@ -1,4 +1,4 @@
-// softmax, logSoftmax and logsumexp run as one-pass row kernels (core/kernels/
+// softmax, logSoftmax and logsumexp run as one-pass row kernels (core/backend/cpu/kernels/
 // rows.h): float32 rows of many lengths, special values, strided and batched
 // layouts, half types and gradients, each against a float64 pure-JS reference
 // computed from the exact values the kernel saw.

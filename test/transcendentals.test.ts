@@ -1,4 +1,4 @@
-// The SIMD float32 transcendental kernels (core/kernels/vmath.h, vtrig.h) in
+// The SIMD float32 transcendental kernels (core/backend/cpu/kernels/vmath.h, vtrig.h) in
 // the wasm builds: max ulp error against a float64 reference over a sweep of
 // the whole float range (every 4099th bit pattern: all exponents and signs,
 // denormals, infinities, NaN) plus dense runs where they are hardest, within

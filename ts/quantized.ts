@@ -11,7 +11,7 @@
 // fallback is, with MLX's float32 arithmetic.
 //
 // Modes "mxfp4", "mxfp8", "nvfp4" (floating-point microscaling; formats in
-// core/kernels/fp_quantized.h): the codes are 4- or 8-bit floats packed into
+// core/backend/cpu/kernels/fp_quantized.h): the codes are 4- or 8-bit floats packed into
 // uint32 words, one uint8 scale per group and no biases; nvfp4 takes an
 // optional float32 global scale. They run on core primitives
 // (core/primitives/fp_quantized.h).
@@ -62,7 +62,7 @@ export interface GatherQmmOptions extends QuantizedMatmulOptions {
 
 type FpMode = Exclude<QuantizationMode, "affine">;
 
-/** The floating-point modes' codes at the wasm boundary (core/kernels/fp_quantized.h) and their default [groupSize, bits]. */
+/** The floating-point modes' codes at the wasm boundary (core/backend/cpu/kernels/fp_quantized.h) and their default [groupSize, bits]. */
 const FP_MODES: Record<FpMode, { code: number; defaults: [number, number] }> = {
   mxfp4: { code: 1, defaults: [32, 4] },
   mxfp8: { code: 2, defaults: [32, 8] },

@@ -7,7 +7,7 @@
 
 #include "error.h"
 #include "handles.h"
-#include "kernels/convert.h"
+#include "backend/cpu/kernels/convert.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "shape_limits.h"

@@ -13,6 +13,7 @@ class Arange : public Primitive {
   Arange(double start, double stop, double step) : start_(start), stop_(stop), step_(step) {}
   const char* name() const override { return "Arange"; }
   void eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) override;
+  PrimitiveState state() const override { return {{"start", start_}, {"stop", stop_}, {"step", step_}}; }
   bool is_equivalent(const Primitive& o) const override;
 
  private:

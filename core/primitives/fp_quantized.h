@@ -5,7 +5,7 @@
 // code per group; there are no biases. The nvfp4 ops take an optional
 // float32 scalar global scale as their last input.
 #pragma once
-#include "kernels/fp_quantized.h"
+#include "backend/cpu/kernels/fp_quantized.h"
 #include "primitive.h"
 
 namespace wmx {

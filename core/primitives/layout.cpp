@@ -3,24 +3,11 @@
 #include <algorithm>
 #include <cstring>
 
-#include "kernels/elementwise.h"
 #include "layout_ops.h"
 #include "math_ops.h"
 #include "ops.h"
 
 namespace wmx {
-
-namespace {
-
-// A row-contiguous version of `x` (x itself when it already is one).
-array row_major(const array& x) {
-  if (x.row_contiguous()) return x;
-  array out(x.shape(), x.dtype(), nullptr, {});
-  copy_convert(x, out);
-  return out;
-}
-
-}  // namespace
 
 bool View::is_equivalent(const Primitive& o) const {
   auto* v = dynamic_cast<const View*>(&o);
@@ -35,12 +22,6 @@ std::vector<Shape> View::output_shapes(const std::vector<Shape>& in) const {
   return {out};
 }
 
-void View::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  const array x = row_major(in[0]);
-  out[0].allocate();
-  std::memcpy(out[0].raw_data(), x.raw_data(), size_t(x.nbytes()));
-}
-
 // The byte ratio rescales the last axis, so a batch axis there moves first.
 std::pair<std::vector<array>, std::vector<int>> View::vmap(const std::vector<array>& in, const std::vector<int>& axes) {
   int ax = axes[0];
@@ -49,13 +30,6 @@ std::pair<std::vector<array>, std::vector<int>> View::vmap(const std::vector<arr
   return {{view(x, dtype_)}, {ax}};
 }
 
-void Contiguous::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  if (in[0].row_contiguous()) {
-    out[0].set_view(in[0], in[0].strides(), in[0].offset());
-  } else {
-    copy_convert(in[0], out[0]);
-  }
-}
 std::vector<array> Contiguous::vjp(const std::vector<array>&, const std::vector<array>& cot, const std::vector<int>&,
                                    const std::vector<array>&) {
   return {cot[0]};
@@ -67,10 +41,6 @@ std::vector<array> Contiguous::jvp(const std::vector<array>&, const std::vector<
 std::pair<std::vector<array>, std::vector<int>> Contiguous::vmap(const std::vector<array>& in,
                                                                  const std::vector<int>& axes) {
   return {{contiguous(in[0])}, axes};
-}
-
-void Depends::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  for (size_t i = 0; i < out.size(); ++i) out[i].set_view(in[i], in[i].strides(), in[i].offset());
 }
 
 // The passed-through inputs get their cotangents, the dependencies zeros (MLX).

@@ -1,6 +1,6 @@
 // The factorization primitives of mx.linalg (core/linalg.h), as MLX's: each
 // takes one float32/float64 operand whose last two axes are the matrices and
-// computes in float64 (core/kernels/linalg_kernels.h). Gradients where the
+// computes in float64 (core/backend/cpu/kernels/linalg_kernels.h). Gradients where the
 // derivative is well defined (inverse, Cholesky, eigh, SVD); vmap for all.
 #pragma once
 #include <string>

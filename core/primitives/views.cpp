@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "error.h"
-#include "kernels/elementwise.h"
 #include "ops.h"
 #include "backend/gpu/gpu_backend.h"
 #include "primitives/vmap_util.h"
@@ -11,11 +10,9 @@
 
 namespace wmx {
 
-void copy_to_contiguous(const array& in, array& out) { copy_convert(in, out); }
-
 // Strides for viewing `in` with `shape` without copying, if they exist: each
 // run of input dims that is contiguous in memory can be re-split freely.
-static bool reshape_strides(const array& in, const Shape& shape, Strides& out) {
+bool reshape_strides(const array& in, const Shape& shape, Strides& out) {
   if (in.row_contiguous() || in.size() == 0) {
     out = row_major_strides(shape);
     return true;
@@ -51,14 +48,6 @@ static bool reshape_strides(const array& in, const Shape& shape, Strides& out) {
   return c < 0;
 }
 
-void Reshape::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  Strides s;
-  if (reshape_strides(in[0], out[0].shape(), s)) {
-    out[0].set_view(in[0], std::move(s), in[0].offset());
-  } else {
-    copy_to_contiguous(in[0], out[0]);
-  }
-}
 bool Reshape::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Reshape*>(&o);
   return p && p->shape_ == shape_ && p->written_ == written_ && p->split_ == split_;
@@ -83,9 +72,8 @@ static Shape flattened(const Shape& in, int start, int end) {
   out.insert(out.end(), in.begin() + end + 1, in.end());
   return out;
 }
-static bool listed(const std::vector<int>& axes, int d) { return std::find(axes.begin(), axes.end(), d) != axes.end(); }
+bool axis_listed(const std::vector<int>& axes, int d) { return std::find(axes.begin(), axes.end(), d) != axes.end(); }
 
-void Flatten::eval_cpu(const std::vector<array>& in, std::vector<array>& out) { Reshape(out[0].shape()).eval_cpu(in, out); }
 void Reshape::eval_gpu(const std::vector<array>& in, std::vector<array>& out) {
   Strides s;
   if (reshape_strides(in[0], out[0].shape(), s)) out[0].set_view(in[0], std::move(s), in[0].offset());
@@ -98,39 +86,23 @@ bool Flatten::is_equivalent(const Primitive& o) const {
 }
 std::vector<Shape> Flatten::output_shapes(const std::vector<Shape>& in) const { return {flattened(in[0], start_, end_)}; }
 
-void Squeeze::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  Strides s;
-  for (int d = 0; d < in[0].ndim(); ++d)
-    if (!listed(axes_, d)) s.push_back(in[0].strides()[d]);
-  out[0].set_view(in[0], std::move(s), in[0].offset());
-}
 std::vector<Shape> Squeeze::output_shapes(const std::vector<Shape>& in) const {
   Shape out;
   for (int d = 0; d < int(in[0].size()); ++d) {
-    if (!listed(axes_, d)) out.push_back(in[0][d]);
+    if (!axis_listed(axes_, d)) out.push_back(in[0][d]);
     else if (in[0][d] != 1)
       fail("compile", "shapeless: Squeeze of axis ", d, " needs size 1, got an input of shape ", shape_str(in[0]), ".");
   }
   return {out};
 }
 
-void ExpandDims::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  Strides s;
-  for (int d = 0, k = 0; d < out[0].ndim(); ++d) s.push_back(listed(axes_, d) ? 0 : in[0].strides()[k++]);
-  out[0].set_view(in[0], std::move(s), in[0].offset());
-}
 std::vector<Shape> ExpandDims::output_shapes(const std::vector<Shape>& in) const {
   Shape out;
   const int nd = int(in[0].size() + axes_.size());
-  for (int d = 0, k = 0; d < nd; ++d) out.push_back(listed(axes_, d) ? 1 : in[0][k++]);
+  for (int d = 0, k = 0; d < nd; ++d) out.push_back(axis_listed(axes_, d) ? 1 : in[0][k++]);
   return {out};
 }
 
-void Transpose::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  Strides s(axes_.size());
-  for (size_t i = 0; i < axes_.size(); ++i) s[i] = in[0].strides()[axes_[i]];
-  out[0].set_view(in[0], std::move(s), in[0].offset());
-}
 bool Transpose::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Transpose*>(&o);
   return p && p->axes_ == axes_;
@@ -141,13 +113,6 @@ std::vector<Shape> Transpose::output_shapes(const std::vector<Shape>& in) const 
   return {out};
 }
 
-void Broadcast::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  const array& a = in[0];
-  int diff = int(shape_.size()) - a.ndim();
-  Strides s(shape_.size(), 0);
-  for (int i = 0; i < a.ndim(); ++i) s[i + diff] = a.shape()[i] == 1 ? 0 : a.strides()[i];
-  out[0].set_view(a, std::move(s), a.offset());
-}
 bool Broadcast::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const Broadcast*>(&o);
   return p && p->shape_ == shape_ && p->written_ == written_;
@@ -164,9 +129,6 @@ std::vector<Shape> Broadcast::output_shapes(const std::vector<Shape>& in) const 
   return {in[1]};
 }
 
-void AsType::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  copy_convert(in[0], out[0]);
-}
 bool AsType::is_equivalent(const Primitive& o) const {
   auto p = dynamic_cast<const AsType*>(&o);
   return p && p->dtype_ == dtype_;
@@ -276,9 +238,6 @@ std::vector<array> AsType::jvp(const std::vector<array>& primals, const std::vec
   return {astype(tan[0], dtype_)};
 }
 
-void Copy::eval_cpu(const std::vector<array>& in, std::vector<array>& out) {
-  out[0].set_view(in[0], in[0].strides(), in[0].offset());
-}
 std::vector<array> Copy::vjp(const std::vector<array>&, const std::vector<array>& cot, const std::vector<int>&,
                              const std::vector<array>&) {
   return {cot[0]};

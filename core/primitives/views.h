@@ -165,4 +165,11 @@ class Copy : public Primitive {
 // A row-contiguous copy of any view (used when a view can't be expressed).
 void copy_to_contiguous(const array& in, array& out);
 
+// Strides that view `in` as `shape` without copying, when they exist: a
+// Reshape is a view on either backend exactly when this succeeds.
+bool reshape_strides(const array& in, const Shape& shape, Strides& out);
+
+// Whether axis d is one of `axes` (Squeeze's and ExpandDims' shapes and strides).
+bool axis_listed(const std::vector<int>& axes, int d);
+
 }  // namespace wmx

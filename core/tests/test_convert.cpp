@@ -12,8 +12,8 @@
 #include <limits>
 #include <vector>
 
-#include "kernels/convert.h"
-#include "kernels/half_simd.h"
+#include "backend/cpu/kernels/convert.h"
+#include "backend/cpu/kernels/half_simd.h"
 #include "ops.h"
 #include "transforms.h"
 

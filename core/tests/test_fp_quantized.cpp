@@ -8,7 +8,7 @@
 #include <cmath>
 #include <limits>
 
-#include "kernels/fp_quantized.h"
+#include "backend/cpu/kernels/fp_quantized.h"
 
 using namespace wmx;
 

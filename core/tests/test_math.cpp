@@ -10,7 +10,7 @@
 #include <string>
 
 #include "error.h"
-#include "kernels/vmath.h"
+#include "backend/cpu/kernels/vmath.h"
 #include "math_ops.h"
 #include "ops.h"
 #include "primitive.h"

@@ -16,7 +16,7 @@
 #include "reduce_ops.h"
 #include "shape_ops.h"
 #include "tests/helpers.h"
-#include "kernels/rows.h"
+#include "backend/cpu/kernels/rows.h"
 #include "thread_pool.h"
 #include "transforms.h"
 

@@ -25,5 +25,4 @@ export const GPU_FALLBACKS: readonly GpuFallback[] = [
   ...["Inverse", "Cholesky", "QRF", "SVD", "Eigh", "LUF"].map((op) => ({ op, dtypes: "all" as const, reason: "mx.linalg runs on the CPU, as in MLX" })),
   // MLX's floating-point microscaling modes (mxfp4, mxfp8, nvfp4)
   ...["FpQuantize", "FpDequantize", "QQMatmul"].map((op) => ({ op, dtypes: "all" as const, reason: "no GPU kernel yet" })),
-  { op: "Arange", dtypes: "all", reason: "computed on the CPU in double precision and uploaded (no GPU input, so mx.eval still works)" },
 ];

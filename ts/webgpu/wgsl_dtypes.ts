@@ -104,7 +104,7 @@ fn wmx_nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
 fn wmx_inf() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
 fn wmx_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn wmx_isinf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
-// Float to integer as the CPU converts (core/kernels/convert.h): truncated and
+// Float to integer as the CPU converts (core/backend/cpu/kernels/convert.h): truncated and
 // wrapped modulo 2^32 (NaN and infinities give 0); a narrower integer takes
 // the low bits. Beyond i32's range t is a multiple of 2^8 (24 significant
 // bits), so its residue modulo 2^32 is representable and the arithmetic exact.

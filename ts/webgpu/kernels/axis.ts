@@ -1,6 +1,6 @@
 // Primitives that walk one axis per output line: ArgMax/ArgMin and the scans
 // (CumSum, CumProd, CumMax, CumMin), with the CPU's semantics
-// (core/primitives/scan.cpp): the first extreme wins and a NaN counts as the
+// (core/backend/cpu/scan.cpp): the first extreme wins and a NaN counts as the
 // extreme; scans accumulate in the compute type (f32 for half floats, rounded only
 // when stored; narrow integers wrap at every step, as the CPU's do) and NaN
 // sticks in cummax/cummin.

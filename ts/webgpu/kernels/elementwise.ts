@@ -3,7 +3,7 @@
 // WGSL source per (op, dtypes, input layouts); shapes are parameters.
 //
 // Each op is a WGSL expression in the inputs' compute type (wgsl_dtypes.ts);
-// the semantics follow the CPU kernels (core/primitives/unary.cpp,
+// the semantics follow the CPU kernels (core/backend/cpu/unary.cpp,
 // binary.cpp): NaN propagates through maximum/minimum, floor division and
 // remainder follow Python (integer x // 0 and x % 0 give 0), rounding is half
 // to even.

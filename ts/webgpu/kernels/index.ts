@@ -2,6 +2,7 @@
 // backend asks them in order which one has a kernel for an (op, dtypes).
 
 import type { Dispatch, KernelCall, KernelFamily, KernelPlan } from "../dispatch_types.js";
+import { arangeKernel, supportsArange } from "./arange.js";
 import { axisPlan, supportsAxis } from "./axis.js";
 import { convKernel, supportsConv } from "./conv.js";
 import { elementwiseKernel, supportsElementwise } from "./elementwise.js";
@@ -30,6 +31,7 @@ export const KERNEL_FAMILIES: readonly KernelFamily[] = [
   { supports: supportsSort, plan: sortPlan },
   { supports: supportsConv, plan: convKernel },
   { supports: supportsQuantized, plan: quantizedKernel },
+  { supports: supportsArange, plan: arangeKernel },
 ];
 
 /** The kernels for one dispatch, as a plan. */

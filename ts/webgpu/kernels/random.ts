@@ -1,5 +1,5 @@
 // RandomBits: threefry2x32-20 counter-based bits laid out exactly as the CPU
-// kernel lays them out (core/primitives/random_bits.cpp), so one key gives
+// kernel lays them out (core/backend/cpu/random_bits.cpp), so one key gives
 // the same numbers on both devices. Each key fills its own block of
 // `bytesPerKey` bytes, made of 32-bit words: with `half` = words / 2, the
 // counter (j, second + j) gives words j and second + j (second = half, plus

@@ -1,4 +1,4 @@
-#include "kernels/fft.h"
+#include "backend/cpu/kernels/fft.h"
 
 #include <cmath>
 

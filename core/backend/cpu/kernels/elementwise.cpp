@@ -1,11 +1,11 @@
-#include "kernels/elementwise.h"
+#include "backend/cpu/kernels/elementwise.h"
 
 #include <algorithm>
 
 #include "error.h"
-#include "kernels/convert.h"
-#include "kernels/half_simd.h"
-#include "kernels/strided.h"
+#include "backend/cpu/kernels/convert.h"
+#include "backend/cpu/kernels/half_simd.h"
+#include "backend/cpu/kernels/strided.h"
 #include "thread_pool.h"
 
 namespace wmx {

@@ -1,6 +1,6 @@
-#include "kernels/quantized.h"
+#include "backend/cpu/kernels/quantized.h"
 
-#include "kernels/simd.h"
+#include "backend/cpu/kernels/simd.h"
 
 namespace wmx {
 

@@ -13,8 +13,8 @@
 #include <cmath>
 #include <cstdint>
 
-#include "kernels/simd.h"
-#include "kernels/vmath.h"
+#include "backend/cpu/kernels/simd.h"
+#include "backend/cpu/kernels/vmath.h"
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>

@@ -1,4 +1,4 @@
-#include "kernels/eig.h"
+#include "backend/cpu/kernels/eig.h"
 
 #include <algorithm>
 #include <cmath>

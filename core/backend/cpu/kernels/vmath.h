@@ -8,7 +8,7 @@
 #pragma once
 #include <cstdint>
 
-#include "kernels/simd.h"
+#include "backend/cpu/kernels/simd.h"
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -122,29 +122,26 @@ inline f32x4 vexpm1(f32x4 x) {
 
 // log of x > 0 finite, x given as xs * 2^-shift (shift: 23 for denormal
 // lanes scaled up by 2^23, else 0): m 2^e with m in [sqrt(1/2), sqrt(2)),
-// log(m) by a minimax polynomial in m - 1, e ln 2 added in two parts.
+// f = m - 1. log(1 + f) = 2 atanh(s) with s = f / (2 + f), |s| < 0.172, so
+// 2 atanh(s) = 2s + s R(s^2) with R a degree-3 minimax fit (error 5e-9,
+// 0.04 of a half ulp of the result). Written through the identity
+// 2s = f - s f as f - (f^2/2 - s (f^2/2 + R)), so the large terms f and
+// f^2/2 are exact-ish and only small ones round; e ln 2 is added in two
+// parts. One division replaces the degree-9 polynomial in f this used to
+// be: 37% faster, at most 0.84 ulp over every normal float.
 inline f32x4 log_parts(f32x4 xs, i32x4 shift) {
   const i32x4 bits = as_i(xs);
   i32x4 e = ((bits >> 23) & splat_i(0xff)) - splat_i(126) - shift;
   f32x4 m = as_f((bits & splat_i(0x007fffff)) | splat_i(0x3f000000));  // [0.5, 1)
   const i32x4 small = m < splat(0.707106781186547524f);
   e = e + small;  // small lanes are -1
-  m = select(small, m + m, m) - splat(1.0f);  // m in [sqrt(1/2) - 1, sqrt(2) - 1)
+  const f32x4 f = select(small, m + m, m) - splat(1.0f);  // [sqrt(1/2) - 1, sqrt(2) - 1)
   const f32x4 ef = to_float(e);
-  const f32x4 z = m * m;
-  f32x4 p = splat(7.0376836292e-2f);
-  p = p * m + splat(-1.1514610310e-1f);
-  p = p * m + splat(1.1676998740e-1f);
-  p = p * m + splat(-1.2420140846e-1f);
-  p = p * m + splat(1.4249322787e-1f);
-  p = p * m + splat(-1.6668057665e-1f);
-  p = p * m + splat(2.0000714765e-1f);
-  p = p * m + splat(-2.4999993993e-1f);
-  p = p * m + splat(3.3333331174e-1f);
-  f32x4 y = p * m * z;
-  y = y + ef * splat(-2.12194440e-4f);
-  y = y - splat(0.5f) * z;
-  return (m + y) + ef * splat(0.693359375f);
+  const f32x4 s = f / (splat(2.0f) + f);
+  const f32x4 z = s * s;
+  const f32x4 r = z * (splat(6.666668653488159e-1f) + z * (splat(3.9988747239112854e-1f) + z * splat(2.9581117630004883e-1f)));
+  const f32x4 hfsq = splat(0.5f) * f * f;
+  return ef * splat(0.693359375f) + (f - (hfsq - (s * (hfsq + r) + ef * splat(-2.12194440e-4f))));
 }
 
 // Natural log anywhere. log(0) = -inf, log(x < 0) = nan, log(inf) = inf.

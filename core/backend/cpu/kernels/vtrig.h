@@ -8,7 +8,7 @@
 #pragma once
 #include <cmath>
 
-#include "kernels/vmath.h"
+#include "backend/cpu/kernels/vmath.h"
 
 namespace wmx::simd {
 

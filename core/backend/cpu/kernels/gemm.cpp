@@ -1,10 +1,10 @@
-#include "kernels/gemm.h"
+#include "backend/cpu/kernels/gemm.h"
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
-#include "kernels/simd.h"
+#include "backend/cpu/kernels/simd.h"
 #include "thread_pool.h"
 
 namespace wmx {

@@ -1,4 +1,4 @@
-#include "kernels/fp_quantized.h"
+#include "backend/cpu/kernels/fp_quantized.h"
 
 #include <cmath>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "kernels/linalg_kernels.h"
+#include "backend/cpu/kernels/linalg_kernels.h"
 
 #include <algorithm>
 #include <cmath>

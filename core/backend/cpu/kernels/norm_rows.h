@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "kernels/simd.h"
+#include "backend/cpu/kernels/simd.h"
 
 namespace wmx::rows {
 

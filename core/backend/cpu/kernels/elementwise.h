@@ -8,7 +8,7 @@
 #include <type_traits>
 
 #include "array.h"
-#include "kernels/runs.h"
+#include "backend/cpu/kernels/runs.h"
 
 namespace wmx {
 
