@@ -9,7 +9,7 @@
 
 import type { Dispatch, KernelPlan, Operand } from "../dispatch_types.js";
 import { scratchOperand } from "../dispatch_types.js";
-import { bindings, elementwiseParams, indexFunctions, rowOffset, treeMerge, wordLoop, wordsFor } from "../codegen.js";
+import { bindings, elementwiseParams, enableSubgroups, type GroupOp, groupReduce, indexFunctions, rowOffset, subgroupBuiltins, wordLoop, wordsFor } from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
@@ -19,6 +19,8 @@ export function supportsNorms(op: string, inputs: number[], outputs: number[]): 
   if ((op !== "RMSNorm" && op !== "LayerNorm") || outputs.length !== 1) return false;
   return [...inputs, outputs[0]!].every((c) => gpuDtypes.get(c)?.compute === "f32");
 }
+
+const ADD: GroupOp = { type: "f32", identity: "0.0", merge: "a + b", subgroupOp: "subgroupAdd" };
 
 const f32Bits = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0]!;
 
@@ -36,13 +38,12 @@ function statsStage(input: Operand, centred: boolean, eps: number, nRows: number
         acc += ${what};
       }
     }
-    part[lid] = acc;
-    ${treeMerge("part", GROUP, "a + b")}
+    ${groupReduce(ADD, "acc", "total", "part", GROUP)}
   }`;
-  const source = bindings(1) + /* wgsl */ `
+  const source = enableSubgroups() + bindings(1) + /* wgsl */ `
 var<workgroup> part: array<f32, ${GROUP}>;
 @compute @workgroup_size(${GROUP})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32${subgroupBuiltins()}) {
   let row = wid.x + wid.y * nwg.x;
   let live = row < u32(prm[0]);
   let L = u32(prm[1]);
@@ -51,11 +52,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   var base = prm[3];
   ${rowOffset("row", "base", 5)}
   var mean = 0.0;
-  ${centred ? `${sum("x")}\n  mean = part[0] / f32(L);\n  workgroupBarrier();` : ""}
+  var total = 0.0;
+  ${centred ? `${sum("x")}\n  mean = total / f32(L);\n  workgroupBarrier();` : ""}
   ${sum("(x - mean) * (x - mean)")}
   if (live && lid == 0u) {
     out[2u * row] = bitcast<u32>(mean);
-    out[2u * row + 1u] = bitcast<u32>(1.0 / sqrt(part[0] / f32(L) + eps));
+    out[2u * row + 1u] = bitcast<u32>(1.0 / sqrt(total / f32(L) + eps));
   }
 }
 `;

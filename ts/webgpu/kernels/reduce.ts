@@ -6,7 +6,7 @@
 
 import type { Dispatch, KernelCall, KernelPlan } from "../dispatch_types.js";
 import { scratchOperand } from "../dispatch_types.js";
-import { bindings, rowOffset, treeMerge, wordLoop, wordsFor } from "../codegen.js";
+import { bindings, enableSubgroups, type GroupOp, groupReduce, rowOffset, subgroupBuiltins, wordLoop, wordsFor } from "../codegen.js";
 import { type ComputeType, convert, gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
 const REDUCTIONS = ["Sum", "Prod", "Max", "Min", "All", "Any"] as const;
@@ -63,6 +63,22 @@ function merge(op: Reduction, t: ComputeType): string {
 }
 
 /**
+ * The subgroup builtin that merges as `merge` does, where it does exactly
+ * that: a float max or min must let NaN win, which subgroupMax/Min need not
+ * (those keep the tree).
+ */
+function subgroupOp(op: Reduction, t: ComputeType): string | undefined {
+  switch (op) {
+    case "Sum": return "subgroupAdd";
+    case "Prod": return "subgroupMul";
+    case "Max": return t === "f32" ? undefined : "subgroupMax";
+    case "Min": return t === "f32" ? undefined : "subgroupMin";
+    case "All": return "subgroupAnd";
+    case "Any": return "subgroupOr";
+  }
+}
+
+/**
  * One long axis: a workgroup per output, its threads striding the axis and
  * merging in workgroup memory (the order of a float sum is then pairwise,
  * within rounding of the CPU's). A 32-bit result is written directly; a
@@ -81,11 +97,12 @@ function rowReduce(d: Dispatch): KernelCall | KernelPlan {
   const x = logical ? convert(inT.load("in0", "u32(i)"), inT.compute, "u32", true) : convert(inT.load("in0", "u32(i)"), inT.compute, acc);
   const direct = out.bytes === 4;
   const target = direct ? output : scratchOperand(0, output.dtype, [Math.max(1, nOut)]);
-  const store = direct ? out.encode(convert("part[0]", acc, out.compute)) : `bitcast<u32>(part[0])`;
-  const source = bindings(1) + /* wgsl */ `
+  const store = direct ? out.encode(convert("total", acc, out.compute)) : `bitcast<u32>(total)`;
+  const group: GroupOp = { type: acc, identity: init(op, acc), merge: merge(op, acc), subgroupOp: subgroupOp(op, acc) };
+  const source = enableSubgroups() + bindings(1) + /* wgsl */ `
 var<workgroup> part: array<${acc}, ${GROUP}>;
 @compute @workgroup_size(${GROUP})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32${subgroupBuiltins()}) {
   let o = wid.x + wid.y * nwg.x;
   let live = o < u32(prm[0]);
   let L = u32(prm[1]);
@@ -100,8 +117,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       ${step(op, acc)}
     }
   }
-  part[lid] = acc;
-  ${treeMerge("part", GROUP, merge(op, acc))}
+  var total: ${acc} = ${init(op, acc)};
+  ${groupReduce(group, "acc", "total", "part", GROUP)}
   if (live && lid == 0u) { out[o] = ${store}; }
 }
 `;
