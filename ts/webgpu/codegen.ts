@@ -27,12 +27,12 @@ export function isContiguous(o: Operand): boolean {
 /**
  * Storage bindings: `in0..`, read-only, then `out`, then the parameter block.
  * The data buffers are arrays of `word` (vec4<u32> for kernels that move 16
- * bytes per access).
+ * bytes per access), the output one of `outWord`.
  */
-export function bindings(inputs: number, word = "u32"): string {
+export function bindings(inputs: number, word = "u32", outWord = word): string {
   let s = "";
   for (let k = 0; k < inputs; ++k) s += `@group(0) @binding(${k}) var<storage, read> in${k}: array<${word}>;\n`;
-  s += `@group(0) @binding(${inputs}) var<storage, read_write> out: array<${word}>;\n`;
+  s += `@group(0) @binding(${inputs}) var<storage, read_write> out: array<${outWord}>;\n`;
   s += `@group(0) @binding(${inputs + 1}) var<storage, read> prm: array<i32>;\n`;
   return WGSL_PRELUDE + s;
 }
@@ -242,10 +242,11 @@ export interface GroupOp {
  * With subgroups: each subgroup reduces in registers, its first lane puts
  * the result in its own slot (the others the identity), one barrier, then
  * every subgroup folds the slots, each lane a strided share, and reduces
- * the shares: one barrier in all, whatever the subgroup size (256 is a
- * multiple of every size a device may have, so subgroups are full). The
- * slots are those of the first lanes, so nothing assumes how invocations
- * map to subgroups. Without: a tree in workgroup memory (log2(size)
+ * the shares: one barrier in all, whatever the subgroup size. The slots
+ * are those of the first lanes, so nothing assumes how invocations map to
+ * subgroups; the fold assumes full subgroups (lanes 0 to size - 1 all
+ * there), which workgroups of a power of 2 at least 64 give on devices
+ * with subgroups of at most 64 (NVIDIA 32, AMD 32 or 64, SwiftShader 4). Without: a tree in workgroup memory (log2(size)
  * barriers).
  */
 export function groupReduce(op: GroupOp, value: string, result: string, part: string, size: number): string {

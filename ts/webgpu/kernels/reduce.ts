@@ -99,7 +99,23 @@ function rowReduce(d: Dispatch): KernelCall | KernelPlan {
   const target = direct ? output : scratchOperand(0, output.dtype, [Math.max(1, nOut)]);
   const store = direct ? out.encode(convert("total", acc, out.compute)) : `bitcast<u32>(total)`;
   const group: GroupOp = { type: acc, identity: init(op, acc), merge: merge(op, acc), subgroupOp: subgroupOp(op, acc) };
-  const source = enableSubgroups() + bindings(1) + /* wgsl */ `
+  // Rows of 32-bit elements that start at multiples of 4 and run
+  // contiguously, a multiple of 4 long, are read 16 bytes at a time.
+  const L = input.shape[axis]!;
+  const vec4 = inT.bytes === 4 && input.strides[axis] === 1 && L % 4 === 0 && input.offset % 4 === 0 && keepStrides.every((st) => st % 4 === 0);
+  const convertWord = (w: string) => (logical ? convert(inT.decode(w), inT.compute, "u32", true) : convert(inT.decode(w), inT.compute, acc));
+  const walk = vec4 ? `for (var k = lid; k < L / 4u; k += ${GROUP}u) {
+      let q = in0[u32(base) / 4u + k];
+      for (var l = 0u; l < 4u; l++) {
+        let x = ${convertWord("q[l]")};
+        ${step(op, acc)}
+      }
+    }` : `for (var k = lid; k < L; k += ${GROUP}u) {
+      let i = base + i32(k) * step;
+      let x = ${x};
+      ${step(op, acc)}
+    }`;
+  const source = enableSubgroups() + bindings(1, vec4 ? "vec4<u32>" : "u32", "u32") + /* wgsl */ `
 var<workgroup> part: array<${acc}, ${GROUP}>;
 @compute @workgroup_size(${GROUP})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32${subgroupBuiltins()}) {
@@ -111,11 +127,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   ${rowOffset("o", "base", 4)}
   var acc: ${acc} = ${init(op, acc)};
   if (live) {
-    for (var k = lid; k < L; k += ${GROUP}u) {
-      let i = base + i32(k) * step;
-      let x = ${x};
-      ${step(op, acc)}
-    }
+    ${walk}
   }
   var total: ${acc} = ${init(op, acc)};
   ${groupReduce(group, "acc", "total", "part", GROUP)}

@@ -127,11 +127,18 @@ function finishStage(op: RowOp, input: Operand, output: Operand, axis: number, s
 /** Vectors of 4 a thread of the one-pass kernel holds at most: rows up to ROW_GROUP * 4 * MAX_VECTORS long. */
 const MAX_VECTORS = 16;
 
-/** The vectors per thread for rows of L: the least power of 2 that covers the row (one pipeline per count). */
-function vectorsFor(L: number): number {
-  let v = 1;
-  while (v * ROW_GROUP * 4 < L) v *= 2;
-  return v;
+/**
+ * The one-pass kernel's shape for rows of L: invocations per workgroup (64
+ * to ROW_GROUP, the least power of 2 that gives every one a vector: short
+ * rows leave fewer idle) and vectors per invocation (the least power of 2
+ * that covers the row). One pipeline per shape.
+ */
+function onePassShape(L: number): { group: number; vectors: number } {
+  let group = 64;
+  while (group < ROW_GROUP && group * 4 < L) group *= 2;
+  let vectors = 1;
+  while (vectors * group * 4 < L) vectors *= 2;
+  return { group, vectors };
 }
 
 /**
@@ -156,20 +163,20 @@ const ADD: GroupOp = { type: "f32", identity: "0.0", merge: "a + b", subgroupOp:
 /**
  * Softmax and logSoftmax of contiguous float32 rows along the last axis, in
  * one pass: a workgroup per row loads it into registers (vec4 loads, each
- * thread `vectors` strided vectors), reduces the row's max across the
+ * invocation `vectors` strided vectors), reduces the row's max across the
  * workgroup, then the sum of exp(x - max), and writes the row: memory is
  * read once and written once. Two workgroup reductions (groupReduce: with
  * subgroups, a barrier each). A NaN anywhere makes the row NaN.
  */
-function onePassSource(op: "Softmax" | "LogSoftmax", vectors: number): string {
+function onePassSource(op: "Softmax" | "LogSoftmax", group: number, vectors: number): string {
   // (as the two-stage kernel: an infinite max gives softmax NaN and logSoftmax x - m)
   const finish = op === "Softmax" ? "select(exp(x - m) * r, vec4f(wmx_nan()), wmx_isinf(m) || wmx_isnan(m))"
     : "select(select(x - m - ls, x - m, wmx_isinf(m)), vec4f(wmx_nan()), wmx_isnan(m))";
   const scale = op === "Softmax" ? "let r = 1.0 / s;" : "let ls = log(s);";
   return enableSubgroups() + bindings(1, "vec4<u32>") + KEYS + /* wgsl */ `
-var<workgroup> keys: array<u32, ${ROW_GROUP}>;
-var<workgroup> sums: array<f32, ${ROW_GROUP}>;
-@compute @workgroup_size(${ROW_GROUP})
+var<workgroup> keys: array<u32, ${group}>;
+var<workgroup> sums: array<f32, ${group}>;
+@compute @workgroup_size(${group})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32${subgroupBuiltins()}) {
   let row = wid.x + wid.y * nwg.x;
   if (row >= u32(prm[0])) { return; }
@@ -178,7 +185,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   var xs: array<vec4f, ${vectors}>;
   var m = -wmx_inf();
   for (var i = 0u; i < ${vectors}u; i++) {
-    let k = lid + i * ${ROW_GROUP}u;
+    let k = lid + i * ${group}u;
     if (k < L4) {
       let q = in0[base + k];
       let x = vec4f(bitcast<f32>(q.x), bitcast<f32>(q.y), bitcast<f32>(q.z), bitcast<f32>(q.w));
@@ -187,20 +194,20 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     }
   }
   var key = 0u;
-  ${groupReduce(MAX_KEY, "wmx_key(m)", "key", "keys", ROW_GROUP)}
+  ${groupReduce(MAX_KEY, "wmx_key(m)", "key", "keys", group)}
   m = wmx_unkey(key);
   // The sum of exp(x - m) at the row's max (only a finite max uses it).
   var t = 0.0;
   if (!wmx_isinf(m) && !wmx_isnan(m)) {
     for (var i = 0u; i < ${vectors}u; i++) {
-      if (lid + i * ${ROW_GROUP}u < L4) { t += dot(exp(xs[i] - m), vec4f(1.0)); }
+      if (lid + i * ${group}u < L4) { t += dot(exp(xs[i] - m), vec4f(1.0)); }
     }
   }
   var s = 0.0;
-  ${groupReduce(ADD, "t", "s", "sums", ROW_GROUP)}
+  ${groupReduce(ADD, "t", "s", "sums", group)}
   ${scale}
   for (var i = 0u; i < ${vectors}u; i++) {
-    let k = lid + i * ${ROW_GROUP}u;
+    let k = lid + i * ${group}u;
     if (k < L4) {
       let x = xs[i];
       let y = ${finish};
@@ -225,8 +232,8 @@ export function rowsPlan(d: Dispatch): KernelPlan {
   const axis = d.state.axis as number;
   const nRows = input.shape.reduce((x, y, dim) => (dim === axis ? x : x * y), 1);
   if (onePass(op, input, output, axis)) {
-    const vectors = vectorsFor(input.shape[axis]!);
-    const source = cachedSource(`rows1|${op}|${vectors}|${subgroups}`, () => onePassSource(op, vectors));
+    const { group, vectors } = onePassShape(input.shape[axis]!);
+    const source = cachedSource(`rows1|${op}|${group}|${vectors}|${subgroups}`, () => onePassSource(op, group, vectors));
     return { scratch: [], stages: [{ source, params: [nRows, input.shape[axis]!], words: 0, groups: nRows, inputs: [input], output }] };
   }
   const stats = scratchOperand(0, DtypeCodes.float32, [Math.max(1, nRows), 2]);
