@@ -38,11 +38,12 @@ export function rowLengthSuites(label: string): void {
       expectSame(r, { rtol: 2e-4, atol: 1e-4 }); // float sums add in another order on the GPU
     });
 
-    it("rmsNorm and layerNorm", async () => {
+    it("rmsNorm and layerNorm, with and without weight and bias", async () => {
       const r = await onBoth(() => [255, 256, 257, 1024, 4100].flatMap((L, k) => {
         const x = mx.array(Float32Array.from(values(3 * L, -4, 4, k + 11))).reshape([3, L]);
         const w = mx.array(Float32Array.from(values(L, -1, 1, k + 13)));
-        return [mx.fast.rmsNorm(x, w, 1e-5), mx.fast.layerNorm(x, w, w, 1e-5)];
+        return [mx.fast.rmsNorm(x, w, 1e-5), mx.fast.layerNorm(x, w, w, 1e-5), mx.fast.rmsNorm(x, null, 1e-6),
+          mx.fast.layerNorm(x, null, null, 1e-5), mx.fast.layerNorm(x, w, null, 1e-5), mx.fast.layerNorm(x, null, w, 1e-5)];
       }));
       expectSame(r, { rtol: 1e-4, atol: 1e-5 });
     });

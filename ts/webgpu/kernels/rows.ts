@@ -124,8 +124,10 @@ function finishStage(op: RowOp, input: Operand, output: Operand, axis: number, s
   };
 }
 
-/** Vectors of 4 a thread of the one-pass kernel holds at most: rows up to ROW_GROUP * 4 * MAX_VECTORS long. */
+/** Vectors of 4 a thread of the one-pass kernel holds at most. */
 const MAX_VECTORS = 16;
+/** The longest rows a one-pass kernel (here and norms.ts) holds in registers. */
+export const ONE_PASS_MAX = ROW_GROUP * 4 * MAX_VECTORS;
 
 /**
  * The one-pass kernel's shape for rows of L: invocations per workgroup (64
@@ -133,7 +135,7 @@ const MAX_VECTORS = 16;
  * rows leave fewer idle) and vectors per invocation (the least power of 2
  * that covers the row). One pipeline per shape.
  */
-function onePassShape(L: number): { group: number; vectors: number } {
+export function onePassShape(L: number): { group: number; vectors: number } {
   let group = 64;
   while (group < ROW_GROUP && group * 4 < L) group *= 2;
   let vectors = 1;
@@ -222,7 +224,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 function onePass(op: string, input: Operand, output: Operand, axis: number): op is "Softmax" | "LogSoftmax" {
   const L = input.shape[axis]!;
   return (op === "Softmax" || op === "LogSoftmax") && input.dtype === DtypeCodes.float32 && output.dtype === DtypeCodes.float32 &&
-    axis === input.shape.length - 1 && isContiguous(input) && L % 4 === 0 && L > 0 && L <= ROW_GROUP * 4 * MAX_VECTORS;
+    axis === input.shape.length - 1 && isContiguous(input) && L % 4 === 0 && L > 0 && L <= ONE_PASS_MAX;
 }
 
 export function rowsPlan(d: Dispatch): KernelPlan {
