@@ -5,3 +5,5 @@ process.env.WEBMX_GPU_SUBGROUPS = "0";
 const { rowLengthSuites } = await import("./row_lengths.js");
 
 rowLengthSuites("no subgroups");
+
+export {}; // a module: top-level await
