@@ -1,8 +1,8 @@
-// The row kernels (one-pass softmax, row reductions, norms) at row lengths
-// around the sizes their reductions depend on: a subgroup (4 on SwiftShader,
-// 32 on NVIDIA), the 256-invocation workgroup, the vectors per thread of the
-// one-pass softmax (powers of 2 of 1024 elements), with NaN and infinities
-// in the last element (the last invocation's share). Registered by
+// The row kernels (one-pass softmax and norms, row reductions) at row
+// lengths around the sizes their reductions depend on: a subgroup (4 on
+// SwiftShader, 32 on NVIDIA), the workgroups (64 to 256 invocations, fitted
+// to short rows), the vectors per invocation of the one-pass kernels, with
+// NaN and infinities in the last element (the last invocation's share). Registered by
 // row_lengths.test.ts (subgroup operations where the device has them) and
 // row_lengths_nosubgroups.test.ts (without), each compared with the CPU.
 import { describe, expectSame, it, mx, onBoth, values } from "./row_lengths_deps.js";
@@ -28,7 +28,7 @@ export function rowLengthSuites(label: string): void {
     });
 
     it("row reductions: float and integer sums, products, max and min (NaN), all and any", async () => {
-      const r = await onBoth(() => [255, 256, 257, 1000, 4100].flatMap((L, k) => {
+      const r = await onBoth(() => [255, 256, 257, 512, 1000, 4100].flatMap((L, k) => {
         const x = mx.array(Float32Array.from(values(3 * L, -2, 2, k + 7))).reshape([3, L]);
         const nan = mx.where(mx.greater(x, 1.99), mx.array(Number.NaN), x);
         const i = mx.floor(mx.multiply(x, 50)).astype(mx.int32), u = mx.abs(i).astype(mx.uint32);
