@@ -9,7 +9,7 @@
 /// <reference types="@webgpu/types" />
 import type { Dispatch, KernelCall, Operand } from "./dispatch_types.js";
 import { KERNEL_FAMILIES, planFor } from "./kernels/index.js";
-import { groupGrid, workgroups } from "./codegen.js";
+import { groupGrid, setSubgroups, workgroups } from "./codegen.js";
 import { gpuDtypes } from "./wgsl_dtypes.js";
 import type { GpuBackendHandle } from "./options.js";
 
@@ -58,6 +58,7 @@ export class WebGpuBackend implements GpuBackendHandle {
   ) {
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     this.adapter = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(" ") || "unknown";
+    setSubgroups(device.features?.has("subgroups") ?? false);
     device.addEventListener?.("uncapturederror", (ev: Event) => {
       const e = (ev as GPUUncapturedErrorEvent).error;
       this.record(new Error(`[gpu] ${e.constructor?.name ?? "GPUError"}: ${e.message}`));

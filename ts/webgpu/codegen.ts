@@ -27,12 +27,12 @@ export function isContiguous(o: Operand): boolean {
 /**
  * Storage bindings: `in0..`, read-only, then `out`, then the parameter block.
  * The data buffers are arrays of `word` (vec4<u32> for kernels that move 16
- * bytes per access).
+ * bytes per access), the output one of `outWord`.
  */
-export function bindings(inputs: number, word = "u32"): string {
+export function bindings(inputs: number, word = "u32", outWord = word): string {
   let s = "";
   for (let k = 0; k < inputs; ++k) s += `@group(0) @binding(${k}) var<storage, read> in${k}: array<${word}>;\n`;
-  s += `@group(0) @binding(${inputs}) var<storage, read_write> out: array<${word}>;\n`;
+  s += `@group(0) @binding(${inputs}) var<storage, read_write> out: array<${outWord}>;\n`;
   s += `@group(0) @binding(${inputs + 1}) var<storage, read> prm: array<i32>;\n`;
   return WGSL_PRELUDE + s;
 }
@@ -197,6 +197,74 @@ export function treeMerge(part: string, size: number, merge: string): string {
       ${part}[lid] = ${merge};
     }
     workgroupBarrier();
+  }`;
+}
+
+/**
+ * Whether generated kernels may use WGSL's subgroup operations: the device
+ * was created with the `subgroups` feature (open.ts asks for it where the
+ * adapter has it). Set by the backend when it opens; sources that use it
+ * carry it in their cache key.
+ */
+export let subgroups = false;
+/** @internal */
+export function setSubgroups(on: boolean): void {
+  subgroups = on;
+}
+
+/** The directive that lets a module use subgroup operations, when they are on. */
+export const enableSubgroups = () => (subgroups ? "enable subgroups;\n" : "");
+
+/** The builtins groupReduce needs in main's parameters (none without subgroups). */
+export const subgroupBuiltins = () =>
+  subgroups ? ", @builtin(subgroup_invocation_id) sg_lane: u32, @builtin(subgroup_size) sg_size: u32" : "";
+
+/** A reduction of one value per invocation across a workgroup. */
+export interface GroupOp {
+  /** WGSL type of the value. */
+  type: string;
+  /** Its identity, a WGSL expression. */
+  identity: string;
+  /** The merge of `a` and `b`, a WGSL expression (for the tree without subgroups). */
+  merge: string;
+  /** The subgroup builtin doing the same merge (subgroupAdd, subgroupMax, ...); none: the tree even with subgroups. */
+  subgroupOp?: string;
+}
+
+/**
+ * WGSL statements that reduce `value` (one per invocation of a `size`
+ * workgroup, `lid` the local index) into `result` (a var the caller
+ * declared), the same in every invocation; `part` is a workgroup array of
+ * `size` elements of the op's type. Call in uniform control flow. Starts
+ * with a barrier-free write, so a caller reusing `part` must put a barrier
+ * between the last read of it and the next groupReduce.
+ *
+ * With subgroups: each subgroup reduces in registers, its first lane puts
+ * the result in its own slot (the others the identity), one barrier, then
+ * every subgroup folds the slots, each lane a strided share, and reduces
+ * the shares: one barrier in all, whatever the subgroup size. The slots
+ * are those of the first lanes, so nothing assumes how invocations map to
+ * subgroups; the fold assumes full subgroups (lanes 0 to size - 1 all
+ * there), which workgroups of a power of 2 at least 64 give on devices
+ * with subgroups of at most 64 (NVIDIA 32, AMD 32 or 64, SwiftShader 4). Without: a tree in workgroup memory (log2(size)
+ * barriers).
+ */
+export function groupReduce(op: GroupOp, value: string, result: string, part: string, size: number): string {
+  if (!subgroups || !op.subgroupOp) {
+    return `${part}[lid] = ${value};
+  ${treeMerge(part, size, op.merge)}
+  ${result} = ${part}[0];`;
+  }
+  return `{
+    let r = ${op.subgroupOp}(${value});
+    ${part}[lid] = select(${op.identity}, r, sg_lane == 0u);
+    workgroupBarrier();
+    var a: ${op.type} = ${op.identity};
+    for (var k = sg_lane; k < ${size}u; k += sg_size) {
+      let b = ${part}[k];
+      a = ${op.merge};
+    }
+    ${result} = ${op.subgroupOp}(a);
   }`;
 }
 

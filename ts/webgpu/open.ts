@@ -48,5 +48,10 @@ export async function openGpuDevice(opt: GpuOption): Promise<OpenedGpu> {
     const v = (adapter.limits as unknown as Record<string, number>)[k];
     if (typeof v === "number") requiredLimits[k] = v;
   }
-  return { device: await adapter.requestDevice({ requiredLimits }), owners: [gpu, adapter] };
+  // Subgroup operations make the row kernels' reductions cheaper (codegen.ts's
+  // groupReduce); WEBMX_GPU_SUBGROUPS=0 leaves them off, so that a GPU that has
+  // them can still run (and test) the kernels without.
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has("subgroups") && env?.WEBMX_GPU_SUBGROUPS !== "0" ? ["subgroups" as GPUFeatureName] : [];
+  return { device: await adapter.requestDevice({ requiredLimits, requiredFeatures }), owners: [gpu, adapter] };
 }

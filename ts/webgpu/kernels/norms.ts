@@ -3,13 +3,16 @@
 // r = 1 / sqrt(mean(x^2) + eps), layer norm the mean and the variance of
 // the centred row (two passes over the row, which stays in cache).
 //
-// As the softmaxes (rows.ts): a workgroup per row writes the row's (mean, r)
-// to scratch, then an elementwise pass over the output words applies
-// (x - mean) * r * w + b. Weight and bias are read over the last axis.
+// Contiguous float32 rows a multiple of 4 long (and float32 weight and bias)
+// take a one-pass kernel, as the softmaxes do (rows.ts). Otherwise, two
+// stages: a workgroup per row writes the row's (mean, r) to scratch, then an
+// elementwise pass over the output words applies (x - mean) * r * w + b.
+// Weight and bias are read over the last axis.
 
 import type { Dispatch, KernelPlan, Operand } from "../dispatch_types.js";
 import { scratchOperand } from "../dispatch_types.js";
-import { bindings, elementwiseParams, indexFunctions, rowOffset, treeMerge, wordLoop, wordsFor } from "../codegen.js";
+import { bindings, cachedSource, elementwiseParams, enableSubgroups, type GroupOp, groupReduce, indexFunctions, isContiguous, rowOffset, subgroupBuiltins, subgroups, wordLoop, wordsFor } from "../codegen.js";
+import { ONE_PASS_MAX, onePassShape } from "./rows.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
@@ -19,6 +22,8 @@ export function supportsNorms(op: string, inputs: number[], outputs: number[]): 
   if ((op !== "RMSNorm" && op !== "LayerNorm") || outputs.length !== 1) return false;
   return [...inputs, outputs[0]!].every((c) => gpuDtypes.get(c)?.compute === "f32");
 }
+
+const ADD: GroupOp = { type: "f32", identity: "0.0", merge: "a + b", subgroupOp: "subgroupAdd" };
 
 const f32Bits = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0]!;
 
@@ -36,13 +41,12 @@ function statsStage(input: Operand, centred: boolean, eps: number, nRows: number
         acc += ${what};
       }
     }
-    part[lid] = acc;
-    ${treeMerge("part", GROUP, "a + b")}
+    ${groupReduce(ADD, "acc", "total", "part", GROUP)}
   }`;
-  const source = bindings(1) + /* wgsl */ `
+  const source = enableSubgroups() + bindings(1) + /* wgsl */ `
 var<workgroup> part: array<f32, ${GROUP}>;
 @compute @workgroup_size(${GROUP})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32${subgroupBuiltins()}) {
   let row = wid.x + wid.y * nwg.x;
   let live = row < u32(prm[0]);
   let L = u32(prm[1]);
@@ -51,11 +55,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   var base = prm[3];
   ${rowOffset("row", "base", 5)}
   var mean = 0.0;
-  ${centred ? `${sum("x")}\n  mean = part[0] / f32(L);\n  workgroupBarrier();` : ""}
+  var total = 0.0;
+  ${centred ? `${sum("x")}\n  mean = total / f32(L);\n  workgroupBarrier();` : ""}
   ${sum("(x - mean) * (x - mean)")}
   if (live && lid == 0u) {
     out[2u * row] = bitcast<u32>(mean);
-    out[2u * row + 1u] = bitcast<u32>(1.0 / sqrt(part[0] / f32(L) + eps));
+    out[2u * row + 1u] = bitcast<u32>(1.0 / sqrt(total / f32(L) + eps));
   }
 }
 `;
@@ -67,6 +72,71 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     inputs: [input],
     output: stats,
   };
+}
+
+/**
+ * Contiguous float32 rows, a multiple of 4 long, with float32 weight and
+ * bias (if any) contiguous over the last axis, in one pass as the one-pass
+ * softmax (rows.ts): a workgroup per row holds it in registers (vec4
+ * loads), reduces the sum (layer norm), then the sum of squares about the
+ * mean, and writes the row: x is read once instead of twice. Inputs x,
+ * weight?, bias?; parameters [nRows, L, eps bits].
+ */
+function onePassSource(centred: boolean, weight: boolean, bias: boolean, group: number, vectors: number): string {
+  const nIn = 1 + (weight ? 1 : 0) + (bias ? 1 : 0);
+  const w = weight ? " * bitcast<vec4f>(in1[k])" : "";
+  const b = bias ? ` + bitcast<vec4f>(in${weight ? 2 : 1}[k])` : "";
+  return enableSubgroups() + bindings(nIn, "vec4<u32>") + /* wgsl */ `
+var<workgroup> sums: array<f32, ${group}>;
+var<workgroup> squares: array<f32, ${group}>;
+@compute @workgroup_size(${group})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32${subgroupBuiltins()}) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= u32(prm[0])) { return; }
+  let L = u32(prm[1]);
+  let L4 = L / 4u;
+  let eps = bitcast<f32>(prm[2]);
+  let base = row * L4;
+  var xs: array<vec4f, ${vectors}>;
+  var t = 0.0;
+  for (var i = 0u; i < ${vectors}u; i++) {
+    let k = lid + i * ${group}u;
+    if (k < L4) {
+      xs[i] = bitcast<vec4f>(in0[base + k]);
+      t += dot(xs[i], vec4f(1.0));
+    }
+  }
+  var mean = 0.0;
+  ${centred ? `var total = 0.0;
+  ${groupReduce(ADD, "t", "total", "sums", group)}
+  mean = total / f32(L);` : ""}
+  var q = 0.0;
+  for (var i = 0u; i < ${vectors}u; i++) {
+    if (lid + i * ${group}u < L4) {
+      let c = xs[i] - mean;
+      q += dot(c, c);
+    }
+  }
+  var squared = 0.0;
+  ${groupReduce(ADD, "q", "squared", "squares", group)}
+  let r = 1.0 / sqrt(squared / f32(L) + eps);
+  for (var i = 0u; i < ${vectors}u; i++) {
+    let k = lid + i * ${group}u;
+    if (k < L4) {
+      let y = (xs[i] - mean) * r${w}${b};
+      out[base + k] = bitcast<vec4u>(y);
+    }
+  }
+}
+`;
+}
+
+/** Whether the one-pass kernel takes this norm (see onePassSource). */
+function onePass(x: Operand, others: Operand[], output: Operand): boolean {
+  const L = x.shape[x.shape.length - 1] ?? 0;
+  const f32 = (o: Operand) => o.dtype === DtypeCodes.float32;
+  return f32(x) && f32(output) && isContiguous(x) && L > 0 && L % 4 === 0 && L <= ONE_PASS_MAX &&
+    others.every((o) => f32(o) && o.offset % 4 === 0 && o.strides[o.strides.length - 1] === 1 && o.shape[o.shape.length - 1] === L);
 }
 
 /** A last-axis operand (weight, bias) seen over the output's shape. */
@@ -87,6 +157,14 @@ export function normsPlan(d: Dispatch): KernelPlan {
   const L = output.shape[nd - 1]!;
   const n = output.shape.reduce((a, b) => a * b, 1);
   const nRows = L === 0 ? 0 : n / L;
+  const centred = d.op === "LayerNorm";
+  const others = [...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  if (onePass(x, others, output)) {
+    const { group, vectors } = onePassShape(L);
+    const source = cachedSource(`norm1|${centred}|${!!weight}|${!!bias}|${group}|${vectors}|${subgroups}`,
+      () => onePassSource(centred, !!weight, !!bias, group, vectors));
+    return { scratch: [], stages: [{ source, params: [nRows, L, f32Bits(d.state.eps as number)], words: 0, groups: nRows, inputs: [x, ...others], output }] };
+  }
   const stats = scratchOperand(0, DtypeCodes.float32, [Math.max(1, nRows), 2]);
   const out = gpuDtype(output.dtype), T = gpuDtype(x.dtype);
   const operands = [x, ...(weight ? [overRows(weight, output.shape)] : []), ...(bias ? [overRows(bias, output.shape)] : [])];
@@ -94,7 +172,6 @@ export function normsPlan(d: Dispatch): KernelPlan {
   const k = operands.length;
   const w = weight ? ` * ${gpuDtype(weight.dtype).load("in1", "idx1(e)")}` : "";
   const b = bias ? ` + ${gpuDtype(bias.dtype).load(`in${weight ? 2 : 1}`, `idx${weight ? 2 : 1}(e)`)}` : "";
-  const centred = d.op === "LayerNorm";
   const body = `let row = e / ${Math.max(1, L)}u;
     let mean = bitcast<f32>(in${k}[2u * row]);
     let r = bitcast<f32>(in${k}[2u * row + 1u]);

@@ -10,7 +10,7 @@
 
 import type { Dispatch, KernelPlan, Operand } from "../dispatch_types.js";
 import { scratchOperand } from "../dispatch_types.js";
-import { bindings, cachedSource, elementwiseParams, indexFunctions, isContiguous, rowOffset, treeMerge, wordLoop, wordsFor } from "../codegen.js";
+import { bindings, cachedSource, elementwiseParams, enableSubgroups, type GroupOp, groupReduce, indexFunctions, isContiguous, rowOffset, subgroupBuiltins, subgroups, treeMerge, wordLoop, wordsFor } from "../codegen.js";
 import { DtypeCodes } from "../../generated/boundary.js";
 import { gpuDtype, gpuDtypes } from "../wgsl_dtypes.js";
 
@@ -124,32 +124,70 @@ function finishStage(op: RowOp, input: Operand, output: Operand, axis: number, s
   };
 }
 
-/** Vectors of 4 each thread of the one-pass kernel holds: rows up to ROW_GROUP * 4 * ONE_PASS_VECTORS long. */
-const ONE_PASS_VECTORS = 16;
+/** Vectors of 4 a thread of the one-pass kernel holds at most. */
+const MAX_VECTORS = 16;
+/** The longest rows a one-pass kernel (here and norms.ts) holds in registers. */
+export const ONE_PASS_MAX = ROW_GROUP * 4 * MAX_VECTORS;
+
+/**
+ * The one-pass kernel's shape for rows of L: invocations per workgroup (64
+ * to ROW_GROUP, the least power of 2 that gives every one a vector: short
+ * rows leave fewer idle) and vectors per invocation (the least power of 2
+ * that covers the row). One pipeline per shape.
+ */
+export function onePassShape(L: number): { group: number; vectors: number } {
+  let group = 64;
+  while (group < ROW_GROUP && group * 4 < L) group *= 2;
+  let vectors = 1;
+  while (vectors * group * 4 < L) vectors *= 2;
+  return { group, vectors };
+}
+
+/**
+ * Order-preserving u32 keys of f32 (NaN above everything), so that the row's
+ * max is a plain unsigned max, which subgroupMax does exactly and with a NaN
+ * that wins (a float subgroupMax may drop NaN). Key 0 is below every value.
+ */
+const KEYS = /* wgsl */ `
+fn wmx_key(x: f32) -> u32 {
+  let b = bitcast<u32>(x);
+  return select(select(b | 0x80000000u, ~b, (b & 0x80000000u) != 0u), 0xffffffffu, wmx_isnan(x));
+}
+fn wmx_unkey(k: u32) -> f32 {
+  if (k == 0xffffffffu) { return wmx_nan(); }
+  return bitcast<f32>(select(~k, k & 0x7fffffffu, (k & 0x80000000u) != 0u));
+}
+fn wmx_vmax(a: f32, b: f32) -> f32 { return select(max(a, b), wmx_nan(), wmx_isnan(a) || wmx_isnan(b)); }
+`;
+const MAX_KEY: GroupOp = { type: "u32", identity: "0u", merge: "max(a, b)", subgroupOp: "subgroupMax" };
+const ADD: GroupOp = { type: "f32", identity: "0.0", merge: "a + b", subgroupOp: "subgroupAdd" };
 
 /**
  * Softmax and logSoftmax of contiguous float32 rows along the last axis, in
  * one pass: a workgroup per row loads it into registers (vec4 loads, each
- * thread a strided set of vectors), reduces its registers to a (max,
- * exp-sum) pair, merges the pairs in workgroup memory, and writes the row:
- * memory is read once and written once. A NaN anywhere makes the row NaN.
+ * invocation `vectors` strided vectors), reduces the row's max across the
+ * workgroup, then the sum of exp(x - max), and writes the row: memory is
+ * read once and written once. Two workgroup reductions (groupReduce: with
+ * subgroups, a barrier each). A NaN anywhere makes the row NaN.
  */
-function onePassSource(op: "Softmax" | "LogSoftmax"): string {
+function onePassSource(op: "Softmax" | "LogSoftmax", group: number, vectors: number): string {
   // (as the two-stage kernel: an infinite max gives softmax NaN and logSoftmax x - m)
-  const finish = op === "Softmax" ? "select(exp(x - m) / s, vec4f(wmx_nan()), wmx_isinf(m))" : "select(x - m - log(s), x - m, wmx_isinf(m))";
-  return bindings(1, "vec4<u32>") + MERGE + /* wgsl */ `
-var<workgroup> part: array<vec2f, ${ROW_GROUP}>;
-fn wmx_vmax(a: f32, b: f32) -> f32 { return select(max(a, b), wmx_nan(), wmx_isnan(a) || wmx_isnan(b)); }
-@compute @workgroup_size(${ROW_GROUP})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  const finish = op === "Softmax" ? "select(exp(x - m) * r, vec4f(wmx_nan()), wmx_isinf(m) || wmx_isnan(m))"
+    : "select(select(x - m - ls, x - m, wmx_isinf(m)), vec4f(wmx_nan()), wmx_isnan(m))";
+  const scale = op === "Softmax" ? "let r = 1.0 / s;" : "let ls = log(s);";
+  return enableSubgroups() + bindings(1, "vec4<u32>") + KEYS + /* wgsl */ `
+var<workgroup> keys: array<u32, ${group}>;
+var<workgroup> sums: array<f32, ${group}>;
+@compute @workgroup_size(${group})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32${subgroupBuiltins()}) {
   let row = wid.x + wid.y * nwg.x;
   if (row >= u32(prm[0])) { return; }
   let L4 = u32(prm[1]) / 4u;
   let base = row * L4;
-  var xs: array<vec4f, ${ONE_PASS_VECTORS}>;
+  var xs: array<vec4f, ${vectors}>;
   var m = -wmx_inf();
-  for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
-    let k = lid + i * ${ROW_GROUP}u;
+  for (var i = 0u; i < ${vectors}u; i++) {
+    let k = lid + i * ${group}u;
     if (k < L4) {
       let q = in0[base + k];
       let x = vec4f(bitcast<f32>(q.x), bitcast<f32>(q.y), bitcast<f32>(q.z), bitcast<f32>(q.w));
@@ -157,20 +195,21 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       m = wmx_vmax(wmx_vmax(m, x.x), wmx_vmax(wmx_vmax(x.y, x.z), x.w));
     }
   }
-  // This thread's (max, exp-sum at that max) pair, from registers; one merge
-  // of the pairs gives the row's (a thread without a finite max adds 0).
-  var s = 0.0;
-  if (m != -wmx_inf()) {
-    for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
-      if (lid + i * ${ROW_GROUP}u < L4) { s += dot(exp(xs[i] - m), vec4f(1.0)); }
+  var key = 0u;
+  ${groupReduce(MAX_KEY, "wmx_key(m)", "key", "keys", group)}
+  m = wmx_unkey(key);
+  // The sum of exp(x - m) at the row's max (only a finite max uses it).
+  var t = 0.0;
+  if (!wmx_isinf(m) && !wmx_isnan(m)) {
+    for (var i = 0u; i < ${vectors}u; i++) {
+      if (lid + i * ${group}u < L4) { t += dot(exp(xs[i] - m), vec4f(1.0)); }
     }
   }
-  part[lid] = vec2f(m, s);
-  ${treeMerge("part", ROW_GROUP, "wmx_merge(a, b)")}
-  m = part[0].x;
-  s = part[0].y;
-  for (var i = 0u; i < ${ONE_PASS_VECTORS}u; i++) {
-    let k = lid + i * ${ROW_GROUP}u;
+  var s = 0.0;
+  ${groupReduce(ADD, "t", "s", "sums", group)}
+  ${scale}
+  for (var i = 0u; i < ${vectors}u; i++) {
+    let k = lid + i * ${group}u;
     if (k < L4) {
       let x = xs[i];
       let y = ${finish};
@@ -185,7 +224,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 function onePass(op: string, input: Operand, output: Operand, axis: number): op is "Softmax" | "LogSoftmax" {
   const L = input.shape[axis]!;
   return (op === "Softmax" || op === "LogSoftmax") && input.dtype === DtypeCodes.float32 && output.dtype === DtypeCodes.float32 &&
-    axis === input.shape.length - 1 && isContiguous(input) && L % 4 === 0 && L > 0 && L <= ROW_GROUP * 4 * ONE_PASS_VECTORS;
+    axis === input.shape.length - 1 && isContiguous(input) && L % 4 === 0 && L > 0 && L <= ONE_PASS_MAX;
 }
 
 export function rowsPlan(d: Dispatch): KernelPlan {
@@ -195,7 +234,8 @@ export function rowsPlan(d: Dispatch): KernelPlan {
   const axis = d.state.axis as number;
   const nRows = input.shape.reduce((x, y, dim) => (dim === axis ? x : x * y), 1);
   if (onePass(op, input, output, axis)) {
-    const source = cachedSource(`rows1|${op}`, () => onePassSource(op));
+    const { group, vectors } = onePassShape(input.shape[axis]!);
+    const source = cachedSource(`rows1|${op}|${group}|${vectors}|${subgroups}`, () => onePassSource(op, group, vectors));
     return { scratch: [], stages: [{ source, params: [nRows, input.shape[axis]!], words: 0, groups: nRows, inputs: [input], output }] };
   }
   const stats = scratchOperand(0, DtypeCodes.float32, [Math.max(1, nRows), 2]);
