@@ -104,7 +104,7 @@ const families: [string, (s?: mx.StreamOptions) => mx.Array | mx.Array[], string
   ["logcumsumexp", (s) => mx.logcumsumexp(f32([6]), 0, { ...s }), "LogAddExp gpu"],
   ["linalg.inv", (s) => mx.linalg.inv(mx.add(mx.eye(3), mx.multiply(f32([3, 3]), 0.1)), s), "Inverse cpu"],
   ["fft.rfft", (s) => mx.fft.rfft(f32([8]), undefined, -1, undefined, s), "FFT cpu"],
-  ["arange", (s) => mx.arange(0, 5, mx.float32, s), "Arange cpu"],
+  ["arange", (s) => mx.arange(0, 5, mx.float32, s), "Arange gpu"],
 ];
 
 describe("every op family with {stream: mx.gpu}", () => {
