@@ -16,7 +16,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import * as mx from "webmx";
-import { fmt, minMedian } from "./timing.mjs";
+import { fmt, gpuStep, gpuUniform, minMedian, timeQueued } from "./timing.mjs";
 
 const smoke = process.argv.includes("--smoke");
 const peersAt = process.argv.indexOf("--peers");
@@ -25,32 +25,7 @@ await mx.init({ gpu: true });
 const info = mx.backendInfo();
 console.log(`webmx on ${info.gpuAdapter} (${smoke ? "smoke sizes" : "full sizes"}), ${new Date().toISOString()}`);
 
-/**
- * ms per run of `step` (which evaluates its work with mx.eval, so it is only
- * submitted): `reps` runs queued back to back, then one wait for the GPU, as
- * a training loop runs and as the peers' probe times its kernels (a wait per
- * run would time Dawn's completion callback, milliseconds, instead). Three
- * such batches after a warm-up one: min and median of their per-run times.
- */
-async function time(step, reps = 10) {
-  return minMedian(async () => {
-    const t0 = performance.now();
-    // Each result is freed once submitted, as a loop frees what it is done
-    // with: its buffer goes back to the pool for the next run (the queue
-    // orders the reuse after the kernels that write it).
-    for (let i = 0; i < reps; ++i) mx.dispose(step());
-    await mx.synchronize();
-    return (performance.now() - t0) / reps;
-  });
-}
-const onGpu = (fn) => mx.withDevice(mx.gpu, fn);
-/** A step that evaluates fn on the GPU (submitting it) and returns what it made. */
-const run = (fn) => () => {
-  const out = onGpu(() => mx.tidy(fn));
-  mx.eval(out);
-  return out;
-};
-const uniform = (shape, seed) => onGpu(() => mx.random.uniform(-1, 1, shape, { key: mx.random.key(seed) }));
+const time = timeQueued, run = gpuStep, uniform = gpuUniform;
 
 // ---- matmul
 for (const n of smoke ? [128, 256] : [1024, 2048, 4096, 8192]) {

@@ -6,26 +6,13 @@
 //
 //   node bench/gpu_rows.mjs [--smoke]
 import * as mx from "webmx";
-import { fmt, minMedian } from "./timing.mjs";
+import { fmt, gpuStep, gpuUniform, timeQueued } from "./timing.mjs";
 
 const smoke = process.argv.includes("--smoke");
 await mx.init({ gpu: true, threads: false });
 console.log(`webmx on ${mx.backendInfo().gpuAdapter} (${smoke ? "smoke sizes" : "full sizes"}), ${new Date().toISOString()}`);
 
-async function time(step, reps = 20) {
-  return minMedian(async () => {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; ++i) mx.dispose(step());
-    await mx.synchronize();
-    return (performance.now() - t0) / reps;
-  });
-}
-const run = (fn) => () => {
-  const out = mx.withDevice(mx.gpu, () => mx.tidy(fn));
-  mx.eval(out);
-  return out;
-};
-const uniform = (shape, seed) => mx.withDevice(mx.gpu, () => mx.random.uniform(-1, 1, shape, { key: mx.random.key(seed) }));
+const time = (step) => timeQueued(step, 20), run = gpuStep, uniform = gpuUniform;
 const MB = (n) => (n * 4) / 1e6;
 
 {

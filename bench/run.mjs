@@ -246,6 +246,31 @@ const time = (fn, reps = 5) => {
   mx.dispose([x, w, b]);
 }
 
+// Sections 9 and 10: an SGD training step (valueAndGrad of `loss`, then
+// p - lr * g), and ms per step of f(p, x, y) -> [loss, new p] over 9 runs
+// that each replace p, as a training loop does.
+const sgdStep = (loss, lr) => {
+  const vg = mx.valueAndGrad(loss);
+  return (p, x, y) => {
+    const [l, g] = vg(p, x, y);
+    return [l, mx.tree.map((a, b) => a.sub(b.mul(lr)), p, g)];
+  };
+};
+const stepTime = (f, params, x, y) => {
+  let p = params;
+  const ms = time(() => {
+    const [l, next] = mx.tidy(() => {
+      const r = f(p, x, y);
+      mx.eval(r);
+      return r;
+    });
+    mx.dispose(p, l);
+    p = next;
+  }, 9);
+  mx.dispose(p);
+  return ms;
+};
+
 // 9. A 2-layer transformer encoder training step (B16, L32, D64, 4 heads;
 // valueAndGrad + SGD): compiled against eager, and fused against the same
 // compiled step with {fuse: false} (fusion must never lose: issue 14).
@@ -254,30 +279,18 @@ const time = (fn, reps = 5) => {
   const x = mx.random.normal([B, L, D]), y = mx.random.randint(0, 10, [B]);
   mx.eval(x, y);
   // A fresh model per variant: a traced step leaves tracers in the modules it updated.
-  const stepTime = (mode) => {
+  const timeMode = (mode) => {
     mx.random.seed(0);
     const model = new mx.nn.TransformerEncoder(2, D, 4), head = new mx.nn.Linear(D, 10);
-    const lossFn = (p, x, y) => {
+    const step = sgdStep((p, x, y) => {
       model.update(p.m);
       head.update(p.h);
       return mx.nn.losses.crossEntropy(head.forward(model.forward(x, null).mean(1)), y, { reduction: "mean" });
-    };
-    const vg = mx.valueAndGrad(lossFn);
-    const step = (p, x, y) => {
-      const [l, g] = vg(p, x, y);
-      return [l, mx.tree.map((a, b) => a.sub(b.mul(0.01)), p, g)];
-    };
+    }, 0.01);
     const f = mode === "eager" ? step : mx.compile(step, { fuse: mode === "fused" });
-    let p = mx.keep({ m: model.parameters(), h: head.parameters() });
-    const ms = time(() => {
-      const [l, p2] = mx.tidy(() => { const r = f(p, x, y); mx.eval(r); return r; });
-      mx.dispose(p, l);
-      p = p2;
-    }, 9);
-    mx.dispose(p);
-    return ms;
+    return stepTime(f, mx.keep({ m: model.parameters(), h: head.parameters() }), x, y);
   };
-  const te = stepTime("eager"), tc = stepTime("fused"), tn = stepTime("unfused");
+  const te = timeMode("eager"), tc = timeMode("fused"), tn = timeMode("unfused");
   rows.push({ what: "transformer step B16 L32 D64: compiled vs eager", webmx: `${tc.toFixed(2)} ms`, baseline: `${te.toFixed(2)} ms`, ratio: `${(te / tc).toFixed(2)}x` });
   rows.push({ what: "transformer step: compiled (fused) vs {fuse: false}", webmx: `${tc.toFixed(2)} ms`, baseline: `${tn.toFixed(2)} ms`, ratio: `${(tn / tc).toFixed(2)}x` });
   mx.dispose([x, y]);
@@ -288,7 +301,7 @@ const time = (fn, reps = 5) => {
 // the 16-bit type (elementwise work widened to float32 in SIMD blocks).
 {
   const sizes = [784, 512, 512, 10], batch = 128;
-  const run = (dt) => {
+  const timeDtype = (dt) => {
     mx.random.seed(1);
     const p = {};
     for (let l = 0; l < 3; l++) {
@@ -296,31 +309,21 @@ const time = (fn, reps = 5) => {
       p[`b${l}`] = mx.zeros([sizes[l + 1]], dt);
     }
     const x = mx.random.normal([batch, 784]).astype(dt), y = mx.zeros([batch, 10], dt);
-    const loss = (p, x, y) => {
+    const f = mx.compile(sgdStep((p, x, y) => {
       let h = x;
       for (let l = 0; l < 3; l++) {
         h = mx.matmul(h, p[`w${l}`]).add(p[`b${l}`]);
         if (l < 2) h = mx.maximum(h, 0);
       }
       return mx.logSoftmax(h, -1).mul(y).sum().mul(-1 / batch);
-    };
-    const vg = mx.valueAndGrad(loss);
-    const f = mx.compile((p, x, y) => {
-      const [l, g] = vg(p, x, y);
-      return [l, mx.tree.map((a, b) => a.sub(b.mul(0.01)), p, g)];
-    });
-    let P = p;
-    const ms = time(() => {
-      const [l, p2] = mx.tidy(() => { const r = f(P, x, y); mx.eval(r); return r; });
-      mx.dispose(P, l);
-      P = p2;
-    }, 9);
-    mx.dispose([P, x, y]);
+    }, 0.01));
+    const ms = stepTime(f, p, x, y);
+    mx.dispose([x, y]);
     return ms;
   };
-  const t32 = run(mx.float32);
+  const t32 = timeDtype(mx.float32);
   for (const dt of [mx.float16, mx.bfloat16]) {
-    const t = run(dt);
+    const t = timeDtype(dt);
     rows.push({ what: `MLP 784-512-512-10 b128 step, ${dt} vs float32`, webmx: `${t.toFixed(2)} ms`, baseline: `${t32.toFixed(2)} ms`, ratio: `${(t32 / t).toFixed(2)}x` });
   }
 }

@@ -90,12 +90,8 @@ bool fusable(const CompiledGraph& g, const CompiledGraph::Node& n) {
 bool worth_fusing_on_cpu(const CompiledGraph& g, const std::vector<int>& inputs, const Shape& shape, size_t steps) {
   if (default_device() == Device::gpu) return true;
   size_t gathered = 0;
-  for (int v : inputs) {
-    const Shape& s = g.value_shapes[v];
-    int64_t size = 1;
-    for (auto d : s) size *= d;
-    if (s != shape && size > 1) ++gathered;
-  }
+  for (int v : inputs)
+    if (g.value_shapes[v] != shape && shape_size(g.value_shapes[v]) > 1) ++gathered;
   return steps > 2 * gathered;
 }
 

@@ -19,8 +19,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** How many of `args` come before its trailing undefineds. */
+function definedLength(args: unknown[]): number {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) --n;
+  return n;
+}
+
 function trimUndefined(args: unknown[]): void {
-  while (args.length > 0 && args[args.length - 1] === undefined) args.length -= 1;
+  const n = definedLength(args);
+  if (n !== args.length) args.length = n;
 }
 
 /**
@@ -108,8 +116,7 @@ export function streamed(op: string, fn: Function, ownOptions = false): Function
     // The common call carries no stream: pass the arguments on without
     // trailing undefineds (array methods forward an absent `options`), and
     // without reshaping `args` (setting its length cost ~10% of a small op).
-    let n = args.length;
-    while (n > 0 && args[n - 1] === undefined) --n;
+    const n = definedLength(args);
     if (n === 0 || !isPlainObject(args[n - 1])) {
       if (n === args.length) return fn.apply(this, args);
       if (n === 1) return fn.call(this, args[0]);
