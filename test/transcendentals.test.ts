@@ -107,4 +107,34 @@ describe("SIMD float32 transcendentals", () => {
     expect(v(mx.erf(x)).slice(0, 5)).toEqual([-0, 0, 1, -1, NaN]);
     expect(v(mx.log1p(mx.array(Float32Array.from([-1, -2])))).slice(0, 1)).toEqual([-Infinity]);
   });
+
+  // The kernels run blocks of common inputs through a short path and run a
+  // block again through the general one when any lane needs it: one such
+  // lane anywhere in a long array must get its own right value, and its
+  // neighbours the values they get alone.
+  it("give a rare input among common ones the value it gets alone", () => {
+    const n = 3000;
+    const common = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 3);
+    const rare: [string, (a: ReturnType<typeof mx.array>) => ReturnType<typeof mx.array>, number][] = [
+      ["exp", mx.exp, 95], ["exp", mx.exp, -100], ["sigmoid", mx.sigmoid, -100], ["log", mx.log, 1e-40],
+      ["log", mx.log, 0], ["log1p", mx.log1p, -1], ["sin", mx.sin, 1e5], ["cos", mx.cos, -3e6], ["sin", mx.sin, Infinity],
+    ];
+    for (const [name, op, value] of rare) {
+      const alone = (xs: Float32Array) => {
+        const a = mx.array(xs), y = op(a), out = y.dataSync() as Float32Array;
+        mx.dispose([a, y]);
+        return out;
+      };
+      const base = alone(name === "log" ? common.map(Math.abs) : common);
+      for (const at of [0, 517, 1030, n - 1]) {
+        const xs = (name === "log" ? common.map(Math.abs) : common).slice();
+        xs[at] = value;
+        const got = alone(xs);
+        const single = alone(Float32Array.from([value]))[0]!;
+        expect(Object.is(got[at], single) || (Number.isNaN(got[at]!) && Number.isNaN(single)), `${name}(${value}) at ${at}`).toBe(true);
+        got[at] = base[at]!;
+        expect(got, `${name}: the other lanes with ${value} at ${at}`).toEqual(base);
+      }
+    }
+  });
 });

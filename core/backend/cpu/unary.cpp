@@ -2,6 +2,7 @@
 // core/primitives/unary.cpp).
 #include "primitives/unary.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -93,10 +94,14 @@ struct SquareOp {
 struct ExpOp {
   template <typename C> C operator()(C x) const { return std::exp(x); }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vexp(x); }
+  static simd::i32x4 rare(simd::f32x4 x) { return simd::vexp_rare(x); }
+  static simd::f32x4 fast(simd::f32x4 x) { return simd::vexp_normal(x); }
 };
 struct LogOp {
   template <typename C> C operator()(C x) const { return std::log(x); }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vlog(x); }
+  static simd::i32x4 rare(simd::f32x4 x) { return simd::vlog_rare(x); }
+  static simd::f32x4 fast(simd::f32x4 x) { return simd::vlog_normal(x); }
 };
 struct TanhOp {
   template <typename C> C operator()(C x) const { return std::tanh(x); }
@@ -108,6 +113,8 @@ struct SigmoidOp {
     return x < C(0) ? e / (C(1) + e) : C(1) / (C(1) + e);
   }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vsigmoid(x); }
+  static simd::i32x4 rare(simd::f32x4 x) { return simd::vexp_rare(x); }
+  static simd::f32x4 fast(simd::f32x4 x) { return simd::vsigmoid<simd::vexp_normal>(x); }
 };
 struct Expm1Op {
   template <typename C> C operator()(C x) const { return std::expm1(x); }
@@ -116,14 +123,20 @@ struct Expm1Op {
 struct Log1pOp {
   template <typename C> C operator()(C x) const { return std::log1p(x); }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vlog1p(x); }
+  static simd::i32x4 rare(simd::f32x4 x) { return simd::vlog_rare(simd::splat(1.0f) + x); }
+  static simd::f32x4 fast(simd::f32x4 x) { return simd::vlog1p<simd::vlog_normal>(x); }
 };
 struct SinOp {
   template <typename C> C operator()(C x) const { return std::sin(x); }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vsin(x); }
+  static simd::i32x4 rare(simd::f32x4 x) { return simd::vtrig_rare(x); }
+  static simd::f32x4 fast(simd::f32x4 x) { return simd::vsin_normal(x); }
 };
 struct CosOp {
   template <typename C> C operator()(C x) const { return std::cos(x); }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vcos(x); }
+  static simd::i32x4 rare(simd::f32x4 x) { return simd::vtrig_rare(x); }
+  static simd::f32x4 fast(simd::f32x4 x) { return simd::vcos_normal(x); }
 };
 struct ErfOp {
   template <typename C> C operator()(C x) const { return std::erf(x); }
@@ -135,9 +148,25 @@ struct ErfInvOp {
 
 template <typename Op>
 concept HasVec = requires(simd::f32x4 v) { Op::vec(v); };
+// An Op whose vec has a short path: fast(v) equals vec(v) where no lane of
+// rare(v) is set.
+template <typename Op>
+concept HasFastPath = requires(simd::f32x4 v) { Op::rare(v); Op::fast(v); };
+
+// y[i] = F(x[i]) over [i, e), two vectors an iteration ((e - i) a multiple of 8).
+template <simd::f32x4 (*F)(simd::f32x4)>
+inline void vec_span(const float* x, float* y, int64_t i, int64_t e) {
+  using namespace simd;
+  for (; i < e; i += 8) {
+    const f32x4 a = F(load(x + i)), b = F(load(x + i + 4));
+    store(y + i, a);
+    store(y + i + 4, b);
+  }
+}
 
 // float32 through Op::vec, four lanes at a time (strided inputs are gathered
-// and the tail padded, so every element goes through the same code).
+// and the tail padded, so every element goes through the same code). y must
+// not alias x: a block may be run twice.
 template <typename Op>
 void vec_run(const void* xv, int64_t sx, void* yv, int64_t n) {
   using namespace simd;
@@ -145,10 +174,27 @@ void vec_run(const void* xv, int64_t sx, void* yv, int64_t n) {
   float* y = static_cast<float*>(yv);
   int64_t i = 0;
   if (sx == 1) {
-    for (; i + 8 <= n; i += 8) {
-      const f32x4 a = Op::vec(load(x + i)), b = Op::vec(load(x + i + 4));
-      store(y + i, a);
-      store(y + i + 4, b);
+    if constexpr (HasFastPath<Op>) {
+      // Optimistic blocks (in L1): the short path with no branch per
+      // vector, its rare lanes gathered on the way; a block that had any
+      // is run again through vec. About 7% faster than a branch per vector
+      // for exp, 15% for sin and cos; a separate test pass cost more.
+      constexpr int64_t kBlock = 512;
+      while (i + 8 <= n) {
+        const int64_t e = i + std::min(kBlock, (n - i) & ~int64_t(7));
+        i32x4 rare = splat_i(0);
+        for (int64_t k = i; k < e; k += 8) {
+          const f32x4 a = load(x + k), b = load(x + k + 4);
+          rare |= Op::rare(a) | Op::rare(b);
+          store(y + k, Op::fast(a));
+          store(y + k + 4, Op::fast(b));
+        }
+        if (any(rare)) [[unlikely]] vec_span<Op::vec>(x, y, i, e);
+        i = e;
+      }
+    } else {
+      vec_span<Op::vec>(x, y, i, n & ~int64_t(7));
+      i = n & ~int64_t(7);
     }
     for (; i + 4 <= n; i += 4) store(y + i, Op::vec(load(x + i)));
   } else {
