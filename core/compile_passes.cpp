@@ -58,15 +58,21 @@ bool is_noop(const CompiledGraph& g, const CompiledGraph::Node& n) {
 }
 
 bool fusable(const CompiledGraph& g, const CompiledGraph::Node& n) {
-  if (n.shapes.size() != 1 || n.dtypes[0] != Dtype::float32) return false;
+  if (n.shapes.size() != 1) return false;
   // A chain runs on one device: a node placed elsewhere by a `stream` option stays out.
   if (n.device != default_device()) return false;
+  // float32 chains; on the CPU also float16 and bfloat16 ones (the GPU's
+  // chain kernel is float32). Every input has the node's own dtype, so a
+  // group, which grows through readers, has one dtype throughout.
+  const Dtype t = n.dtypes[0];
+  const bool half = t == Dtype::float16 || t == Dtype::bfloat16;
+  if (t != Dtype::float32 && !(half && default_device() == Device::cpu)) return false;
   // A primitive without a float32 kernel has arity 0 (so do nullary ones like
   // Arange, which have no inputs either: they can't be steps).
   const int arity = n.primitive->float32_kernel().arity();
   if (arity == 0 || size_t(arity) != n.inputs.size()) return false;
   for (int v : n.inputs)
-    if (g.value_dtypes[v] != Dtype::float32 || g.value_shapes[v] != n.shapes[0]) return false;
+    if (g.value_dtypes[v] != t || g.value_shapes[v] != n.shapes[0]) return false;
   // In a GPU trace a step must be one the GPU runs (the backend generates one
   // kernel for the chain from its steps' expressions), else fusing it would
   // move the chain's values to the CPU and back.

@@ -41,6 +41,28 @@ describe("compile fusion", () => {
     got.forEach((r, i) => r.forEach((v, j) => expect(Math.abs(v - ref[i]![j]!)).toBeLessThan(1e-6 * (1 + Math.abs(ref[i]![j]!)))));
   });
 
+  it("fuses float16 and bfloat16 chains on the CPU, each step rounded as the unfused kernels round it", () => {
+    const chain = (x: any, y: any, b: any) => chain10(x, y).mul(b).add(0.25).exp();
+    const f = mx.compile(chain);
+    for (const dt of [mx.float16, mx.bfloat16]) {
+      for (const n of [7, 1000, 100_003]) {
+        const x = mx.array(ramp(n, 0.37)).astype(dt), y = mx.array(ramp(n, 0.11)).astype(dt);
+        const b = mx.array(ramp(n > 7 ? 1000 : 7, 0.05)).astype(dt);
+        const [xs, bs] = n === 100_003 ? [x.reshape(-1), mx.array(1.5).astype(dt)] : [x.reshape(-1, n > 7 ? 1000 : 7), b];
+        const got = f(xs, y.reshape(xs.shape), bs), want = chain(xs, y.reshape(xs.shape), bs);
+        expect(got.dtype).toBe(dt);
+        expect(bits(got.astype(mx.float32))).toEqual(bits(want.astype(mx.float32)));
+      }
+    }
+    expect(f.traces.every((t: any) => /^Fused\(/.test(t.graph) && t.nodes === 1)).toBe(true);
+    // (x + 1) - 1 at 2048 (float16) or 256 (bfloat16): x + 1 rounds back to x,
+    // so the chain gives x - 1; computed in float32 throughout it would give x.
+    const g = mx.compile((x: any) => x.add(1).sub(1));
+    expect(g(mx.array([2048, 3], mx.float16)).tolist()).toEqual([2047, 3]);
+    expect(g(mx.array([256, 3], mx.bfloat16)).tolist()).toEqual([255, 3]);
+    expect(g.traces[0]!.graph).toBe("Fused(Add,Subtract)");
+  });
+
   it("stops a chain at values read elsewhere and at non-float32 ops", () => {
     const f = mx.compile((x: any) => {
       const e = x.exp();

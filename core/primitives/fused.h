@@ -1,8 +1,10 @@
-// Fused: a chain of float32 elementwise primitives that compile merged into
-// one node (see compile_passes.cpp). It is evaluated tile by tile: every
-// step runs its primitive's float32 run over a tile of up to kFusedTile
-// elements, so intermediates live in a few cache-resident scratch tiles
-// instead of whole arrays, and no JS or graph overhead sits between steps.
+// Fused: a chain of elementwise primitives that compile merged into one node
+// (see compile_passes.cpp), of float32, or on the CPU also of float16 or
+// bfloat16 (computed in float, each step rounded to the type as the unfused
+// kernels round it). It is evaluated tile by tile: every step runs its
+// primitive's float32 run over a tile of up to kFusedTile elements, so
+// intermediates live in a few cache-resident scratch tiles instead of whole
+// arrays, and no JS or graph overhead sits between steps.
 // Inputs are read with broadcasting into the output shape: a Broadcast that
 // the ops layer put in front of an elementwise op is folded into the read.
 // The transforms expand the chain back into its primitives.
@@ -51,6 +53,9 @@ class Fused : public Primitive {
   Shape shape_;  // the output shape as traced (jvp and vmap need it)
   bool shapeless_;
   Shape shape_for(const std::vector<array>& inputs) const;
+  // The CPU kernel in elements of T (float, float16_t or bfloat16_t).
+  template <typename T>
+  void run_tiles(const std::vector<array>& inputs, array& out) const;
 };
 
 }  // namespace wmx

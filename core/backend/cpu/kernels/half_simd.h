@@ -110,4 +110,20 @@ void narrow(const float* f, H* h, int64_t n) {
   for (; i < n; ++i) h[i] = H(f[i]);
 }
 
+// f[i] = float(H(f[i])) for i < n, in place: each value rounded to H's
+// precision and range, bit for bit a narrow followed by a widen (the fused
+// kernels round each step's result so, as the unfused kernels store it).
+template <typename H>
+void round_through(float* f, int64_t n) {
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    i32x4 a;
+    std::memcpy(&a, f + i, sizeof a);
+    const i32x4 h = Lanes<H>::narrow(a);
+    a = Lanes<H>::widen((h << 16) >> 16);  // sign-extended, as widen loads them
+    std::memcpy(f + i, &a, sizeof a);
+  }
+  for (; i < n; ++i) f[i] = float(H(f[i]));
+}
+
 }  // namespace wmx::half_simd
