@@ -11,6 +11,7 @@ import type { Dispatch, KernelCall, Operand } from "./dispatch_types.js";
 import { KERNEL_FAMILIES, planFor } from "./kernels/index.js";
 import { groupGrid, setSubgroups, workgroups } from "./codegen.js";
 import { gpuDtypes } from "./wgsl_dtypes.js";
+import { setGemmStorageLimit } from "./kernels/matmul_gemm.js";
 import type { GpuBackendHandle } from "./options.js";
 
 // GPUBufferUsage / GPUMapMode values (Node has no such globals without the binding's `globals`).
@@ -59,6 +60,7 @@ export class WebGpuBackend implements GpuBackendHandle {
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     this.adapter = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(" ") || "unknown";
     setSubgroups(device.features?.has("subgroups") ?? false);
+    setGemmStorageLimit(device.limits?.maxComputeWorkgroupStorageSize ?? 16384);
     device.addEventListener?.("uncapturederror", (ev: Event) => {
       const e = (ev as GPUUncapturedErrorEvent).error;
       this.record(new Error(`[gpu] ${e.constructor?.name ?? "GPUError"}: ${e.message}`));

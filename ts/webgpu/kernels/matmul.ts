@@ -2,7 +2,8 @@
 // axes already broadcast by the core) into a row-contiguous [..., M, N],
 // accumulated in f32; float16/bfloat16 operands are widened on load and the
 // result rounded once, as the CPU does. A float32 result takes the tiled
-// kernel (matmul_tiled.ts); a 16-bit one the plain kernel below, whose
+// kernel (matmul_tiled.ts, which hands 4-aligned row-major float32 operands
+// to matmul_gemm.ts); a 16-bit one the plain kernel below, whose
 // invocations each write one output word.
 
 import type { Dispatch, KernelCall } from "../dispatch_types.js";

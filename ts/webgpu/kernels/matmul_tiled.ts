@@ -10,15 +10,18 @@
 // no bank conflicts. Global loads walk each operand along its contiguous
 // axis (chosen when the WGSL is generated, from the strides), so transposed
 // views (the backward pass's xT @ g, g @ wT) load coalesced too. Every load
-// is bounds-checked, so any M, N, K works.
+// is bounds-checked, so any M, N, K works. Float32 operands that are
+// row-major with 4-aligned offsets and strides (vectorFits) take the
+// faster generated kernel of matmul_gemm.ts instead.
 
 import type { Dispatch, KernelCall } from "../dispatch_types.js";
-import { bindings, cachedSource } from "../codegen.js";
+import { bindings } from "../codegen.js";
 import { gpuDtype } from "../wgsl_dtypes.js";
+import { BATCH_OFFSETS, gemmFor, gemmKernel } from "./matmul_gemm.js";
 
 const BM = 128, BN = 128, BK = 16, THREADS = 256;
 
-/** Both kernels' tiles in workgroup memory, entry point, first parameters and the operands' offsets (ao, bo) for batch wid.z. */
+/** The kernel's tiles in workgroup memory, entry point, first parameters and the operands' offsets (ao, bo) for batch wid.z. */
 const KERNEL_HEAD = /* wgsl */ `var<workgroup> As: array<vec4f, ${(BK * BM) / 4}>;
 var<workgroup> Bs: array<vec4f, ${(BK * BN) / 4}>;
 @compute @workgroup_size(16, 16)
@@ -27,18 +30,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let M = u32(prm[0]);
   let N = u32(prm[1]);
   let K = u32(prm[2]);
-  let nb = prm[3];
-  var ao = prm[4];
-  var bo = prm[5];
-  var r = wid.z;
-  for (var d = nb - 1; d >= 0; d--) {
-    let size = u32(prm[10 + d]);
-    let c = i32(r % size);
-    ao += c * prm[10 + nb + d];
-    bo += c * prm[10 + 2 * nb + d];
-    r = r / size;
-  }
-`;
+${BATCH_OFFSETS}`;
 
 /**
  * One K step of multiply-adds from the staged tiles: this thread's 8x8 block
@@ -88,7 +80,7 @@ export function tiledMatmulKernel(d: Dispatch): KernelCall {
   const params = [M, N, K, nb, a.offset, b.offset, sam, sak, sbk, sbn, ...output.shape.slice(0, nb),
     ...a.strides.slice(0, nb), ...b.strides.slice(0, nb)];
   const grid: [number, number, number] = [Math.ceil(N / BN), Math.ceil(M / BM), batch];
-  if (vectorFits(d)) return { source: cachedSource("mm-vec4", vectorSource), params, words: 0, grid, inputs: d.inputs, output };
+  if (vectorFits(d)) return gemmKernel(d, gemmFor(M, N, K, batch), params);
   const source = bindings(2) + /* wgsl */ `
 ${KERNEL_HEAD}  let sam = prm[6];
   let sak = prm[7];
@@ -140,7 +132,7 @@ ${MULTIPLY_TILES}    workgroupBarrier();
 }
 
 /**
- * Whether the vec4 kernel serves this dispatch: float32 operands, A
+ * Whether matmul_gemm.ts's kernel serves this dispatch: float32 operands, A
  * row-major (K contiguous) and B row-major (N contiguous) in their last two
  * axes, with every offset, row stride, K and N a multiple of 4, so that
  * each 16-byte access is aligned and lies wholly inside or outside the matrix.
@@ -153,77 +145,4 @@ function vectorFits(d: Dispatch): boolean {
   const all4 = [a.offset, b.offset, a.strides[nd - 2]!, b.strides[nd - 2]!, K, N, ...a.strides.slice(0, nd - 2), ...b.strides.slice(0, nd - 2)]
     .every((x) => x % 4 === 0);
   return f32(a.dtype) && f32(b.dtype) && a.strides[nd - 1] === 1 && b.strides[nd - 1] === 1 && all4;
-}
-
-/**
- * The tiled kernel for vectorFits: the same tiles and inner loop, with
- * 16-byte global loads and stores, and the next K step's loads issued into
- * registers before the current step's multiply-adds (so they are in flight
- * while it computes). Parameters as tiledMatmulKernel.
- */
-function vectorSource(): string {
-  return bindings(2, "vec4<u32>") + /* wgsl */ `
-fn f4(q: vec4<u32>) -> vec4f { return bitcast<vec4f>(q); }
-${KERNEL_HEAD}  let sam = u32(prm[6]) / 4u;
-  let sbk = u32(prm[8]) / 4u;
-  let a4 = u32(ao) / 4u;
-  let b4 = u32(bo) / 4u;
-  let K4 = K / 4u;
-  let N4 = N / 4u;
-  let row0 = wid.y * ${BM}u;
-  let col0 = wid.x * ${BN}u;
-  // This thread's loads per K step: A rows am and am + 64 at k vector ak; B rows bk and bk + 8 at n vector bn.
-  let am = li / 4u;
-  let ak = li % 4u;
-  let bk = li / 32u;
-  let bn = li % 32u;
-  var pa: array<vec4f, 2>;
-  var pb: array<vec4f, 2>;
-  var acc: array<vec4f, 16>;
-  for (var i = 0u; i < 16u; i++) { acc[i] = vec4f(0.0); }
-  for (var k0 = 0u; k0 < K; k0 += ${BK}u) {
-    if (k0 == 0u) {
-      for (var t = 0u; t < 2u; t++) {
-        let gm = row0 + am + t * 64u;
-        let gk = ak;
-        pa[t] = select(vec4f(0.0), f4(in0[a4 + gm * sam + gk]), gm < M && gk < K4);
-        let gk2 = bk + t * 8u;
-        let gn = col0 / 4u + bn;
-        pb[t] = select(vec4f(0.0), f4(in1[b4 + gk2 * sbk + gn]), gk2 < K && gn < N4);
-      }
-    }
-    for (var t = 0u; t < 2u; t++) {
-      let m = am + t * 64u;
-      let v = pa[t];
-      As[(ak * 4u) * ${BM / 4}u + m / 4u][m % 4u] = v.x;
-      As[(ak * 4u + 1u) * ${BM / 4}u + m / 4u][m % 4u] = v.y;
-      As[(ak * 4u + 2u) * ${BM / 4}u + m / 4u][m % 4u] = v.z;
-      As[(ak * 4u + 3u) * ${BM / 4}u + m / 4u][m % 4u] = v.w;
-      Bs[(bk + t * 8u) * ${BN / 4}u + bn] = pb[t];
-    }
-    workgroupBarrier();
-    let k1 = k0 + ${BK}u;
-    if (k1 < K) {
-      for (var t = 0u; t < 2u; t++) {
-        let gm = row0 + am + t * 64u;
-        let gk = k1 / 4u + ak;
-        pa[t] = select(vec4f(0.0), f4(in0[a4 + gm * sam + gk]), gm < M && gk < K4);
-        let gk2 = k1 + bk + t * 8u;
-        let gn = col0 / 4u + bn;
-        pb[t] = select(vec4f(0.0), f4(in1[b4 + gk2 * sbk + gn]), gk2 < K && gn < N4);
-      }
-    }
-${MULTIPLY_TILES}    workgroupBarrier();
-  }
-  let base = wid.z * M * N4;
-  for (var i = 0u; i < 8u; i++) {
-    let gm = row0 + (i / 4u) * 64u + lid.y * 4u + i % 4u;
-    if (gm >= M) { continue; }
-    for (var h = 0u; h < 2u; h++) {
-      let gn = col0 / 4u + h * 16u + lid.x;
-      if (gn < N4) { out[base + gm * N4 + gn] = bitcast<vec4<u32>>(acc[i * 2u + h]); }
-    }
-  }
-}
-`;
 }
