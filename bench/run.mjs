@@ -124,13 +124,14 @@ const time = (fn, reps = 5) => {
   rows.push({ what: "sum, 16M f32", webmx: `${ms.toFixed(1)} ms`, baseline: `${js.toFixed(1)} ms`, ratio: `${(js / ms).toFixed(1)}x` });
 }
 
-// 5. A 10-op elementwise chain, compiled with fusion (one tiled kernel)
+// 5. A 10-op elementwise chain (and a reduction ending one), compiled with fusion (one tiled kernel)
 // against the same compiled graph unfused and against eager ops.
 {
   // transcendental-heavy (compute-bound) and arithmetic-only (memory-bound)
   const chains = {
     "10-op chain": (x, y) => x.mul(y).add(1).tanh().mul(x).sub(y.sigmoid()).abs().sqrt().add(0.5).log().maximum(x),
     "10-op arithmetic chain": (x, y) => x.mul(y).add(1).mul(x).sub(y).mul(0.5).add(x).maximum(y).mul(y).sub(1).minimum(x),
+    "sum((x - y)^2), a reduction ending the chain,": (x, y) => x.sub(y).square().sum(),
   };
   for (const [name, chain] of Object.entries(chains))
   for (const n of [1 << 20, 1 << 24]) {

@@ -193,7 +193,10 @@ std::shared_ptr<CompiledGraph> compile_trace(const Fn& fun, const std::vector<ar
   for (auto& o : outputs) g->outputs.push_back(id.at(o.id()));
   g->num_values = next_value;
   remove_noops(*g);
-  if (fuse) fuse_elementwise(*g);
+  if (fuse) {
+    fuse_elementwise(*g);
+    fuse_reductions(*g);
+  }
   remove_dead(*g);
   if (shapeless) plan_shapeless(*g);
   return g;

@@ -66,6 +66,9 @@ struct CompiledGraph {
 void remove_noops(CompiledGraph& g);
 // chains of float32 elementwise primitives fused into Fused nodes;
 void fuse_elementwise(CompiledGraph& g);
+// a float32 sum / max / min over trailing axes ending such a chain (or a
+// single elementwise node) merged into it (FusedReduce), on the CPU;
+void fuse_reductions(CompiledGraph& g);
 // nodes whose outputs nothing reads removed;
 void remove_dead(CompiledGraph& g);
 // for shapeless graphs: check every node can replay on other shapes (its

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "ops.h"
 #include "primitives/fused.h"
+#include "primitives/reduce.h"
 #include "primitives/matmul.h"
 #include "primitives/unary.h"
 #include "primitives/to_device.h"
@@ -102,6 +103,22 @@ bool worth_fusing_on_cpu(const CompiledGraph& g, const std::vector<int>& inputs,
 }
 
 }  // namespace
+
+// A Reduce node that can end the chain producing its input: a float32 sum,
+// max or min over trailing axes, on the CPU (the GPU's chain kernel has no
+// reduction), not under shapeless (its axes would have to follow the shape).
+bool reduction_ends_chain(const CompiledGraph& g, const CompiledGraph::Node& n) {
+  const auto* r = dynamic_cast<const Reduce*>(n.primitive.get());
+  if (!r || g.under_shapeless || default_device() != Device::cpu || n.device != Device::cpu) return false;
+  if (r->type() != ReduceType::sum && r->type() != ReduceType::max && r->type() != ReduceType::min) return false;
+  if (n.dtypes[0] != Dtype::float32 || g.value_dtypes[n.inputs[0]] != Dtype::float32) return false;
+  const auto& axes = r->axes();
+  const int rank = int(g.value_shapes[n.inputs[0]].size());
+  if (axes.empty()) return false;
+  for (size_t i = 0; i < axes.size(); ++i)
+    if (axes[i] != rank - int(axes.size()) + int(i)) return false;
+  return true;
+}
 
 void remove_noops(CompiledGraph& g) {
   g.index_values();
@@ -365,6 +382,51 @@ void plan_shapeless(CompiledGraph& g) {
            " can't be worked out from its operands' shapes; compile without shapeless.");
   }
   order_shapes(g);
+}
+
+// A reduction that ends a chain: Reduce(Fused(...)) becomes one FusedReduce
+// node when nothing else reads the chain's result, and so does a Reduce of a
+// single fusable elementwise node (a chain of one step). The chain's output
+// is then reduced tile by tile as it is computed, never stored: a sum of
+// squared differences reads its inputs once and writes only the sums.
+void fuse_reductions(CompiledGraph& g) {
+  g.index_values();
+  const int nn = int(g.nodes.size());
+  std::vector<int> readers(g.num_values, 0);
+  std::vector<bool> escapes(g.num_values, false);
+  for (const auto& n : g.nodes)
+    for (int v : n.inputs) ++readers[v];
+  for (int v : g.outputs) escapes[v] = true;
+  std::vector<bool> removed(nn, false);
+  for (int i = 0; i < nn; ++i) {
+    CompiledGraph::Node& r = g.nodes[i];
+    if (!reduction_ends_chain(g, r)) continue;
+    const int v = r.inputs[0], p = g.producer[v];
+    if (p < 0 || readers[v] != 1 || escapes[v]) continue;
+    const CompiledGraph::Node& c = g.nodes[p];
+    const auto* chain = dynamic_cast<const Fused*>(c.primitive.get());
+    std::shared_ptr<Fused> fused;
+    auto reduce = std::static_pointer_cast<Reduce>(r.primitive);
+    if (chain && std::string(chain->name()) == "Fused") {
+      fused = chain->with_reduction(reduce);
+    } else if (!chain && fusable(g, c)) {
+      Fused::Step step{c.primitive, {}};
+      for (size_t k = 0; k < c.inputs.size(); ++k) step.args.push_back(int(k));
+      fused = std::make_shared<Fused>(int(c.inputs.size()), std::vector<Fused::Step>{std::move(step)}, c.shapes[0],
+                                      false, reduce);
+    } else {
+      continue;
+    }
+    if (!fused) continue;
+    r.primitive = fused;
+    r.inputs = c.inputs;
+    removed[p] = true;
+  }
+  std::vector<CompiledGraph::Node> kept;
+  for (int i = 0; i < nn; ++i)
+    if (!removed[i]) kept.push_back(std::move(g.nodes[i]));
+  g.nodes = std::move(kept);
+  g.index_values();
 }
 
 }  // namespace wmx

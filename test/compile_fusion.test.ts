@@ -63,6 +63,59 @@ describe("compile fusion", () => {
     expect(g.traces[0]!.graph).toBe("Fused(Add,Subtract)");
   });
 
+  it("ends a chain with a sum, max or min over trailing axes (FusedReduce), equal to eager bit for bit", () => {
+    const fns: Record<string, (x: any, y: any) => any> = {
+      sumsq: (x, y) => x.sub(y).square().sum(),
+      rowsum: (x, y) => x.mul(y).add(1).sum(-1),
+      mean: (x, y) => x.sub(y).abs().mean([1, 2]),
+      rowmax: (x, y) => x.mul(y).max(-1),
+      min2: (x, y) => x.add(y).min([1, 2]),
+      one: (x, y) => x.exp().sum(-1), // a chain of one step
+    };
+    // rows of 7, 3090 and 2040 (not multiples of 16 or of the 1024-element
+    // tiles), 6000 (several tiles per row), one row of 100_003 (threads)
+    for (const shape of [[3, 7], [4, 1030, 3], [2, 6000], [1, 2040], [100_003]]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = mx.array(ramp(n, 0.37)).reshape(shape), y = mx.array(ramp(n, 0.11)).reshape(shape);
+      for (const [name, f] of Object.entries(fns)) {
+        if (shape.length < 3 && (name === "mean" || name === "min2")) continue;
+        const c = mx.compile(f);
+        expect(bits(c(x, y)), `${name} over ${shape}`).toEqual(bits(f(x, y)));
+        expect(c.traces[0]!.graph, name).toMatch(/^FusedReduce\(/);
+      }
+    }
+    // hand values: NaN wins a max, the later of equal zeros wins (as the
+    // Reduce kernel gives them), an all -inf row
+    const m = mx.compile((x: any) => x.add(0).max(-1));
+    const v = mx.array([[1, NaN, 3], [-0, 0, -Infinity], [-Infinity, -Infinity, -Infinity]]);
+    const got = m(v).tolist() as number[];
+    expect(got[0]).toBeNaN();
+    expect(Object.is(got[1], 0)).toBe(true);
+    expect(got[2]).toBe(-Infinity);
+    expect(mx.compile((x: any) => x.mul(2).sum(-1))(mx.array([[1, 2], [3, 4.5]])).tolist()).toEqual([6, 15]);
+    // not a trailing-axes reduction, or a chain whose result is read twice: no FusedReduce
+    const mid = mx.compile((x: any) => x.exp().add(1).sum(0));
+    mid(mx.array(ramp(12, 0.3)).reshape(3, 4));
+    expect(mid.traces[0]!.graph).toBe("Fused(Exp,Add) Sum Squeeze");
+    const twice = mx.compile((x: any) => { const e = x.exp().add(1); return [e.sum(), e]; });
+    twice(mx.array([1, 2]));
+    expect(twice.traces[0]!.graph).not.toMatch(/FusedReduce/);
+    // gradients through the fused reduction, against eager's and central differences
+    const loss = (x: any, y: any) => x.sub(y).square().sum();
+    const x = mx.array(ramp(40, 0.9)), y = mx.array(ramp(40, 0.4));
+    const gc = mx.grad(mx.compile(loss))(x, y), ge = mx.grad(loss)(x, y);
+    expect(bits(gc)).toEqual(bits(ge));
+    const xs = x.tolist() as number[], ys = y.tolist() as number[];
+    (gc.tolist() as number[]).forEach((g, i) => expect(g).toBeCloseTo(2 * (xs[i]! - ys[i]!), 5));
+    // jvp and vmap of the compiled function
+    const t = mx.array(ramp(40, 0.2));
+    const [, jc] = M.jvp((a: any) => mx.compile(loss)(a, y), [x], [t]);
+    const [, je] = M.jvp((a: any) => loss(a, y), [x], [t]);
+    expect(jc[0].item()).toBeCloseTo(je[0].item() as number, 4);
+    const rows = mx.array(ramp(60, 0.5)).reshape(6, 10), yr = mx.array(ramp(10, 0.8));
+    expect(bits(mx.vmap(mx.compile(loss), { inAxes: [0, null] })(rows, yr))).toEqual(bits(rows.sub(yr).square().sum(-1)));
+  });
+
   it("stops a chain at values read elsewhere and at non-float32 ops", () => {
     const f = mx.compile((x: any) => {
       const e = x.exp();

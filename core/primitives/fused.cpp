@@ -8,8 +8,10 @@
 
 namespace wmx {
 
-Fused::Fused(int num_inputs, std::vector<Step> steps, Shape shape, bool shapeless)
-    : num_inputs_(num_inputs), steps_(std::move(steps)), shape_(std::move(shape)), shapeless_(shapeless) {
+Fused::Fused(int num_inputs, std::vector<Step> steps, Shape shape, bool shapeless, std::shared_ptr<Reduce> reduce)
+    : num_inputs_(num_inputs), steps_(std::move(steps)), reduce_(std::move(reduce)), shape_(std::move(shape)),
+      shapeless_(shapeless) {
+  if (reduce_ && shapeless_) fail("compile", "A fused reduction is not shapeless.");
   const int n = int(steps_.size());
   // Scratch tiles by liveness: a step's tile is free again after its last
   // reader has run (not during, so a run never writes over its own input).
@@ -40,9 +42,15 @@ Fused::Fused(int num_inputs, std::vector<Step> steps, Shape shape, bool shapeles
   }
 }
 
+std::shared_ptr<Fused> Fused::with_reduction(std::shared_ptr<Reduce> reduce) const {
+  if (shapeless_) return nullptr;
+  return std::make_shared<Fused>(num_inputs_, steps_, shape_, false, std::move(reduce));
+}
+
 std::string Fused::describe() const {
-  std::string s = "Fused(";
+  std::string s = std::string(name()) + "(";
   for (size_t j = 0; j < steps_.size(); ++j) s += (j ? "," : "") + std::string(steps_[j].primitive->name());
+  if (reduce_) s += "," + std::string(reduce_->name());
   return s + ")";
 }
 
@@ -56,18 +64,24 @@ PrimitiveState Fused::state() const {
     for (auto& [key, value] : steps_[j].primitive->state()) st.emplace_back("s" + std::to_string(j) + "." + key, value);
   }
   st.emplace_back("steps", std::move(steps));
+  if (reduce_) {
+    st.emplace_back("reduce", std::string(reduce_->name()));
+    for (auto& [key, value] : reduce_->state()) st.emplace_back("reduce." + key, value);
+  }
   return st;
 }
 
 array Fused::expand(const std::vector<array>& inputs, const Shape& shape) const {
   std::vector<array> values;
   for (auto& in : inputs) values.push_back(in.shape() == shape ? in : broadcast_to(in, shape));
+  const Dtype dtype = values.empty() ? Dtype::float32 : values[0].dtype();  // a chain has one dtype
   for (const auto& s : steps_) {
     std::vector<array> args;
     for (int a : s.args) args.push_back(values[a]);
-    values.emplace_back(shape, Dtype::float32, s.primitive, std::move(args));
+    values.emplace_back(shape, dtype, s.primitive, std::move(args));
   }
-  return values.back();
+  if (!reduce_) return values.back();
+  return array(reduce_->output_shapes({shape})[0], dtype, reduce_, {values.back()});
 }
 
 Shape Fused::shape_for(const std::vector<array>& inputs) const {
@@ -107,7 +121,7 @@ std::vector<array> listed(const std::vector<array>& all, const std::vector<int>&
 
 std::vector<array> Fused::vjp(const std::vector<array>& primals, const std::vector<array>& cotangents,
                               const std::vector<int>& argnums, const std::vector<array>& outputs) {
-  Fn chain = chain_of(*this, primals, argnums, outputs[0].shape());
+  Fn chain = chain_of(*this, primals, argnums, reduce_ ? shape_for(primals) : outputs[0].shape());
   return wmx::vjp(chain, listed(primals, argnums), cotangents).second;
 }
 

@@ -1,14 +1,18 @@
-// The CPU kernels of Fused (compiled elementwise chains) (their shapes and transform rules:
-// core/primitives/fused.cpp).
+// The CPU kernels of Fused (compiled elementwise chains, and FusedReduce:
+// such a chain ending in a reduction); their shapes and transform rules are
+// in core/primitives/fused.cpp.
 #include "primitives/fused.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <type_traits>
 
 #include "error.h"
 #include "backend/cpu/kernels/elementwise.h"
 #include "backend/cpu/kernels/half_simd.h"
+#include "backend/cpu/kernels/simd.h"
+#include "primitives/reduce.h"
 #include "thread_pool.h"
 
 namespace wmx {
@@ -73,16 +77,18 @@ void gather_tile(const Source<T>& src, const Shape& shape, int64_t start, int64_
 
 }  // namespace
 
-// The chain over the output, tile by tile, in elements of T: float32 runs
-// its steps on the inputs in place and writes the last step to the output;
-// a half type (H) widens each input tile to float, rounds every step's
-// result to H (so each value is what the unfused H kernel would have
-// stored) and narrows the last one into the output.
+// The chain over tiles of its output, in elements of T: tile k of `items`
+// covers the elements [start, start + n) that tile_of(k) gives (at most
+// kFusedTile). float32 steps read the inputs in place, and the last step
+// writes to `direct` + start when it is given; otherwise, and for a half
+// type (H), each input tile is widened to float first, every step's result
+// is rounded to H (so each value is what the unfused H kernel would have
+// stored), and the last step's result goes to scratch, which sink(k, result,
+// n) is then given. Items are spread over the threads.
 template <typename T>
-void Fused::run_tiles(const std::vector<array>& inputs, array& out) const {
+void Fused::run_tiles(const std::vector<array>& inputs, const Shape& shape, int64_t items, const TileOf& tile_of,
+                      const TileSink& sink, float* direct) const {
   constexpr bool kHalf = !std::is_same_v<T, float>;
-  const Shape& shape = out.shape();
-  const int64_t total = out.size();
   std::vector<Source<T>> sources;
   int num_gathers = 0, num_widened = 0;
   for (auto& in : inputs) {
@@ -90,20 +96,18 @@ void Fused::run_tiles(const std::vector<array>& inputs, array& out) const {
     num_gathers += sources.back().mode == Source<T>::kGather;
     num_widened += sources.back().mode != Source<T>::kScalar;
   }
-  T* y = out.data<T>();
-  const int64_t tiles = (total + kFusedTile - 1) / kFusedTile;
   const int nvals = num_inputs_ + int(steps_.size());
-  // float tiles: the steps' slots, then (float32) the gathered inputs or
-  // (halves) the widened inputs and the last step's result.
-  const int float_tiles = num_slots_ + (kHalf ? num_widened + 1 : num_gathers);
-  parallel_for(tiles, std::max<int64_t>(1, kElementwiseGrain / kFusedTile), [&](int64_t tb, int64_t te) {
+  // float tiles: the steps' slots, the gathered (float32) or widened (half)
+  // inputs, and the last step's result when it doesn't go to `direct`.
+  const int float_tiles = num_slots_ + (kHalf ? num_widened : num_gathers) + (direct ? 0 : 1);
+  parallel_for(items, std::max<int64_t>(1, kElementwiseGrain / kFusedTile), [&](int64_t tb, int64_t te) {
     std::vector<float> scratch(size_t(float_tiles) * kFusedTile);
     std::vector<T> staged(kHalf && num_gathers > 0 ? kFusedTile : 0);  // a half input gathered before widening
     std::vector<float> scalars(kHalf ? num_inputs_ : 0);
     std::vector<const float*> ptr(nvals);
     std::vector<int64_t> stride(nvals);
     for (int64_t t = tb; t < te; ++t) {
-      const int64_t start = t * kFusedTile, n = std::min(kFusedTile, total - start);
+      const auto [start, n] = tile_of(t);
       float* input_dst = scratch.data() + size_t(num_slots_) * kFusedTile;
       for (int k = 0; k < num_inputs_; ++k) {
         const Source<T>& s = sources[k];
@@ -136,21 +140,107 @@ void Fused::run_tiles(const std::vector<array>& inputs, array& out) const {
       }
       for (size_t j = 0; j < steps_.size(); ++j) {
         const bool last = slot_[j] < 0;
-        float* dst;
-        if constexpr (kHalf) dst = last ? input_dst : scratch.data() + size_t(slot_[j]) * kFusedTile;
-        else dst = last ? y + start : scratch.data() + size_t(slot_[j]) * kFusedTile;
+        float* dst = !last ? scratch.data() + size_t(slot_[j]) * kFusedTile : direct ? direct + start : input_dst;
         const auto& a = steps_[j].args;
         if (kernels_[j].unary) kernels_[j].unary(ptr[a[0]], stride[a[0]], dst, n);
         else kernels_[j].binary(ptr[a[0]], stride[a[0]], ptr[a[1]], stride[a[1]], dst, n);
         if constexpr (kHalf) {
-          if (last) half_simd::narrow(dst, y + start, n);
-          else half_simd::round_through<T>(dst, n);
+          if (!last) half_simd::round_through<T>(dst, n);
         }
         ptr[num_inputs_ + j] = dst;
         stride[num_inputs_ + j] = 1;
       }
+      if (!direct) sink(t, ptr[nvals - 1], n);
     }
   });
+}
+
+namespace {
+
+// The float32 sum of a run as the Reduce kernel computes it, given tile by
+// tile: the kernel adds SIMD sums of blocks of 1024 (4 accumulators of 4
+// lanes) into a double total and then the last (n mod 16) elements one at a
+// time. A row's tiles are 1024-aligned to its start, so each full tile is one
+// of its blocks; a row's last tile holds its last block and tail. A tile
+// keeps its block sum and its tail values apart, so that the row's total can
+// be formed in the kernel's order (fused_reduce_cpu) and round alike.
+struct SumTile {
+  double block = 0;
+  float tail[15];
+  int tail_len = 0;
+};
+
+SumTile sum_tile(const float* x, int64_t n) {
+  using namespace simd;
+  SumTile r;
+  const int64_t body = n - n % 16;
+  if (body > 0) {
+    f32x4 s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
+    for (int64_t i = 0; i < body; i += 16) {
+      s0 += load(x + i);
+      s1 += load(x + i + 4);
+      s2 += load(x + i + 8);
+      s3 += load(x + i + 12);
+    }
+    r.block = double(hsum((s0 + s1) + (s2 + s3)));
+  }
+  for (int64_t i = body; i < n; ++i) r.tail[r.tail_len++] = x[i];
+  return r;
+}
+
+// The Reduce kernel's max / min: NaN sticks (the first one), else the later
+// of equal values wins (so zeros' signs come out as it gives them).
+float max_run(const float* x, int64_t n, float acc, bool is_max) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float b = x[i];
+    acc = (acc != acc || (is_max ? acc > b : acc < b)) ? acc : b;
+  }
+  return acc;
+}
+
+}  // namespace
+
+// The chain reduced over its trailing `reduce_->axes()`: each row of the
+// chain's output (the reduced elements, contiguous in row-major order) is
+// computed in 1024-element tiles and reduced as it comes, never stored.
+// Results equal the unfused Reduce bit for bit (see SumTile).
+void Fused::run_reduce(const std::vector<array>& inputs, array& out) const {
+  const Shape& shape = shape_;
+  const int64_t rows = out.size(), len = rows ? shape_size(shape) / rows : 0;
+  float* y = out.data<float>();
+  const ReduceType type = reduce_->type();
+  const bool is_sum = type == ReduceType::sum;
+  if (len == 0) {  // empty rows: the reduction's identity
+    const float id = is_sum ? 0.0f : type == ReduceType::max ? -INFINITY : INFINITY;
+    std::fill(y, y + rows, id);
+    return;
+  }
+  const int64_t segs = (len + kFusedTile - 1) / kFusedTile;
+  std::vector<SumTile> sums(is_sum ? size_t(rows * segs) : 0);
+  std::vector<float> extremes(is_sum ? 0 : size_t(rows * segs));
+  auto tile_of = [&](int64_t k) {
+    const int64_t row = k / segs, seg = k % segs;
+    return std::pair<int64_t, int64_t>{row * len + seg * kFusedTile, std::min(kFusedTile, len - seg * kFusedTile)};
+  };
+  const float init = type == ReduceType::max ? -INFINITY : INFINITY;
+  auto sink = [&](int64_t k, const float* r, int64_t n) {
+    if (is_sum) sums[size_t(k)] = sum_tile(r, n);
+    else extremes[size_t(k)] = max_run(r, n, init, type == ReduceType::max);
+  };
+  run_tiles<float>(inputs, shape, rows * segs, tile_of, sink, nullptr);
+  for (int64_t row = 0; row < rows; ++row) {
+    if (is_sum) {
+      double total = 0;
+      for (int64_t seg = 0; seg < segs; ++seg) {
+        const SumTile& t = sums[size_t(row * segs + seg)];
+        total += t.block;
+        for (int i = 0; i < t.tail_len; ++i) total += t.tail[i];
+      }
+      y[row] = float(total);
+    } else {
+      y[row] = max_run(&extremes[size_t(row * segs)], segs, init, type == ReduceType::max);
+    }
+  }
 }
 
 void Fused::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outputs) {
@@ -161,10 +251,25 @@ void Fused::eval_cpu(const std::vector<array>& inputs, std::vector<array>& outpu
       fail("compile", "A fused ", name_of(t), " kernel got a ", name_of(in.dtype()), " input.");
   out.allocate();
   if (out.size() == 0) return;
+  if (reduce_) {
+    if (t != Dtype::float32) fail("compile", "A fused reduction can't compute ", name_of(t), ".");
+    return run_reduce(inputs, out);
+  }
+  const Shape& shape = out.shape();
+  const int64_t total = out.size();
+  auto tile_of = [total](int64_t k) {
+    return std::pair<int64_t, int64_t>{k * kFusedTile, std::min(kFusedTile, total - k * kFusedTile)};
+  };
+  const int64_t tiles = (total + kFusedTile - 1) / kFusedTile;
+  auto narrow_into = [&](auto* y) {
+    return [y](int64_t k, const float* r, int64_t n) { half_simd::narrow(r, y + k * kFusedTile, n); };
+  };
   switch (t) {
-    case Dtype::float32: return run_tiles<float>(inputs, out);
-    case Dtype::float16: return run_tiles<float16_t>(inputs, out);
-    case Dtype::bfloat16: return run_tiles<bfloat16_t>(inputs, out);
+    case Dtype::float32: return run_tiles<float>(inputs, shape, tiles, tile_of, {}, out.data<float>());
+    case Dtype::float16:
+      return run_tiles<float16_t>(inputs, shape, tiles, tile_of, narrow_into(out.data<float16_t>()), nullptr);
+    case Dtype::bfloat16:
+      return run_tiles<bfloat16_t>(inputs, shape, tiles, tile_of, narrow_into(out.data<bfloat16_t>()), nullptr);
     default: fail("compile", "A fused kernel can't compute ", name_of(t), ".");
   }
 }
