@@ -61,6 +61,12 @@ describe("compile fusion", () => {
     expect(g(mx.array([2048, 3], mx.float16)).tolist()).toEqual([2047, 3]);
     expect(g(mx.array([256, 3], mx.bfloat16)).tolist()).toEqual([255, 3]);
     expect(g.traces[0]!.graph).toBe("Fused(Add,Subtract)");
+    // gradients through a fused float16 chain keep the dtype and equal eager's
+    const loss = (x: any) => x.mul(x).add(1).tanh().sum();
+    const xh = mx.array(ramp(300, 0.3)).astype(mx.float16);
+    const [gc, ge] = [mx.grad(mx.compile(loss))(xh), mx.grad(loss)(xh)];
+    expect(gc.dtype).toBe(mx.float16);
+    expect(bits(gc.astype(mx.float32))).toEqual(bits(ge.astype(mx.float32)));
   });
 
   it("ends a chain with a sum, max or min over trailing axes (FusedReduce), equal to eager bit for bit", () => {
