@@ -27,7 +27,7 @@ const smoke = args.includes("--smoke");
 const child = arg("--child", null);
 
 if (child === null) {
-  const variants = arg("--variants", "base;exact;expOnce,exact;fused,exact;fused,expOnce,exact;g512,exact;g512,fused,expOnce,exact;g1024,exact;g1024,fused,expOnce,exact;g128,exact;g128,fused,expOnce,exact;nosg:fused,expOnce,exact").split(";");
+  const variants = arg("--variants", "base;exact;expOnce,exact;fused,exact;fused,expOnce;fused,expOnce,exact;g512,exact;g512,expOnce,exact;g512,fused,expOnce,exact;g1024,exact;g1024,expOnce,exact;g1024,fused,expOnce,exact;g128,exact;g128,fused,expOnce,exact;nosg:base;nosg:fused,expOnce,exact").split(";");
   const dists = args.flatMap((a, i) => (a === "--dist" ? [resolve(args[i + 1])] : []));
   const limit = Number(arg("--limit", smoke ? 300 : 25)) * 1000;
   const go = (spec, dist) => {
