@@ -9,16 +9,21 @@ import { describe, expectSame, it, mx, onBoth, values } from "./row_lengths_deps
 
 const inf = Number.POSITIVE_INFINITY;
 
-/** Four rows of L: plain values, a NaN last, +inf last, all -inf. */
+/**
+ * Five rows of L: plain values, a NaN last, +inf last, all -inf, and -inf in
+ * the first half (invocations that hold only -inf in a row whose max is finite).
+ */
 function specialRows(L: number, seed: number): mx.Array {
   const plain = values(L, -30, 30, seed);
   const nanLast = plain.map((v, i) => (i === L - 1 ? Number.NaN : v));
   const infLast = plain.map((v, i) => (i === L - 1 ? inf : v));
-  return mx.array(Float32Array.from([...plain, ...nanLast, ...infLast, ...new Array<number>(L).fill(-inf)])).reshape([4, L]);
+  const lowHalf = plain.map((v, i) => (i < L / 2 ? -inf : v));
+  return mx.array(Float32Array.from([...plain, ...nanLast, ...infLast, ...new Array<number>(L).fill(-inf), ...lowHalf])).reshape([5, L]);
 }
 
-export function rowLengthSuites(label: string): void {
-  describe(`row kernels at lengths around subgroup and workgroup sizes (${label})`, () => {
+/** The softmaxes' cases (also run alone under other softmax kernel tunings: row_lengths_softmax_tuning*.test.ts). */
+export function softmaxLengthSuites(label: string): void {
+  describe(`softmax kernels at lengths around subgroup, workgroup and vector sizes (${label})`, () => {
     it("one-pass softmax and logSoftmax", async () => {
       const r = await onBoth(() => [4, 28, 32, 36, 124, 128, 132, 1020, 1024, 1028, 2052, 4100].flatMap((L, k) => {
         const x = specialRows(L, k + 1);
@@ -27,6 +32,19 @@ export function rowLengthSuites(label: string): void {
       expectSame(r, { rtol: 2e-5, atol: 1e-7 });
     });
 
+    it("one-pass softmax and logSoftmax of long rows: lengths that fill every vector exactly, their neighbours, past the one-pass limit", async () => {
+      const r = await onBoth(() => [2044, 2048, 8188, 8192, 8196, 16380, 16384, 16388].flatMap((L, k) => {
+        const x = specialRows(L, k + 21);
+        return [mx.softmax(x, -1), mx.logSoftmax(x, -1)];
+      }));
+      expectSame(r, { rtol: 2e-5, atol: 1e-7 });
+    });
+  });
+}
+
+export function rowLengthSuites(label: string): void {
+  softmaxLengthSuites(label);
+  describe(`row kernels at lengths around subgroup and workgroup sizes (${label})`, () => {
     it("row reductions: float and integer sums, products, max and min (NaN), all and any", async () => {
       const r = await onBoth(() => [255, 256, 257, 512, 1000, 4100].flatMap((L, k) => {
         const x = mx.array(Float32Array.from(values(3 * L, -2, 2, k + 7))).reshape([3, L]);

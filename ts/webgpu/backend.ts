@@ -12,6 +12,7 @@ import { KERNEL_FAMILIES, planFor } from "./kernels/index.js";
 import { groupGrid, setSubgroups, workgroups } from "./codegen.js";
 import { gpuDtypes } from "./wgsl_dtypes.js";
 import { setGemmStorageLimit } from "./kernels/matmul_gemm.js";
+import { setRowGroupLimit } from "./kernels/rows.js";
 import type { GpuBackendHandle } from "./options.js";
 
 // GPUBufferUsage / GPUMapMode values (Node has no such globals without the binding's `globals`).
@@ -65,6 +66,7 @@ export class WebGpuBackend implements GpuBackendHandle {
     this.adapter = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(" ") || "unknown";
     setSubgroups(device.features?.has("subgroups") ?? false);
     setGemmStorageLimit(device.limits?.maxComputeWorkgroupStorageSize ?? 16384);
+    setRowGroupLimit(Math.min(device.limits?.maxComputeInvocationsPerWorkgroup ?? 256, device.limits?.maxComputeWorkgroupSizeX ?? 256));
     device.addEventListener?.("uncapturederror", (ev: Event) => {
       const e = (ev as GPUUncapturedErrorEvent).error;
       this.record(new Error(`[gpu] ${e.constructor?.name ?? "GPUError"}: ${e.message}`));

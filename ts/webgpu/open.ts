@@ -44,7 +44,7 @@ export async function openGpuDevice(opt: GpuOption): Promise<OpenedGpu> {
   if (!adapter) throw new Error("[init] WebGPU found no GPU adapter: the CPU build keeps working.");
   // Ask for the adapter's own limits: the defaults are smaller than what software adapters give.
   const requiredLimits: Record<string, number> = {};
-  for (const k of ["maxStorageBufferBindingSize", "maxBufferSize", "maxStorageBuffersPerShaderStage", "maxComputeWorkgroupStorageSize", "maxComputeInvocationsPerWorkgroup"]) {
+  for (const k of ["maxStorageBufferBindingSize", "maxBufferSize", "maxStorageBuffersPerShaderStage", "maxComputeWorkgroupStorageSize", "maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX"]) {
     const v = (adapter.limits as unknown as Record<string, number>)[k];
     if (typeof v === "number") requiredLimits[k] = v;
   }

@@ -131,13 +131,13 @@ export const ONE_PASS_MAX = ROW_GROUP * 4 * MAX_VECTORS;
 
 /**
  * The one-pass kernel's shape for rows of L: invocations per workgroup (64
- * to ROW_GROUP, the least power of 2 that gives every one a vector: short
+ * to `maxGroup`, the least power of 2 that gives every one a vector: short
  * rows leave fewer idle) and vectors per invocation (the least power of 2
  * that covers the row). One pipeline per shape.
  */
-export function onePassShape(L: number): { group: number; vectors: number } {
+export function onePassShape(L: number, maxGroup = ROW_GROUP): { group: number; vectors: number } {
   let group = 64;
-  while (group < ROW_GROUP && group * 4 < L) group *= 2;
+  while (group < maxGroup && group * 4 < L) group *= 2;
   let vectors = 1;
   while (vectors * group * 4 < L) vectors *= 2;
   return { group, vectors };
@@ -163,57 +163,161 @@ const MAX_KEY: GroupOp = { type: "u32", identity: "0u", merge: "max(a, b)", subg
 const ADD: GroupOp = { type: "f32", identity: "0.0", merge: "a + b", subgroupOp: "subgroupAdd" };
 
 /**
+ * How the one-pass softmax kernel is built. The defaults are the kernel as
+ * it was measured (2.3-2.4 TB/s over [8192, 8192] on an H100); the others
+ * are checked on SwiftShader but not yet timed on a GPU
+ * (bench/gpu_softmax_sweep.mjs times them all in one run). `maxGroup`: the most invocations a
+ * workgroup gets. `expOnce`: softmax keeps exp in its registers for the
+ * write instead of computing it again. `fused`: one workgroup reduction of
+ * each invocation's (max, exp-sum) pair instead of two (the max, then the
+ * sum at it). `exact`: rows that fill every invocation's vectors go without
+ * bounds checks.
+ */
+export interface SoftmaxTuning { maxGroup: number; expOnce: boolean; fused: boolean; exact: boolean }
+const DEFAULT_TUNING: SoftmaxTuning = { maxGroup: ROW_GROUP, expOnce: false, fused: false, exact: false };
+
+/** The most invocations a workgroup may have on the device (the smaller of its two limits; WebGPU's default until told). */
+let groupLimit = 256;
+/** @internal */
+export function setRowGroupLimit(invocations: number): void {
+  groupLimit = invocations;
+}
+
+/**
+ * WEBMX_GPU_SOFTMAX (benches): a comma list of g<maxGroup>, expOnce, fused,
+ * exact and their negations (no-expOnce ...) over the defaults. Read once.
+ */
+let tuning: SoftmaxTuning | null = null;
+export function softmaxTuning(): SoftmaxTuning {
+  if (tuning) return tuning;
+  const t = { ...DEFAULT_TUNING };
+  const spec = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WEBMX_GPU_SOFTMAX ?? "";
+  for (const word of spec.split(",").map((w) => w.trim()).filter(Boolean)) {
+    const g = /^g(\d+)$/.exec(word);
+    if (g) t.maxGroup = Number(g[1]);
+    else if (word === "expOnce" || word === "fused" || word === "exact") t[word] = true;
+    else if (word === "no-expOnce" || word === "no-fused" || word === "no-exact") t[word.slice(3) as "expOnce" | "fused" | "exact"] = false;
+  }
+  return (tuning = t);
+}
+
+/**
+ * The row's (max, exp-sum) in one workgroup reduction: each invocation's
+ * pair `mt`, `tt` (its own max, and its exp-sum at it: 0 unless mt is
+ * finite) into `m`, `s`. With subgroups: a subgroup's max as a key
+ * (subgroupMax), its sums rescaled to it and added (subgroupAdd), the
+ * subgroups' pairs through workgroup memory (one barrier), merged the same
+ * way. Without: a tree of wmx_merge.
+ */
+function pairReduce(group: number): string {
+  if (!subgroups) {
+    return `pairs[lid] = vec2f(mt, tt);
+  ${treeMerge("pairs", group, "wmx_merge(a, b)")}
+  m = pairs[0].x;
+  s = pairs[0].y;`;
+  }
+  // Keys above wmx_key(-inf) (0x007fffff) are values above -inf; key 0 marks "no entry".
+  return `{
+    let km = subgroupMax(wmx_key(mt));
+    let sm = wmx_unkey(km);
+    let ts = subgroupAdd(select(0.0, tt * exp(mt - sm), mt > -wmx_inf() && wmx_finite(sm)));
+    keys[lid] = select(0u, km, sg_lane == 0u);
+    sums[lid] = select(0.0, ts, sg_lane == 0u);
+    workgroupBarrier();
+    var a = 0u;
+    for (var k = sg_lane; k < ${group}u; k += sg_size) { a = max(a, keys[k]); }
+    let kr = subgroupMax(a);
+    m = wmx_unkey(kr);
+    var b = 0.0;
+    if (wmx_finite(m)) {
+      for (var k = sg_lane; k < ${group}u; k += sg_size) {
+        let kk = keys[k];
+        if (kk > 0x007fffffu) { b += sums[k] * exp(wmx_unkey(kk) - m); }
+      }
+    }
+    s = subgroupAdd(b);
+  }`;
+}
+
+/**
  * Softmax and logSoftmax of contiguous float32 rows along the last axis, in
  * one pass: a workgroup per row loads it into registers (vec4 loads, each
- * invocation `vectors` strided vectors), reduces the row's max across the
- * workgroup, then the sum of exp(x - max), and writes the row: memory is
- * read once and written once. Two workgroup reductions (groupReduce: with
- * subgroups, a barrier each). A NaN anywhere makes the row NaN.
+ * invocation `vectors` strided vectors, all issued before any arithmetic),
+ * reduces the row's max and sum of exp(x - max) across the workgroup (two
+ * reductions, or one of pairs: SoftmaxTuning), and writes the row: memory is
+ * read once and written once. A NaN anywhere makes the row NaN.
  */
-function onePassSource(op: "Softmax" | "LogSoftmax", group: number, vectors: number): string {
-  // (as the two-stage kernel: an infinite max gives softmax NaN and logSoftmax x - m)
-  const finish = op === "Softmax" ? "select(exp(x - m) * r, vec4f(wmx_nan()), wmx_isinf(m) || wmx_isnan(m))"
-    : "select(select(x - m - ls, x - m, wmx_isinf(m)), vec4f(wmx_nan()), wmx_isnan(m))";
-  const scale = op === "Softmax" ? "let r = 1.0 / s;" : "let ls = log(s);";
-  return enableSubgroups() + bindings(1, "vec4<u32>") + KEYS + /* wgsl */ `
-var<workgroup> keys: array<u32, ${group}>;
-var<workgroup> sums: array<f32, ${group}>;
+function onePassSource(op: "Softmax" | "LogSoftmax", group: number, vectors: number, t: SoftmaxTuning, exact: boolean): string {
+  const has = (i: string) => (exact ? "true" : `lid + ${i} * ${group}u < L4`);
+  const expOnce = t.expOnce && op === "Softmax";
+  // The value each vector ends with, from xs[i] (x; with expOnce, exp(x - mt)
+  // or exp(x - m)) and the row's m and s. As the two-stage kernel: an
+  // infinite max gives softmax NaN and logSoftmax x - m.
+  const bad = "wmx_isinf(m) || wmx_isnan(m)";
+  let scale: string, finish: string;
+  if (op === "LogSoftmax") {
+    scale = "let ls = log(s);";
+    finish = "select(select(x - m - ls, x - m, wmx_isinf(m)), vec4f(wmx_nan()), wmx_isnan(m))";
+  } else if (!expOnce) {
+    scale = "let r = 1.0 / s;";
+    finish = `select(exp(x - m) * r, vec4f(wmx_nan()), ${bad})`;
+  } else {
+    // xs holds exp(x - mt) (fused) or exp(x - m); an invocation whose values are all -inf holds zeros.
+    scale = t.fused ? "let r = select(0.0, exp(mt - m) / s, mt > -wmx_inf());" : "let r = 1.0 / s;";
+    finish = `select(x * r, vec4f(wmx_nan()), ${bad})`;
+  }
+  // The invocation's own max (fused) or the row's (two reductions) that the sum is taken at.
+  const at = t.fused ? "mt" : "m";
+  const sumLoop = `var tt = 0.0;
+  if (wmx_finite(${at})) {
+    for (var i = 0u; i < ${vectors}u; i++) {
+      if (${has("i")}) {
+        ${expOnce ? `xs[i] = exp(xs[i] - ${at});\n        tt += dot(xs[i], vec4f(1.0));` : `tt += dot(exp(xs[i] - ${at}), vec4f(1.0));`}
+      }
+    }
+  }${expOnce ? ` else if (${at} == -wmx_inf()) {
+    for (var i = 0u; i < ${vectors}u; i++) { xs[i] = vec4f(0.0); }
+  }` : ""}`;
+  const reduce = t.fused ? `${sumLoop}
+  var m = 0.0;
+  var s = 0.0;
+  ${pairReduce(group)}` : `var key = 0u;
+  ${groupReduce(MAX_KEY, "wmx_key(mt)", "key", "keys", group)}
+  let m = wmx_unkey(key);
+  ${sumLoop}
+  var s = 0.0;
+  ${groupReduce(ADD, "tt", "s", "sums", group)}`;
+  return enableSubgroups() + bindings(1, "vec4<u32>") + KEYS + (t.fused && !subgroups ? MERGE : "") + /* wgsl */ `
+fn wmx_finite(x: f32) -> bool { return !wmx_isinf(x) && !wmx_isnan(x); }
+${t.fused && !subgroups ? `var<workgroup> pairs: array<vec2f, ${group}>;` : `var<workgroup> keys: array<u32, ${group}>;
+var<workgroup> sums: array<f32, ${group}>;`}
 @compute @workgroup_size(${group})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32${subgroupBuiltins()}) {
   let row = wid.x + wid.y * nwg.x;
   if (row >= u32(prm[0])) { return; }
   let L4 = u32(prm[1]) / 4u;
-  let base = row * L4;
+  let base = row * L4 + lid;
   var xs: array<vec4f, ${vectors}>;
-  var m = -wmx_inf();
   for (var i = 0u; i < ${vectors}u; i++) {
-    let k = lid + i * ${group}u;
-    if (k < L4) {
-      let q = in0[base + k];
-      let x = vec4f(bitcast<f32>(q.x), bitcast<f32>(q.y), bitcast<f32>(q.z), bitcast<f32>(q.w));
-      xs[i] = x;
-      m = wmx_vmax(wmx_vmax(m, x.x), wmx_vmax(wmx_vmax(x.y, x.z), x.w));
+    if (${has("i")}) {
+      let q = in0[base + i * ${group}u];
+      xs[i] = vec4f(bitcast<f32>(q.x), bitcast<f32>(q.y), bitcast<f32>(q.z), bitcast<f32>(q.w));
     }
   }
-  var key = 0u;
-  ${groupReduce(MAX_KEY, "wmx_key(m)", "key", "keys", group)}
-  m = wmx_unkey(key);
-  // The sum of exp(x - m) at the row's max (only a finite max uses it).
-  var t = 0.0;
-  if (!wmx_isinf(m) && !wmx_isnan(m)) {
-    for (var i = 0u; i < ${vectors}u; i++) {
-      if (lid + i * ${group}u < L4) { t += dot(exp(xs[i] - m), vec4f(1.0)); }
+  var mt = -wmx_inf();
+  for (var i = 0u; i < ${vectors}u; i++) {
+    if (${has("i")}) {
+      let x = xs[i];
+      mt = wmx_vmax(wmx_vmax(mt, x.x), wmx_vmax(wmx_vmax(x.y, x.z), x.w));
     }
   }
-  var s = 0.0;
-  ${groupReduce(ADD, "t", "s", "sums", group)}
+  ${reduce}
   ${scale}
   for (var i = 0u; i < ${vectors}u; i++) {
-    let k = lid + i * ${group}u;
-    if (k < L4) {
+    if (${has("i")}) {
       let x = xs[i];
       let y = ${finish};
-      out[base + k] = vec4u(bitcast<u32>(y.x), bitcast<u32>(y.y), bitcast<u32>(y.z), bitcast<u32>(y.w));
+      out[base + i * ${group}u] = vec4u(bitcast<u32>(y.x), bitcast<u32>(y.y), bitcast<u32>(y.z), bitcast<u32>(y.w));
     }
   }
 }
@@ -234,8 +338,12 @@ export function rowsPlan(d: Dispatch): KernelPlan {
   const axis = d.state.axis as number;
   const nRows = input.shape.reduce((x, y, dim) => (dim === axis ? x : x * y), 1);
   if (onePass(op, input, output, axis)) {
-    const { group, vectors } = onePassShape(input.shape[axis]!);
-    const source = cachedSource(`rows1|${op}|${group}|${vectors}|${subgroups}`, () => onePassSource(op, group, vectors));
+    const L = input.shape[axis]!;
+    const t = softmaxTuning();
+    const { group, vectors } = onePassShape(L, Math.min(t.maxGroup, groupLimit));
+    const exact = t.exact && L === group * vectors * 4;
+    const source = cachedSource(`rows1|${op}|${group}|${vectors}|${subgroups}|${t.expOnce}|${t.fused}|${exact}`,
+      () => onePassSource(op, group, vectors, t, exact));
     return { scratch: [], stages: [{ source, params: [nRows, input.shape[axis]!], words: 0, groups: nRows, inputs: [input], output }] };
   }
   const stats = scratchOperand(0, DtypeCodes.float32, [Math.max(1, nRows), 2]);
