@@ -23,7 +23,7 @@ const onGpu = <T>(f: () => T) => mx.withDevice(mx.gpu, f);
 describe("GPU submit batching", () => {
   it("a loop of small evaluations shares one submit, with uploads between them, and reads see every result", async () => {
     await mx.synchronize();
-    const outs: mx.Array[] = [];
+    const outs: mx.MxArray[] = [];
     submits = 0;
     for (let i = 0; i < 10; ++i) {
       // a fresh upload each time, into buffers the recorded kernels may have used
