@@ -25,7 +25,7 @@ export async function attachGpu(core: Core, option: GpuOption): Promise<WebGpuBa
     upload: (id: number, host: number, n: number) => backend.upload(id, host >>> 0, n),
     supports: (op: string, ins: number[], outs: number[]) => backend.supports(op, ins, outs),
     dispatch: (d: Parameters<WebGpuBackend["dispatch"]>[0]) => backend.dispatch(d),
-    flush: () => backend.endEval(),
+    flush: () => backend.flush(),
   });
   m.setGpuBackend(impl);
   return backend;

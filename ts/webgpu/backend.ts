@@ -20,8 +20,6 @@ const STORAGE = 0x80, COPY_SRC = 0x04, COPY_DST = 0x08, MAP_READ = 0x01, MAP_MOD
 const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
 /** Bytes of kernel parameters one flush holds (1024 kernels at the usual 256-byte alignment). */
 const PARAMS_ARENA = 256 * 1024;
-// Kernels an evaluation's end submits at once; fewer wait for more (endEval).
-const SUBMIT_BATCH = 32;
 /** Bind groups kept for reuse (a few steps of a training loop's kernels). */
 const BIND_GROUP_CACHE = 8192;
 
@@ -44,8 +42,6 @@ export class WebGpuBackend implements GpuBackendHandle {
   private readonly recorded = new Set<GPUBuffer>();
   private nextId = 1;
   private encoder: GPUCommandEncoder | null = null;
-  private sinceSubmit = 0; // kernels recorded since the last submit
-  private submitQueued = false; // a microtask will submit (endEval)
   private pass: GPUComputePassEncoder | null = null;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private cacheBytes_ = 0;
@@ -198,28 +194,7 @@ export class WebGpuBackend implements GpuBackendHandle {
     }
   }
 
-  /**
-   * The end of an evaluation. Each submit costs the GPU a gap between command
-   * buffers (a 64M add on the H100: 2.54-2.91 TB/s with one submit a run,
-   * 2.95-2.99 with 20 runs in one), so small evaluations are batched, as
-   * TF.js's WebGPU backend batches its submits: what is recorded is
-   * submitted once SUBMIT_BATCH kernels have gathered, else at the end of
-   * the current task (a microtask), so a loop of small evals shares one
-   * command buffer. Every read (download, synchronize) submits first.
-   */
-  endEval(): void {
-    if (this.sinceSubmit >= SUBMIT_BATCH) return this.flush();
-    if (this.submitQueued || !this.encoder) return;
-    this.submitQueued = true;
-    queueMicrotask(() => {
-      this.submitQueued = false;
-      this.flush();
-    });
-  }
-
-  /** Submits what is recorded now. */
   flush(): void {
-    this.sinceSubmit = 0;
     try {
       if (this.pass) this.pass.end();
       if (this.encoder) {
@@ -349,7 +324,6 @@ export class WebGpuBackend implements GpuBackendHandle {
   /** Records one kernel into the open compute pass. */
   private encode(call: KernelCall): void {
     if (call.grid ? call.grid.includes(0) : (call.groups ?? call.words) === 0) return;
-    ++this.sinceSubmit;
     const pipeline = this.pipeline(call.source, call.inputs.length);
     const params = call.params.length ? call.params : [0];
     const size = params.length * 4;
