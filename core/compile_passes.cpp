@@ -102,8 +102,6 @@ bool worth_fusing_on_cpu(const CompiledGraph& g, const std::vector<int>& inputs,
   return steps > 2 * gathered;
 }
 
-}  // namespace
-
 // A Reduce node that can end the chain producing its input: a float32 sum,
 // max or min over trailing axes, on the CPU (the GPU's chain kernel has no
 // reduction), not under shapeless (its axes would have to follow the shape).
@@ -119,6 +117,8 @@ bool reduction_ends_chain(const CompiledGraph& g, const CompiledGraph::Node& n) 
     if (axes[i] != rank - int(axes.size()) + int(i)) return false;
   return true;
 }
+
+}  // namespace
 
 void remove_noops(CompiledGraph& g) {
   g.index_values();
@@ -407,9 +407,9 @@ void fuse_reductions(CompiledGraph& g) {
     const auto* chain = dynamic_cast<const Fused*>(c.primitive.get());
     std::shared_ptr<Fused> fused;
     auto reduce = std::static_pointer_cast<Reduce>(r.primitive);
-    if (chain && std::string(chain->name()) == "Fused") {
+    if (chain) {
       fused = chain->with_reduction(reduce);
-    } else if (!chain && fusable(g, c)) {
+    } else if (fusable(g, c)) {
       Fused::Step step{c.primitive, {}};
       for (size_t k = 0; k < c.inputs.size(); ++k) step.args.push_back(int(k));
       fused = std::make_shared<Fused>(int(c.inputs.size()), std::vector<Fused::Step>{std::move(step)}, c.shapes[0],

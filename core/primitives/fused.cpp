@@ -43,7 +43,7 @@ Fused::Fused(int num_inputs, std::vector<Step> steps, Shape shape, bool shapeles
 }
 
 std::shared_ptr<Fused> Fused::with_reduction(std::shared_ptr<Reduce> reduce) const {
-  if (shapeless_) return nullptr;
+  if (shapeless_ || reduce_) return nullptr;
   return std::make_shared<Fused>(num_inputs_, steps_, shape_, false, std::move(reduce));
 }
 

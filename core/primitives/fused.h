@@ -46,7 +46,8 @@ class Fused : public Primitive {
   // by ";" (args as in Step); and each step's own state as "s<j>.<key>".
   PrimitiveState state() const override;
 
-  // This chain ending in `reduce` (null for a shapeless chain).
+  // This chain ending in `reduce` (null for a shapeless chain or one that
+  // already ends in a reduction).
   std::shared_ptr<Fused> with_reduction(std::shared_ptr<Reduce> reduce) const;
   // "Fused(Exp,Multiply,Add)": the primitives in evaluation order.
   std::string describe() const;
@@ -61,7 +62,7 @@ class Fused : public Primitive {
   std::vector<int> slot_;  // scratch tile of each step's result (-1: the output)
   int num_slots_ = 0;
   std::shared_ptr<Reduce> reduce_;
-  Shape shape_;  // the output shape as traced (jvp and vmap need it)
+  Shape shape_;  // the chain's output shape as traced, before any reduction (jvp and vmap need it)
   bool shapeless_;
   Shape shape_for(const std::vector<array>& inputs) const;
   // The CPU kernels (backend/cpu/fused.cpp): the chain tile by tile in

@@ -4,14 +4,13 @@
 #include "primitives/fused.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <type_traits>
 
 #include "error.h"
 #include "backend/cpu/kernels/elementwise.h"
 #include "backend/cpu/kernels/half_simd.h"
-#include "backend/cpu/kernels/simd.h"
+#include "backend/cpu/kernels/reductions.h"
 #include "primitives/reduce.h"
 #include "thread_pool.h"
 
@@ -157,13 +156,18 @@ void Fused::run_tiles(const std::vector<array>& inputs, const Shape& shape, int6
 
 namespace {
 
-// The float32 sum of a run as the Reduce kernel computes it, given tile by
-// tile: the kernel adds SIMD sums of blocks of 1024 (4 accumulators of 4
-// lanes) into a double total and then the last (n mod 16) elements one at a
-// time. A row's tiles are 1024-aligned to its start, so each full tile is one
-// of its blocks; a row's last tile holds its last block and tail. A tile
-// keeps its block sum and its tail values apart, so that the row's total can
-// be formed in the kernel's order (fused_reduce_cpu) and round alike.
+using reduction::MaxOp;
+using reduction::MinOp;
+
+// A row's tiles are 1024-aligned to its start, so each full tile is one of
+// the Reduce kernel's sum blocks and a row's last tile holds its last block
+// and its tail.
+static_assert(kFusedTile == reduction::kSumBlock);
+
+// One tile of a float32 sum as the Reduce kernel adds it: its block's SIMD
+// sum and its tail values (the last n mod 16, added one at a time), kept
+// apart so that the row's total is formed in the kernel's order and rounds
+// alike (Fused::run_reduce).
 struct SumTile {
   double block = 0;
   float tail[15];
@@ -171,30 +175,19 @@ struct SumTile {
 };
 
 SumTile sum_tile(const float* x, int64_t n) {
-  using namespace simd;
   SumTile r;
   const int64_t body = n - n % 16;
-  if (body > 0) {
-    f32x4 s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
-    for (int64_t i = 0; i < body; i += 16) {
-      s0 += load(x + i);
-      s1 += load(x + i + 4);
-      s2 += load(x + i + 8);
-      s3 += load(x + i + 12);
-    }
-    r.block = double(hsum((s0 + s1) + (s2 + s3)));
-  }
+  if (body > 0) r.block = double(reduction::sum16(x, body));
   for (int64_t i = body; i < n; ++i) r.tail[r.tail_len++] = x[i];
   return r;
 }
 
-// The Reduce kernel's max / min: NaN sticks (the first one), else the later
-// of equal values wins (so zeros' signs come out as it gives them).
-float max_run(const float* x, int64_t n, float acc, bool is_max) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float b = x[i];
-    acc = (acc != acc || (is_max ? acc > b : acc < b)) ? acc : b;
-  }
+// x folded with the Reduce kernel's max or min, from its initial value.
+template <typename Op>
+float fold(const float* x, int64_t n) {
+  Op op;
+  float acc = Op::init();
+  for (int64_t i = 0; i < n; ++i) acc = op(acc, x[i]);
   return acc;
 }
 
@@ -203,16 +196,18 @@ float max_run(const float* x, int64_t n, float acc, bool is_max) {
 // The chain reduced over its trailing `reduce_->axes()`: each row of the
 // chain's output (the reduced elements, contiguous in row-major order) is
 // computed in 1024-element tiles and reduced as it comes, never stored.
-// Results equal the unfused Reduce bit for bit (see SumTile).
+// Results equal the unfused Reduce bit for bit: sums as SumTile says, and
+// max / min fold each tile, then the tiles' results in order (their fold
+// keeps the first NaN and the later of equal values either way).
 void Fused::run_reduce(const std::vector<array>& inputs, array& out) const {
-  const Shape& shape = shape_;
-  const int64_t rows = out.size(), len = rows ? shape_size(shape) / rows : 0;
+  const int64_t rows = out.size(), len = rows ? shape_size(shape_) / rows : 0;
   float* y = out.data<float>();
-  const ReduceType type = reduce_->type();
-  const bool is_sum = type == ReduceType::sum;
+  const bool is_sum = reduce_->type() == ReduceType::sum;
+  auto extreme = [is_max = reduce_->type() == ReduceType::max](const float* x, int64_t n) {
+    return is_max ? fold<MaxOp<float>>(x, n) : fold<MinOp<float>>(x, n);
+  };
   if (len == 0) {  // empty rows: the reduction's identity
-    const float id = is_sum ? 0.0f : type == ReduceType::max ? -INFINITY : INFINITY;
-    std::fill(y, y + rows, id);
+    std::fill(y, y + rows, is_sum ? 0.0f : extreme(nullptr, 0));
     return;
   }
   const int64_t segs = (len + kFusedTile - 1) / kFusedTile;
@@ -222,12 +217,11 @@ void Fused::run_reduce(const std::vector<array>& inputs, array& out) const {
     const int64_t row = k / segs, seg = k % segs;
     return std::pair<int64_t, int64_t>{row * len + seg * kFusedTile, std::min(kFusedTile, len - seg * kFusedTile)};
   };
-  const float init = type == ReduceType::max ? -INFINITY : INFINITY;
   auto sink = [&](int64_t k, const float* r, int64_t n) {
     if (is_sum) sums[size_t(k)] = sum_tile(r, n);
-    else extremes[size_t(k)] = max_run(r, n, init, type == ReduceType::max);
+    else extremes[size_t(k)] = extreme(r, n);
   };
-  run_tiles<float>(inputs, shape, rows * segs, tile_of, sink, nullptr);
+  run_tiles<float>(inputs, shape_, rows * segs, tile_of, sink, nullptr);
   for (int64_t row = 0; row < rows; ++row) {
     if (is_sum) {
       double total = 0;
@@ -238,7 +232,7 @@ void Fused::run_reduce(const std::vector<array>& inputs, array& out) const {
       }
       y[row] = float(total);
     } else {
-      y[row] = max_run(&extremes[size_t(row * segs)], segs, init, type == ReduceType::max);
+      y[row] = extreme(&extremes[size_t(row * segs)], segs);
     }
   }
 }

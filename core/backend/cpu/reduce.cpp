@@ -5,10 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <type_traits>
 
-#include "backend/cpu/kernels/simd.h"
+#include "backend/cpu/kernels/reductions.h"
 #include "backend/cpu/kernels/strided.h"
 #include "thread_pool.h"
 
@@ -16,36 +15,7 @@ namespace wmx {
 
 namespace {
 
-template <typename A> struct SumOp {
-  static A init() { return A(0); }
-  A operator()(A a, A b) const { return a + b; }
-};
-template <typename A> struct ProdOp {
-  static A init() { return A(1); }
-  A operator()(A a, A b) const { return a * b; }
-};
-template <typename A> struct MaxOp {
-  static A init() {
-    if constexpr (std::numeric_limits<A>::has_infinity) return -std::numeric_limits<A>::infinity();
-    else return std::numeric_limits<A>::lowest();
-  }
-  A operator()(A a, A b) const { return (a != a || a > b) ? a : b; }  // NaN propagates
-};
-template <typename A> struct MinOp {
-  static A init() {
-    if constexpr (std::numeric_limits<A>::has_infinity) return std::numeric_limits<A>::infinity();
-    else return std::numeric_limits<A>::max();
-  }
-  A operator()(A a, A b) const { return (a != a || a < b) ? a : b; }
-};
-struct AllOp {
-  static bool init() { return true; }
-  bool operator()(bool a, bool b) const { return a && b; }
-};
-struct AnyOp {
-  static bool init() { return false; }
-  bool operator()(bool a, bool b) const { return a || b; }
-};
+using namespace reduction;
 
 // Reduces n contiguous elements. float32 sums run four SIMD accumulators
 // over blocks of 1024 elements and add the block sums in double: summing many
@@ -54,20 +24,12 @@ struct AnyOp {
 template <typename T, typename A, typename Op>
 A reduce_contiguous(const T* x, int64_t n, Op op) {
   if constexpr (std::is_same_v<T, float> && std::is_same_v<Op, SumOp<double>>) {
-    using namespace simd;
-    constexpr int64_t kBlock = 1024;
     double total = 0;
     int64_t i = 0;
     while (i + 16 <= n) {
-      const int64_t end = std::min(n - (n - i) % 16, i + kBlock);
-      f32x4 s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
-      for (; i < end; i += 16) {
-        s0 += load(x + i);
-        s1 += load(x + i + 4);
-        s2 += load(x + i + 8);
-        s3 += load(x + i + 12);
-      }
-      total += double(hsum((s0 + s1) + (s2 + s3)));
+      const int64_t end = std::min(n - (n - i) % 16, i + kSumBlock);
+      total += double(sum16(x + i, end - i));
+      i = end;
     }
     for (; i < n; ++i) total += x[i];
     return total;

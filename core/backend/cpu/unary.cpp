@@ -129,13 +129,13 @@ struct Log1pOp {
 struct SinOp {
   template <typename C> C operator()(C x) const { return std::sin(x); }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vsin(x); }
-  static simd::i32x4 rare(simd::f32x4 x) { return simd::vtrig_rare(x); }
+  static simd::i32x4 rare(simd::f32x4 x) { return simd::trig::beyond_float(x); }
   static simd::f32x4 fast(simd::f32x4 x) { return simd::vsin_normal(x); }
 };
 struct CosOp {
   template <typename C> C operator()(C x) const { return std::cos(x); }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vcos(x); }
-  static simd::i32x4 rare(simd::f32x4 x) { return simd::vtrig_rare(x); }
+  static simd::i32x4 rare(simd::f32x4 x) { return simd::trig::beyond_float(x); }
   static simd::f32x4 fast(simd::f32x4 x) { return simd::vcos_normal(x); }
 };
 struct ErfOp {

@@ -163,10 +163,10 @@ const MAX_KEY: GroupOp = { type: "u32", identity: "0u", merge: "max(a, b)", subg
 const ADD: GroupOp = { type: "f32", identity: "0.0", merge: "a + b", subgroupOp: "subgroupAdd" };
 
 /**
- * How the one-pass softmax kernel is built. The defaults are the kernel as
- * it was measured (2.3-2.4 TB/s over [8192, 8192] on an H100); the others
- * are checked on SwiftShader but not yet timed on a GPU
- * (bench/gpu_softmax_sweep.mjs times them all in one run). `maxGroup`: the most invocations a
+ * How the one-pass softmax kernel is built. The defaults are the fastest
+ * over all shapes that bench/gpu_softmax_sweep.mjs timed on an H100
+ * (bench/h100_gpu.txt, session 11: 2.0-2.4 TB/s over [8192, 8192]); no
+ * other setting beat them on every shape there. `maxGroup`: the most invocations a
  * workgroup gets. `expOnce`: softmax keeps exp in its registers for the
  * write instead of computing it again. `fused`: one workgroup reduction of
  * each invocation's (max, exp-sum) pair instead of two (the max, then the

@@ -35,6 +35,10 @@ inline f32x4 sin_or_cos_poly(f32x4 r, i32x4 cos_lanes) {
 constexpr float kFloatLimit = 4096.0f;
 constexpr float kFastLimit = 131072.0f;  // 2^17
 
+// Lanes that the float reduction doesn't serve: |x| > 4096 (it gives NaN
+// for inf and NaN, as it should). The array kernels test blocks with it.
+inline i32x4 beyond_float(f32x4 x) { return vabs(x) > splat(kFloatLimit); }
+
 // sin(q pi/2 + r) for the quadrant q (plus `Shift` quarter turns: 0 sin, 1 cos).
 template <int Shift>
 inline f32x4 quadrant(f32x4 r, i32x4 q) {
@@ -92,27 +96,17 @@ inline f32x4 sin_lanes(f32x4 x, f32x4 y) {
 }
 
 // sin(x + Shift pi/2): the float reduction when every lane allows it.
-// Out of line, so that the rare paths' code and registers stay out of the
-// element loops that inline the float path.
-template <int Shift>
-[[gnu::noinline]] f32x4 sin_shifted_wide(f32x4 x) {
-  f32x4 y = sin_shifted_double<Shift>(x);
-  if (any(~(vabs(x) <= splat(kFastLimit)))) y = sin_lanes<Shift>(x, y);
-  return y;
-}
-
 template <int Shift>
 inline f32x4 sin_shifted(f32x4 x) {
-  if (any(~(vabs(x) <= splat(kFloatLimit)))) [[unlikely]]
-    return sin_shifted_wide<Shift>(x);
+  if (any(beyond_float(x))) [[unlikely]] {
+    f32x4 y = sin_shifted_double<Shift>(x);
+    if (any(~(vabs(x) <= splat(kFastLimit)))) y = sin_lanes<Shift>(x, y);
+    return y;
+  }
   return sin_shifted_float<Shift>(x);
 }
 
 }  // namespace trig
-
-// Lanes that the float reduction doesn't serve: |x| > 4096 (it gives NaN
-// for inf and NaN, as it should).
-inline i32x4 vtrig_rare(f32x4 x) { return vabs(x) > splat(trig::kFloatLimit); }
 
 // below 2^-12, sin(x) is x in float (and -0 stays -0)
 inline f32x4 vsin_small(f32x4 x, f32x4 y) { return select(vabs(x) < splat(2.44140625e-4f), x, y); }
