@@ -91,13 +91,20 @@ static std::vector<double> ref_matmul(const std::vector<float>& a, const std::ve
 TEST_CASE("packed gemm matches a triple loop on odd and blocked sizes") {
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> U(-1, 1);
-  for (auto [M, K, N] : {std::tuple{1, 1, 1}, {5, 7, 3}, {33, 300, 17}, {64, 513, 40}, {3, 2, 2100}}) {
+  for (auto [M, K, N] : {std::tuple{1, 1, 1}, {5, 7, 3}, {33, 300, 17}, {64, 513, 40}, {3, 2, 2100}, {130, 262, 10}}) {
     std::vector<float> a(M * K), b(K * N);
     for (auto& x : a) x = U(rng);
     for (auto& x : b) x = U(rng);
     auto got = values(matmul(f32(a, {M, K}), f32(b, {K, N})));
     auto want = ref_matmul(a, b, M, K, N);
     for (size_t i = 0; i < got.size(); ++i) REQUIRE(got[i] == doctest::Approx(want[i]).epsilon(1e-4));
+    // A as a transposed view (its columns contiguous, as X^T in a weight
+    // gradient), which packs through its own path.
+    std::vector<float> at(K * M);
+    for (int i = 0; i < M; ++i)
+      for (int k = 0; k < K; ++k) at[k * M + i] = a[i * K + k];
+    auto got_t = values(matmul(transpose(f32(at, {K, M})), f32(b, {K, N})));
+    for (size_t i = 0; i < got_t.size(); ++i) REQUIRE(got_t[i] == doctest::Approx(want[i]).epsilon(1e-4));
   }
 }
 

@@ -32,6 +32,36 @@ void pack_a(const float* A, int64_t rs, int64_t cs, int64_t M, int64_t k0, int64
   parallel_for(panels, par ? 16 : panels, [&](int64_t pb, int64_t pe) {
     for (int64_t p = pb; p < pe; ++p) {
       float* dst = out + p * MR * kc;
+      if (rs == 1 && (p + 1) * MR <= M) {
+        // A's columns are contiguous (a transposed view, as X^T in a weight
+        // gradient): a panel's MR rows at depth k are MR adjacent floats, one
+        // vector, where the loop below would read each on its own line.
+        static_assert(MR == 4, "one f32x4 per depth step");
+        const float* src = A + p * MR + k0 * cs;
+        for (int64_t k = 0; k < kc; ++k) simd::store(dst + k * MR, simd::load(src + k * cs));
+        continue;
+      }
+      if (cs == 1 && (p + 1) * MR <= M) {
+        // Rows contiguous: 4x4 blocks transposed in registers, four vector
+        // stores where the loop below stores one float at a time (for a
+        // narrow B the packing of A is as long as the product).
+        const float* r0 = A + p * MR * rs + k0;
+        const float *r1 = r0 + rs, *r2 = r1 + rs, *r3 = r2 + rs;
+        int64_t k = 0;
+        for (; k + 4 <= kc; k += 4) {
+          const f32x4 a = simd::load(r0 + k), b = simd::load(r1 + k), c = simd::load(r2 + k), d = simd::load(r3 + k);
+          const f32x4 ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+          const f32x4 cd_lo = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd_hi = __builtin_shufflevector(c, d, 2, 6, 3, 7);
+          simd::store(dst + k * MR, __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5));
+          simd::store(dst + k * MR + 4, __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7));
+          simd::store(dst + k * MR + 8, __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5));
+          simd::store(dst + k * MR + 12, __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7));
+        }
+        for (; k < kc; ++k) {
+          dst[k * MR] = r0[k], dst[k * MR + 1] = r1[k], dst[k * MR + 2] = r2[k], dst[k * MR + 3] = r3[k];
+        }
+        continue;
+      }
       for (int r = 0; r < MR; ++r) {
         int64_t row = p * MR + r;
         if (row < M) {
