@@ -105,6 +105,14 @@ TEST_CASE("packed gemm matches a triple loop on odd and blocked sizes") {
       for (int k = 0; k < K; ++k) at[k * M + i] = a[i * K + k];
     auto got_t = values(matmul(transpose(f32(at, {K, M})), f32(b, {K, N})));
     for (size_t i = 0; i < got_t.size(); ++i) REQUIRE(got_t[i] == doctest::Approx(want[i]).epsilon(1e-4));
+    // B as a transposed view (x W^T), and both.
+    std::vector<float> bt(N * K);
+    for (int k = 0; k < K; ++k)
+      for (int j = 0; j < N; ++j) bt[j * K + k] = b[k * N + j];
+    auto got_bt = values(matmul(f32(a, {M, K}), transpose(f32(bt, {N, K}))));
+    for (size_t i = 0; i < got_bt.size(); ++i) REQUIRE(got_bt[i] == doctest::Approx(want[i]).epsilon(1e-4));
+    auto got_tt = values(matmul(transpose(f32(at, {K, M})), transpose(f32(bt, {N, K}))));
+    for (size_t i = 0; i < got_tt.size(); ++i) REQUIRE(got_tt[i] == doctest::Approx(want[i]).epsilon(1e-4));
   }
 }
 

@@ -124,7 +124,7 @@ struct Log1pOp {
   template <typename C> C operator()(C x) const { return std::log1p(x); }
   static simd::f32x4 vec(simd::f32x4 x) { return simd::vlog1p(x); }
   static simd::i32x4 rare(simd::f32x4 x) { return simd::vlog_rare(simd::splat(1.0f) + x); }
-  static simd::f32x4 fast(simd::f32x4 x) { return simd::vlog1p<simd::vlog_normal>(x); }
+  static simd::f32x4 fast(simd::f32x4 x) { return simd::vlog1p_normal(x); }
 };
 struct SinOp {
   template <typename C> C operator()(C x) const { return std::sin(x); }

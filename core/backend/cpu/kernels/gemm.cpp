@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "backend/cpu/kernels/simd.h"
@@ -83,6 +84,30 @@ void pack_b(const float* B, int64_t rs, int64_t cs, int64_t k0, int64_t kc, int6
     for (int64_t p = pb; p < pe; ++p) {
       float* dst = out + p * NR * kc;
       int64_t cols = std::min<int64_t>(NR, nc - p * NR);
+      if (rs == 1 && cols == NR) {
+        // B's columns are contiguous (a transposed view: x W^T in a linear
+        // layer, q k^T in attention): 4 columns x 4 depths at a time, loaded
+        // down the columns and transposed in registers, where the loop below
+        // would gather each float from its own column.
+        static_assert(NR % 4 == 0, "whole 4-column groups");
+        for (int c0 = 0; c0 < NR; c0 += 4) {
+          const float* col = B + k0 + (j0 + p * NR + c0) * cs;
+          int64_t k = 0;
+          for (; k + 4 <= kc; k += 4) {
+            const f32x4 a = simd::load(col + k), b = simd::load(col + cs + k);
+            const f32x4 c = simd::load(col + 2 * cs + k), d = simd::load(col + 3 * cs + k);
+            const f32x4 ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+            const f32x4 cd_lo = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd_hi = __builtin_shufflevector(c, d, 2, 6, 3, 7);
+            simd::store(dst + k * NR + c0, __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5));
+            simd::store(dst + (k + 1) * NR + c0, __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7));
+            simd::store(dst + (k + 2) * NR + c0, __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5));
+            simd::store(dst + (k + 3) * NR + c0, __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7));
+          }
+          for (; k < kc; ++k)
+            for (int c = 0; c < 4; ++c) dst[k * NR + c0 + c] = col[c * cs + k];
+        }
+        continue;
+      }
       for (int64_t k = 0; k < kc; ++k) {
         const float* src = B + (k0 + k) * rs + (j0 + p * NR) * cs;
         float* d = dst + k * NR;
@@ -215,15 +240,16 @@ void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, flo
   }
   const int64_t m_panels = (M + MR - 1) / MR;
   const bool par = M * N * K >= kParallelMacs;
-  std::vector<float> apack(size_t(m_panels * MR * std::min(K, KC)));
-  std::vector<float> bpack(size_t(((std::min(N, NC) + NR - 1) / NR) * NR * std::min(K, KC)));
+  // Packing writes every element it hands the micro-kernel: no zero fill.
+  std::unique_ptr<float[]> apack(new float[size_t(m_panels * MR * std::min(K, KC))]);
+  std::unique_ptr<float[]> bpack(new float[size_t(((std::min(N, NC) + NR - 1) / NR) * NR * std::min(K, KC))]);
   for (int64_t k0 = 0; k0 < K; k0 += KC) {
     const int64_t kc = std::min(KC, K - k0);
     const bool accumulate = k0 > 0;
-    pack_a(A, Av.row_stride, Av.col_stride, M, k0, kc, apack.data(), par);
+    pack_a(A, Av.row_stride, Av.col_stride, M, k0, kc, apack.get(), par);
     for (int64_t j0 = 0; j0 < N; j0 += NC) {
       const int64_t nc = std::min(NC, N - j0);
-      pack_b(B, Bv.row_stride, Bv.col_stride, k0, kc, j0, nc, bpack.data(), par);
+      pack_b(B, Bv.row_stride, Bv.col_stride, k0, kc, j0, nc, bpack.get(), par);
       const int64_t n_panels = (nc + NR - 1) / NR;
       // Tasks are (4-panel row block) x (8-panel column block) tiles of C.
       const int64_t mb = 4, nb = 8;
@@ -235,7 +261,7 @@ void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, flo
             for (int64_t pn = pn0; pn < std::min(n_panels, pn0 + nb); ++pn) {
               int rows = int(std::min<int64_t>(MR, M - pm * MR));
               int cols = int(std::min<int64_t>(NR, nc - pn * NR));
-              micro_kernel(kc, apack.data() + pm * MR * kc, bpack.data() + pn * NR * kc,
+              micro_kernel(kc, apack.get() + pm * MR * kc, bpack.get() + pn * NR * kc,
                            C + pm * MR * ldc + j0 + pn * NR, ldc, rows, cols, accumulate);
             }
           }

@@ -173,16 +173,20 @@ inline f32x4 vlog(f32x4 x) {
 
 // log(1 + x): log(u) for u = 1 + x rounded, plus the rounding error of u
 // to first order ((x - (u - 1)) / u), so small x keep their precision.
-// Log is the one function with a short path (rare where vlog_rare(1 + x) is).
-template <f32x4 (*Log)(f32x4) = vlog>
+// The short path (vlog1p_normal) serves lanes where u is a positive normal
+// float, as vlog_normal does: the rare lanes are those where vlog_rare(1 + x).
+inline f32x4 log1p_corrected(f32x4 x, f32x4 u, f32x4 l) {
+  return select(x == splat(0.0f), x, l + (x - (u - splat(1.0f))) / u);  // -0 stays -0
+}
+inline f32x4 vlog1p_normal(f32x4 x) {
+  const f32x4 u = splat(1.0f) + x;
+  return log1p_corrected(x, u, vlog_normal(u));
+}
 inline f32x4 vlog1p(f32x4 x) {
   const f32x4 u = splat(1.0f) + x;
-  const f32x4 l = Log(u);
-  f32x4 y = l + (x - (u - splat(1.0f))) / u;
-  // u = 0 (x = -1) or inf: the correction is 0 / 0 or inf / inf. The short
-  // path never sees such a u (they are rare lanes), so it skips the test.
-  if constexpr (Log != vlog_normal) y = select((u == splat(0.0f)) | (u == splat(__builtin_inff())), l, y);
-  return select(x == splat(0.0f), x, y);  // -0 stays -0
+  const f32x4 l = vlog(u);
+  // u = 0 (x = -1) or inf: the correction would be 0 / 0 or inf / inf.
+  return select((u == splat(0.0f)) | (u == splat(__builtin_inff())), l, log1p_corrected(x, u, l));
 }
 
 // tanh(|x|) = e / (e + 2) with e = e^2|x| - 1, the sign copied from x. One
