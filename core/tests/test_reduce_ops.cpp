@@ -112,6 +112,22 @@ array wsum(const array& y) {
 
 }  // namespace
 
+TEST_CASE("float32 column sums accumulate each column in double, row by row") {
+  // [37, 13]: rows added into a double accumulator per column (four columns
+  // at a time, then a tail), rounded to float once at the end.
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> U(-1e3f, 1e3f);
+  const int R = 37, C = 13;
+  std::vector<float> x(R * C);
+  for (auto& v : x) v = U(rng);
+  auto got = values(sum(f32(x, {R, C}), std::vector<int>{0}));
+  for (int c = 0; c < C; ++c) {
+    double acc = 0;
+    for (int r = 0; r < R; ++r) acc += double(x[r * C + c]);
+    CHECK(got[c] == double(float(acc)));
+  }
+}
+
 TEST_CASE("var and std against numpy") {
   check_close(values(var(X(), {0})), {2.602222222222222, 6.642222222222222, 16.791666666666668, 5.786666666666666});
   check_close(values(var(X(), {1}, false, 1)), {4.807291666666667, 5.5625, 28.629166666666666});
