@@ -1,0 +1,143 @@
+// Memory bandwidth on the GPU: how the shape of a streaming kernel and the
+// way runs are submitted move an elementwise add (and softmax) against the
+// GPU speed issue's 3.0 TB/s. Two parts, one run, one device:
+//  1. plain WGSL adds of 64M float32 dispatched straight through WebGPU:
+//     elements per invocation, workgroup size, a grid-stride loop over a
+//     fixed number of workgroups; each timed with all runs in one submit
+//     (as the peers' probe times its add) and with a submit per run;
+//  2. webmx's add, 10-op chain and softmax through the public API, with an
+//     evaluation (so a submit) per run, and with several runs in one
+//     evaluation (one submit, as the probe).
+// Not a test.
+//
+//   node bench/gpu_bandwidth.mjs           full sizes (the H100: ../shared/gpu/README.md)
+//   node bench/gpu_bandwidth.mjs --smoke   small sizes on SwiftShader, a check that it runs
+import { create, globals } from "webgpu";
+import * as mx from "webmx";
+import { fmt, gpuUniform, minMedian } from "./timing.mjs";
+
+Object.assign(globalThis, globals);
+const smoke = process.argv.includes("--smoke");
+const gpu = create([]);
+const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+const requiredLimits = {};
+for (const k of ["maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize", "maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX"]) requiredLimits[k] = adapter.limits[k];
+const device = await adapter.requestDevice({ requiredLimits });
+console.log(`gpu_bandwidth on ${adapter.info.vendor} ${adapter.info.description} (${smoke ? "smoke" : "full"} sizes), ${new Date().toISOString()}`);
+
+const n = smoke ? 1 << 20 : 1 << 26;
+const reps = smoke ? 3 : 20;
+const addBytes = (3 * n * 4) / 1e6;
+
+// ---- 1. plain kernels
+/** WGSL of an add over vec4s: `per` vectors per invocation, strided by the whole grid (coalesced). */
+function addKernel({ wg, per, stride }) {
+  const body = stride
+    ? `let total = nw.x * nw.y * ${wg}u; var i = g.x + g.y * nw.x * ${wg}u;
+       for (; i < arrayLength(&Z); i += total) { Z[i] = X[i] + Y[i]; }`
+    : `let base = (g.x + g.y * nw.x * ${wg}u);
+       let total = nw.x * nw.y * ${wg}u;
+       for (var k = 0u; k < ${per}u; k++) { let i = base + k * total; if (i < arrayLength(&Z)) { Z[i] = X[i] + Y[i]; } }`;
+  return `@group(0) @binding(0) var<storage, read> X: array<vec4f>;
+@group(0) @binding(1) var<storage, read> Y: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> Z: array<vec4f>;
+@compute @workgroup_size(${wg}) fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  ${body}
+}`;
+}
+const grid = (groups) => (groups <= 65535 ? [groups, 1] : [Math.ceil(groups / Math.ceil(groups / 65535)), Math.ceil(groups / 65535)]);
+{
+  const bufs = [0, 1, 2].map(() => device.createBuffer({ size: n * 4, usage: GPUBufferUsage.STORAGE }));
+  const variants = [];
+  for (const wg of [64, 128, 256, 512, 1024]) variants.push({ wg, per: 1 });
+  for (const per of [2, 4, 8]) variants.push({ wg: 256, per });
+  for (const groups of [132, 264, 528, 1056, 2112, 4224]) variants.push({ wg: 256, stride: true, groups });
+  for (const groups of [264, 1056]) variants.push({ wg: 1024, stride: true, groups });
+  for (const v of variants) {
+    if (v.wg > adapter.limits.maxComputeInvocationsPerWorkgroup) continue;
+    const pipe = device.createComputePipeline({ layout: "auto", compute: { module: device.createShaderModule({ code: addKernel(v) }), entryPoint: "main" } });
+    const bg = device.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    const [gx, gy] = v.stride ? [v.groups, 1] : grid(Math.ceil(n / 4 / v.wg / v.per));
+    const batch = (submits) => async () => {
+      const t0 = performance.now();
+      for (let s = 0; s < submits; ++s) {
+        const enc = device.createCommandEncoder();
+        const p = enc.beginComputePass();
+        p.setPipeline(pipe);
+        p.setBindGroup(0, bg);
+        for (let r = 0; r < reps / submits; ++r) p.dispatchWorkgroups(gx, gy);
+        p.end();
+        device.queue.submit([enc.finish()]);
+      }
+      await device.queue.onSubmittedWorkDone();
+      return (performance.now() - t0) / reps;
+    };
+    const one = await minMedian(batch(1));
+    const each = await minMedian(batch(reps));
+    const name = v.stride ? `grid-stride ${v.groups}x${v.wg}` : `wg ${v.wg}, ${v.per} vec4/inv`;
+    console.log(`plain add ${name}: one submit ${fmt(one, "GB/s", addBytes)}; submit per run ${fmt(each, "GB/s", addBytes)}`);
+  }
+  // The same kernel with a fresh pass per dispatch, all in one submit.
+  {
+    const pipe = device.createComputePipeline({ layout: "auto", compute: { module: device.createShaderModule({ code: addKernel({ wg: 256, per: 1 }) }), entryPoint: "main" } });
+    const bg = device.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    const [gx, gy] = grid(n / 4 / 256);
+    const t = await minMedian(async () => {
+      const t0 = performance.now();
+      const enc = device.createCommandEncoder();
+      for (let r = 0; r < reps; ++r) {
+        const p = enc.beginComputePass();
+        p.setPipeline(pipe);
+        p.setBindGroup(0, bg);
+        p.dispatchWorkgroups(gx, gy);
+        p.end();
+      }
+      device.queue.submit([enc.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      return (performance.now() - t0) / reps;
+    });
+    console.log(`plain add wg 256, a pass per run, one submit: ${fmt(t, "GB/s", addBytes)}`);
+  }
+  for (const b of bufs) b.destroy();
+}
+
+// ---- 2. webmx through its API
+await mx.init({ gpu: device });
+/** ms per run: `k` runs of fn in one evaluation (one submit), `batches` evaluations, one wait. */
+const timeEvals = (fn, k, batches) => minMedian(async () => {
+  const t0 = performance.now();
+  for (let b = 0; b < batches; ++b) {
+    const outs = mx.withDevice(mx.gpu, () => Array.from({ length: k }, fn));
+    mx.eval(outs);
+    mx.dispose(outs);
+  }
+  await mx.synchronize();
+  return (performance.now() - t0) / (k * batches);
+});
+{
+  const x = gpuUniform([n], 3), y = gpuUniform([n], 4);
+  mx.eval(x, y);
+  const chain = mx.compile((p, q) => {
+    let z = mx.add(p, q);
+    z = mx.multiply(z, p); z = mx.subtract(z, q); z = mx.maximum(z, p); z = mx.add(z, 1);
+    z = mx.multiply(z, 0.5); z = mx.tanh(z); z = mx.add(z, q); z = mx.abs(z); z = mx.sqrt(z);
+    return z;
+  });
+  for (const [name, fn] of [["add", () => mx.add(x, y)], ["10-op chain compiled", () => chain(x, y)]]) {
+    const each = await timeEvals(fn, 1, 10);
+    const together = await timeEvals(fn, 10, 1);
+    console.log(`webmx ${name} f32 ${n}: an eval per run ${fmt(each, "GB/s", addBytes)}; 10 runs in one eval ${fmt(together, "GB/s", addBytes)}`);
+  }
+  mx.dispose([x, y]);
+}
+{
+  const r = smoke ? 512 : 8192;
+  const x = gpuUniform([r, r], 5);
+  mx.eval(x);
+  const bytes = (2 * r * r * 4) / 1e6;
+  const each = await timeEvals(() => mx.softmax(x, -1), 1, 8);
+  const together = await timeEvals(() => mx.softmax(x, -1), 8, 1);
+  console.log(`webmx softmax [${r}, ${r}]: an eval per run ${fmt(each, "GB/s", bytes)}; 8 runs in one eval ${fmt(together, "GB/s", bytes)}`);
+  mx.dispose(x);
+}
+process.exit(0);
