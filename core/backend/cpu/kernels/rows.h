@@ -123,11 +123,20 @@ inline void affine_f32(const float* x, float a, float b, float* y, int64_t n) {
   for (; i < n; ++i) y[i] = x[i] * a + b;
 }
 
+// y[i] = x[i] * a over [0, n) (y may be x): softmax's last pass, without
+// affine's add of zero.
+inline void scale_f32(const float* x, float a, float* y, int64_t n) {
+  const f32x4 av = simd::splat(a);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) simd::store(y + i, simd::load(x + i) * av);
+  for (; i < n; ++i) y[i] = x[i] * a;
+}
+
 // y = exp(x - max) / sum(exp(x - max)); y may be x.
 inline void softmax_f32(const float* x, float* y, int64_t n) {
   const float m = row_max_f32(x, n);
   const float s = sum_exp_f32<true>(x, m, y, n);
-  affine_f32(y, 1.0f / s, 0.0f, y, n);
+  scale_f32(y, 1.0f / s, y, n);
 }
 
 // log(sum(exp(x))), shifted by the max; an infinite (or NaN) max is the answer.
