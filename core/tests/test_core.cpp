@@ -116,6 +116,30 @@ TEST_CASE("packed gemm matches a triple loop on odd and blocked sizes") {
   }
 }
 
+TEST_CASE("a batch of small products, threaded across the batch, matches a triple loop") {
+  // [16, 1, 9, 16] x [1, 16, 16, 7]: 256 broadcast products of 1008
+  // multiply-adds, each under the size that threads inside one product, in
+  // tasks of 65 products.
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> U(-1, 1);
+  const int M = 9, K = 16, N = 7;
+  const int BA = 16, BB = 16;
+  std::vector<float> a(BA * M * K), b(BB * K * N);
+  for (auto& x : a) x = U(rng);
+  for (auto& x : b) x = U(rng);
+  set_num_threads(3);
+  auto got = values(matmul(f32(a, {BA, 1, M, K}), f32(b, {1, BB, K, N})));
+  set_num_threads(1);
+  REQUIRE(got.size() == size_t(BA * BB * M * N));
+  for (int i = 0; i < BA; ++i)
+    for (int j = 0; j < BB; ++j) {
+      std::vector<float> ai(a.begin() + i * M * K, a.begin() + (i + 1) * M * K);
+      std::vector<float> bj(b.begin() + j * K * N, b.begin() + (j + 1) * K * N);
+      auto want = ref_matmul(ai, bj, M, K, N);
+      for (int e = 0; e < M * N; ++e) REQUIRE(got[(i * BB + j) * M * N + e] == doctest::Approx(want[e]).epsilon(1e-5));
+    }
+}
+
 TEST_CASE("batched matmul broadcasts batch dims and handles 1-D operands") {
   array a = f32({1, 2, 3, 4, 5, 6, 7, 8}, {2, 2, 2});
   array b = f32({1, 0, 0, 1}, {2, 2});

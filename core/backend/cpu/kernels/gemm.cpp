@@ -21,10 +21,6 @@ constexpr int MR = 4;
 constexpr int NR = 8;
 constexpr int64_t KC = 256;  // depth of one packed block (A panel 4 KB, B panel 8 KB: L1)
 constexpr int64_t NC = 2048;  // columns of B packed at once (KC*NC floats = 2 MB)
-// A product of fewer multiply-adds runs on the calling thread alone (some
-// tens of microseconds): handing its packing and tiles to the pool costs more
-// than the pool saves.
-constexpr int64_t kParallelMacs = int64_t(1) << 20;
 
 // Packs rows [0, M) of A's columns [k0, k0+kc) as MR-row panels: panel p holds
 // A[p*MR + r][k0 + k] at p*MR*kc + k*MR + r; rows past M are zero.
@@ -177,7 +173,7 @@ inline void micro_kernel(int64_t kc, const float* a, const float* b, float* C, i
 void gemv_rows(int64_t M, int64_t K, const float* A, int64_t ars, int64_t acs, const float* x, int64_t xs,
                float* y, int64_t ys) {
   const bool contiguous = acs == 1 && xs == 1;
-  parallel_for(M, M * K >= kParallelMacs ? std::max<int64_t>(1, 16384 / std::max<int64_t>(1, K)) : M,
+  parallel_for(M, M * K >= kGemmParallelMacs ? std::max<int64_t>(1, 16384 / std::max<int64_t>(1, K)) : M,
                [&](int64_t ib, int64_t ie) {
     for (int64_t i = ib; i < ie; ++i) {
       const float* a = A + i * ars;
@@ -204,7 +200,7 @@ void gemv_rows(int64_t M, int64_t K, const float* A, int64_t ars, int64_t acs, c
 // accumulates x[k] * (row k of B), in SIMD, threaded over column blocks.
 void gemv_cols(int64_t N, int64_t K, const float* B, int64_t brs, const float* x, int64_t xs, float* y) {
   constexpr int64_t kBlock = 1024;  // columns per task: a block of y stays in L1 while k runs
-  parallel_for((N + kBlock - 1) / kBlock, N * K >= kParallelMacs ? 1 : (N + kBlock - 1) / kBlock,
+  parallel_for((N + kBlock - 1) / kBlock, N * K >= kGemmParallelMacs ? 1 : (N + kBlock - 1) / kBlock,
                [&](int64_t tb, int64_t te) {
     for (int64_t t = tb; t < te; ++t) {
       const int64_t j0 = t * kBlock, j1 = std::min(N, j0 + kBlock);
@@ -239,7 +235,7 @@ void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, flo
     return gemv_rows(N, K, B, Bv.col_stride, Bv.row_stride, A, Av.col_stride, C, 1);
   }
   const int64_t m_panels = (M + MR - 1) / MR;
-  const bool par = M * N * K >= kParallelMacs;
+  const bool par = M * N * K >= kGemmParallelMacs;
   // Packing writes every element it hands the micro-kernel: no zero fill.
   std::unique_ptr<float[]> apack(new float[size_t(m_panels * MR * std::min(K, KC))]);
   std::unique_ptr<float[]> bpack(new float[size_t(((std::min(N, NC) + NR - 1) / NR) * NR * std::min(K, KC))]);

@@ -12,6 +12,11 @@ struct MatrixView {
   int64_t col_stride;
 };
 
+// A product of fewer multiply-adds runs on the calling thread alone (some
+// tens of microseconds): handing its packing and tiles to the pool costs more
+// than the pool saves. A batch of such products is threaded across the batch.
+constexpr int64_t kGemmParallelMacs = int64_t(1) << 20;
+
 // Packed, register-blocked single-precision GEMM (BLIS-style); threaded.
 void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView A, MatrixView B, float* C, int64_t ldc);
 // Straightforward blocked double-precision GEMM.
