@@ -139,7 +139,7 @@ const time = (fn, reps = 5) => {
     const fused = mx.compile(chain);
     const unfused = mx.compile(chain, { fuse: false });
     const x = mx.array(Float32Array.from({ length: n }, (_, i) => Math.sin(i))), y = mx.array(Float32Array.from({ length: n }, (_, i) => Math.cos(i)));
-    const reps = n > 1 << 20 ? 3 : 7;
+    const reps = n > 1 << 20 ? 5 : 7;  // 16M: the first runs after a heap growth touch fresh pages (slow on VMs)
     const tf = time(() => mx.tidy(() => mx.eval(fused(x, y))), reps);
     const tu = time(() => mx.tidy(() => mx.eval(unfused(x, y))), reps);
     const te = time(() => mx.tidy(() => mx.eval(chain(x, y))), reps);
