@@ -115,7 +115,13 @@ bool reduction_ends_chain(const CompiledGraph& g, const CompiledGraph::Node& n) 
   if (axes.empty()) return false;
   for (size_t i = 0; i < axes.size(); ++i)
     if (axes[i] != rank - int(axes.size()) + int(i)) return false;
-  return true;
+  // Rows shorter than a tile are each a tile of their own, and the per-tile
+  // work of the fused kernel then outweighs the pass it saves: x.square()
+  // .sum(-1) over [512, 64] took 95 us fused against 29 unfused (single
+  // thread), about even at [128, 512], ahead from [64, 4096].
+  int64_t row = 1;
+  for (int a : axes) row *= g.value_shapes[n.inputs[0]][a];
+  return row >= kFusedTile;
 }
 
 }  // namespace
