@@ -22,6 +22,19 @@ constexpr int NR = 8;
 constexpr int64_t KC = 256;  // depth of one packed block (A panel 4 KB, B panel 8 KB: L1)
 constexpr int64_t NC = 2048;  // columns of B packed at once (KC*NC floats = 2 MB)
 
+// The 4x4 block whose rows start at s0..s3, transposed in registers: its
+// column i goes to d_i (packing reads along one axis and stores along the other).
+inline void transpose4x4(const float* s0, const float* s1, const float* s2, const float* s3, float* d0, float* d1,
+                         float* d2, float* d3) {
+  const f32x4 a = simd::load(s0), b = simd::load(s1), c = simd::load(s2), d = simd::load(s3);
+  const f32x4 ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+  const f32x4 cd_lo = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd_hi = __builtin_shufflevector(c, d, 2, 6, 3, 7);
+  simd::store(d0, __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5));
+  simd::store(d1, __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7));
+  simd::store(d2, __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5));
+  simd::store(d3, __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7));
+}
+
 // Packs rows [0, M) of A's columns [k0, k0+kc) as MR-row panels: panel p holds
 // A[p*MR + r][k0 + k] at p*MR*kc + k*MR + r; rows past M are zero.
 void pack_a(const float* A, int64_t rs, int64_t cs, int64_t M, int64_t k0, int64_t kc, float* out, bool par) {
@@ -46,13 +59,8 @@ void pack_a(const float* A, int64_t rs, int64_t cs, int64_t M, int64_t k0, int64
         const float *r1 = r0 + rs, *r2 = r1 + rs, *r3 = r2 + rs;
         int64_t k = 0;
         for (; k + 4 <= kc; k += 4) {
-          const f32x4 a = simd::load(r0 + k), b = simd::load(r1 + k), c = simd::load(r2 + k), d = simd::load(r3 + k);
-          const f32x4 ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
-          const f32x4 cd_lo = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd_hi = __builtin_shufflevector(c, d, 2, 6, 3, 7);
-          simd::store(dst + k * MR, __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5));
-          simd::store(dst + k * MR + 4, __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7));
-          simd::store(dst + k * MR + 8, __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5));
-          simd::store(dst + k * MR + 12, __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7));
+          float* d = dst + k * MR;
+          transpose4x4(r0 + k, r1 + k, r2 + k, r3 + k, d, d + 4, d + 8, d + 12);
         }
         for (; k < kc; ++k) {
           dst[k * MR] = r0[k], dst[k * MR + 1] = r1[k], dst[k * MR + 2] = r2[k], dst[k * MR + 3] = r3[k];
@@ -90,14 +98,8 @@ void pack_b(const float* B, int64_t rs, int64_t cs, int64_t k0, int64_t kc, int6
           const float* col = B + k0 + (j0 + p * NR + c0) * cs;
           int64_t k = 0;
           for (; k + 4 <= kc; k += 4) {
-            const f32x4 a = simd::load(col + k), b = simd::load(col + cs + k);
-            const f32x4 c = simd::load(col + 2 * cs + k), d = simd::load(col + 3 * cs + k);
-            const f32x4 ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
-            const f32x4 cd_lo = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd_hi = __builtin_shufflevector(c, d, 2, 6, 3, 7);
-            simd::store(dst + k * NR + c0, __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5));
-            simd::store(dst + (k + 1) * NR + c0, __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7));
-            simd::store(dst + (k + 2) * NR + c0, __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5));
-            simd::store(dst + (k + 3) * NR + c0, __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7));
+            float* d = dst + k * NR + c0;
+            transpose4x4(col + k, col + cs + k, col + 2 * cs + k, col + 3 * cs + k, d, d + NR, d + 2 * NR, d + 3 * NR);
           }
           for (; k < kc; ++k)
             for (int c = 0; c < 4; ++c) dst[k * NR + c0 + c] = col[c * cs + k];
