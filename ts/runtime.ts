@@ -364,7 +364,12 @@ export function memory(): MemoryInfo {
   return core().memory();
 }
 
-/** How many bytes of freed buffers the core keeps for reuse (default 256 MiB), in wasm memory and in the GPU pool each. */
+/**
+ * How many bytes of freed buffers the core keeps for reuse, in wasm memory and in the GPU pool each.
+ * Defaults: 256 MiB in wasm memory; the GPU pool keeps as much as GPU arrays have held at once (at
+ * least 256 MiB), so a step's large intermediates are found again next step. A limit set here is
+ * a hard one for both.
+ */
 export function setCacheLimit(bytes: number): void {
   // typeof first: `>=` throws on a symbol, and a bigint would pass it and then fail in the wasm call.
   if (typeof bytes !== "number" || !(bytes >= 0))

@@ -31,6 +31,33 @@ describe("GPU memory", () => {
   });
 });
 
+describe("the GPU pool's limit", () => {
+  it("keeps as much as arrays held at once until setCacheLimit sets a limit", async () => {
+    mx.clearCache();
+    // Three 100 MiB arrays alive at once (300 MiB, over the 256 MiB floor):
+    // freed, all three stay pooled for the next step that needs them.
+    const n = (100 * 2 ** 20) / 4;
+    const big = [1, 2, 3].map((k) => mx.withDevice(mx.gpu, () => mx.full([n], k).add(k)));
+    await mx.asyncEval(...big);
+    const held = mx.memory().gpuBytes;
+    expect(held).toBeGreaterThanOrEqual(3 * 100 * 2 ** 20);
+    mx.dispose(big);
+    expect(mx.memory().gpuCacheBytes).toBeGreaterThanOrEqual(3 * 100 * 2 ** 20);
+    // and they are reused: the same three sizes again allocate nothing new
+    const again = [1, 2, 3].map((k) => mx.withDevice(mx.gpu, () => mx.full([n], k).add(k)));
+    await mx.asyncEval(...again);
+    expect(mx.memory().gpuCacheBytes).toBeLessThan(2 ** 20); // (small scalars' buffers may stay pooled)
+    expect(again[2]!.index(n - 1).item()).toBe(6);
+    mx.dispose(again);
+    // An explicit limit is a hard one.
+    mx.setCacheLimit(150 * 2 ** 20);
+    expect(mx.memory().gpuCacheBytes).toBeLessThanOrEqual(150 * 2 ** 20);
+    mx.setCacheLimit(256 * 2 ** 20);
+    mx.clearCache();
+    expect(mx.memory().gpuCacheBytes).toBe(0);
+  });
+});
+
 describe("a GPU training loop", () => {
   it("keeps gpuBytes, gpuCacheBytes and the live arrays flat over many compiled steps", async () => {
     // (made in a tidy: an intermediate dropped here would be freed by the GC at some step)

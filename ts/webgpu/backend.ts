@@ -33,6 +33,9 @@ function bucket(nbytes: number): number {
   return Math.ceil(nbytes / (1 << 20)) * (1 << 20);
 }
 
+/** The GPU pool's least limit (and setCacheLimit's documented default). */
+const DEFAULT_CACHE_LIMIT = 256 * 2 ** 20;
+
 export class WebGpuBackend implements GpuBackendHandle {
   private readonly buffers = new Map<number, GPUBuffer>();
   private readonly pool = new Map<number, GPUBuffer[]>();
@@ -45,7 +48,18 @@ export class WebGpuBackend implements GpuBackendHandle {
   private pass: GPUComputePassEncoder | null = null;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private cacheBytes_ = 0;
-  private cacheLimit = 256 * 2 ** 20;
+  /**
+   * The pool's limit as setCacheLimit set it; until then (null) the pool may
+   * keep as much as arrays have held at once, at least 256 MiB. A step whose
+   * intermediates are larger than a fixed limit would otherwise give them
+   * back each time and allocate (and have Dawn zero) them again next step:
+   * ten chained adds of 256 MiB in one evaluation ran at 540 GB/s on the H100
+   * against 2.6 TB/s for one. MLX's Metal cache is likewise bounded by the
+   * device's memory, not a fixed size.
+   */
+  private userLimit: number | null = null;
+  private liveBytes = 0;
+  private peakLiveBytes = 0;
   /** The first error since the last check (validation, out of memory, device lost). */
   private error: Error | null = null;
   lost = false;
@@ -98,7 +112,10 @@ export class WebGpuBackend implements GpuBackendHandle {
       // here, so the op that asked fails ("[malloc] Unable to allocate ...").
       if (nbytes > this.maxBuffer) return 0;
       const id = this.nextId++;
-      this.buffers.set(id, this.takeBuffer(Math.min(bucket(nbytes), this.maxBuffer)));
+      const buf = this.takeBuffer(Math.min(bucket(nbytes), this.maxBuffer));
+      this.buffers.set(id, buf);
+      this.liveBytes += buf.size;
+      this.peakLiveBytes = Math.max(this.peakLiveBytes, this.liveBytes);
       return id;
     } catch (e) {
       this.record(e as Error);
@@ -110,6 +127,7 @@ export class WebGpuBackend implements GpuBackendHandle {
     const buf = this.buffers.get(id);
     if (!buf) return;
     this.buffers.delete(id);
+    this.liveBytes -= buf.size;
     // Pooled at once, even while recorded commands still use it: the next
     // kernel that writes it is recorded (and so runs) after them, so a chain
     // of ops reuses its freed intermediates within one command buffer. Only
@@ -246,16 +264,18 @@ export class WebGpuBackend implements GpuBackendHandle {
   }
 
   setCacheLimit(bytes: number): void {
-    this.cacheLimit = bytes;
+    this.userLimit = bytes;
     this.trim();
   }
 
   /** Destroys every pooled buffer now; the limit stays as it was. */
   clearCache(): void {
-    const limit = this.cacheLimit;
-    this.cacheLimit = 0;
-    this.trim();
-    this.cacheLimit = limit;
+    this.trim(0);
+  }
+
+  /** The pool's limit now (see userLimit). */
+  private get cacheLimit(): number {
+    return this.userLimit ?? Math.max(DEFAULT_CACHE_LIMIT, this.peakLiveBytes);
   }
 
   // ---- internals ----
@@ -265,9 +285,9 @@ export class WebGpuBackend implements GpuBackendHandle {
    * is within its limit (the most recently freed are the likeliest to be
    * asked for again: a loop frees and allocates the same sizes each step).
    */
-  private trim(): void {
+  private trim(limit = this.cacheLimit): void {
     for (const buf of this.pooled) {
-      if (this.cacheBytes_ <= this.cacheLimit) break;
+      if (this.cacheBytes_ <= limit) break;
       if (this.recorded.has(buf)) continue;
       const list = this.pool.get(buf.size)!;
       list.splice(list.indexOf(buf), 1);
