@@ -6,8 +6,8 @@
 //     fixed number of workgroups; each timed with all runs in one submit
 //     (as the peers' probe times its add) and with a submit per run;
 //  2. webmx's add, 10-op chain and softmax through the public API, with an
-//     evaluation (so a submit) per run, and with several runs in one
-//     evaluation (one submit, as the probe).
+//     evaluation (so a submit) per run, and with several chained runs in one
+//     evaluation (one submit, as the probe; see timeEvals).
 // Not a test.
 //
 //   node bench/gpu_bandwidth.mjs           full sizes (the H100: ../shared/gpu/README.md)
