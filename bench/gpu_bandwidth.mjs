@@ -100,6 +100,68 @@ if (!webmxOnly) {
     });
     console.log(`plain add wg 256, a pass per run, one submit: ${fmt(t, "GB/s", addBytes)}`);
   }
+  // webmx's own shape (codegen.ts vectorSource): vec4<u32> words decoded
+  // per lane, a bound read from the parameter buffer. Beside it: the lanes
+  // unrolled, and the two ways a per-submit parameter block can reach the
+  // GPU (a queue.writeBuffer into one buffer, as the backend's arena, or a
+  // fresh buffer mapped at creation), to tell the kernel's cost from the
+  // submission's.
+  {
+    const lanes = (unroll) => unroll
+      ? [0, 1, 2, 3].map((l) => `r[${l}] = bitcast<u32>(bitcast<f32>(q0[${l}]) + bitcast<f32>(q1[${l}]));`).join("\n  ")
+      : "for (var l = 0u; l < 4u; l++) { let a = bitcast<f32>(q0[l]); let b = bitcast<f32>(q1[l]); var v: f32; v = a + b; r[l] = bitcast<u32>(v); }";
+    const shaped = (unroll) => `@group(0) @binding(0) var<storage, read> in0: array<vec4<u32>>;
+@group(0) @binding(1) var<storage, read> in1: array<vec4<u32>>;
+@group(0) @binding(2) var<storage, read_write> out: array<vec4<u32>>;
+@group(0) @binding(3) var<storage, read> prm: array<i32>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let w = gid.x + gid.y * nwg.x * 256u;
+  if (w * 4u >= u32(prm[0])) { return; }
+  let q0 = in0[w];
+  let q1 = in1[w];
+  var r: vec4<u32>;
+  ${lanes(unroll)}
+  out[w] = r;
+}`;
+    const prmOf = (mapped) => {
+      const b = device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, mappedAtCreation: mapped });
+      if (mapped) { new Int32Array(b.getMappedRange())[0] = n; b.unmap(); } else device.queue.writeBuffer(b, 0, new Int32Array([n]));
+      return b;
+    };
+    const [gx, gy] = grid(n / 4 / 256);
+    for (const [name, unroll, perSubmit] of [["lane loop", false, ""], ["lanes unrolled", true, ""],
+      ["lane loop, writeBuffer per submit", false, "write"], ["lane loop, fresh mapped parameter buffer per submit", false, "mapped"]]) {
+      const pipe = device.createComputePipeline({ layout: "auto", compute: { module: device.createShaderModule({ code: shaped(unroll) }), entryPoint: "main" } });
+      const arena = prmOf(false);
+      const groupFor = (prm) => device.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries: [...bufs, prm].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+      const fixed = groupFor(arena);
+      const staged = new Int32Array(64);
+      staged[0] = n;
+      const batch = (submits) => async () => {
+        const t0 = performance.now();
+        const fresh = [];
+        for (let s = 0; s < submits; ++s) {
+          let bg = fixed;
+          if (perSubmit === "write") device.queue.writeBuffer(arena, 0, staged);
+          if (perSubmit === "mapped") { const b = prmOf(true); fresh.push(b); bg = groupFor(b); }
+          const enc = device.createCommandEncoder();
+          const p = enc.beginComputePass();
+          p.setPipeline(pipe);
+          p.setBindGroup(0, bg);
+          for (let r = 0; r < reps / submits; ++r) p.dispatchWorkgroups(gx, gy);
+          p.end();
+          device.queue.submit([enc.finish()]);
+        }
+        await device.queue.onSubmittedWorkDone();
+        for (const b of fresh) b.destroy();
+        return (performance.now() - t0) / reps;
+      };
+      const one = await minMedian(batch(1));
+      const each = await minMedian(batch(reps));
+      console.log(`webmx-shaped add, ${name}: one submit ${fmt(one, "GB/s", addBytes)}; submit per run ${fmt(each, "GB/s", addBytes)}`);
+      arena.destroy();
+    }
+  }
   for (const b of bufs) b.destroy();
 }
 
@@ -137,7 +199,7 @@ const timeEvals = (first, step, k, batches) => minMedian(async () => {
     return z;
   });
   for (const [name, step] of [["add", (z) => mx.add(z, y)], ["10-op chain compiled", (z) => chain(z, y)]]) {
-    const each = await timeEvals(x, step, 1, 10);
+    const each = await timeEvals(x, step, 1, reps);
     const together = await timeEvals(x, step, 10, 1);
     console.log(`webmx ${name} f32 ${n}: an eval per run ${fmt(each, "GB/s", addBytes)}; 10 chained runs in one eval ${fmt(together, "GB/s", addBytes)}`);
   }

@@ -303,12 +303,29 @@ TEST_CASE("SIMD float32 transcendentals stay within their ulp bounds where they 
     f = c;
     for (int i = 0; i < n; ++i) xs.push_back(f = std::nextafter(f, -INFINITY));
   };
-  for (float c : {0.0f, 1.0f, -1.0f, 0.34657359f, -0.34657359f, 3.93f, -3.93f, 80.0f, -80.0f, 87.0f, -87.0f,
+  for (float c : {0.0f, 1.0f, -1.0f, 0.34657359f, -0.34657359f, 3.93f, -3.93f, 4.0f, -4.0f, 80.0f, -80.0f, 87.0f, -87.0f,
                   88.72f, -87.34f, -103.97f, 1e-4f, -1e-4f, 2.44140625e-4f, 131072.0f})
     run(c, 2000);
   for (double k = 1; k < 2e6; k = k * 1.37 + 1) run(float(k * 1.5707963267948966), 64);
   for (float v = -20; v <= 20; v += 1.0f / 1024) xs.push_back(v);
   check_vec_bounds(xs);
+}
+
+TEST_CASE("float32 erf is exactly +-1 wherever the rounded result is") {
+  // The large-argument path holds |x| at 4 past the end of its fit: every
+  // float from 3.9 to 4.5 (and its negative) whose erf rounds to 1 must give 1.
+  std::vector<float> xs;
+  for (float f = 3.9f; f < 4.5f; f = std::nextafter(f, INFINITY)) xs.push_back(f), xs.push_back(-f);
+  auto got = values(erf(f32(xs, {int64_t(xs.size())})));
+  int64_t checked = 0, wrong = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const float want = float(std::erf(double(xs[i])));
+    if (std::fabs(want) != 1.0f) continue;
+    ++checked;
+    if (got[i] != want) ++wrong;
+  }
+  CHECK(checked > 100000);
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("strided, broadcast and large inputs give the contiguous results") {
