@@ -98,3 +98,30 @@ describe("a GPU training loop", () => {
     mx.dispose([w1!, w2!, x!, y!]);
   }, 300_000); // (SwiftShader on two busy cores: a minute or more)
 });
+
+describe("kernel parameter blocks", () => {
+  it("are found again across evaluations and start over when their arena is full", async () => {
+    // Each multiply reads one element of x at its own offset: a parameter
+    // block of its own. 6000 of them (over the arena's 4096 blocks), in
+    // evaluations of 500, twice: the second pass finds none of the first
+    // pass's early blocks (the arena started over) and must write them
+    // again; within a pass, the later evaluations reuse nothing. Every
+    // element is checked, so a block read before its write, or one
+    // overwritten while a kernel still needed it, shows.
+    const n = 6000, chunk = 500;
+    const x = mx.withDevice(mx.gpu, () => mx.arange(n, mx.float32));
+    for (const scale of [2, 3, 2]) {
+      for (let start = 0; start < n; start += chunk) {
+        const parts = mx.withDevice(mx.gpu, () => mx.tidy(() => {
+          const ys: mx.Array[] = [];
+          for (let i = start; i < start + chunk; ++i) ys.push(mx.multiply(x.index(mx.slice(i, i + 1)), scale));
+          return mx.concatenate(ys);
+        }));
+        const got = Array.from(await parts.data() as Float32Array);
+        parts.dispose();
+        expect(got).toEqual(Array.from({ length: chunk }, (_, k) => (start + k) * scale));
+      }
+    }
+    x.dispose();
+  }, 120_000);
+});
