@@ -20,7 +20,11 @@ using simd::f32x4;
 constexpr int MR = 4;
 constexpr int NR = 8;
 constexpr int64_t KC = 256;  // depth of one packed block (A panel 4 KB, B panel 8 KB: L1)
-constexpr int64_t NC = 2048;  // columns of B packed at once (KC*NC floats = 2 MB)
+constexpr int64_t NC = 2048;
+#ifndef WMX_DIRECT_B_ROWS
+#define WMX_DIRECT_B_ROWS 128
+#endif
+constexpr int64_t kDirectBRows = WMX_DIRECT_B_ROWS;  // see gemm_f32  // columns of B packed at once (KC*NC floats = 2 MB)
 
 // The 4x4 block whose rows start at s0..s3, transposed in registers: its
 // column i goes to d_i (packing reads along one axis and stores along the other).
@@ -121,9 +125,10 @@ void pack_b(const float* B, int64_t rs, int64_t cs, int64_t k0, int64_t kc, int6
   });
 }
 
-// C[0:MR, 0:NR] (+)= Apanel * Bpanel over kc; `accumulate` adds to C.
-inline void micro_kernel(int64_t kc, const float* a, const float* b, float* C, int64_t ldc, int rows, int cols,
-                         bool accumulate) {
+// C[0:MR, 0:NR] (+)= Apanel * Bpanel over kc; `accumulate` adds to C. The
+// B panel's depth steps are ldb floats apart (NR when packed).
+inline void micro_kernel(int64_t kc, const float* a, const float* b, int64_t ldb, float* C, int64_t ldc, int rows,
+                         int cols, bool accumulate) {
   f32x4 c00 = simd::splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (int64_t k = 0; k < kc; ++k) {
     f32x4 b0 = simd::load(b), b1 = simd::load(b + 4);
@@ -140,7 +145,7 @@ inline void micro_kernel(int64_t kc, const float* a, const float* b, float* C, i
     c30 += a3 * b0;
     c31 += a3 * b1;
     a += MR;
-    b += NR;
+    b += ldb;
   }
   if (rows == MR && cols == NR) {
     f32x4 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
@@ -238,16 +243,20 @@ void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, flo
   }
   const int64_t m_panels = (M + MR - 1) / MR;
   const bool par = M * N * K >= kGemmParallelMacs;
+  // A row-major B of whole panels is read in place when few A panels reuse
+  // it: packing costs a pass over B (a weight gradient's B is the whole
+  // batch of activations) that only pays back over many A panels.
+  const bool direct_b = Bv.col_stride == 1 && N % NR == 0 && M <= kDirectBRows;
   // Packing writes every element it hands the micro-kernel: no zero fill.
   std::unique_ptr<float[]> apack(new float[size_t(m_panels * MR * std::min(K, KC))]);
-  std::unique_ptr<float[]> bpack(new float[size_t(((std::min(N, NC) + NR - 1) / NR) * NR * std::min(K, KC))]);
+  std::unique_ptr<float[]> bpack(direct_b ? nullptr : new float[size_t(((std::min(N, NC) + NR - 1) / NR) * NR * std::min(K, KC))]);
   for (int64_t k0 = 0; k0 < K; k0 += KC) {
     const int64_t kc = std::min(KC, K - k0);
     const bool accumulate = k0 > 0;
     pack_a(A, Av.row_stride, Av.col_stride, M, k0, kc, apack.get(), par);
     for (int64_t j0 = 0; j0 < N; j0 += NC) {
       const int64_t nc = std::min(NC, N - j0);
-      pack_b(B, Bv.row_stride, Bv.col_stride, k0, kc, j0, nc, bpack.get(), par);
+      if (!direct_b) pack_b(B, Bv.row_stride, Bv.col_stride, k0, kc, j0, nc, bpack.get(), par);
       const int64_t n_panels = (nc + NR - 1) / NR;
       // Tasks are (4-panel row block) x (8-panel column block) tiles of C.
       const int64_t mb = 4, nb = 8;
@@ -259,7 +268,8 @@ void gemm_f32(int64_t M, int64_t N, int64_t K, MatrixView Av, MatrixView Bv, flo
             for (int64_t pn = pn0; pn < std::min(n_panels, pn0 + nb); ++pn) {
               int rows = int(std::min<int64_t>(MR, M - pm * MR));
               int cols = int(std::min<int64_t>(NR, nc - pn * NR));
-              micro_kernel(kc, apack.get() + pm * MR * kc, bpack.get() + pn * NR * kc,
+              const float* b = direct_b ? B + k0 * Bv.row_stride + j0 + pn * NR : bpack.get() + pn * NR * kc;
+              micro_kernel(kc, apack.get() + pm * MR * kc, b, direct_b ? Bv.row_stride : NR,
                            C + pm * MR * ldc + j0 + pn * NR, ldc, rows, cols, accumulate);
             }
           }
