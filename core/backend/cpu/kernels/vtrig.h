@@ -21,6 +21,10 @@ namespace trig {
 // lane, so a vector whose lanes fall in different quadrants needs one
 // polynomial rather than a sin and a cos evaluated in full and a select: a
 // fifth fewer operations than that, for the same accuracy.
+// With KeepNegZero, r = -0 gives -0: a + a z p is -0 + +0 there (p < 0 in
+// sin lanes), and elsewhere its sign is already a's, so a's sign bit is
+// or-ed in (two instructions where a select on x == 0 is four).
+template <bool KeepNegZero>
 inline f32x4 sin_or_cos_poly(f32x4 r, i32x4 cos_lanes) {
   const f32x4 z = r * r;
   // s + (c - s) in cos lanes: an and and an add where a select is three
@@ -33,7 +37,9 @@ inline f32x4 sin_or_cos_poly(f32x4 r, i32x4 cos_lanes) {
   p = p * z + coef(4.1666619480e-02f, 8.3333291113e-03f);
   p = p * z + coef(-0.5f, -1.6666667163e-01f);
   const f32x4 a = select(cos_lanes, splat(1.0f), r);
-  return a + a * (z * p);
+  const f32x4 y = a + a * (z * p);
+  if constexpr (KeepNegZero) return as_f(as_i(y) | (as_i(a) & splat_i(int32_t(0x80000000u))));
+  return y;
 }
 
 constexpr float kFloatLimit = 4096.0f;
@@ -49,7 +55,8 @@ inline f32x4 quadrant(f32x4 r, i32x4 q) {
   q = q + splat_i(Shift);
   // quadrant q: sin, cos, -sin, -cos
   // odd quadrants take the cos polynomial: bit 0 of q spread over the lane
-  const f32x4 y = sin_or_cos_poly(r, (q << 31) >> 31);
+  // (sin keeps -0; cos never meets r = -0: x is never a float multiple of pi / 2 but 0)
+  const f32x4 y = sin_or_cos_poly<Shift == 0>(r, (q << 31) >> 31);
   return as_f(as_i(y) ^ ((q & splat_i(2)) << 30));
 }
 
@@ -68,7 +75,9 @@ inline f32x4 sin_shifted_float(f32x4 x) {
   const f32x4 p3 = q * splat(7.5495336204767227e-08f);
   const f32x4 hi = r - p3;
   const f32x4 lo = (r - hi) - p3;
-  r = hi + (lo - (q * splat(2.5632829192545614e-12f) + q * splat(6.1232342629258393e-17f)));
+  // hi - (t - lo), not hi + (lo - t): the same value, and x = -0 leaves r = -0
+  // (hi is -0, and -0 + +0 would be +0), which the polynomial keeps.
+  r = hi - ((q * splat(2.5632829192545614e-12f) + q * splat(6.1232342629258393e-17f)) - lo);
   return quadrant<Shift>(r, as_i(t));
 }
 
@@ -113,13 +122,15 @@ inline f32x4 sin_shifted(f32x4 x) {
 
 }  // namespace trig
 
-// -0 stays -0: the reduction's last sum turns it to +0. (Other tiny x come
-// through as x: below 2^-12 the reduction leaves r = x and the polynomial's
-// x^3 / 6 is under half an ulp of x.)
+// -0 stays -0 through the float reduction (see sin_shifted_float), not
+// through the double one, which only lanes beyond 4096 take: a vector mixing
+// such a lane with -0 keeps the -0 by a select. (Other tiny x come through
+// as x: below 2^-12 the reduction leaves r = x and the polynomial's x^3 / 6
+// is under half an ulp of x.)
 inline f32x4 vsin_small(f32x4 x, f32x4 y) { return select(x == splat(0.0f), x, y); }
 
 inline f32x4 vsin(f32x4 x) { return vsin_small(x, trig::sin_shifted<0>(x)); }
-inline f32x4 vsin_normal(f32x4 x) { return vsin_small(x, trig::sin_shifted_float<0>(x)); }
+inline f32x4 vsin_normal(f32x4 x) { return trig::sin_shifted_float<0>(x); }
 
 inline f32x4 vcos(f32x4 x) { return trig::sin_shifted<1>(x); }
 inline f32x4 vcos_normal(f32x4 x) { return trig::sin_shifted_float<1>(x); }
