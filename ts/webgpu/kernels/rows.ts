@@ -131,13 +131,13 @@ export const ONE_PASS_MAX = ROW_GROUP * 4 * MAX_VECTORS;
 
 /**
  * The one-pass kernel's shape for rows of L: invocations per workgroup (64
- * to `maxGroup`, the least power of 2 that gives every one a vector: short
- * rows leave fewer idle) and vectors per invocation (the least power of 2
- * that covers the row). One pipeline per shape.
+ * to `maxGroup`, the least power of 2 that gives every one `minVectors`
+ * vectors: short rows leave fewer idle) and vectors per invocation (the
+ * least power of 2 that covers the row). One pipeline per shape.
  */
-export function onePassShape(L: number, maxGroup = ROW_GROUP): { group: number; vectors: number } {
+export function onePassShape(L: number, maxGroup = ROW_GROUP, minVectors = 1): { group: number; vectors: number } {
   let group = 64;
-  while (group < maxGroup && group * 4 < L) group *= 2;
+  while (group < maxGroup && group * 4 * minVectors < L) group *= 2;
   let vectors = 1;
   while (vectors * group * 4 < L) vectors *= 2;
   return { group, vectors };
@@ -167,14 +167,18 @@ const ADD: GroupOp = { type: "f32", identity: "0.0", merge: "a + b", subgroupOp:
  * over all shapes that bench/gpu_softmax_sweep.mjs timed on an H100
  * (bench/h100_gpu.txt, session 11: 2.0-2.4 TB/s over [8192, 8192]); no
  * other setting beat them on every shape there. `maxGroup`: the most invocations a
- * workgroup gets. `expOnce`: softmax keeps exp in its registers for the
+ * workgroup gets. `minVectors`: the workgroup is sized to give each
+ * invocation at least this many vectors where the row allows (session 13's
+ * sweep, bench/h100_gpu.txt: rows of 1024 in workgroups of 128 with two
+ * vectors each ran at 2.60 TB/s, in workgroups of 256 with one at
+ * 2.03-2.07: two loads in flight per invocation instead of one). `expOnce`: softmax keeps exp in its registers for the
  * write instead of computing it again. `fused`: one workgroup reduction of
  * each invocation's (max, exp-sum) pair instead of two (the max, then the
  * sum at it). `exact`: rows that fill every invocation's vectors go without
  * bounds checks.
  */
-export interface SoftmaxTuning { maxGroup: number; expOnce: boolean; fused: boolean; exact: boolean }
-const DEFAULT_TUNING: SoftmaxTuning = { maxGroup: ROW_GROUP, expOnce: false, fused: false, exact: false };
+export interface SoftmaxTuning { maxGroup: number; minVectors: number; expOnce: boolean; fused: boolean; exact: boolean }
+const DEFAULT_TUNING: SoftmaxTuning = { maxGroup: ROW_GROUP, minVectors: 2, expOnce: false, fused: false, exact: false };
 
 /** The most invocations a workgroup may have on the device (the smaller of its two limits; WebGPU's default until told). */
 let groupLimit = 256;
@@ -184,8 +188,9 @@ export function setRowGroupLimit(invocations: number): void {
 }
 
 /**
- * WEBMX_GPU_SOFTMAX (benches): a comma list of g<maxGroup>, expOnce, fused,
- * exact and their negations (no-expOnce ...) over the defaults. Read once.
+ * WEBMX_GPU_SOFTMAX (benches): a comma list of g<maxGroup>, v<minVectors>,
+ * expOnce, fused, exact and their negations (no-expOnce ...) over the
+ * defaults. Read once.
  */
 let tuning: SoftmaxTuning | null = null;
 export function softmaxTuning(): SoftmaxTuning {
@@ -194,7 +199,9 @@ export function softmaxTuning(): SoftmaxTuning {
   const spec = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WEBMX_GPU_SOFTMAX ?? "";
   for (const word of spec.split(",").map((w) => w.trim()).filter(Boolean)) {
     const g = /^g(\d+)$/.exec(word);
+    const v = /^v(\d+)$/.exec(word);
     if (g) t.maxGroup = Number(g[1]);
+    else if (v) t.minVectors = Math.max(1, Number(v[1]));
     else if (word === "expOnce" || word === "fused" || word === "exact") t[word] = true;
     else if (word === "no-expOnce" || word === "no-fused" || word === "no-exact") t[word.slice(3) as "expOnce" | "fused" | "exact"] = false;
   }
@@ -340,7 +347,7 @@ export function rowsPlan(d: Dispatch): KernelPlan {
   if (onePass(op, input, output, axis)) {
     const L = input.shape[axis]!;
     const t = softmaxTuning();
-    const { group, vectors } = onePassShape(L, Math.min(t.maxGroup, groupLimit));
+    const { group, vectors } = onePassShape(L, Math.min(t.maxGroup, groupLimit), t.minVectors);
     const exact = t.exact && L === group * vectors * 4;
     const source = cachedSource(`rows1|${op}|${group}|${vectors}|${subgroups}|${t.expOnce}|${t.fused}|${exact}`,
       () => onePassSource(op, group, vectors, t, exact));
