@@ -13,6 +13,7 @@
 //   node bench/gpu_bandwidth.mjs           full sizes (the H100: ../shared/gpu/README.md)
 //   node bench/gpu_bandwidth.mjs --smoke   small sizes on SwiftShader, a check that it runs
 //   --webmx-only                           part 2 alone
+//   DAWN_FLAGS="..." node bench/gpu_bandwidth.mjs   with Dawn flags (see below)
 import { create, globals } from "webgpu";
 import * as mx from "webmx";
 import { fmt, gpuUniform, minMedian } from "./timing.mjs";
@@ -20,12 +21,15 @@ import { fmt, gpuUniform, minMedian } from "./timing.mjs";
 Object.assign(globalThis, globals);
 const smoke = process.argv.includes("--smoke");
 const webmxOnly = process.argv.includes("--webmx-only");  // skip part 1
-const gpu = create([]);
+// DAWN_FLAGS: Dawn's own flags for this run, space-separated (as
+// "enable-dawn-features=disable_robustness", to see what the bounds checks
+// Dawn adds to every storage access cost; not something a browser allows).
+const gpu = create(process.env.DAWN_FLAGS ? process.env.DAWN_FLAGS.split(" ") : []);
 const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
 const requiredLimits = {};
 for (const k of ["maxStorageBufferBindingSize", "maxBufferSize", "maxComputeWorkgroupStorageSize", "maxComputeInvocationsPerWorkgroup", "maxComputeWorkgroupSizeX"]) requiredLimits[k] = adapter.limits[k];
 const device = await adapter.requestDevice({ requiredLimits });
-console.log(`gpu_bandwidth on ${adapter.info.vendor} ${adapter.info.description} (${smoke ? "smoke" : "full"} sizes), ${new Date().toISOString()}`);
+console.log(`gpu_bandwidth on ${adapter.info.vendor} ${adapter.info.description} (${smoke ? "smoke" : "full"} sizes${process.env.DAWN_FLAGS ? `, Dawn flags ${process.env.DAWN_FLAGS}` : ""}), ${new Date().toISOString()}`);
 
 const n = smoke ? 1 << 20 : 1 << 26;
 const reps = smoke ? 3 : 20;
