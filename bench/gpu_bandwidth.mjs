@@ -51,6 +51,31 @@ function addKernel({ wg, per, stride }) {
   ${body}
 }`;
 }
+/**
+ * ms per run of `reps` dispatches of `pipe` over a gx x gy grid: all in one
+ * submit (`one`), and a submit per run (`each`). `bindFor()` gives each
+ * submit's bind group (and may queue work before it); `done()` runs after
+ * the wait.
+ */
+async function timeDispatches(pipe, gx, gy, bindFor, done = () => {}) {
+  const batch = (submits) => async () => {
+    const t0 = performance.now();
+    for (let s = 0; s < submits; ++s) {
+      const bg = bindFor();
+      const enc = device.createCommandEncoder();
+      const p = enc.beginComputePass();
+      p.setPipeline(pipe);
+      p.setBindGroup(0, bg);
+      for (let r = 0; r < reps / submits; ++r) p.dispatchWorkgroups(gx, gy);
+      p.end();
+      device.queue.submit([enc.finish()]);
+    }
+    await device.queue.onSubmittedWorkDone();
+    done();
+    return (performance.now() - t0) / reps;
+  };
+  return { one: await minMedian(batch(1)), each: await minMedian(batch(reps)) };
+}
 const grid = (groups) => (groups <= 65535 ? [groups, 1] : [Math.ceil(groups / Math.ceil(groups / 65535)), Math.ceil(groups / 65535)]);
 if (!webmxOnly) {
   const bufs = [0, 1, 2].map(() => device.createBuffer({ size: n * 4, usage: GPUBufferUsage.STORAGE }));
@@ -64,22 +89,7 @@ if (!webmxOnly) {
     const pipe = device.createComputePipeline({ layout: "auto", compute: { module: device.createShaderModule({ code: addKernel(v) }), entryPoint: "main" } });
     const bg = device.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })) });
     const [gx, gy] = v.stride ? [v.groups, 1] : grid(Math.ceil(n / 4 / v.wg / v.per));
-    const batch = (submits) => async () => {
-      const t0 = performance.now();
-      for (let s = 0; s < submits; ++s) {
-        const enc = device.createCommandEncoder();
-        const p = enc.beginComputePass();
-        p.setPipeline(pipe);
-        p.setBindGroup(0, bg);
-        for (let r = 0; r < reps / submits; ++r) p.dispatchWorkgroups(gx, gy);
-        p.end();
-        device.queue.submit([enc.finish()]);
-      }
-      await device.queue.onSubmittedWorkDone();
-      return (performance.now() - t0) / reps;
-    };
-    const one = await minMedian(batch(1));
-    const each = await minMedian(batch(reps));
+    const { one, each } = await timeDispatches(pipe, gx, gy, () => bg);
     const name = v.stride ? `grid-stride ${v.groups}x${v.wg}` : `wg ${v.wg}, ${v.per} vec4/inv`;
     console.log(`plain add ${name}: one submit ${fmt(one, "GB/s", addBytes)}; submit per run ${fmt(each, "GB/s", addBytes)}`);
   }
@@ -141,27 +151,15 @@ if (!webmxOnly) {
       const fixed = groupFor(arena);
       const staged = new Int32Array(64);
       staged[0] = n;
-      const batch = (submits) => async () => {
-        const t0 = performance.now();
-        const fresh = [];
-        for (let s = 0; s < submits; ++s) {
-          let bg = fixed;
-          if (perSubmit === "write") device.queue.writeBuffer(arena, 0, staged);
-          if (perSubmit === "mapped") { const b = prmOf(true); fresh.push(b); bg = groupFor(b); }
-          const enc = device.createCommandEncoder();
-          const p = enc.beginComputePass();
-          p.setPipeline(pipe);
-          p.setBindGroup(0, bg);
-          for (let r = 0; r < reps / submits; ++r) p.dispatchWorkgroups(gx, gy);
-          p.end();
-          device.queue.submit([enc.finish()]);
-        }
-        await device.queue.onSubmittedWorkDone();
-        for (const b of fresh) b.destroy();
-        return (performance.now() - t0) / reps;
+      const fresh = [];
+      const bindFor = () => {
+        if (perSubmit === "write") device.queue.writeBuffer(arena, 0, staged);
+        if (perSubmit !== "mapped") return fixed;
+        const b = prmOf(true);
+        fresh.push(b);
+        return groupFor(b);
       };
-      const one = await minMedian(batch(1));
-      const each = await minMedian(batch(reps));
+      const { one, each } = await timeDispatches(pipe, gx, gy, bindFor, () => fresh.splice(0).forEach((b) => b.destroy()));
       console.log(`webmx-shaped add, ${name}: one submit ${fmt(one, "GB/s", addBytes)}; submit per run ${fmt(each, "GB/s", addBytes)}`);
       arena.destroy();
     }
