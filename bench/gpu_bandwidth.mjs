@@ -4,7 +4,9 @@
 //  1. plain WGSL adds of 64M float32 dispatched straight through WebGPU:
 //     elements per invocation, workgroup size, a grid-stride loop over a
 //     fixed number of workgroups; each timed with all runs in one submit
-//     (as the peers' probe times its add) and with a submit per run;
+//     (as the peers' probe times its add) and with a submit per run; then
+//     webmx's own kernel shape written by hand, with its parameter block
+//     reaching the GPU three ways, to tell kernel cost from submission cost;
 //  2. webmx's add, 10-op chain and softmax through the public API, with an
 //     evaluation (so a submit) per run, and with several chained runs in one
 //     evaluation (one submit, as the probe; see timeEvals).

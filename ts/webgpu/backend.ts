@@ -216,8 +216,9 @@ export class WebGpuBackend implements GpuBackendHandle {
     try {
       if (this.pass) this.pass.end();
       if (this.encoder) {
-        // The recorded kernels' parameters, in one write queued before the
-        // submit that reads them (and after every earlier submit's reads).
+        // The parameter blocks staged since the last write, in one write
+        // queued before the submit that reads them (and after every earlier
+        // submit's reads of what they overwrite).
         if (this.dirtyEnd > this.dirtyStart) {
           this.device.queue.writeBuffer(this.paramsArena(), this.dirtyStart, this.paramsStaged, this.dirtyStart / 4, (this.dirtyEnd - this.dirtyStart) / 4);
           this.dirtyStart = this.dirtyEnd;

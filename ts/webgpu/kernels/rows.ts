@@ -171,8 +171,9 @@ const ADD: GroupOp = { type: "f32", identity: "0.0", merge: "a + b", subgroupOp:
  * invocation at least this many vectors where the row allows (session 13's
  * sweep, bench/h100_gpu.txt: rows of 1024 in workgroups of 128 with two
  * vectors each ran at 2.60 TB/s, in workgroups of 256 with one at
- * 2.03-2.07: two loads in flight per invocation instead of one). `expOnce`: softmax keeps exp in its registers for the
- * write instead of computing it again. `fused`: one workgroup reduction of
+ * 2.03-2.07: two loads in flight per invocation instead of one).
+ * `expOnce`: softmax keeps exp in its registers for the write instead of
+ * computing it again. `fused`: one workgroup reduction of
  * each invocation's (max, exp-sum) pair instead of two (the max, then the
  * sum at it). `exact`: rows that fill every invocation's vectors go without
  * bounds checks.

@@ -20,11 +20,8 @@ using simd::f32x4;
 constexpr int MR = 4;
 constexpr int NR = 8;
 constexpr int64_t KC = 256;  // depth of one packed block (A panel 4 KB, B panel 8 KB: L1)
-constexpr int64_t NC = 2048;
-#ifndef WMX_DIRECT_B_ROWS
-#define WMX_DIRECT_B_ROWS 128
-#endif
-constexpr int64_t kDirectBRows = WMX_DIRECT_B_ROWS;  // see gemm_f32  // columns of B packed at once (KC*NC floats = 2 MB)
+constexpr int64_t NC = 2048;  // columns of B packed at once (KC*NC floats = 2 MB)
+constexpr int64_t kDirectBRows = 128;  // at most this many rows of A read a row-major B unpacked (see gemm_f32)
 
 // The 4x4 block whose rows start at s0..s3, transposed in registers: its
 // column i goes to d_i (packing reads along one axis and stores along the other).
